@@ -1,0 +1,7 @@
+import pytest
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    # Async tests run on asyncio only; trio is not a supported runtime.
+    return "asyncio"
