@@ -1,0 +1,203 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.deployments_update_body import DeploymentsUpdateBody
+from ...models.schemas_deployment_response import SchemasDeploymentResponse
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    body: DeploymentsUpdateBody | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/deployments/{deployment_owner}/{deployment_name}".format(deployment_owner=quote(str(deployment_owner), safe=""),deployment_name=quote(str(deployment_name), safe=""),),
+    }
+
+    
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasDeploymentResponse | None:
+    if response.status_code == 200:
+        response_200 = SchemasDeploymentResponse.from_dict(response.json())
+
+
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasDeploymentResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeploymentsUpdateBody | Unset = UNSET,
+
+) -> Response[SchemasDeploymentResponse]:
+    """ 
+    Args:
+        deployment_owner (str):
+        deployment_name (str):
+        body (DeploymentsUpdateBody | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[SchemasDeploymentResponse]
+     """
+
+
+    kwargs = _get_kwargs(
+        deployment_owner=deployment_owner,
+deployment_name=deployment_name,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeploymentsUpdateBody | Unset = UNSET,
+
+) -> SchemasDeploymentResponse | None:
+    """ 
+    Args:
+        deployment_owner (str):
+        deployment_name (str):
+        body (DeploymentsUpdateBody | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        SchemasDeploymentResponse
+     """
+
+
+    return sync_detailed(
+        deployment_owner=deployment_owner,
+deployment_name=deployment_name,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeploymentsUpdateBody | Unset = UNSET,
+
+) -> Response[SchemasDeploymentResponse]:
+    """ 
+    Args:
+        deployment_owner (str):
+        deployment_name (str):
+        body (DeploymentsUpdateBody | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[SchemasDeploymentResponse]
+     """
+
+
+    kwargs = _get_kwargs(
+        deployment_owner=deployment_owner,
+deployment_name=deployment_name,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    deployment_owner: str,
+    deployment_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeploymentsUpdateBody | Unset = UNSET,
+
+) -> SchemasDeploymentResponse | None:
+    """ 
+    Args:
+        deployment_owner (str):
+        deployment_name (str):
+        body (DeploymentsUpdateBody | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        SchemasDeploymentResponse
+     """
+
+
+    return (await asyncio_detailed(
+        deployment_owner=deployment_owner,
+deployment_name=deployment_name,
+client=client,
+body=body,
+
+    )).parsed

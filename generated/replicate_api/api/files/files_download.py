@@ -1,0 +1,229 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.files_download_response_404 import FilesDownloadResponse404
+from ...types import File, FileTypes
+from io import BytesIO
+from typing import cast
+
+
+
+def _get_kwargs(
+    file_id: str,
+    *,
+    owner: str,
+    expiry: int,
+    signature: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["owner"] = owner
+
+    params["expiry"] = expiry
+
+    params["signature"] = signature
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/files/{file_id}/download".format(file_id=quote(str(file_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> File | FilesDownloadResponse404 | None:
+    if response.status_code == 200:
+        response_200 = File(
+             payload = BytesIO(response.content)
+        )
+
+
+
+        return response_200
+
+    if response.status_code == 404:
+        response_404 = FilesDownloadResponse404.from_dict(response.json())
+
+
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[File | FilesDownloadResponse404]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    file_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    owner: str,
+    expiry: int,
+    signature: str,
+
+) -> Response[File | FilesDownloadResponse404]:
+    """ 
+    Args:
+        file_id (str):
+        owner (str):
+        expiry (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[File | FilesDownloadResponse404]
+     """
+
+
+    kwargs = _get_kwargs(
+        file_id=file_id,
+owner=owner,
+expiry=expiry,
+signature=signature,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    file_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    owner: str,
+    expiry: int,
+    signature: str,
+
+) -> File | FilesDownloadResponse404 | None:
+    """ 
+    Args:
+        file_id (str):
+        owner (str):
+        expiry (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        File | FilesDownloadResponse404
+     """
+
+
+    return sync_detailed(
+        file_id=file_id,
+client=client,
+owner=owner,
+expiry=expiry,
+signature=signature,
+
+    ).parsed
+
+async def asyncio_detailed(
+    file_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    owner: str,
+    expiry: int,
+    signature: str,
+
+) -> Response[File | FilesDownloadResponse404]:
+    """ 
+    Args:
+        file_id (str):
+        owner (str):
+        expiry (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[File | FilesDownloadResponse404]
+     """
+
+
+    kwargs = _get_kwargs(
+        file_id=file_id,
+owner=owner,
+expiry=expiry,
+signature=signature,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    file_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    owner: str,
+    expiry: int,
+    signature: str,
+
+) -> File | FilesDownloadResponse404 | None:
+    """ 
+    Args:
+        file_id (str):
+        owner (str):
+        expiry (int):
+        signature (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        File | FilesDownloadResponse404
+     """
+
+
+    return (await asyncio_detailed(
+        file_id=file_id,
+client=client,
+owner=owner,
+expiry=expiry,
+signature=signature,
+
+    )).parsed

@@ -1,0 +1,167 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.schemas_training_response import SchemasTrainingResponse
+from typing import cast
+
+
+
+def _get_kwargs(
+    training_id: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/trainings/{training_id}/cancel".format(training_id=quote(str(training_id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasTrainingResponse | None:
+    if response.status_code == 200:
+        response_200 = SchemasTrainingResponse.from_dict(response.json())
+
+
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasTrainingResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    training_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[SchemasTrainingResponse]:
+    """ 
+    Args:
+        training_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[SchemasTrainingResponse]
+     """
+
+
+    kwargs = _get_kwargs(
+        training_id=training_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    training_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> SchemasTrainingResponse | None:
+    """ 
+    Args:
+        training_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        SchemasTrainingResponse
+     """
+
+
+    return sync_detailed(
+        training_id=training_id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    training_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[SchemasTrainingResponse]:
+    """ 
+    Args:
+        training_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[SchemasTrainingResponse]
+     """
+
+
+    kwargs = _get_kwargs(
+        training_id=training_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    training_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> SchemasTrainingResponse | None:
+    """ 
+    Args:
+        training_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        SchemasTrainingResponse
+     """
+
+
+    return (await asyncio_detailed(
+        training_id=training_id,
+client=client,
+
+    )).parsed

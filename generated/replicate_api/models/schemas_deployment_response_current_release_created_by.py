@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.schemas_deployment_response_current_release_created_by_type import SchemasDeploymentResponseCurrentReleaseCreatedByType
+from ..types import UNSET, Unset
+
+
+
+
+
+
+T = TypeVar("T", bound="SchemasDeploymentResponseCurrentReleaseCreatedBy")
+
+
+
+@_attrs_define
+class SchemasDeploymentResponseCurrentReleaseCreatedBy:
+    """ 
+        Attributes:
+            type_ (SchemasDeploymentResponseCurrentReleaseCreatedByType):
+            username (str):
+            avatar_url (str | Unset):
+            github_url (str | Unset):
+            name (str | Unset):
+     """
+
+    type_: SchemasDeploymentResponseCurrentReleaseCreatedByType
+    username: str
+    avatar_url: str | Unset = UNSET
+    github_url: str | Unset = UNSET
+    name: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        type_ = self.type_.value
+
+        username = self.username
+
+        avatar_url = self.avatar_url
+
+        github_url = self.github_url
+
+        name = self.name
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "type": type_,
+            "username": username,
+        })
+        if avatar_url is not UNSET:
+            field_dict["avatar_url"] = avatar_url
+        if github_url is not UNSET:
+            field_dict["github_url"] = github_url
+        if name is not UNSET:
+            field_dict["name"] = name
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        type_ = SchemasDeploymentResponseCurrentReleaseCreatedByType(d.pop("type"))
+
+
+
+
+        username = d.pop("username")
+
+        avatar_url = d.pop("avatar_url", UNSET)
+
+        github_url = d.pop("github_url", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        schemas_deployment_response_current_release_created_by = cls(
+            type_=type_,
+            username=username,
+            avatar_url=avatar_url,
+            github_url=github_url,
+            name=name,
+        )
+
+
+        schemas_deployment_response_current_release_created_by.additional_properties = d
+        return schemas_deployment_response_current_release_created_by
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

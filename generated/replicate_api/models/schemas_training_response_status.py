@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+class SchemasTrainingResponseStatus(StrEnum):
+    ABORTED = "aborted"
+    CANCELED = "canceled"
+    FAILED = "failed"
+    PROCESSING = "processing"
+    STARTING = "starting"
+    SUCCEEDED = "succeeded"
+
+    def __str__(self) -> str:
+        return str(self.value)
