@@ -1,5 +1,7 @@
 import pytest
 
+pytest_plugins = ["replicate.emulator.pytest_plugin"]
+
 
 @pytest.fixture
 def anyio_backend() -> str:

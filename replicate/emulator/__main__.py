@@ -1,0 +1,67 @@
+"""``python -m replicate.emulator``: serve the emulator until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+
+from .app import EmulatorApp
+from .jobs import QUIRKS
+from .server import LISTENING, bind_socket, make_server, new_event_loop, serve, url_for
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m replicate.emulator",
+        description="Run a local emulator of Replicate's HTTP API.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--token", default=None, help="accept only this bearer token")
+    parser.add_argument(
+        "--time-scale", type=float, default=1.0, help="multiplier for simulated model durations"
+    )
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--sse-retry-ms", type=int, default=None)
+    parser.add_argument(
+        "--quirk",
+        action="append",
+        default=[],
+        choices=sorted(QUIRKS),
+        help="enable a real-API quirk (repeatable)",
+    )
+    parser.add_argument("--no-record", action="store_true", help="do not keep a request log")
+    parser.add_argument("--log-level", default="warning")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point."""
+    args = parse_args(argv)
+    retry = (
+        args.sse_retry_ms if args.sse_retry_ms is not None else max(1, int(1000 * args.time_scale))
+    )
+    app = EmulatorApp(
+        token=args.token,
+        seed=args.seed,
+        time_scale=args.time_scale,
+        page_size=args.page_size,
+        quirks=frozenset(args.quirk),
+        sse_retry_ms=retry,
+        record=not args.no_record,
+    )
+    sock = bind_socket(args.host, args.port)
+    server = make_server(app, args.log_level)
+    print(LISTENING + url_for(sock), flush=True)
+    loop = new_event_loop()
+    asyncio.set_event_loop(loop)
+    with contextlib.suppress(KeyboardInterrupt):
+        loop.run_until_complete(serve(server, app, sock))
+    loop.close()
+
+
+if __name__ == "__main__":
+    main()

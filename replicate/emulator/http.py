@@ -1,0 +1,232 @@
+"""Minimal ASGI plumbing: request, responses, routing, problem details, pagination.
+
+Hand-rolled rather than a framework's router to keep the per-request cost small.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import attrs
+
+from .validation import InvalidField
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+JSON = b"application/json"
+PROBLEM = b"application/problem+json"
+
+
+class Request:
+    """One incoming request, body already read unless the route streams it."""
+
+    __slots__ = (
+        "_query",
+        "base",
+        "body",
+        "headers",
+        "method",
+        "operation",
+        "params",
+        "path",
+        "query_string",
+        "receive",
+    )
+
+    def __init__(self, scope: dict[str, Any], receive: Receive) -> None:
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        self.query_string: str = scope["query_string"].decode("latin-1")
+        self.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        host = self.headers.get("host") or "{}:{}".format(*scope["server"])
+        self.base = f"{scope['scheme']}://{host}"
+        self.receive = receive
+        self.body = b""
+        self.params: dict[str, str] = {}
+        self.operation = ""
+        self._query: dict[str, str] | None = None
+
+    @property
+    def query(self) -> dict[str, str]:
+        """Query parameters (last value wins)."""
+        if self._query is None:
+            self._query = {k: v[-1] for k, v in parse_qs(self.query_string).items()}
+        return self._query
+
+    async def read_body(self) -> bytes:
+        """Read the whole body."""
+        chunks = []
+        while True:
+            message = await self.receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        self.body = b"".join(chunks)
+        return self.body
+
+    def json(self) -> Any:
+        """The body decoded as JSON; raises :class:`HTTPError` (400) when it is not."""
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError:
+            raise HTTPError(
+                problem(400, "Invalid JSON", "The request body is not valid JSON.")
+            ) from None
+
+
+@attrs.define
+class Response:
+    """A complete response."""
+
+    status: int
+    body: bytes = b""
+    content_type: bytes | None = JSON
+    headers: list[tuple[bytes, bytes]] = attrs.field(factory=list)
+
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """Headers including content type and length."""
+        headers = [(b"content-length", str(len(self.body)).encode())]
+        if self.content_type is not None:
+            headers.append((b"content-type", self.content_type))
+        return headers + self.headers
+
+
+@attrs.define
+class StreamResponse:
+    """A response whose body is produced by an async iterator (SSE, downloads)."""
+
+    status: int
+    chunks: AsyncIterator[bytes]
+    headers: list[tuple[bytes, bytes]]
+
+
+class HTTPError(Exception):
+    """Raised by handlers to answer with an error response."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON."""
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def json_response(value: Any, status: int = 200) -> Response:
+    """A JSON response."""
+    return Response(status, dumps(value))
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
+    """An RFC 9457 problem-details response, as the API sends errors."""
+    return Response(
+        status, dumps({"title": title, "detail": detail, "status": status, **extra}), PROBLEM
+    )
+
+
+def unprocessable(*fields: InvalidField) -> HTTPError:
+    """422 problem listing each bad field, like the API's validation errors."""
+    detail = "\n".join(f"- {f.field}: {f.description}" for f in fields)
+    invalid = [f.to_json() for f in fields]
+    return HTTPError(problem(422, "Input validation failed", detail, invalid_fields=invalid))
+
+
+def not_found(what: str = "resource") -> HTTPError:
+    """404 as the API phrases it."""
+    return HTTPError(problem(404, "Not found", f"The requested {what} was not found."))
+
+
+def encode_cursor(offset: int) -> str:
+    """Opaque cursor for a page offset."""
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Offset from a cursor; 400 when it is not one of ours."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not text.startswith("o:"):
+            raise ValueError(text)
+        return max(0, int(text[2:]))
+    except ValueError:
+        raise HTTPError(problem(400, "Invalid cursor", "The cursor is not valid.")) from None
+
+
+def paginate(request: Request, items: list[Any], page_size: int) -> dict[str, Any]:
+    """One page of ``items`` with absolute ``next``/``previous`` URLs carrying cursors."""
+    cursor = request.query.get("cursor")
+    offset = decode_cursor(cursor) if cursor else 0
+    page = items[offset : offset + page_size]
+    others = [(k, v) for k, v in request.query.items() if k != "cursor"]
+
+    def link(at: int) -> str:
+        query = urlencode([*others, ("cursor", encode_cursor(at))])
+        return f"{request.base}{request.path}?{query}"
+
+    return {
+        "next": link(offset + page_size) if offset + page_size < len(items) else None,
+        "previous": link(max(0, offset - page_size)) if offset > 0 else None,
+        "results": page,
+    }
+
+
+Handler = Callable[[Request], Awaitable["Response | StreamResponse"]]
+
+
+@attrs.define
+class Route:
+    """A method + path template bound to a handler; ``auth`` false for public URLs."""
+
+    method: str
+    template: str
+    operation: str
+    handler: Handler
+    auth: bool = True
+    stream_body: bool = False
+    segments: tuple[str, ...] = ()
+
+
+class Router:
+    """Matches ``(method, path)`` to a route by path segments."""
+
+    def __init__(self) -> None:
+        self._static: dict[tuple[str, str], Route] = {}
+        self._dynamic: dict[int, list[Route]] = {}
+        self._paths: set[str] = set()
+
+    def add(self, route: Route) -> None:
+        """Register a route."""
+        route.segments = tuple(route.template.strip("/").split("/"))
+        if "{" not in route.template:
+            self._static[(route.method, route.template)] = route
+        else:
+            self._dynamic.setdefault(len(route.segments), []).append(route)
+        self._paths.add(route.template)
+
+    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        """(route, path params, path exists for another method)."""
+        route = self._static.get((method, path))
+        if route is not None:
+            return route, {}, True
+        parts = path.strip("/").split("/")
+        path_known = any(m != method and p == path for m, p in self._static)
+        for candidate in self._dynamic.get(len(parts), ()):
+            params: dict[str, str] = {}
+            for want, got in zip(candidate.segments, parts, strict=True):
+                if want.startswith("{"):
+                    if not got:
+                        break
+                    params[want[1:-1]] = got
+                elif want != got:
+                    break
+            else:
+                if candidate.method == method:
+                    return candidate, params, True
+                path_known = True
+        return None, {}, path_known

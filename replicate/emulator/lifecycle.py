@@ -1,0 +1,111 @@
+"""Plays a model's script against a job: status changes, logs, output, SSE events, webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from .catalog import Script, Step
+from .jobs import Job, now
+from .webhooks import WebhookSender
+
+DONE_REASONS = {"succeeded": "", "failed": "error", "canceled": "canceled", "aborted": "aborted"}
+
+
+class Runner:
+    """Drives jobs through ``starting -> processing -> terminal`` on the server's event loop."""
+
+    def __init__(
+        self,
+        webhooks: WebhookSender,
+        time_scale: Callable[[], float],
+        store_output: Callable[[Job, str, bytes], str],
+        on_succeeded: Callable[[Job], None],
+    ) -> None:
+        self.webhooks = webhooks
+        self._time_scale = time_scale
+        self._store_output = store_output
+        self._on_succeeded = on_succeeded
+
+    def start(self, job: Job, script: Script, cancel_after: float | None = None) -> None:
+        """Begin running ``job``; ``cancel_after`` (real seconds) bounds its life."""
+        loop = asyncio.get_running_loop()
+        job.task = loop.create_task(self._run(job, script))
+        if cancel_after is not None:
+            job.deadline = job.created + timedelta(seconds=cancel_after)
+            loop.call_later(cancel_after, self.expire, job)
+        self.webhooks.send(job, "start")
+
+    async def _sleep(self, base_seconds: float) -> None:
+        seconds = base_seconds * self._time_scale()
+        if seconds > 0:
+            await asyncio.sleep(seconds)
+
+    async def _run(self, job: Job, script: Script) -> None:
+        await self._sleep(script.queue)
+        job.status = "processing"
+        job.started = now()
+        job.notify()
+        for step in script.steps:
+            await self._sleep(step.delay)
+            if job.done:
+                return
+            self._apply(job, step)
+        if not job.done:
+            self._on_succeeded(job)
+            self.finish(job, "succeeded")
+
+    def _apply(self, job: Job, step: Step) -> None:
+        kind, value = step.kind, step.value
+        if kind == "log":
+            self.add_log(job, value)
+        elif kind == "set":
+            job.output = value
+            self._output_event(job, value)
+        elif kind in ("append", "file"):
+            item = self._store_output(job, *value) if kind == "file" else value
+            if not isinstance(job.output, list):
+                job.output = []
+            job.output.append(item)
+            self._output_event(job, item)
+        elif kind == "fail":
+            job.error = value
+            job.emit("error", json.dumps({"detail": value}))
+            self.finish(job, "failed")
+
+    def _output_event(self, job: Job, item: Any) -> None:
+        job.emit("output", item if isinstance(item, str) else json.dumps(item))
+        self.webhooks.send(job, "output")
+
+    def add_log(self, job: Job, line: str) -> None:
+        """Append a log line (the API's logs field is one growing string)."""
+        job.logs += line + "\n"
+        job.emit("logs", line)
+        self.webhooks.send(job, "logs")
+
+    def finish(self, job: Job, status: str) -> None:
+        """Move ``job`` to a terminal status and tell streams, waiters and webhooks."""
+        if job.done:
+            return
+        job.status = status
+        job.completed = now()
+        reason = DONE_REASONS[status]
+        job.emit("done", json.dumps({"reason": reason}) if reason else "{}")
+        self.webhooks.send(job, "completed")
+        current = asyncio.current_task()
+        if job.task is not None and job.task is not current:
+            job.task.cancel()
+
+    def cancel(self, job: Job) -> None:
+        """Cancel on request: a job not yet terminal becomes ``canceled``."""
+        job.cancel_requested = True
+        self.finish(job, "canceled")
+
+    def expire(self, job: Job) -> None:
+        """``Cancel-After`` elapsed: abort if it never started, cancel if it is running."""
+        if job.done:
+            return
+        self.finish(job, "aborted" if job.status == "starting" else "canceled")

@@ -1,0 +1,423 @@
+"""Run the emulator app under uvicorn, in a background thread or a child process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+import uvicorn
+
+from . import handlers
+from .app import EmulatorApp, RecordedRequest
+from .faults import Fault, FaultSet
+from .files_api import signed_download_url
+from .jobs import QUIRKS, Job
+from .store import Deployment, Model, StoredFile
+from .webhooks import Delivery
+
+T = TypeVar("T")
+LISTENING = "replicate emulator listening on "
+
+
+def http_implementation() -> str:
+    """``httptools`` when installed (fast, knows ``QUERY``), else uvicorn's pure-Python ``h11``."""
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        return "h11"
+    return "httptools"
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """A uvloop loop when available, else the default asyncio loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def raise_fd_limit() -> None:
+    """Lift the soft open-files limit to the hard one: each held request is a descriptor."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket (port 0 picks a free port)."""
+    raise_fd_limit()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(4096)
+    sock.setblocking(False)
+    return sock
+
+
+def make_server(app: EmulatorApp, log_level: str = "critical") -> uvicorn.Server:
+    """A uvicorn server tuned for many held connections and a small per-request cost."""
+    config = uvicorn.Config(
+        app,
+        http=http_implementation(),
+        lifespan="off",
+        log_level=log_level,
+        access_log=False,
+        timeout_keep_alive=30,
+        timeout_graceful_shutdown=1,
+        backlog=4096,
+    )
+    return uvicorn.Server(config)
+
+
+async def serve(server: uvicorn.Server, app: EmulatorApp, sock: socket.socket) -> None:
+    """Serve until ``server.should_exit``; then cancel running jobs and close the webhook client."""
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        current = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await app.webhooks.close()
+
+
+def url_for(sock: socket.socket) -> str:
+    """``http://host:port`` of a bound socket."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class Emulator:
+    """A running emulator and a handle to inspect and steer it.
+
+    Use as a context manager (``with Emulator() as emu: ...``) or call :meth:`start` /
+    :meth:`stop`. ``token`` restricts auth to one bearer token (default: any non-empty token);
+    ``seed`` makes ids, webhook secret and probabilistic faults reproducible; ``time_scale``
+    multiplies every simulated duration (0.01 makes a 5 s model take 50 ms). ``quirks`` turns on
+    real-API deviations from the published schema (see ``replicate.emulator.jobs.QUIRKS`` or
+    pass ``"all"``). ``process=True`` runs the server in a child process (own CPU core); then
+    the server-side state is not inspectable from Python, but faults and reset still work.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        seed: int = 0,
+        time_scale: float = 1.0,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        page_size: int = 100,
+        quirks: frozenset[str] | set[str] | tuple[str, ...] | str = (),
+        process: bool = False,
+        max_file_size: int = 100 * 1024 * 1024,
+        file_expiry: float = 24 * 3600,
+        sse_retry_ms: int | None = None,
+        record: bool = True,
+    ) -> None:
+        self._settings: dict[str, Any] = {
+            "token": token,
+            "time_scale": time_scale,
+            "page_size": page_size,
+            "quirks": _quirk_set(quirks),
+            "sse_retry_ms": sse_retry_ms
+            if sse_retry_ms is not None
+            else max(1, int(1000 * time_scale)),
+        }
+        self._host, self._port, self._seed, self._process_mode = host, port, seed, process
+        self._record = record
+        self.app = EmulatorApp(
+            token=token,
+            seed=seed,
+            time_scale=time_scale,
+            page_size=page_size,
+            quirks=self._settings["quirks"],
+            max_file_size=max_file_size,
+            file_expiry=file_expiry,
+            sse_retry_ms=self._settings["sse_retry_ms"],
+            record=record,
+        )
+        self.base_url = ""
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._process: subprocess.Popen[str] | None = None
+        self._faults: FaultSet | RemoteFaults = self.app.faults
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> Emulator:
+        """Start serving; returns self once requests are accepted."""
+        if self._process_mode:
+            self._start_process()
+        else:
+            self._start_thread()
+        return self
+
+    def _start_thread(self) -> None:
+        sock = bind_socket(self._host, self._port)
+        self.base_url = url_for(sock)
+        self._server = make_server(self.app)
+        ready = threading.Event()
+
+        def run() -> None:
+            loop = new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            try:
+                assert self._server is not None
+                loop.run_until_complete(serve(self._server, self.app, sock))
+            finally:
+                loop.close()
+                sock.close()
+
+        self._thread = threading.Thread(target=run, name="replicate-emulator", daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        deadline = time.monotonic() + 10
+        while not self._server.started and time.monotonic() < deadline:
+            time.sleep(0.005)
+        if not self._server.started:
+            raise RuntimeError("the emulator did not start within 10 seconds")
+
+    def _start_process(self) -> None:
+        settings = self._settings
+        args = [
+            sys.executable,
+            "-m",
+            "replicate.emulator",
+            "--host",
+            self._host,
+            "--port",
+            str(self._port),
+            "--seed",
+            str(self._seed),
+            "--time-scale",
+            str(settings["time_scale"]),
+            "--page-size",
+            str(settings["page_size"]),
+            "--sse-retry-ms",
+            str(settings["sse_retry_ms"]),
+        ]
+        if settings["token"] is not None:
+            args += ["--token", settings["token"]]
+        if not self._record:
+            args.append("--no-record")
+        for quirk in sorted(settings["quirks"]):
+            args += ["--quirk", quirk]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self._process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env)
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline().strip()
+        if not line.startswith(LISTENING):
+            self._process.kill()
+            raise RuntimeError(f"the emulator process did not start (said {line!r})")
+        self.base_url = line.removeprefix(LISTENING)
+        self._faults = RemoteFaults(self.base_url)
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(10)
+            self._server = self._thread = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- steering ----------------------------------------------------------------------------------
+    def call(self, func: Callable[[], T]) -> T:
+        """Run ``func`` on the server's event loop (where all state lives) and return its result."""
+        if self._loop is None or self._server is None:
+            return func()
+
+        async def wrapper() -> T:
+            return func()
+
+        coro: Coroutine[Any, Any, T] = wrapper()
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
+
+    def reset(self) -> None:
+        """Clear state, faults, request log and deliveries; restore constructor settings."""
+        if self._process is not None:
+            httpx.post(f"{self.base_url}/_emulator/reset").raise_for_status()
+            return
+        self.call(self.app.reset)
+
+    def summary(self) -> dict[str, Any]:
+        """Request count, prediction and training statuses by id, webhook delivery count.
+
+        Works in both modes (the only inspection available with ``process=True``).
+        """
+        if self._process is not None:
+            response = httpx.get(f"{self.base_url}/_emulator/state")
+            response.raise_for_status()
+            result: dict[str, Any] = response.json()
+            return result
+        return self.call(lambda: handlers.summary(self.app))
+
+    @property
+    def faults(self) -> FaultSet | RemoteFaults:
+        """Fault rules: ``emu.faults.add(route, status=..., times=...)``, ``emu.faults.clear()``."""
+        return self._faults
+
+    @property
+    def api_url(self) -> str:
+        """``{base_url}/v1``."""
+        return self.base_url + "/v1"
+
+    def _local(self) -> EmulatorApp:
+        if self._process is not None:
+            raise RuntimeError("server-side state is not inspectable with process=True")
+        return self.app
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received, in order."""
+        return self._local().requests
+
+    @property
+    def predictions(self) -> dict[str, Job]:
+        """Predictions by id (server-side objects; read, don't mutate)."""
+        return self._local().store.predictions
+
+    @property
+    def trainings(self) -> dict[str, Job]:
+        """Trainings by id."""
+        return self._local().store.trainings
+
+    @property
+    def models(self) -> dict[str, Model]:
+        """Models by ``owner/name``."""
+        return self._local().store.models
+
+    @property
+    def deployments(self) -> dict[str, Deployment]:
+        """Deployments by ``owner/name``."""
+        return self._local().store.deployments
+
+    @property
+    def files(self) -> dict[str, StoredFile]:
+        """Uploaded files by id."""
+        return self._local().store.files
+
+    @property
+    def webhook_deliveries(self) -> list[Delivery]:
+        """Webhook POSTs made so far."""
+        return self._local().webhooks.deliveries
+
+    @property
+    def webhook_secret(self) -> str:
+        """The ``whsec_`` signing secret (same as ``GET /v1/webhooks/default/secret``)."""
+        return self._local().store.webhook_secret
+
+    @property
+    def time_scale(self) -> float:
+        """Multiplier for simulated durations (settable; reset restores the constructor value)."""
+        return self._local().time_scale
+
+    @time_scale.setter
+    def time_scale(self, value: float) -> None:
+        self._local().time_scale = value
+
+    @property
+    def page_size(self) -> int:
+        """Items per list page (settable)."""
+        return self._local().store.page_size
+
+    @page_size.setter
+    def page_size(self, value: int) -> None:
+        self._local().store.page_size = value
+
+    @property
+    def quirks(self) -> frozenset[str]:
+        """Enabled real-API quirks (settable)."""
+        return self._local().quirks
+
+    @quirks.setter
+    def quirks(self, value: frozenset[str] | set[str] | tuple[str, ...] | str) -> None:
+        self._local().quirks = _quirk_set(value)
+
+    @property
+    def token(self) -> str | None:
+        """The only accepted token, or None for any (settable)."""
+        return self._local().token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._local().token = value
+
+    def signed_file_url(self, file_id: str, ttl: float = 3600) -> str:
+        """A download URL for an uploaded file that works without a token for ``ttl`` seconds."""
+        return signed_download_url(self._local(), self.base_url, file_id, ttl)
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+        """Poll ``condition`` (e.g. a webhook arrived) until true or ``timeout``; returns it."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+
+def _quirk_set(value: frozenset[str] | set[str] | tuple[str, ...] | str) -> frozenset[str]:
+    names = {value} if isinstance(value, str) else set(value)
+    if "all" in names:
+        return QUIRKS
+    unknown = names - QUIRKS
+    if unknown:
+        raise ValueError(f"unknown quirks {sorted(unknown)}; known: {sorted(QUIRKS)}")
+    return frozenset(names)
+
+
+class RemoteFaults:
+    """``faults`` for an emulator in another process, through its ``/_emulator/faults`` endpoint."""
+
+    def __init__(self, base_url: str) -> None:
+        self._url = f"{base_url}/_emulator/faults"
+
+    def add(self, route: str = "*", **fields: Any) -> Fault:
+        """Register a rule in the server process (see :class:`Fault`)."""
+        fault = Fault(route=route, **fields)
+        httpx.post(self._url, json={"route": route, **fields}).raise_for_status()
+        return fault
+
+    def clear(self) -> None:
+        """Remove all rules in the server process."""
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.delete(self._url).raise_for_status()

@@ -1,0 +1,269 @@
+"""All server-side state of one emulator: models, versions, jobs, deployments, files."""
+
+from __future__ import annotations
+
+import base64
+import random
+import string
+from datetime import datetime
+from typing import IO, Any
+
+import attrs
+
+from .catalog import OWNER, ModelSpec, final_output, seeded_models, version_id
+from .jobs import Job, iso, now
+
+ACCOUNT = {
+    "type": "user",
+    "username": OWNER,
+    "name": "Emulator User",
+    "github_url": "https://github.com/emulator",
+}
+
+HARDWARE = [
+    {"name": "CPU", "sku": "cpu"},
+    {"name": "Nvidia T4 GPU", "sku": "gpu-t4"},
+    {"name": "Nvidia L40S GPU", "sku": "gpu-l40s"},
+    {"name": "Nvidia A100 (80GB) GPU", "sku": "gpu-a100-large"},
+]
+
+
+@attrs.define
+class Version:
+    """A model version: id, creation time and cog schema."""
+
+    id: str
+    created: datetime
+    schema: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """The API representation."""
+        return {
+            "id": self.id,
+            "created_at": iso(self.created),
+            "cog_version": "0.13.0",
+            "openapi_schema": self.schema,
+        }
+
+
+@attrs.define
+class Model:
+    """A model and its versions (newest last)."""
+
+    owner: str
+    name: str
+    description: str | None
+    visibility: str = "public"
+    official: bool = False
+    hardware: str = "cpu"
+    github_url: str | None = None
+    paper_url: str | None = None
+    license_url: str | None = None
+    cover_image_url: str | None = None
+    readme: str | None = None
+    run_count: int = 0
+    created: datetime = attrs.field(factory=now)
+    versions: list[Version] = attrs.field(factory=list)
+    spec: ModelSpec | None = None
+    default_example: dict[str, Any] | None = None
+
+    @property
+    def full_name(self) -> str:
+        """``owner/name``."""
+        return f"{self.owner}/{self.name}"
+
+    @property
+    def schema(self) -> dict[str, Any] | None:
+        """The schema predictions are validated against (latest version or official model)."""
+        if self.versions:
+            return self.versions[-1].schema
+        return self.spec.schema if self.spec else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The API representation."""
+        latest = self.versions[-1].to_json() if self.versions and not self.official else None
+        return {
+            "url": f"https://replicate.com/{self.full_name}",
+            "owner": self.owner,
+            "name": self.name,
+            "description": self.description,
+            "visibility": self.visibility,
+            "github_url": self.github_url,
+            "paper_url": self.paper_url,
+            "license_url": self.license_url,
+            "cover_image_url": self.cover_image_url,
+            "run_count": self.run_count,
+            "is_official": self.official,
+            "default_example": self.default_example,
+            "latest_version": latest,
+        }
+
+
+@attrs.define
+class Deployment:
+    """A deployment serving one model version."""
+
+    owner: str
+    name: str
+    model: str
+    version: str
+    hardware: str
+    min_instances: int
+    max_instances: int
+    number: int = 1
+    created: datetime = attrs.field(factory=now)
+
+    def to_json(self) -> dict[str, Any]:
+        """The API representation."""
+        return {
+            "owner": self.owner,
+            "name": self.name,
+            "current_release": {
+                "number": self.number,
+                "model": self.model,
+                "version": self.version,
+                "created_at": iso(self.created),
+                "created_by": ACCOUNT,
+                "configuration": {
+                    "hardware": self.hardware,
+                    "min_instances": self.min_instances,
+                    "max_instances": self.max_instances,
+                },
+            },
+        }
+
+
+@attrs.define
+class StoredFile:
+    """An uploaded file; ``data`` is a spooled temporary file."""
+
+    id: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    metadata: dict[str, Any]
+    created: datetime
+    expires: datetime
+    data: IO[bytes]
+
+    def to_json(self, base: str) -> dict[str, Any]:
+        """The API representation."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "etag": self.sha256[:32],
+            "checksums": {"sha256": self.sha256},
+            "metadata": self.metadata,
+            "created_at": iso(self.created),
+            "expires_at": iso(self.expires),
+            "urls": {"get": f"{base}/v1/files/{self.id}"},
+        }
+
+    def read(self) -> bytes:
+        """Whole content (files are small enough in tests; downloads stream by chunks)."""
+        self.data.seek(0)
+        return self.data.read()
+
+
+COLLECTIONS = [
+    (
+        "emulator-models",
+        "Emulator models",
+        "Every model the emulator ships.",
+        ["echo", "stream-text", "image", "fail", "slow", "official"],
+    ),
+    ("text", "Text models", "Models that produce text.", ["echo", "stream-text", "official"]),
+]
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+class Store:
+    """The emulator's state; everything is rebuilt from the seed on :meth:`reset`."""
+
+    def __init__(self, seed: int = 0, page_size: int = 100) -> None:
+        self.seed = seed
+        self.page_size = page_size
+        self.reset()
+
+    def reset(self) -> None:
+        """Drop all state and reseed the models, deployments and id generator."""
+        self.rng = random.Random(self.seed)
+        self.models: dict[str, Model] = {}
+        self.versions: dict[str, tuple[Model, Version]] = {}
+        self.predictions: dict[str, Job] = {}
+        self.trainings: dict[str, Job] = {}
+        self.deployments: dict[str, Deployment] = {}
+        self.files: dict[str, StoredFile] = {}
+        self.outputs: dict[str, tuple[str, bytes]] = {}
+        self.webhook_secret = "whsec_" + base64.b64encode(self.rng.randbytes(24)).decode()
+        self.signing_key = self.rng.randbytes(32)
+        for spec in seeded_models():
+            model = Model(
+                OWNER,
+                spec.name,
+                spec.description,
+                official=spec.official,
+                spec=spec,
+                readme=f"# {OWNER}/{spec.name}\n\n{spec.description}\n",
+            )
+            self.models[model.full_name] = model
+            if not spec.official:
+                for number in range(1, spec.versions + 1):
+                    self.add_version(model, spec.schema, version_id(OWNER, spec.name, number))
+            if spec.example is not None:
+                model.default_example = self._example(model, spec.example)
+        echo = self.models[f"{OWNER}/echo"]
+        self.deployments[f"{OWNER}/echo-deployment"] = Deployment(
+            OWNER, "echo-deployment", echo.full_name, echo.versions[-1].id, "cpu", 0, 1
+        )
+
+    def _example(self, model: Model, inp: dict[str, Any]) -> dict[str, Any]:
+        # Shaped like the API's default_example: a finished prediction lacking urls.
+        assert model.spec is not None
+        moment = iso(now())
+        return {
+            "id": self.new_id(),
+            "model": model.full_name,
+            "version": model.versions[-1].id if model.versions else "",
+            "input": inp,
+            "output": final_output(model.spec.behaviour(inp)),
+            "logs": "",
+            "error": None,
+            "status": "succeeded",
+            "created_at": moment,
+            "started_at": moment,
+            "completed_at": moment,
+            "metrics": {"predict_time": 0.05},
+        }
+
+    def add_version(self, model: Model, schema: dict[str, Any], vid: str) -> Version:
+        """Attach a new version to ``model``."""
+        version = Version(vid, now(), schema)
+        model.versions.append(version)
+        self.versions[vid] = (model, version)
+        return version
+
+    def new_id(self, length: int = 26) -> str:
+        """A random id in the API's style, drawn from the seeded generator."""
+        return "".join(self.rng.choices(_ID_ALPHABET, k=length))
+
+    def collections(self) -> list[dict[str, Any]]:
+        """Collection objects with their models."""
+        return [
+            {
+                "slug": slug,
+                "name": name,
+                "description": desc,
+                "full_description": None,
+                "models": [
+                    self.models[f"{OWNER}/{m}"].to_json()
+                    for m in members
+                    if f"{OWNER}/{m}" in self.models
+                ],
+            }
+            for slug, name, desc, members in COLLECTIONS
+        ]
