@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo codegen check-generated lint bench realdata soak clean
+.PHONY: test demo codegen codegen-venv check-generated lint bench realdata soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) codegen-venv
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP)
@@ -24,9 +24,27 @@ codegen:
 check-generated:
 	./codegen.sh --check
 
+# Codegen-only tools (pinned in codegen/requirements.txt); some tests run codegen.sh with them.
+codegen-venv:
+	./codegen.sh --setup
+
+# Every public model object Replicate publishes (npm package, fetched at run time) must parse.
+realdata: $(STAMP)
+	$(BIN)/python codegen/realdata.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check replicate tests
 	$(BIN)/mypy replicate
+
+# Benchmarks (bench/run.py): ours vs replicate 1.0.7 (own venv, with matplotlib for the chart) vs raw httpx.
+BENCH_V1 := bench/.venvs/v1
+$(BENCH_V1)/.installed-stamp:
+	test -x $(BENCH_V1)/bin/python || $(PYTHON) -m venv $(BENCH_V1)
+	$(BENCH_V1)/bin/python -m pip install -q 'replicate==1.0.7' matplotlib
+	touch $@
+
+bench: $(STAMP) $(BENCH_V1)/.installed-stamp
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache build dist

@@ -1,5 +1,5 @@
+"""A client library for accessing Replicate HTTP API"""
 
-""" A client library for accessing Replicate HTTP API """
 from .client import AuthenticatedClient, Client
 
 __all__ = (

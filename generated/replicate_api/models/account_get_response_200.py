@@ -1,35 +1,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 from ..models.account_get_response_200_type import AccountGetResponse200Type
 from ..types import UNSET, Unset
-
-
-
-
-
 
 T = TypeVar("T", bound="AccountGetResponse200")
 
 
-
 @_attrs_define
 class AccountGetResponse200:
-    """ 
-        Attributes:
-            type_ (AccountGetResponse200Type):
-            username (str):
-            avatar_url (str | Unset):
-            github_url (str | Unset):
-            name (str | Unset):
-     """
+    """
+    Attributes:
+        type_ (AccountGetResponse200Type): Kind of account: `user` or `organization`.
+        username (str): Account handle.
+        avatar_url (str | Unset): Profile picture URL.
+        github_url (str | Unset): Linked GitHub profile.
+        name (str | Unset): Display name.
+    """
 
     type_: AccountGetResponse200Type
     username: str
@@ -37,10 +29,6 @@ class AccountGetResponse200:
     github_url: str | Unset = UNSET
     name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_.value
@@ -53,13 +41,14 @@ class AccountGetResponse200:
 
         name = self.name
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "type": type_,
-            "username": username,
-        })
+        field_dict.update(
+            {
+                "type": type_,
+                "username": username,
+            }
+        )
         if avatar_url is not UNSET:
             field_dict["avatar_url"] = avatar_url
         if github_url is not UNSET:
@@ -69,15 +58,10 @@ class AccountGetResponse200:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         type_ = AccountGetResponse200Type(d.pop("type"))
-
-
-
 
         username = d.pop("username")
 
@@ -94,7 +78,6 @@ class AccountGetResponse200:
             github_url=github_url,
             name=name,
         )
-
 
         account_get_response_200.additional_properties = d
         return account_get_response_200

@@ -1,34 +1,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
-
 T = TypeVar("T", bound="DeploymentsCreateBody")
-
 
 
 @_attrs_define
 class DeploymentsCreateBody:
-    """ 
-        Attributes:
-            hardware (str):
-            max_instances (int):
-            min_instances (int):
-            model (str):
-            name (str):
-            version (str):
-     """
+    """
+    Attributes:
+        hardware (str): Hardware SKU to run on; `hardware.list` gives the choices.
+        max_instances (int): Most instances autoscaling may start (0-20).
+        min_instances (int): Instances kept running at all times, at least (0-5).
+        model (str): Model to serve, as `owner/name` (for instance `stability-ai/sdxl`).
+        name (str): Name for the new deployment.
+        version (str): 64-character ID of the version to serve.
+    """
 
     hardware: str
     max_instances: int
@@ -37,10 +28,6 @@ class DeploymentsCreateBody:
     name: str
     version: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         hardware = self.hardware
@@ -55,21 +42,20 @@ class DeploymentsCreateBody:
 
         version = self.version
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "hardware": hardware,
-            "max_instances": max_instances,
-            "min_instances": min_instances,
-            "model": model,
-            "name": name,
-            "version": version,
-        })
+        field_dict.update(
+            {
+                "hardware": hardware,
+                "max_instances": max_instances,
+                "min_instances": min_instances,
+                "model": model,
+                "name": name,
+                "version": version,
+            }
+        )
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -94,7 +80,6 @@ class DeploymentsCreateBody:
             name=name,
             version=version,
         )
-
 
         deployments_create_body.additional_properties = d
         return deployments_create_body

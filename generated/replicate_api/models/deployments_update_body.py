@@ -1,43 +1,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
 T = TypeVar("T", bound="DeploymentsUpdateBody")
-
 
 
 @_attrs_define
 class DeploymentsUpdateBody:
-    """ 
-        Attributes:
-            hardware (str | Unset):
-            max_instances (int | Unset):
-            min_instances (int | Unset):
-            version (str | Unset):
-     """
+    """
+    Attributes:
+        hardware (str | Unset): Hardware SKU to run on; `hardware.list` gives the choices.
+        max_instances (int | Unset): Most instances autoscaling may start (0-20).
+        min_instances (int | Unset): Instances kept running at all times, at least (0-5).
+        version (str | Unset): ID of the model version to serve from now on.
+    """
 
     hardware: str | Unset = UNSET
     max_instances: int | Unset = UNSET
     min_instances: int | Unset = UNSET
     version: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         hardware = self.hardware
@@ -48,11 +36,9 @@ class DeploymentsUpdateBody:
 
         version = self.version
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if hardware is not UNSET:
             field_dict["hardware"] = hardware
         if max_instances is not UNSET:
@@ -63,8 +49,6 @@ class DeploymentsUpdateBody:
             field_dict["version"] = version
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -83,7 +67,6 @@ class DeploymentsUpdateBody:
             min_instances=min_instances,
             version=version,
         )
-
 
         deployments_update_body.additional_properties = d
         return deployments_update_body

@@ -1,55 +1,41 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from io import BytesIO
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-import json
+
 from .. import types
-
-from ..types import UNSET, Unset
-
-from ..types import File, FileTypes
-from ..types import UNSET, Unset
-from io import BytesIO
-from typing import cast
+from ..types import UNSET, File, Unset
 
 if TYPE_CHECKING:
-  from ..models.files_create_body_metadata import FilesCreateBodyMetadata
-
-
-
+    from ..models.files_create_body_metadata import FilesCreateBodyMetadata
 
 
 T = TypeVar("T", bound="FilesCreateBody")
 
 
-
 @_attrs_define
 class FilesCreateBody:
-    """ 
-        Attributes:
-            content (File):
-            filename (str | Unset):
-            metadata (FilesCreateBodyMetadata | Unset):
-            type_ (str | Unset):  Default: 'application/octet-stream'.
-     """
+    """
+    Attributes:
+        content (File): Raw bytes of the file.
+        filename (str | Unset): Name to store it under.
+        metadata (FilesCreateBodyMetadata | Unset): Any JSON object to keep alongside the file.
+        type_ (str | Unset): MIME type of the bytes. Default: 'application/octet-stream'.
+    """
 
     content: File
     filename: str | Unset = UNSET
     metadata: FilesCreateBodyMetadata | Unset = UNSET
-    type_: str | Unset = 'application/octet-stream'
+    type_: str | Unset = "application/octet-stream"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.files_create_body_metadata import FilesCreateBodyMetadata # noqa: PLC0415
         content = self.content.to_tuple()
-
 
         filename = self.filename
 
@@ -59,12 +45,13 @@ class FilesCreateBody:
 
         type_ = self.type_
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "content": content,
-        })
+        field_dict.update(
+            {
+                "content": content,
+            }
+        )
         if filename is not UNSET:
             field_dict["filename"] = filename
         if metadata is not UNSET:
@@ -74,61 +61,40 @@ class FilesCreateBody:
 
         return field_dict
 
-
     def to_multipart(self) -> types.RequestFiles:
-        from ..models.files_create_body_metadata import FilesCreateBodyMetadata # noqa: PLC0415
         files: types.RequestFiles = []
 
         files.append(("content", self.content.to_tuple()))
 
-
-
         if not isinstance(self.filename, Unset):
             files.append(("filename", (None, str(self.filename).encode(), "text/plain")))
 
-
-
         if not isinstance(self.metadata, Unset):
-            files.append(("metadata", (None, json.dumps( self.metadata.to_dict()).encode(), "application/json")))
-
-
+            files.append(("metadata", (None, json.dumps(self.metadata.to_dict()).encode(), "application/json")))
 
         if not isinstance(self.type_, Unset):
             files.append(("type", (None, str(self.type_).encode(), "text/plain")))
 
-
-
-
         for prop_name, prop in self.additional_properties.items():
             files.append((prop_name, (None, str(prop).encode(), "text/plain")))
 
-
-
         return files
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.files_create_body_metadata import FilesCreateBodyMetadata # noqa: PLC0415
+        from ..models.files_create_body_metadata import FilesCreateBodyMetadata  # noqa: PLC0415
+
         d = dict(src_dict)
-        content = File(
-             payload = BytesIO(d.pop("content"))
-        )
-
-
-
+        content = File(payload=BytesIO(d.pop("content")))
 
         filename = d.pop("filename", UNSET)
 
         _metadata = d.pop("metadata", UNSET)
         metadata: FilesCreateBodyMetadata | Unset
-        if isinstance(_metadata,  Unset):
+        if isinstance(_metadata, Unset):
             metadata = UNSET
         else:
             metadata = FilesCreateBodyMetadata.from_dict(_metadata)
-
-
-
 
         type_ = d.pop("type", UNSET)
 
@@ -138,7 +104,6 @@ class FilesCreateBody:
             metadata=metadata,
             type_=type_,
         )
-
 
         files_create_body.additional_properties = d
         return files_create_body

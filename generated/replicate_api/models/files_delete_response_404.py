@@ -1,52 +1,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
 T = TypeVar("T", bound="FilesDeleteResponse404")
-
 
 
 @_attrs_define
 class FilesDeleteResponse404:
-    """ 
-        Attributes:
-            detail (str | Unset):
-     """
+    """
+    Attributes:
+        detail (str | Unset):
+    """
 
     detail: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
         detail = self.detail
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if detail is not UNSET:
             field_dict["detail"] = detail
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -56,7 +40,6 @@ class FilesDeleteResponse404:
         files_delete_response_404 = cls(
             detail=detail,
         )
-
 
         files_delete_response_404.additional_properties = d
         return files_delete_response_404

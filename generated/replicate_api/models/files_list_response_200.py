@@ -1,47 +1,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-from typing import cast
-
 if TYPE_CHECKING:
-  from ..models.schemas_file_response import SchemasFileResponse
-
-
-
+    from ..models.schemas_file_response import SchemasFileResponse
 
 
 T = TypeVar("T", bound="FilesListResponse200")
 
 
-
 @_attrs_define
 class FilesListResponse200:
-    """ 
-        Attributes:
-            next_ (None | str | Unset):
-            previous (None | str | Unset):
-            results (list[SchemasFileResponse] | Unset):
-     """
+    """
+    Attributes:
+        next_ (None | str | Unset):
+        previous (None | str | Unset):
+        results (list[SchemasFileResponse] | Unset):
+    """
 
     next_: None | str | Unset = UNSET
     previous: None | str | Unset = UNSET
     results: list[SchemasFileResponse] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.schemas_file_response import SchemasFileResponse # noqa: PLC0415
         next_: None | str | Unset
         if isinstance(self.next_, Unset):
             next_ = UNSET
@@ -61,13 +49,9 @@ class FilesListResponse200:
                 results_item = results_item_data.to_dict()
                 results.append(results_item)
 
-
-
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if next_ is not UNSET:
             field_dict["next"] = next_
         if previous is not UNSET:
@@ -77,12 +61,12 @@ class FilesListResponse200:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schemas_file_response import SchemasFileResponse # noqa: PLC0415
+        from ..models.schemas_file_response import SchemasFileResponse  # noqa: PLC0415
+
         d = dict(src_dict)
+
         def _parse_next_(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -91,7 +75,6 @@ class FilesListResponse200:
             return cast(None | str | Unset, data)
 
         next_ = _parse_next_(d.pop("next", UNSET))
-
 
         def _parse_previous(data: object) -> None | str | Unset:
             if data is None:
@@ -102,7 +85,6 @@ class FilesListResponse200:
 
         previous = _parse_previous(d.pop("previous", UNSET))
 
-
         _results = d.pop("results", UNSET)
         results: list[SchemasFileResponse] | Unset = UNSET
         if _results is not UNSET:
@@ -110,17 +92,13 @@ class FilesListResponse200:
             for results_item_data in _results:
                 results_item = SchemasFileResponse.from_dict(results_item_data)
 
-
-
                 results.append(results_item)
-
 
         files_list_response_200 = cls(
             next_=next_,
             previous=previous,
             results=results,
         )
-
 
         files_list_response_200.additional_properties = d
         return files_list_response_200

@@ -1,39 +1,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 from ..models.models_create_body_visibility import ModelsCreateBodyVisibility
 from ..types import UNSET, Unset
-
-
-
-
-
 
 T = TypeVar("T", bound="ModelsCreateBody")
 
 
-
 @_attrs_define
 class ModelsCreateBody:
-    """ 
-        Attributes:
-            hardware (str):
-            name (str):
-            owner (str):
-            visibility (ModelsCreateBodyVisibility):
-            cover_image_url (str | Unset):
-            description (str | Unset):
-            github_url (str | Unset):
-            license_url (str | Unset):
-            paper_url (str | Unset):
-     """
+    """
+    Attributes:
+        hardware (str): Hardware SKU to run the model on; `hardware.list` gives the choices.
+        name (str): Name for the model; no other model of the same owner may use it.
+        owner (str): Account that will own the model; it has to be the account the API token belongs to.
+        visibility (ModelsCreateBodyVisibility): `public`: anyone can see and run it; `private`: only the owning account
+            and its members can.
+        cover_image_url (str | Unset): Link to an image file to use as the cover.
+        description (str | Unset): Short summary of what the model does.
+        github_url (str | Unset): Link to the source repository on GitHub.
+        license_url (str | Unset): Link to the license terms.
+        paper_url (str | Unset): Link to a related research paper.
+    """
 
     hardware: str
     name: str
@@ -45,10 +38,6 @@ class ModelsCreateBody:
     license_url: str | Unset = UNSET
     paper_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         hardware = self.hardware
@@ -69,15 +58,16 @@ class ModelsCreateBody:
 
         paper_url = self.paper_url
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "hardware": hardware,
-            "name": name,
-            "owner": owner,
-            "visibility": visibility,
-        })
+        field_dict.update(
+            {
+                "hardware": hardware,
+                "name": name,
+                "owner": owner,
+                "visibility": visibility,
+            }
+        )
         if cover_image_url is not UNSET:
             field_dict["cover_image_url"] = cover_image_url
         if description is not UNSET:
@@ -91,8 +81,6 @@ class ModelsCreateBody:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
@@ -103,9 +91,6 @@ class ModelsCreateBody:
         owner = d.pop("owner")
 
         visibility = ModelsCreateBodyVisibility(d.pop("visibility"))
-
-
-
 
         cover_image_url = d.pop("cover_image_url", UNSET)
 
@@ -128,7 +113,6 @@ class ModelsCreateBody:
             license_url=license_url,
             paper_url=paper_url,
         )
-
 
         models_create_body.additional_properties = d
         return models_create_body

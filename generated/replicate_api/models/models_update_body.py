@@ -1,35 +1,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
 T = TypeVar("T", bound="ModelsUpdateBody")
-
 
 
 @_attrs_define
 class ModelsUpdateBody:
-    """ 
-        Attributes:
-            description (str | Unset):
-            github_url (str | Unset):
-            license_url (str | Unset):
-            paper_url (str | Unset):
-            readme (str | Unset):
-            weights_url (str | Unset):
-     """
+    """
+    Attributes:
+        description (str | Unset): New summary text.
+        github_url (str | Unset): New link to the source repository.
+        license_url (str | Unset): New link to the license terms.
+        paper_url (str | Unset): New link to the research paper.
+        readme (str | Unset): New README body, in Markdown.
+        weights_url (str | Unset): New link to the model weights.
+    """
 
     description: str | Unset = UNSET
     github_url: str | Unset = UNSET
@@ -38,10 +30,6 @@ class ModelsUpdateBody:
     readme: str | Unset = UNSET
     weights_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         description = self.description
@@ -56,11 +44,9 @@ class ModelsUpdateBody:
 
         weights_url = self.weights_url
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if description is not UNSET:
             field_dict["description"] = description
         if github_url is not UNSET:
@@ -75,8 +61,6 @@ class ModelsUpdateBody:
             field_dict["weights_url"] = weights_url
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -101,7 +85,6 @@ class ModelsUpdateBody:
             readme=readme,
             weights_url=weights_url,
         )
-
 
         models_update_body.additional_properties = d
         return models_update_body

@@ -1,40 +1,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasCollectionListItem")
-
 
 
 @_attrs_define
 class SchemasCollectionListItem:
-    """ 
-        Attributes:
-            description (str):
-            name (str):
-            slug (str):
-     """
+    """Short form of a curated model collection, as shown in listings.
+
+    Attributes:
+        description (str): One-line blurb about the collection's theme.
+        name (str): Human-readable collection title.
+        slug (str): URL-safe identifier: lowercase words joined by hyphens.
+    """
 
     description: str
     name: str
     slug: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         description = self.description
@@ -43,18 +31,17 @@ class SchemasCollectionListItem:
 
         slug = self.slug
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "description": description,
-            "name": name,
-            "slug": slug,
-        })
+        field_dict.update(
+            {
+                "description": description,
+                "name": name,
+                "slug": slug,
+            }
+        )
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -70,7 +57,6 @@ class SchemasCollectionListItem:
             name=name,
             slug=slug,
         )
-
 
         schemas_collection_list_item.additional_properties = d
         return schemas_collection_list_item

@@ -1,37 +1,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-from typing import cast
-
 if TYPE_CHECKING:
-  from ..models.schemas_model_response import SchemasModelResponse
-
-
-
+    from ..models.schemas_model_response import SchemasModelResponse
 
 
 T = TypeVar("T", bound="SchemasCollectionResponse")
 
 
-
 @_attrs_define
 class SchemasCollectionResponse:
-    """ 
-        Attributes:
-            description (str):
-            models (list[SchemasModelResponse]):
-            name (str):
-            slug (str):
-            full_description (None | str | Unset):
-     """
+    """A curated collection with its full write-up and member models.
+
+    Attributes:
+        description (str): One-line blurb about the collection's theme.
+        models (list[SchemasModelResponse]): Models that belong to the collection.
+        name (str): Human-readable collection title.
+        slug (str): URL-safe identifier: lowercase words joined by hyphens.
+        full_description (None | str | Unset): Longer write-up of the collection in Markdown; may be null.
+    """
 
     description: str
     models: list[SchemasModelResponse]
@@ -40,20 +34,13 @@ class SchemasCollectionResponse:
     full_description: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.schemas_model_response import SchemasModelResponse # noqa: PLC0415
         description = self.description
 
         models = []
         for models_item_data in self.models:
             models_item = models_item_data.to_dict()
             models.append(models_item)
-
-
 
         name = self.name
 
@@ -65,37 +52,34 @@ class SchemasCollectionResponse:
         else:
             full_description = self.full_description
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "description": description,
-            "models": models,
-            "name": name,
-            "slug": slug,
-        })
+        field_dict.update(
+            {
+                "description": description,
+                "models": models,
+                "name": name,
+                "slug": slug,
+            }
+        )
         if full_description is not UNSET:
             field_dict["full_description"] = full_description
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schemas_model_response import SchemasModelResponse # noqa: PLC0415
+        from ..models.schemas_model_response import SchemasModelResponse  # noqa: PLC0415
+
         d = dict(src_dict)
         description = d.pop("description")
 
         models = []
         _models = d.pop("models")
-        for models_item_data in (_models):
+        for models_item_data in _models:
             models_item = SchemasModelResponse.from_dict(models_item_data)
 
-
-
             models.append(models_item)
-
 
         name = d.pop("name")
 
@@ -110,7 +94,6 @@ class SchemasCollectionResponse:
 
         full_description = _parse_full_description(d.pop("full_description", UNSET))
 
-
         schemas_collection_response = cls(
             description=description,
             models=models,
@@ -118,7 +101,6 @@ class SchemasCollectionResponse:
             slug=slug,
             full_description=full_description,
         )
-
 
         schemas_collection_response.additional_properties = d
         return schemas_collection_response

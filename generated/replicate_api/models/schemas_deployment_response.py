@@ -1,47 +1,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-from typing import cast
-
 if TYPE_CHECKING:
-  from ..models.schemas_deployment_response_current_release import SchemasDeploymentResponseCurrentRelease
-
-
-
+    from ..models.schemas_deployment_response_current_release import SchemasDeploymentResponseCurrentRelease
 
 
 T = TypeVar("T", bound="SchemasDeploymentResponse")
 
 
-
 @_attrs_define
 class SchemasDeploymentResponse:
-    """ 
+    """A deployment: a named endpoint owned by an account that serves one model version on chosen hardware with its own
+    autoscaling limits.
+
         Attributes:
             current_release (SchemasDeploymentResponseCurrentRelease | Unset):
-            name (str | Unset):
-            owner (str | Unset):
-     """
+            name (str | Unset): Deployment name, unique within its owner.
+            owner (str | Unset): Account (user or organization) the deployment belongs to.
+    """
 
     current_release: SchemasDeploymentResponseCurrentRelease | Unset = UNSET
     name: str | Unset = UNSET
     owner: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.schemas_deployment_response_current_release import SchemasDeploymentResponseCurrentRelease # noqa: PLC0415
         current_release: dict[str, Any] | Unset = UNSET
         if not isinstance(self.current_release, Unset):
             current_release = self.current_release.to_dict()
@@ -50,11 +40,9 @@ class SchemasDeploymentResponse:
 
         owner = self.owner
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if current_release is not UNSET:
             field_dict["current_release"] = current_release
         if name is not UNSET:
@@ -64,21 +52,19 @@ class SchemasDeploymentResponse:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schemas_deployment_response_current_release import SchemasDeploymentResponseCurrentRelease # noqa: PLC0415
+        from ..models.schemas_deployment_response_current_release import (
+            SchemasDeploymentResponseCurrentRelease,  # noqa: PLC0415
+        )
+
         d = dict(src_dict)
         _current_release = d.pop("current_release", UNSET)
         current_release: SchemasDeploymentResponseCurrentRelease | Unset
-        if isinstance(_current_release,  Unset):
+        if isinstance(_current_release, Unset):
             current_release = UNSET
         else:
             current_release = SchemasDeploymentResponseCurrentRelease.from_dict(_current_release)
-
-
-
 
         name = d.pop("name", UNSET)
 
@@ -89,7 +75,6 @@ class SchemasDeploymentResponse:
             name=name,
             owner=owner,
         )
-
 
         schemas_deployment_response.additional_properties = d
         return schemas_deployment_response

@@ -1,63 +1,58 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-from typing import cast
-import datetime
-
 if TYPE_CHECKING:
-  from ..models.schemas_deployment_response_current_release_configuration import SchemasDeploymentResponseCurrentReleaseConfiguration
-  from ..models.schemas_deployment_response_current_release_created_by import SchemasDeploymentResponseCurrentReleaseCreatedBy
-
-
-
+    from ..models.schemas_deployment_response_current_release_configuration import (
+        SchemasDeploymentResponseCurrentReleaseConfiguration,
+    )
+    from ..models.schemas_deployment_response_current_release_created_by import (
+        SchemasDeploymentResponseCurrentReleaseCreatedBy,
+    )
 
 
 T = TypeVar("T", bound="SchemasDeploymentResponseCurrentRelease")
 
 
-
 @_attrs_define
 class SchemasDeploymentResponseCurrentRelease:
-    """ 
-        Attributes:
-            configuration (SchemasDeploymentResponseCurrentReleaseConfiguration | Unset):
-            created_at (datetime.datetime | Unset):
-            created_by (SchemasDeploymentResponseCurrentReleaseCreatedBy | Unset):
-            model (str | Unset):
-            number (int | Unset):
-            version (str | Unset):
-     """
+    """
+    Attributes:
+        configuration (SchemasDeploymentResponseCurrentReleaseConfiguration | Unset):
+        created_at (datetime.datetime | None | Unset): When this release was made.
+        created_by (SchemasDeploymentResponseCurrentReleaseCreatedBy | Unset):
+        model (str | Unset): Deployed model, written as `{model_owner}/{model_name}`.
+        number (int | Unset): Release counter; each update of the deployment adds one.
+        version (str | Unset): ID of the model version this release serves.
+    """
 
     configuration: SchemasDeploymentResponseCurrentReleaseConfiguration | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
+    created_at: datetime.datetime | None | Unset = UNSET
     created_by: SchemasDeploymentResponseCurrentReleaseCreatedBy | Unset = UNSET
     model: str | Unset = UNSET
     number: int | Unset = UNSET
     version: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.schemas_deployment_response_current_release_configuration import SchemasDeploymentResponseCurrentReleaseConfiguration # noqa: PLC0415
-        from ..models.schemas_deployment_response_current_release_created_by import SchemasDeploymentResponseCurrentReleaseCreatedBy # noqa: PLC0415
         configuration: dict[str, Any] | Unset = UNSET
         if not isinstance(self.configuration, Unset):
             configuration = self.configuration.to_dict()
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
+        created_at: None | str | Unset
+        if isinstance(self.created_at, Unset):
+            created_at = UNSET
+        elif isinstance(self.created_at, datetime.datetime):
             created_at = self.created_at.isoformat()
+        else:
+            created_at = self.created_at
 
         created_by: dict[str, Any] | Unset = UNSET
         if not isinstance(self.created_by, Unset):
@@ -69,11 +64,9 @@ class SchemasDeploymentResponseCurrentRelease:
 
         version = self.version
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if configuration is not UNSET:
             field_dict["configuration"] = configuration
         if created_at is not UNSET:
@@ -89,42 +82,46 @@ class SchemasDeploymentResponseCurrentRelease:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schemas_deployment_response_current_release_configuration import SchemasDeploymentResponseCurrentReleaseConfiguration # noqa: PLC0415
-        from ..models.schemas_deployment_response_current_release_created_by import SchemasDeploymentResponseCurrentReleaseCreatedBy # noqa: PLC0415
+        from ..models.schemas_deployment_response_current_release_configuration import (
+            SchemasDeploymentResponseCurrentReleaseConfiguration,  # noqa: PLC0415
+        )
+        from ..models.schemas_deployment_response_current_release_created_by import (
+            SchemasDeploymentResponseCurrentReleaseCreatedBy,  # noqa: PLC0415
+        )
+
         d = dict(src_dict)
         _configuration = d.pop("configuration", UNSET)
         configuration: SchemasDeploymentResponseCurrentReleaseConfiguration | Unset
-        if isinstance(_configuration,  Unset):
+        if isinstance(_configuration, Unset):
             configuration = UNSET
         else:
             configuration = SchemasDeploymentResponseCurrentReleaseConfiguration.from_dict(_configuration)
 
+        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = datetime.datetime.fromisoformat(data)
 
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
 
-
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at,  Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
-
-
-
+        created_at = _parse_created_at(d.pop("created_at", UNSET))
 
         _created_by = d.pop("created_by", UNSET)
         created_by: SchemasDeploymentResponseCurrentReleaseCreatedBy | Unset
-        if isinstance(_created_by,  Unset):
+        if isinstance(_created_by, Unset):
             created_by = UNSET
         else:
             created_by = SchemasDeploymentResponseCurrentReleaseCreatedBy.from_dict(_created_by)
-
-
-
 
         model = d.pop("model", UNSET)
 
@@ -140,7 +137,6 @@ class SchemasDeploymentResponseCurrentRelease:
             number=number,
             version=version,
         )
-
 
         schemas_deployment_response_current_release.additional_properties = d
         return schemas_deployment_response_current_release

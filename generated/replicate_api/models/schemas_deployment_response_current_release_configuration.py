@@ -1,41 +1,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasDeploymentResponseCurrentReleaseConfiguration")
-
 
 
 @_attrs_define
 class SchemasDeploymentResponseCurrentReleaseConfiguration:
-    """ 
-        Attributes:
-            hardware (str | Unset):
-            max_instances (int | Unset):
-            min_instances (int | Unset):
-     """
+    """
+    Attributes:
+        hardware (str | Unset): Hardware SKU the release runs on (see `hardware.list`).
+        max_instances (int | Unset): Upper bound on instances when autoscaling.
+        min_instances (int | Unset): Lower bound on instances when autoscaling.
+    """
 
     hardware: str | Unset = UNSET
     max_instances: int | Unset = UNSET
     min_instances: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         hardware = self.hardware
@@ -44,11 +32,9 @@ class SchemasDeploymentResponseCurrentReleaseConfiguration:
 
         min_instances = self.min_instances
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if hardware is not UNSET:
             field_dict["hardware"] = hardware
         if max_instances is not UNSET:
@@ -57,8 +43,6 @@ class SchemasDeploymentResponseCurrentReleaseConfiguration:
             field_dict["min_instances"] = min_instances
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -74,7 +58,6 @@ class SchemasDeploymentResponseCurrentReleaseConfiguration:
             max_instances=max_instances,
             min_instances=min_instances,
         )
-
 
         schemas_deployment_response_current_release_configuration.additional_properties = d
         return schemas_deployment_response_current_release_configuration

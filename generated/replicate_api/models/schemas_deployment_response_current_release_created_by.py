@@ -1,35 +1,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.schemas_deployment_response_current_release_created_by_type import (
+    SchemasDeploymentResponseCurrentReleaseCreatedByType,
+)
 from ..types import UNSET, Unset
-
-from ..models.schemas_deployment_response_current_release_created_by_type import SchemasDeploymentResponseCurrentReleaseCreatedByType
-from ..types import UNSET, Unset
-
-
-
-
-
 
 T = TypeVar("T", bound="SchemasDeploymentResponseCurrentReleaseCreatedBy")
 
 
-
 @_attrs_define
 class SchemasDeploymentResponseCurrentReleaseCreatedBy:
-    """ 
-        Attributes:
-            type_ (SchemasDeploymentResponseCurrentReleaseCreatedByType):
-            username (str):
-            avatar_url (str | Unset):
-            github_url (str | Unset):
-            name (str | Unset):
-     """
+    """
+    Attributes:
+        type_ (SchemasDeploymentResponseCurrentReleaseCreatedByType): Kind of account that made the release: `user` or
+            `organization`.
+        username (str): Handle of the account that made the release.
+        avatar_url (str | Unset): Profile picture of whoever made the release.
+        github_url (str | Unset): GitHub profile of whoever made the release.
+        name (str | Unset): Display name of whoever made the release.
+    """
 
     type_: SchemasDeploymentResponseCurrentReleaseCreatedByType
     username: str
@@ -37,10 +32,6 @@ class SchemasDeploymentResponseCurrentReleaseCreatedBy:
     github_url: str | Unset = UNSET
     name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_.value
@@ -53,13 +44,14 @@ class SchemasDeploymentResponseCurrentReleaseCreatedBy:
 
         name = self.name
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "type": type_,
-            "username": username,
-        })
+        field_dict.update(
+            {
+                "type": type_,
+                "username": username,
+            }
+        )
         if avatar_url is not UNSET:
             field_dict["avatar_url"] = avatar_url
         if github_url is not UNSET:
@@ -69,15 +61,10 @@ class SchemasDeploymentResponseCurrentReleaseCreatedBy:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         type_ = SchemasDeploymentResponseCurrentReleaseCreatedByType(d.pop("type"))
-
-
-
 
         username = d.pop("username")
 
@@ -94,7 +81,6 @@ class SchemasDeploymentResponseCurrentReleaseCreatedBy:
             github_url=github_url,
             name=name,
         )
-
 
         schemas_deployment_response_current_release_created_by.additional_properties = d
         return schemas_deployment_response_current_release_created_by

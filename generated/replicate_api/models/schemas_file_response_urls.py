@@ -1,52 +1,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasFileResponseUrls")
-
 
 
 @_attrs_define
 class SchemasFileResponseUrls:
-    """ 
-        Attributes:
-            get (str | Unset):
-     """
+    """Links for working with the file.
+
+    Attributes:
+        get (str | Unset): API address of this file record.
+    """
 
     get: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
         get = self.get
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if get is not UNSET:
             field_dict["get"] = get
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -56,7 +41,6 @@ class SchemasFileResponseUrls:
         schemas_file_response_urls = cls(
             get=get,
         )
-
 
         schemas_file_response_urls.additional_properties = d
         return schemas_file_response_urls

@@ -1,47 +1,45 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 from ..models.schemas_model_response_visibility import SchemasModelResponseVisibility
 from ..types import UNSET, Unset
-from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.schemas_model_response_default_example_type_0 import SchemasModelResponseDefaultExampleType0
-  from ..models.schemas_model_response_latest_version_type_0 import SchemasModelResponseLatestVersionType0
-
-
-
+    from ..models.schemas_model_response_default_example_type_0 import SchemasModelResponseDefaultExampleType0
+    from ..models.schemas_model_response_latest_version_type_0 import SchemasModelResponseLatestVersionType0
 
 
 T = TypeVar("T", bound="SchemasModelResponse")
 
 
-
 @_attrs_define
 class SchemasModelResponse:
-    """ 
-        Attributes:
-            cover_image_url (None | str | Unset):
-            default_example (None | SchemasModelResponseDefaultExampleType0 | Unset):
-            description (None | str | Unset):
-            github_url (None | str | Unset):
-            is_official (bool | Unset):
-            latest_version (None | SchemasModelResponseLatestVersionType0 | Unset):
-            license_url (None | str | Unset):
-            name (str | Unset):
-            owner (str | Unset):
-            paper_url (None | str | Unset):
-            run_count (int | Unset):
-            url (str | Unset):
-            visibility (SchemasModelResponseVisibility | Unset):
-     """
+    """A model: its metadata, plus its newest version and default example.
+
+    Attributes:
+        cover_image_url (None | str | Unset): Image used as the model's cover; may be null.
+        default_example (None | SchemasModelResponseDefaultExampleType0 | Unset): A prediction picked to showcase the
+            model; null if there is none.
+        description (None | str | Unset): Short summary of what the model does.
+        github_url (None | str | Unset): Link to the model's source repository on GitHub.
+        is_official (bool | Unset): True when Replicate itself maintains the model; such models are always warm, keep a
+            stable API and have predictable pricing.
+        latest_version (None | SchemasModelResponseLatestVersionType0 | Unset): Most recently pushed version; null if
+            nothing was pushed yet.
+        license_url (None | str | Unset): Link to the model's license terms.
+        name (str | Unset): Model name, unique within its owner.
+        owner (str | Unset): Account (user or organization) the model belongs to.
+        paper_url (None | str | Unset): Link to a research paper describing the model.
+        run_count (int | Unset): How many predictions have been run with this model.
+        url (str | Unset): Web page of the model on replicate.com.
+        visibility (SchemasModelResponseVisibility | Unset): `public`: anyone can see and run it; `private`: only the
+            owning account and its members can.
+    """
 
     cover_image_url: None | str | Unset = UNSET
     default_example: None | SchemasModelResponseDefaultExampleType0 | Unset = UNSET
@@ -58,13 +56,14 @@ class SchemasModelResponse:
     visibility: SchemasModelResponseVisibility | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.schemas_model_response_default_example_type_0 import SchemasModelResponseDefaultExampleType0 # noqa: PLC0415
-        from ..models.schemas_model_response_latest_version_type_0 import SchemasModelResponseLatestVersionType0 # noqa: PLC0415
+        from ..models.schemas_model_response_default_example_type_0 import (
+            SchemasModelResponseDefaultExampleType0,  # noqa: PLC0415
+        )
+        from ..models.schemas_model_response_latest_version_type_0 import (
+            SchemasModelResponseLatestVersionType0,  # noqa: PLC0415
+        )
+
         cover_image_url: None | str | Unset
         if isinstance(self.cover_image_url, Unset):
             cover_image_url = UNSET
@@ -125,12 +124,9 @@ class SchemasModelResponse:
         if not isinstance(self.visibility, Unset):
             visibility = self.visibility.value
 
-
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if cover_image_url is not UNSET:
             field_dict["cover_image_url"] = cover_image_url
         if default_example is not UNSET:
@@ -160,13 +156,17 @@ class SchemasModelResponse:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schemas_model_response_default_example_type_0 import SchemasModelResponseDefaultExampleType0 # noqa: PLC0415
-        from ..models.schemas_model_response_latest_version_type_0 import SchemasModelResponseLatestVersionType0 # noqa: PLC0415
+        from ..models.schemas_model_response_default_example_type_0 import (
+            SchemasModelResponseDefaultExampleType0,  # noqa: PLC0415
+        )
+        from ..models.schemas_model_response_latest_version_type_0 import (
+            SchemasModelResponseLatestVersionType0,  # noqa: PLC0415
+        )
+
         d = dict(src_dict)
+
         def _parse_cover_image_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -175,7 +175,6 @@ class SchemasModelResponse:
             return cast(None | str | Unset, data)
 
         cover_image_url = _parse_cover_image_url(d.pop("cover_image_url", UNSET))
-
 
         def _parse_default_example(data: object) -> None | SchemasModelResponseDefaultExampleType0 | Unset:
             if data is None:
@@ -187,15 +186,12 @@ class SchemasModelResponse:
                     raise TypeError()
                 default_example_type_0 = SchemasModelResponseDefaultExampleType0.from_dict(data)
 
-
-
                 return default_example_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | SchemasModelResponseDefaultExampleType0 | Unset, data)
 
         default_example = _parse_default_example(d.pop("default_example", UNSET))
-
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -206,7 +202,6 @@ class SchemasModelResponse:
 
         description = _parse_description(d.pop("description", UNSET))
 
-
         def _parse_github_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -215,7 +210,6 @@ class SchemasModelResponse:
             return cast(None | str | Unset, data)
 
         github_url = _parse_github_url(d.pop("github_url", UNSET))
-
 
         is_official = d.pop("is_official", UNSET)
 
@@ -229,15 +223,12 @@ class SchemasModelResponse:
                     raise TypeError()
                 latest_version_type_0 = SchemasModelResponseLatestVersionType0.from_dict(data)
 
-
-
                 return latest_version_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | SchemasModelResponseLatestVersionType0 | Unset, data)
 
         latest_version = _parse_latest_version(d.pop("latest_version", UNSET))
-
 
         def _parse_license_url(data: object) -> None | str | Unset:
             if data is None:
@@ -247,7 +238,6 @@ class SchemasModelResponse:
             return cast(None | str | Unset, data)
 
         license_url = _parse_license_url(d.pop("license_url", UNSET))
-
 
         name = d.pop("name", UNSET)
 
@@ -262,20 +252,16 @@ class SchemasModelResponse:
 
         paper_url = _parse_paper_url(d.pop("paper_url", UNSET))
 
-
         run_count = d.pop("run_count", UNSET)
 
         url = d.pop("url", UNSET)
 
         _visibility = d.pop("visibility", UNSET)
         visibility: SchemasModelResponseVisibility | Unset
-        if isinstance(_visibility,  Unset):
+        if isinstance(_visibility, Unset):
             visibility = UNSET
         else:
             visibility = SchemasModelResponseVisibility(_visibility)
-
-
-
 
         schemas_model_response = cls(
             cover_image_url=cover_image_url,
@@ -292,7 +278,6 @@ class SchemasModelResponse:
             url=url,
             visibility=visibility,
         )
-
 
         schemas_model_response.additional_properties = d
         return schemas_model_response

@@ -1,48 +1,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasModelResponseDefaultExampleType0")
-
 
 
 @_attrs_define
 class SchemasModelResponseDefaultExampleType0:
-    
+    """A prediction picked to showcase the model; null if there is none."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        schemas_model_response_default_example_type_0 = cls(
-        )
-
+        schemas_model_response_default_example_type_0 = cls()
 
         schemas_model_response_default_example_type_0.additional_properties = d
         return schemas_model_response_default_example_type_0

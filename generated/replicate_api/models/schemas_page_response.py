@@ -1,55 +1,42 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasPageResponse")
-
 
 
 @_attrs_define
 class SchemasPageResponse:
-    """ 
-        Attributes:
-            href (str):
-            name (str):
-     """
+    """A documentation page returned by search.
+
+    Attributes:
+        href (str): Path of the page on the docs site.
+        name (str): Page heading.
+    """
 
     href: str
     name: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         href = self.href
 
         name = self.name
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "href": href,
-            "name": name,
-        })
+        field_dict.update(
+            {
+                "href": href,
+                "name": name,
+            }
+        )
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -62,7 +49,6 @@ class SchemasPageResponse:
             href=href,
             name=name,
         )
-
 
         schemas_page_response.additional_properties = d
         return schemas_page_response

@@ -1,47 +1,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-from typing import cast
-
 if TYPE_CHECKING:
-  from ..models.schemas_collection_list_item import SchemasCollectionListItem
-
-
-
+    from ..models.schemas_collection_list_item import SchemasCollectionListItem
 
 
 T = TypeVar("T", bound="SchemasPaginatedCollectionResponse")
 
 
-
 @_attrs_define
 class SchemasPaginatedCollectionResponse:
-    """ 
-        Attributes:
-            next_ (None | str | Unset):
-            previous (None | str | Unset):
-            results (list[SchemasCollectionListItem] | Unset):
-     """
+    """One page of collection summaries, with cursor links to the neighbouring pages.
+
+    Attributes:
+        next_ (None | str | Unset): Link to the following page of collections; null on the last page.
+        previous (None | str | Unset): Link to the preceding page of collections; null on the first page.
+        results (list[SchemasCollectionListItem] | Unset): The collections on this page.
+    """
 
     next_: None | str | Unset = UNSET
     previous: None | str | Unset = UNSET
     results: list[SchemasCollectionListItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.schemas_collection_list_item import SchemasCollectionListItem # noqa: PLC0415
         next_: None | str | Unset
         if isinstance(self.next_, Unset):
             next_ = UNSET
@@ -61,13 +50,9 @@ class SchemasPaginatedCollectionResponse:
                 results_item = results_item_data.to_dict()
                 results.append(results_item)
 
-
-
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if next_ is not UNSET:
             field_dict["next"] = next_
         if previous is not UNSET:
@@ -77,12 +62,12 @@ class SchemasPaginatedCollectionResponse:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schemas_collection_list_item import SchemasCollectionListItem # noqa: PLC0415
+        from ..models.schemas_collection_list_item import SchemasCollectionListItem  # noqa: PLC0415
+
         d = dict(src_dict)
+
         def _parse_next_(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -91,7 +76,6 @@ class SchemasPaginatedCollectionResponse:
             return cast(None | str | Unset, data)
 
         next_ = _parse_next_(d.pop("next", UNSET))
-
 
         def _parse_previous(data: object) -> None | str | Unset:
             if data is None:
@@ -102,7 +86,6 @@ class SchemasPaginatedCollectionResponse:
 
         previous = _parse_previous(d.pop("previous", UNSET))
 
-
         _results = d.pop("results", UNSET)
         results: list[SchemasCollectionListItem] | Unset = UNSET
         if _results is not UNSET:
@@ -110,17 +93,13 @@ class SchemasPaginatedCollectionResponse:
             for results_item_data in _results:
                 results_item = SchemasCollectionListItem.from_dict(results_item_data)
 
-
-
                 results.append(results_item)
-
 
         schemas_paginated_collection_response = cls(
             next_=next_,
             previous=previous,
             results=results,
         )
-
 
         schemas_paginated_collection_response.additional_properties = d
         return schemas_paginated_collection_response

@@ -1,48 +1,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasPredictionRequestInput")
-
 
 
 @_attrs_define
 class SchemasPredictionRequestInput:
-    
+    """Inputs for the model, as a JSON object whose keys depend on the model; look them up in the version's
+    `openapi_schema` (see `models.versions.get`) or on the model's API tab. Files go in as URLs: use an HTTP(S) URL for
+    anything over 256 KB, for files you will reuse, or when predictions should stay linked to their input files; use a
+    `data:` URL for small one-off files (256 KB or less) that Replicate will not keep.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        schemas_prediction_request_input = cls(
-        )
-
+        schemas_prediction_request_input = cls()
 
         schemas_prediction_request_input.additional_properties = d
         return schemas_prediction_request_input

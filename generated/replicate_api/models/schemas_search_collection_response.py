@@ -1,44 +1,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-from typing import cast
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasSearchCollectionResponse")
-
 
 
 @_attrs_define
 class SchemasSearchCollectionResponse:
-    """ 
-        Attributes:
-            description (str):
-            name (str):
-            slug (str):
-            models (list[str] | None | Unset):
-     """
+    """A collection that matched a search.
+
+    Attributes:
+        description (str): One-line blurb about the collection's theme.
+        name (str): Human-readable collection title.
+        slug (str): URL-safe identifier: lowercase words joined by hyphens.
+        models (list[str] | None | Unset): Member models as `owner/name` strings; may be null.
+    """
 
     description: str
     name: str
     slug: str
     models: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         description = self.description
@@ -53,24 +41,22 @@ class SchemasSearchCollectionResponse:
         elif isinstance(self.models, list):
             models = self.models
 
-
         else:
             models = self.models
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "description": description,
-            "name": name,
-            "slug": slug,
-        })
+        field_dict.update(
+            {
+                "description": description,
+                "name": name,
+                "slug": slug,
+            }
+        )
         if models is not UNSET:
             field_dict["models"] = models
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -98,14 +84,12 @@ class SchemasSearchCollectionResponse:
 
         models = _parse_models(d.pop("models", UNSET))
 
-
         schemas_search_collection_response = cls(
             description=description,
             name=name,
             slug=slug,
             models=models,
         )
-
 
         schemas_search_collection_response.additional_properties = d
         return schemas_search_collection_response

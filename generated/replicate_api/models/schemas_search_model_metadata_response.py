@@ -1,42 +1,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-from typing import cast
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasSearchModelMetadataResponse")
-
 
 
 @_attrs_define
 class SchemasSearchModelMetadataResponse:
-    """ 
-        Attributes:
-            generated_description (None | str | Unset):
-            score (float | None | Unset):
-            tags (list[str] | Unset):
-     """
+    """Search-only extras attached to each model hit.
+
+    Attributes:
+        generated_description (None | str | Unset): Longer, machine-written summary of the model.
+        score (float | None | Unset): How relevant the model is to the query.
+        tags (list[str] | Unset): Keyword labels that characterise the model.
+    """
 
     generated_description: None | str | Unset = UNSET
     score: float | None | Unset = UNSET
     tags: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         generated_description: None | str | Unset
@@ -55,13 +43,9 @@ class SchemasSearchModelMetadataResponse:
         if not isinstance(self.tags, Unset):
             tags = self.tags
 
-
-
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if generated_description is not UNSET:
             field_dict["generated_description"] = generated_description
         if score is not UNSET:
@@ -71,11 +55,10 @@ class SchemasSearchModelMetadataResponse:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+
         def _parse_generated_description(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -84,7 +67,6 @@ class SchemasSearchModelMetadataResponse:
             return cast(None | str | Unset, data)
 
         generated_description = _parse_generated_description(d.pop("generated_description", UNSET))
-
 
         def _parse_score(data: object) -> float | None | Unset:
             if data is None:
@@ -95,16 +77,13 @@ class SchemasSearchModelMetadataResponse:
 
         score = _parse_score(d.pop("score", UNSET))
 
-
         tags = cast(list[str], d.pop("tags", UNSET))
-
 
         schemas_search_model_metadata_response = cls(
             generated_description=generated_description,
             score=score,
             tags=tags,
         )
-
 
         schemas_search_model_metadata_response.additional_properties = d
         return schemas_search_model_metadata_response

@@ -1,37 +1,43 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 from ..models.schemas_training_request_webhook_events_filter_item import SchemasTrainingRequestWebhookEventsFilterItem
 from ..types import UNSET, Unset
-from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.schemas_training_request_input import SchemasTrainingRequestInput
-
-
-
+    from ..models.schemas_training_request_input import SchemasTrainingRequestInput
 
 
 T = TypeVar("T", bound="SchemasTrainingRequest")
 
 
-
 @_attrs_define
 class SchemasTrainingRequest:
-    """ 
-        Attributes:
-            destination (str):
-            input_ (SchemasTrainingRequestInput):
-            webhook (str | Unset):
-            webhook_events_filter (list[SchemasTrainingRequestWebhookEventsFilterItem] | Unset):
-     """
+    """Body for starting a training (fine-tune) of a model version.
+
+    Attributes:
+        destination (str): Model that will receive the trained version, as
+            `{destination_model_owner}/{destination_model_name}`. It must already exist and belong to the calling account
+            (user or organization); otherwise a 4xx error comes back.
+        input_ (SchemasTrainingRequestInput): Arguments passed to `train()` in the model's Cog code.
+        webhook (str | Unset): HTTPS endpoint that Replicate calls with POST as the training progresses; the body is the
+            training object, shaped like the `trainings.get` response. Calls may be repeated after network failures, so make
+            the handler idempotent. Redirects are not followed: give the final URL.
+        webhook_events_filter (list[SchemasTrainingRequestWebhookEventsFilterItem] | Unset): Events that trigger a
+            webhook call. Without it, calls happen on new output and on completion.
+
+            - `start`: the training begins
+            - `output`: new output appears (may occur many times)
+            - `logs`: new log lines are written
+            - `completed`: a terminal status is reached (succeeded, failed or canceled)
+
+            `output` and `logs` calls are throttled to one per 500 ms at most; `start` and `completed` are never throttled.
+    """
 
     destination: str
     input_: SchemasTrainingRequestInput
@@ -39,12 +45,7 @@ class SchemasTrainingRequest:
     webhook_events_filter: list[SchemasTrainingRequestWebhookEventsFilterItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.schemas_training_request_input import SchemasTrainingRequestInput # noqa: PLC0415
         destination = self.destination
 
         input_ = self.input_.to_dict()
@@ -58,15 +59,14 @@ class SchemasTrainingRequest:
                 webhook_events_filter_item = webhook_events_filter_item_data.value
                 webhook_events_filter.append(webhook_events_filter_item)
 
-
-
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-            "destination": destination,
-            "input": input_,
-        })
+        field_dict.update(
+            {
+                "destination": destination,
+                "input": input_,
+            }
+        )
         if webhook is not UNSET:
             field_dict["webhook"] = webhook
         if webhook_events_filter is not UNSET:
@@ -74,18 +74,14 @@ class SchemasTrainingRequest:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schemas_training_request_input import SchemasTrainingRequestInput # noqa: PLC0415
+        from ..models.schemas_training_request_input import SchemasTrainingRequestInput  # noqa: PLC0415
+
         d = dict(src_dict)
         destination = d.pop("destination")
 
         input_ = SchemasTrainingRequestInput.from_dict(d.pop("input"))
-
-
-
 
         webhook = d.pop("webhook", UNSET)
 
@@ -94,12 +90,11 @@ class SchemasTrainingRequest:
         if _webhook_events_filter is not UNSET:
             webhook_events_filter = []
             for webhook_events_filter_item_data in _webhook_events_filter:
-                webhook_events_filter_item = SchemasTrainingRequestWebhookEventsFilterItem(webhook_events_filter_item_data)
-
-
+                webhook_events_filter_item = SchemasTrainingRequestWebhookEventsFilterItem(
+                    webhook_events_filter_item_data
+                )
 
                 webhook_events_filter.append(webhook_events_filter_item)
-
 
         schemas_training_request = cls(
             destination=destination,
@@ -107,7 +102,6 @@ class SchemasTrainingRequest:
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
         )
-
 
         schemas_training_request.additional_properties = d
         return schemas_training_request

@@ -1,58 +1,43 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasTrainingResponseMetrics")
-
 
 
 @_attrs_define
 class SchemasTrainingResponseMetrics:
-    """ 
-        Attributes:
-            predict_time (float | Unset):
-            total_time (float | Unset):
-     """
+    """Measurements of the run.
+
+    Attributes:
+        predict_time (float | Unset): CPU or GPU seconds spent running, excluding time in the queue.
+        total_time (float | Unset): Seconds from creation to completion.
+    """
 
     predict_time: float | Unset = UNSET
     total_time: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         predict_time = self.predict_time
 
         total_time = self.total_time
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if predict_time is not UNSET:
             field_dict["predict_time"] = predict_time
         if total_time is not UNSET:
             field_dict["total_time"] = total_time
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -65,7 +50,6 @@ class SchemasTrainingResponseMetrics:
             predict_time=predict_time,
             total_time=total_time,
         )
-
 
         schemas_training_response_metrics.additional_properties = d
         return schemas_training_response_metrics

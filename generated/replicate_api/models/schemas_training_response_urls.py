@@ -1,58 +1,43 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
 T = TypeVar("T", bound="SchemasTrainingResponseUrls")
-
 
 
 @_attrs_define
 class SchemasTrainingResponseUrls:
-    """ 
-        Attributes:
-            cancel (str | Unset):
-            get (str | Unset):
-     """
+    """Convenience links for this training.
+
+    Attributes:
+        cancel (str | Unset): POST here to cancel it.
+        get (str | Unset): GET here for its latest state.
+    """
 
     cancel: str | Unset = UNSET
     get: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-
-
-
 
     def to_dict(self) -> dict[str, Any]:
         cancel = self.cancel
 
         get = self.get
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if cancel is not UNSET:
             field_dict["cancel"] = cancel
         if get is not UNSET:
             field_dict["get"] = get
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -65,7 +50,6 @@ class SchemasTrainingResponseUrls:
             cancel=cancel,
             get=get,
         )
-
 
         schemas_training_response_urls.additional_properties = d
         return schemas_training_response_urls

@@ -1,59 +1,57 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-from typing import cast
-import datetime
-
 if TYPE_CHECKING:
-  from ..models.schemas_version_response_openapi_schema_type_0 import SchemasVersionResponseOpenapiSchemaType0
-
-
-
+    from ..models.schemas_version_response_openapi_schema_type_0 import SchemasVersionResponseOpenapiSchemaType0
 
 
 T = TypeVar("T", bound="SchemasVersionResponse")
 
 
-
 @_attrs_define
 class SchemasVersionResponse:
-    """ 
-        Attributes:
-            cog_version (None | str | Unset):
-            created_at (datetime.datetime | Unset):
-            id (str | Unset):
-            openapi_schema (None | SchemasVersionResponseOpenapiSchemaType0 | Unset):
-     """
+    """One pushed, immutable version of a model.
+
+    Attributes:
+        cog_version (None | str | Unset): Release of Cog that built this version.
+        created_at (datetime.datetime | None | Unset): When the version was pushed.
+        id (str | Unset): Version identifier (64 characters).
+        openapi_schema (None | SchemasVersionResponseOpenapiSchemaType0 | Unset): OpenAPI document for the version's
+            interface; `components.schemas.Input` and `components.schemas.Output` describe what it accepts and returns.
+    """
 
     cog_version: None | str | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
+    created_at: datetime.datetime | None | Unset = UNSET
     id: str | Unset = UNSET
     openapi_schema: None | SchemasVersionResponseOpenapiSchemaType0 | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
-        from ..models.schemas_version_response_openapi_schema_type_0 import SchemasVersionResponseOpenapiSchemaType0 # noqa: PLC0415
+        from ..models.schemas_version_response_openapi_schema_type_0 import (
+            SchemasVersionResponseOpenapiSchemaType0,  # noqa: PLC0415
+        )
+
         cog_version: None | str | Unset
         if isinstance(self.cog_version, Unset):
             cog_version = UNSET
         else:
             cog_version = self.cog_version
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
+        created_at: None | str | Unset
+        if isinstance(self.created_at, Unset):
+            created_at = UNSET
+        elif isinstance(self.created_at, datetime.datetime):
             created_at = self.created_at.isoformat()
+        else:
+            created_at = self.created_at
 
         id = self.id
 
@@ -65,11 +63,9 @@ class SchemasVersionResponse:
         else:
             openapi_schema = self.openapi_schema
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if cog_version is not UNSET:
             field_dict["cog_version"] = cog_version
         if created_at is not UNSET:
@@ -81,12 +77,14 @@ class SchemasVersionResponse:
 
         return field_dict
 
-
-
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.schemas_version_response_openapi_schema_type_0 import SchemasVersionResponseOpenapiSchemaType0 # noqa: PLC0415
+        from ..models.schemas_version_response_openapi_schema_type_0 import (
+            SchemasVersionResponseOpenapiSchemaType0,  # noqa: PLC0415
+        )
+
         d = dict(src_dict)
+
         def _parse_cog_version(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -96,16 +94,22 @@ class SchemasVersionResponse:
 
         cog_version = _parse_cog_version(d.pop("cog_version", UNSET))
 
+        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                created_at_type_0 = datetime.datetime.fromisoformat(data)
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at,  Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+                return created_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
 
-
-
+        created_at = _parse_created_at(d.pop("created_at", UNSET))
 
         id = d.pop("id", UNSET)
 
@@ -119,8 +123,6 @@ class SchemasVersionResponse:
                     raise TypeError()
                 openapi_schema_type_0 = SchemasVersionResponseOpenapiSchemaType0.from_dict(data)
 
-
-
                 return openapi_schema_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
@@ -128,14 +130,12 @@ class SchemasVersionResponse:
 
         openapi_schema = _parse_openapi_schema(d.pop("openapi_schema", UNSET))
 
-
         schemas_version_response = cls(
             cog_version=cog_version,
             created_at=created_at,
             id=id,
             openapi_schema=openapi_schema,
         )
-
 
         schemas_version_response.additional_properties = d
         return schemas_version_response

@@ -1,52 +1,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
-
-
-
-
-
-
 T = TypeVar("T", bound="WebhooksDefaultSecretGetResponse200")
-
 
 
 @_attrs_define
 class WebhooksDefaultSecretGetResponse200:
-    """ 
-        Attributes:
-            key (str | Unset):
-     """
+    """
+    Attributes:
+        key (str | Unset): Secret for checking webhook signatures.
+    """
 
     key: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
-
-
-
-
     def to_dict(self) -> dict[str, Any]:
         key = self.key
 
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({
-        })
+        field_dict.update({})
         if key is not UNSET:
             field_dict["key"] = key
 
         return field_dict
-
-
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
@@ -56,7 +40,6 @@ class WebhooksDefaultSecretGetResponse200:
         webhooks_default_secret_get_response_200 = cls(
             key=key,
         )
-
 
         webhooks_default_secret_get_response_200.additional_properties = d
         return webhooks_default_secret_get_response_200

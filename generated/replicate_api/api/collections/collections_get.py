@@ -1,43 +1,33 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_collection_response import SchemasCollectionResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     collection_slug: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/collections/{collection_slug}".format(collection_slug=quote(str(collection_slug), safe=""),),
+        "url": "/collections/{collection_slug}".format(
+            collection_slug=quote(str(collection_slug), safe=""),
+        ),
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasCollectionResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasCollectionResponse | None:
     if response.status_code == 200:
         response_200 = SchemasCollectionResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -47,7 +37,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasCollectionResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasCollectionResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,9 +52,11 @@ def sync_detailed(
     collection_slug: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasCollectionResponse]:
-    """ 
+    """Get a collection
+
+     Returns one collection with its Markdown write-up and the full model objects it contains.
+
     Args:
         collection_slug (str):
 
@@ -72,12 +66,10 @@ def sync_detailed(
 
     Returns:
         Response[SchemasCollectionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         collection_slug=collection_slug,
-
     )
 
     response = client.get_httpx_client().request(
@@ -86,13 +78,16 @@ def sync_detailed(
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     collection_slug: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasCollectionResponse | None:
-    """ 
+    """Get a collection
+
+     Returns one collection with its Markdown write-up and the full model objects it contains.
+
     Args:
         collection_slug (str):
 
@@ -102,22 +97,23 @@ def sync(
 
     Returns:
         SchemasCollectionResponse
-     """
-
+    """
 
     return sync_detailed(
         collection_slug=collection_slug,
-client=client,
-
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     collection_slug: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasCollectionResponse]:
-    """ 
+    """Get a collection
+
+     Returns one collection with its Markdown write-up and the full model objects it contains.
+
     Args:
         collection_slug (str):
 
@@ -127,27 +123,26 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasCollectionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         collection_slug=collection_slug,
-
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     collection_slug: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasCollectionResponse | None:
-    """ 
+    """Get a collection
+
+     Returns one collection with its Markdown write-up and the full model objects it contains.
+
     Args:
         collection_slug (str):
 
@@ -157,11 +152,11 @@ async def asyncio(
 
     Returns:
         SchemasCollectionResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        collection_slug=collection_slug,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            collection_slug=collection_slug,
+            client=client,
+        )
+    ).parsed

@@ -1,30 +1,20 @@
 from http import HTTPStatus
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.deployments_create_body import DeploymentsCreateBody
 from ...models.schemas_deployment_response import SchemasDeploymentResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     *,
     body: DeploymentsCreateBody,
-
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-
-
-    
-
-    
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -39,12 +29,11 @@ def _get_kwargs(
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasDeploymentResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasDeploymentResponse | None:
     if response.status_code == 200:
         response_200 = SchemasDeploymentResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -54,7 +43,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasDeploymentResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasDeploymentResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,9 +58,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeploymentsCreateBody,
-
 ) -> Response[SchemasDeploymentResponse]:
-    """ 
+    """Create a deployment
+
+     Creates a deployment that serves one model version on the chosen hardware, scaling between
+    `min_instances` and `max_instances`. Returns the new deployment.
+
     Args:
         body (DeploymentsCreateBody):
 
@@ -79,12 +73,10 @@ def sync_detailed(
 
     Returns:
         Response[SchemasDeploymentResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         body=body,
-
     )
 
     response = client.get_httpx_client().request(
@@ -93,13 +85,17 @@ def sync_detailed(
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DeploymentsCreateBody,
-
 ) -> SchemasDeploymentResponse | None:
-    """ 
+    """Create a deployment
+
+     Creates a deployment that serves one model version on the chosen hardware, scaling between
+    `min_instances` and `max_instances`. Returns the new deployment.
+
     Args:
         body (DeploymentsCreateBody):
 
@@ -109,22 +105,24 @@ def sync(
 
     Returns:
         SchemasDeploymentResponse
-     """
-
+    """
 
     return sync_detailed(
         client=client,
-body=body,
-
+        body=body,
     ).parsed
+
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeploymentsCreateBody,
-
 ) -> Response[SchemasDeploymentResponse]:
-    """ 
+    """Create a deployment
+
+     Creates a deployment that serves one model version on the chosen hardware, scaling between
+    `min_instances` and `max_instances`. Returns the new deployment.
+
     Args:
         body (DeploymentsCreateBody):
 
@@ -134,27 +132,27 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasDeploymentResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         body=body,
-
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DeploymentsCreateBody,
-
 ) -> SchemasDeploymentResponse | None:
-    """ 
+    """Create a deployment
+
+     Creates a deployment that serves one model version on the chosen hardware, scaling between
+    `min_instances` and `max_instances`. Returns the new deployment.
+
     Args:
         body (DeploymentsCreateBody):
 
@@ -164,11 +162,11 @@ async def asyncio(
 
     Returns:
         SchemasDeploymentResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        client=client,
-body=body,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,35 +1,27 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
-
+from ...client import AuthenticatedClient, Client
+from ...types import Response
 
 
 def _get_kwargs(
     deployment_owner: str,
     deployment_name: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/deployments/{deployment_owner}/{deployment_name}".format(deployment_owner=quote(str(deployment_owner), safe=""),deployment_name=quote(str(deployment_name), safe=""),),
+        "url": "/deployments/{deployment_owner}/{deployment_name}".format(
+            deployment_owner=quote(str(deployment_owner), safe=""),
+            deployment_name=quote(str(deployment_name), safe=""),
+        ),
     }
 
-
     return _kwargs
-
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None:
@@ -56,9 +48,12 @@ def sync_detailed(
     deployment_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any]:
-    """ 
+    """Delete a deployment
+
+     Removes a deployment. Only possible once it has been offline and idle for 15 minutes or more.
+    Answers 204 with an empty body.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -69,13 +64,11 @@ def sync_detailed(
 
     Returns:
         Response[Any]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-
+        deployment_name=deployment_name,
     )
 
     response = client.get_httpx_client().request(
@@ -90,9 +83,12 @@ async def asyncio_detailed(
     deployment_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any]:
-    """ 
+    """Delete a deployment
+
+     Removes a deployment. Only possible once it has been offline and idle for 15 minutes or more.
+    Answers 204 with an empty body.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -103,18 +99,13 @@ async def asyncio_detailed(
 
     Returns:
         Response[Any]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-
+        deployment_name=deployment_name,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
-

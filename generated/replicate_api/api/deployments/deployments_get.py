@@ -1,44 +1,35 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_deployment_response import SchemasDeploymentResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     deployment_owner: str,
     deployment_name: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/deployments/{deployment_owner}/{deployment_name}".format(deployment_owner=quote(str(deployment_owner), safe=""),deployment_name=quote(str(deployment_name), safe=""),),
+        "url": "/deployments/{deployment_owner}/{deployment_name}".format(
+            deployment_owner=quote(str(deployment_owner), safe=""),
+            deployment_name=quote(str(deployment_name), safe=""),
+        ),
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasDeploymentResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasDeploymentResponse | None:
     if response.status_code == 200:
         response_200 = SchemasDeploymentResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -48,7 +39,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasDeploymentResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasDeploymentResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,9 +55,11 @@ def sync_detailed(
     deployment_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasDeploymentResponse]:
-    """ 
+    """Get a deployment
+
+     Returns a deployment together with its current release.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -75,13 +70,11 @@ def sync_detailed(
 
     Returns:
         Response[SchemasDeploymentResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-
+        deployment_name=deployment_name,
     )
 
     response = client.get_httpx_client().request(
@@ -90,14 +83,17 @@ deployment_name=deployment_name,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     deployment_owner: str,
     deployment_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasDeploymentResponse | None:
-    """ 
+    """Get a deployment
+
+     Returns a deployment together with its current release.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -108,24 +104,25 @@ def sync(
 
     Returns:
         SchemasDeploymentResponse
-     """
-
+    """
 
     return sync_detailed(
         deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-client=client,
-
+        deployment_name=deployment_name,
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     deployment_owner: str,
     deployment_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasDeploymentResponse]:
-    """ 
+    """Get a deployment
+
+     Returns a deployment together with its current release.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -136,29 +133,28 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasDeploymentResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-
+        deployment_name=deployment_name,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     deployment_owner: str,
     deployment_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasDeploymentResponse | None:
-    """ 
+    """Get a deployment
+
+     Returns a deployment together with its current release.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -169,12 +165,12 @@ async def asyncio(
 
     Returns:
         SchemasDeploymentResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            deployment_owner=deployment_owner,
+            deployment_name=deployment_name,
+            client=client,
+        )
+    ).parsed

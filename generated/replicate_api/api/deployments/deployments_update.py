@@ -1,18 +1,14 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.deployments_update_body import DeploymentsUpdateBody
 from ...models.schemas_deployment_response import SchemasDeploymentResponse
-from ...types import UNSET, Unset
-from typing import cast
-
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -20,21 +16,17 @@ def _get_kwargs(
     deployment_name: str,
     *,
     body: DeploymentsUpdateBody | Unset = UNSET,
-
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/deployments/{deployment_owner}/{deployment_name}".format(deployment_owner=quote(str(deployment_owner), safe=""),deployment_name=quote(str(deployment_name), safe=""),),
+        "url": "/deployments/{deployment_owner}/{deployment_name}".format(
+            deployment_owner=quote(str(deployment_owner), safe=""),
+            deployment_name=quote(str(deployment_name), safe=""),
+        ),
     }
 
-    
     if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
 
@@ -44,12 +36,11 @@ def _get_kwargs(
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasDeploymentResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasDeploymentResponse | None:
     if response.status_code == 200:
         response_200 = SchemasDeploymentResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -59,7 +50,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasDeploymentResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasDeploymentResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -74,9 +67,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeploymentsUpdateBody | Unset = UNSET,
-
 ) -> Response[SchemasDeploymentResponse]:
-    """ 
+    """Update a deployment
+
+     Changes any of a deployment's hardware, instance limits and model version. Every change makes a new
+    release, so `current_release.number` goes up by one. Returns the updated deployment.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -88,14 +84,12 @@ def sync_detailed(
 
     Returns:
         Response[SchemasDeploymentResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-body=body,
-
+        deployment_name=deployment_name,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -104,15 +98,19 @@ body=body,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     deployment_owner: str,
     deployment_name: str,
     *,
     client: AuthenticatedClient | Client,
     body: DeploymentsUpdateBody | Unset = UNSET,
-
 ) -> SchemasDeploymentResponse | None:
-    """ 
+    """Update a deployment
+
+     Changes any of a deployment's hardware, instance limits and model version. Every change makes a new
+    release, so `current_release.number` goes up by one. Returns the updated deployment.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -124,16 +122,15 @@ def sync(
 
     Returns:
         SchemasDeploymentResponse
-     """
-
+    """
 
     return sync_detailed(
         deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-client=client,
-body=body,
-
+        deployment_name=deployment_name,
+        client=client,
+        body=body,
     ).parsed
+
 
 async def asyncio_detailed(
     deployment_owner: str,
@@ -141,9 +138,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DeploymentsUpdateBody | Unset = UNSET,
-
 ) -> Response[SchemasDeploymentResponse]:
-    """ 
+    """Update a deployment
+
+     Changes any of a deployment's hardware, instance limits and model version. Every change makes a new
+    release, so `current_release.number` goes up by one. Returns the updated deployment.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -155,21 +155,18 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasDeploymentResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-body=body,
-
+        deployment_name=deployment_name,
+        body=body,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     deployment_owner: str,
@@ -177,9 +174,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DeploymentsUpdateBody | Unset = UNSET,
-
 ) -> SchemasDeploymentResponse | None:
-    """ 
+    """Update a deployment
+
+     Changes any of a deployment's hardware, instance limits and model version. Every change makes a new
+    release, so `current_release.number` goes up by one. Returns the updated deployment.
+
     Args:
         deployment_owner (str):
         deployment_name (str):
@@ -191,13 +191,13 @@ async def asyncio(
 
     Returns:
         SchemasDeploymentResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        deployment_owner=deployment_owner,
-deployment_name=deployment_name,
-client=client,
-body=body,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            deployment_owner=deployment_owner,
+            deployment_name=deployment_name,
+            client=client,
+            body=body,
+        )
+    ).parsed

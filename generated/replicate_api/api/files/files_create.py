@@ -1,32 +1,21 @@
 from http import HTTPStatus
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.files_create_body import FilesCreateBody
 from ...models.files_create_response_413 import FilesCreateResponse413
 from ...models.schemas_file_response import SchemasFileResponse
-from ...types import UNSET, Unset
-from typing import cast
-
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: FilesCreateBody | Unset = UNSET,
-
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-
-
-    
-
-    
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -42,19 +31,16 @@ def _get_kwargs(
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> FilesCreateResponse413 | SchemasFileResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> FilesCreateResponse413 | SchemasFileResponse | None:
     if response.status_code == 201:
         response_201 = SchemasFileResponse.from_dict(response.json())
-
-
 
         return response_201
 
     if response.status_code == 413:
         response_413 = FilesCreateResponse413.from_dict(response.json())
-
-
 
         return response_413
 
@@ -64,7 +50,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[FilesCreateResponse413 | SchemasFileResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FilesCreateResponse413 | SchemasFileResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,9 +65,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: FilesCreateBody | Unset = UNSET,
-
 ) -> Response[FilesCreateResponse413 | SchemasFileResponse]:
-    """ 
+    """Upload a file
+
+     Stores a file sent as `multipart/form-data` and returns its record. Form fields: `content` (the
+    bytes; required), `filename` (at most 255 bytes, valid UTF-8), `type` (MIME type,
+    `application/octet-stream` if omitted) and `metadata` (a JSON object, `{}` if omitted).
+
     Args:
         body (FilesCreateBody | Unset):
 
@@ -89,12 +81,10 @@ def sync_detailed(
 
     Returns:
         Response[FilesCreateResponse413 | SchemasFileResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         body=body,
-
     )
 
     response = client.get_httpx_client().request(
@@ -103,13 +93,18 @@ def sync_detailed(
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     *,
     client: AuthenticatedClient | Client,
     body: FilesCreateBody | Unset = UNSET,
-
 ) -> FilesCreateResponse413 | SchemasFileResponse | None:
-    """ 
+    """Upload a file
+
+     Stores a file sent as `multipart/form-data` and returns its record. Form fields: `content` (the
+    bytes; required), `filename` (at most 255 bytes, valid UTF-8), `type` (MIME type,
+    `application/octet-stream` if omitted) and `metadata` (a JSON object, `{}` if omitted).
+
     Args:
         body (FilesCreateBody | Unset):
 
@@ -119,22 +114,25 @@ def sync(
 
     Returns:
         FilesCreateResponse413 | SchemasFileResponse
-     """
-
+    """
 
     return sync_detailed(
         client=client,
-body=body,
-
+        body=body,
     ).parsed
+
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: FilesCreateBody | Unset = UNSET,
-
 ) -> Response[FilesCreateResponse413 | SchemasFileResponse]:
-    """ 
+    """Upload a file
+
+     Stores a file sent as `multipart/form-data` and returns its record. Form fields: `content` (the
+    bytes; required), `filename` (at most 255 bytes, valid UTF-8), `type` (MIME type,
+    `application/octet-stream` if omitted) and `metadata` (a JSON object, `{}` if omitted).
+
     Args:
         body (FilesCreateBody | Unset):
 
@@ -144,27 +142,28 @@ async def asyncio_detailed(
 
     Returns:
         Response[FilesCreateResponse413 | SchemasFileResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         body=body,
-
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: FilesCreateBody | Unset = UNSET,
-
 ) -> FilesCreateResponse413 | SchemasFileResponse | None:
-    """ 
+    """Upload a file
+
+     Stores a file sent as `multipart/form-data` and returns its record. Form fields: `content` (the
+    bytes; required), `filename` (at most 255 bytes, valid UTF-8), `type` (MIME type,
+    `application/octet-stream` if omitted) and `metadata` (a JSON object, `{}` if omitted).
+
     Args:
         body (FilesCreateBody | Unset):
 
@@ -174,11 +173,11 @@ async def asyncio(
 
     Returns:
         FilesCreateResponse413 | SchemasFileResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        client=client,
-body=body,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -4,44 +4,34 @@ from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.files_delete_response_404 import FilesDeleteResponse404
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     file_id: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/files/{file_id}".format(file_id=quote(str(file_id), safe=""),),
+        "url": "/files/{file_id}".format(
+            file_id=quote(str(file_id), safe=""),
+        ),
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | FilesDeleteResponse404 | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | FilesDeleteResponse404 | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
 
     if response.status_code == 404:
         response_404 = FilesDeleteResponse404.from_dict(response.json())
-
-
 
         return response_404
 
@@ -51,7 +41,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | FilesDeleteResponse404]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | FilesDeleteResponse404]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,9 +56,11 @@ def sync_detailed(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any | FilesDeleteResponse404]:
-    """ 
+    """Delete a file
+
+     Removes a file; from then on requests for it get 404.
+
     Args:
         file_id (str):
 
@@ -76,12 +70,10 @@ def sync_detailed(
 
     Returns:
         Response[Any | FilesDeleteResponse404]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         file_id=file_id,
-
     )
 
     response = client.get_httpx_client().request(
@@ -90,13 +82,16 @@ def sync_detailed(
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Any | FilesDeleteResponse404 | None:
-    """ 
+    """Delete a file
+
+     Removes a file; from then on requests for it get 404.
+
     Args:
         file_id (str):
 
@@ -106,22 +101,23 @@ def sync(
 
     Returns:
         Any | FilesDeleteResponse404
-     """
-
+    """
 
     return sync_detailed(
         file_id=file_id,
-client=client,
-
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any | FilesDeleteResponse404]:
-    """ 
+    """Delete a file
+
+     Removes a file; from then on requests for it get 404.
+
     Args:
         file_id (str):
 
@@ -131,27 +127,26 @@ async def asyncio_detailed(
 
     Returns:
         Response[Any | FilesDeleteResponse404]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         file_id=file_id,
-
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Any | FilesDeleteResponse404 | None:
-    """ 
+    """Delete a file
+
+     Removes a file; from then on requests for it get 404.
+
     Args:
         file_id (str):
 
@@ -161,11 +156,11 @@ async def asyncio(
 
     Returns:
         Any | FilesDeleteResponse404
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        file_id=file_id,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            file_id=file_id,
+            client=client,
+        )
+    ).parsed

@@ -1,18 +1,14 @@
 from http import HTTPStatus
-from typing import Any, cast
+from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.files_download_response_404 import FilesDownloadResponse404
-from ...types import File, FileTypes
-from io import BytesIO
-from typing import cast
-
+from ...types import UNSET, File, Response
 
 
 def _get_kwargs(
@@ -21,12 +17,7 @@ def _get_kwargs(
     owner: str,
     expiry: int,
     signature: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
     params: dict[str, Any] = {}
 
     params["owner"] = owner
@@ -35,35 +26,29 @@ def _get_kwargs(
 
     params["signature"] = signature
 
-
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/files/{file_id}/download".format(file_id=quote(str(file_id), safe=""),),
+        "url": "/files/{file_id}/download".format(
+            file_id=quote(str(file_id), safe=""),
+        ),
         "params": params,
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> File | FilesDownloadResponse404 | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> File | FilesDownloadResponse404 | None:
     if response.status_code == 200:
-        response_200 = File(
-             payload = BytesIO(response.content)
-        )
-
-
+        response_200 = File(payload=BytesIO(response.content))
 
         return response_200
 
     if response.status_code == 404:
         response_404 = FilesDownloadResponse404.from_dict(response.json())
-
-
 
         return response_404
 
@@ -73,7 +58,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[File | FilesDownloadResponse404]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[File | FilesDownloadResponse404]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,9 +76,12 @@ def sync_detailed(
     owner: str,
     expiry: int,
     signature: str,
-
 ) -> Response[File | FilesDownloadResponse404]:
-    """ 
+    """Download a file
+
+     Returns the raw bytes of a file. Access is granted by a signed link: the uploader's username, an
+    expiry time and a signature over both plus the file ID.
+
     Args:
         file_id (str):
         owner (str):
@@ -104,15 +94,13 @@ def sync_detailed(
 
     Returns:
         Response[File | FilesDownloadResponse404]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         file_id=file_id,
-owner=owner,
-expiry=expiry,
-signature=signature,
-
+        owner=owner,
+        expiry=expiry,
+        signature=signature,
     )
 
     response = client.get_httpx_client().request(
@@ -121,6 +109,7 @@ signature=signature,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     file_id: str,
     *,
@@ -128,9 +117,12 @@ def sync(
     owner: str,
     expiry: int,
     signature: str,
-
 ) -> File | FilesDownloadResponse404 | None:
-    """ 
+    """Download a file
+
+     Returns the raw bytes of a file. Access is granted by a signed link: the uploader's username, an
+    expiry time and a signature over both plus the file ID.
+
     Args:
         file_id (str):
         owner (str):
@@ -143,17 +135,16 @@ def sync(
 
     Returns:
         File | FilesDownloadResponse404
-     """
-
+    """
 
     return sync_detailed(
         file_id=file_id,
-client=client,
-owner=owner,
-expiry=expiry,
-signature=signature,
-
+        client=client,
+        owner=owner,
+        expiry=expiry,
+        signature=signature,
     ).parsed
+
 
 async def asyncio_detailed(
     file_id: str,
@@ -162,9 +153,12 @@ async def asyncio_detailed(
     owner: str,
     expiry: int,
     signature: str,
-
 ) -> Response[File | FilesDownloadResponse404]:
-    """ 
+    """Download a file
+
+     Returns the raw bytes of a file. Access is granted by a signed link: the uploader's username, an
+    expiry time and a signature over both plus the file ID.
+
     Args:
         file_id (str):
         owner (str):
@@ -177,22 +171,19 @@ async def asyncio_detailed(
 
     Returns:
         Response[File | FilesDownloadResponse404]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         file_id=file_id,
-owner=owner,
-expiry=expiry,
-signature=signature,
-
+        owner=owner,
+        expiry=expiry,
+        signature=signature,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     file_id: str,
@@ -201,9 +192,12 @@ async def asyncio(
     owner: str,
     expiry: int,
     signature: str,
-
 ) -> File | FilesDownloadResponse404 | None:
-    """ 
+    """Download a file
+
+     Returns the raw bytes of a file. Access is granted by a signed link: the uploader's username, an
+    expiry time and a signature over both plus the file ID.
+
     Args:
         file_id (str):
         owner (str):
@@ -216,14 +210,14 @@ async def asyncio(
 
     Returns:
         File | FilesDownloadResponse404
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        file_id=file_id,
-client=client,
-owner=owner,
-expiry=expiry,
-signature=signature,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            file_id=file_id,
+            client=client,
+            owner=owner,
+            expiry=expiry,
+            signature=signature,
+        )
+    ).parsed

@@ -1,51 +1,39 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.files_get_response_404 import FilesGetResponse404
 from ...models.schemas_file_response import SchemasFileResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     file_id: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/files/{file_id}".format(file_id=quote(str(file_id), safe=""),),
+        "url": "/files/{file_id}".format(
+            file_id=quote(str(file_id), safe=""),
+        ),
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> FilesGetResponse404 | SchemasFileResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> FilesGetResponse404 | SchemasFileResponse | None:
     if response.status_code == 200:
         response_200 = SchemasFileResponse.from_dict(response.json())
-
-
 
         return response_200
 
     if response.status_code == 404:
         response_404 = FilesGetResponse404.from_dict(response.json())
-
-
 
         return response_404
 
@@ -55,7 +43,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[FilesGetResponse404 | SchemasFileResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FilesGetResponse404 | SchemasFileResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,9 +58,11 @@ def sync_detailed(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[FilesGetResponse404 | SchemasFileResponse]:
-    """ 
+    """Get a file
+
+     Returns the record (size, type, checksums, URLs, metadata) of one uploaded file.
+
     Args:
         file_id (str):
 
@@ -80,12 +72,10 @@ def sync_detailed(
 
     Returns:
         Response[FilesGetResponse404 | SchemasFileResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         file_id=file_id,
-
     )
 
     response = client.get_httpx_client().request(
@@ -94,13 +84,16 @@ def sync_detailed(
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> FilesGetResponse404 | SchemasFileResponse | None:
-    """ 
+    """Get a file
+
+     Returns the record (size, type, checksums, URLs, metadata) of one uploaded file.
+
     Args:
         file_id (str):
 
@@ -110,22 +103,23 @@ def sync(
 
     Returns:
         FilesGetResponse404 | SchemasFileResponse
-     """
-
+    """
 
     return sync_detailed(
         file_id=file_id,
-client=client,
-
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[FilesGetResponse404 | SchemasFileResponse]:
-    """ 
+    """Get a file
+
+     Returns the record (size, type, checksums, URLs, metadata) of one uploaded file.
+
     Args:
         file_id (str):
 
@@ -135,27 +129,26 @@ async def asyncio_detailed(
 
     Returns:
         Response[FilesGetResponse404 | SchemasFileResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         file_id=file_id,
-
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> FilesGetResponse404 | SchemasFileResponse | None:
-    """ 
+    """Get a file
+
+     Returns the record (size, type, checksums, URLs, metadata) of one uploaded file.
+
     Args:
         file_id (str):
 
@@ -165,11 +158,11 @@ async def asyncio(
 
     Returns:
         FilesGetResponse404 | SchemasFileResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        file_id=file_id,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            file_id=file_id,
+            client=client,
+        )
+    ).parsed

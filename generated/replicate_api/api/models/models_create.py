@@ -1,30 +1,20 @@
 from http import HTTPStatus
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.models_create_body import ModelsCreateBody
 from ...models.schemas_model_response import SchemasModelResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     *,
     body: ModelsCreateBody,
-
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-
-
-    
-
-    
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -39,12 +29,9 @@ def _get_kwargs(
     return _kwargs
 
 
-
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasModelResponse | None:
     if response.status_code == 201:
         response_201 = SchemasModelResponse.from_dict(response.json())
-
-
 
         return response_201
 
@@ -54,7 +41,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasModelResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasModelResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,9 +56,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ModelsCreateBody,
-
 ) -> Response[SchemasModelResponse]:
-    """ 
+    """Create a model
+
+     Creates a new, empty model for a user or organization; push versions to it afterwards. One account
+    may hold at most 1,000 models, so keep one model and add versions to it rather than creating a model
+    per change.
+
     Args:
         body (ModelsCreateBody):
 
@@ -79,12 +72,10 @@ def sync_detailed(
 
     Returns:
         Response[SchemasModelResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         body=body,
-
     )
 
     response = client.get_httpx_client().request(
@@ -93,13 +84,18 @@ def sync_detailed(
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ModelsCreateBody,
-
 ) -> SchemasModelResponse | None:
-    """ 
+    """Create a model
+
+     Creates a new, empty model for a user or organization; push versions to it afterwards. One account
+    may hold at most 1,000 models, so keep one model and add versions to it rather than creating a model
+    per change.
+
     Args:
         body (ModelsCreateBody):
 
@@ -109,22 +105,25 @@ def sync(
 
     Returns:
         SchemasModelResponse
-     """
-
+    """
 
     return sync_detailed(
         client=client,
-body=body,
-
+        body=body,
     ).parsed
+
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ModelsCreateBody,
-
 ) -> Response[SchemasModelResponse]:
-    """ 
+    """Create a model
+
+     Creates a new, empty model for a user or organization; push versions to it afterwards. One account
+    may hold at most 1,000 models, so keep one model and add versions to it rather than creating a model
+    per change.
+
     Args:
         body (ModelsCreateBody):
 
@@ -134,27 +133,28 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasModelResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         body=body,
-
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ModelsCreateBody,
-
 ) -> SchemasModelResponse | None:
-    """ 
+    """Create a model
+
+     Creates a new, empty model for a user or organization; push versions to it afterwards. One account
+    may hold at most 1,000 models, so keep one model and add versions to it rather than creating a model
+    per change.
+
     Args:
         body (ModelsCreateBody):
 
@@ -164,11 +164,11 @@ async def asyncio(
 
     Returns:
         SchemasModelResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        client=client,
-body=body,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

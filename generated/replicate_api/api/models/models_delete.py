@@ -1,35 +1,27 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
-
+from ...client import AuthenticatedClient, Client
+from ...types import Response
 
 
 def _get_kwargs(
     model_owner: str,
     model_name: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/models/{model_owner}/{model_name}".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),),
+        "url": "/models/{model_owner}/{model_name}".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+        ),
     }
 
-
     return _kwargs
-
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None:
@@ -56,9 +48,12 @@ def sync_detailed(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any]:
-    """ 
+    """Delete a model
+
+     Removes a model. Allowed only for a private model you own that has no versions left, so delete its
+    versions first (`models.versions.delete`). Answers 204 with an empty body.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -69,13 +64,11 @@ def sync_detailed(
 
     Returns:
         Response[Any]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
     response = client.get_httpx_client().request(
@@ -90,9 +83,12 @@ async def asyncio_detailed(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any]:
-    """ 
+    """Delete a model
+
+     Removes a model. Allowed only for a private model you own that has no versions left, so delete its
+    versions first (`models.versions.delete`). Answers 204 with an empty body.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -103,18 +99,13 @@ async def asyncio_detailed(
 
     Returns:
         Response[Any]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
-

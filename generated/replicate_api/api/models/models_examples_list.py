@@ -1,44 +1,35 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_paginated_prediction_response import SchemasPaginatedPredictionResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     model_owner: str,
     model_name: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/models/{model_owner}/{model_name}/examples".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),),
+        "url": "/models/{model_owner}/{model_name}/examples".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+        ),
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasPaginatedPredictionResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasPaginatedPredictionResponse | None:
     if response.status_code == 200:
         response_200 = SchemasPaginatedPredictionResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -48,7 +39,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasPaginatedPredictionResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasPaginatedPredictionResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,9 +55,13 @@ def sync_detailed(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasPaginatedPredictionResponse]:
-    """ 
+    """List a model's examples
+
+     Returns, paginated, the example predictions the author saved to show off the model; each item is a
+    prediction object. If you only need the default one, `models.get` already includes it as
+    `default_example`.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -75,13 +72,11 @@ def sync_detailed(
 
     Returns:
         Response[SchemasPaginatedPredictionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
     response = client.get_httpx_client().request(
@@ -90,14 +85,19 @@ model_name=model_name,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasPaginatedPredictionResponse | None:
-    """ 
+    """List a model's examples
+
+     Returns, paginated, the example predictions the author saved to show off the model; each item is a
+    prediction object. If you only need the default one, `models.get` already includes it as
+    `default_example`.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -108,24 +108,27 @@ def sync(
 
     Returns:
         SchemasPaginatedPredictionResponse
-     """
-
+    """
 
     return sync_detailed(
         model_owner=model_owner,
-model_name=model_name,
-client=client,
-
+        model_name=model_name,
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasPaginatedPredictionResponse]:
-    """ 
+    """List a model's examples
+
+     Returns, paginated, the example predictions the author saved to show off the model; each item is a
+    prediction object. If you only need the default one, `models.get` already includes it as
+    `default_example`.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -136,29 +139,30 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasPaginatedPredictionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasPaginatedPredictionResponse | None:
-    """ 
+    """List a model's examples
+
+     Returns, paginated, the example predictions the author saved to show off the model; each item is a
+    prediction object. If you only need the default one, `models.get` already includes it as
+    `default_example`.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -169,12 +173,12 @@ async def asyncio(
 
     Returns:
         SchemasPaginatedPredictionResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        model_owner=model_owner,
-model_name=model_name,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            model_owner=model_owner,
+            model_name=model_name,
+            client=client,
+        )
+    ).parsed

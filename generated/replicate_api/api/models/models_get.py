@@ -1,44 +1,33 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_model_response import SchemasModelResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     model_owner: str,
     model_name: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/models/{model_owner}/{model_name}".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),),
+        "url": "/models/{model_owner}/{model_name}".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+        ),
     }
 
-
     return _kwargs
-
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasModelResponse | None:
     if response.status_code == 200:
         response_200 = SchemasModelResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -48,7 +37,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasModelResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasModelResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,9 +53,13 @@ def sync_detailed(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasModelResponse]:
-    """ 
+    """Get a model
+
+     Returns a model with its latest version (whose `openapi_schema` describes inputs and outputs) and
+    its default example prediction. `cover_image_url` falls back, in order, from the author's image to
+    the example's output file, then its input file, then a generic image.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -75,13 +70,11 @@ def sync_detailed(
 
     Returns:
         Response[SchemasModelResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
     response = client.get_httpx_client().request(
@@ -90,14 +83,19 @@ model_name=model_name,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasModelResponse | None:
-    """ 
+    """Get a model
+
+     Returns a model with its latest version (whose `openapi_schema` describes inputs and outputs) and
+    its default example prediction. `cover_image_url` falls back, in order, from the author's image to
+    the example's output file, then its input file, then a generic image.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -108,24 +106,27 @@ def sync(
 
     Returns:
         SchemasModelResponse
-     """
-
+    """
 
     return sync_detailed(
         model_owner=model_owner,
-model_name=model_name,
-client=client,
-
+        model_name=model_name,
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasModelResponse]:
-    """ 
+    """Get a model
+
+     Returns a model with its latest version (whose `openapi_schema` describes inputs and outputs) and
+    its default example prediction. `cover_image_url` falls back, in order, from the author's image to
+    the example's output file, then its input file, then a generic image.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -136,29 +137,30 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasModelResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasModelResponse | None:
-    """ 
+    """Get a model
+
+     Returns a model with its latest version (whose `openapi_schema` describes inputs and outputs) and
+    its default example prediction. `cover_image_url` falls back, in order, from the author's image to
+    the example's output file, then its input file, then a generic image.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -169,12 +171,12 @@ async def asyncio(
 
     Returns:
         SchemasModelResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        model_owner=model_owner,
-model_name=model_name,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            model_owner=model_owner,
+            model_name=model_name,
+            client=client,
+        )
+    ).parsed

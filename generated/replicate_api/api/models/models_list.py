@@ -1,31 +1,21 @@
 from http import HTTPStatus
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.models_list_sort_by import ModelsListSortBy
 from ...models.models_list_sort_direction import ModelsListSortDirection
 from ...models.schemas_paginated_model_response import SchemasPaginatedModelResponse
-from ...types import UNSET, Unset
-from typing import cast
-
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     sort_by: ModelsListSortBy | Unset = ModelsListSortBy.LATEST_VERSION_CREATED_AT,
     sort_direction: ModelsListSortDirection | Unset = ModelsListSortDirection.DESC,
-
 ) -> dict[str, Any]:
-    
-
-    
-
     params: dict[str, Any] = {}
 
     json_sort_by: str | Unset = UNSET
@@ -40,9 +30,7 @@ def _get_kwargs(
 
     params["sort_direction"] = json_sort_direction
 
-
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -50,16 +38,14 @@ def _get_kwargs(
         "params": params,
     }
 
-
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasPaginatedModelResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasPaginatedModelResponse | None:
     if response.status_code == 200:
         response_200 = SchemasPaginatedModelResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -69,7 +55,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasPaginatedModelResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasPaginatedModelResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -83,9 +71,12 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     sort_by: ModelsListSortBy | Unset = ModelsListSortBy.LATEST_VERSION_CREATED_AT,
     sort_direction: ModelsListSortDirection | Unset = ModelsListSortDirection.DESC,
-
 ) -> Response[SchemasPaginatedModelResponse]:
-    """ 
+    """List public models
+
+     Returns public models, paginated; each item is a model object as in `models.get`. Choose the order
+    with `sort_by` and `sort_direction`; by default the models with the newest versions come first.
+
     Args:
         sort_by (ModelsListSortBy | Unset):  Default: ModelsListSortBy.LATEST_VERSION_CREATED_AT.
         sort_direction (ModelsListSortDirection | Unset):  Default: ModelsListSortDirection.DESC.
@@ -96,13 +87,11 @@ def sync_detailed(
 
     Returns:
         Response[SchemasPaginatedModelResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         sort_by=sort_by,
-sort_direction=sort_direction,
-
+        sort_direction=sort_direction,
     )
 
     response = client.get_httpx_client().request(
@@ -111,14 +100,18 @@ sort_direction=sort_direction,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     *,
     client: AuthenticatedClient | Client,
     sort_by: ModelsListSortBy | Unset = ModelsListSortBy.LATEST_VERSION_CREATED_AT,
     sort_direction: ModelsListSortDirection | Unset = ModelsListSortDirection.DESC,
-
 ) -> SchemasPaginatedModelResponse | None:
-    """ 
+    """List public models
+
+     Returns public models, paginated; each item is a model object as in `models.get`. Choose the order
+    with `sort_by` and `sort_direction`; by default the models with the newest versions come first.
+
     Args:
         sort_by (ModelsListSortBy | Unset):  Default: ModelsListSortBy.LATEST_VERSION_CREATED_AT.
         sort_direction (ModelsListSortDirection | Unset):  Default: ModelsListSortDirection.DESC.
@@ -129,24 +122,26 @@ def sync(
 
     Returns:
         SchemasPaginatedModelResponse
-     """
-
+    """
 
     return sync_detailed(
         client=client,
-sort_by=sort_by,
-sort_direction=sort_direction,
-
+        sort_by=sort_by,
+        sort_direction=sort_direction,
     ).parsed
+
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     sort_by: ModelsListSortBy | Unset = ModelsListSortBy.LATEST_VERSION_CREATED_AT,
     sort_direction: ModelsListSortDirection | Unset = ModelsListSortDirection.DESC,
-
 ) -> Response[SchemasPaginatedModelResponse]:
-    """ 
+    """List public models
+
+     Returns public models, paginated; each item is a model object as in `models.get`. Choose the order
+    with `sort_by` and `sort_direction`; by default the models with the newest versions come first.
+
     Args:
         sort_by (ModelsListSortBy | Unset):  Default: ModelsListSortBy.LATEST_VERSION_CREATED_AT.
         sort_direction (ModelsListSortDirection | Unset):  Default: ModelsListSortDirection.DESC.
@@ -157,29 +152,29 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasPaginatedModelResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         sort_by=sort_by,
-sort_direction=sort_direction,
-
+        sort_direction=sort_direction,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     sort_by: ModelsListSortBy | Unset = ModelsListSortBy.LATEST_VERSION_CREATED_AT,
     sort_direction: ModelsListSortDirection | Unset = ModelsListSortDirection.DESC,
-
 ) -> SchemasPaginatedModelResponse | None:
-    """ 
+    """List public models
+
+     Returns public models, paginated; each item is a model object as in `models.get`. Choose the order
+    with `sort_by` and `sort_direction`; by default the models with the newest versions come first.
+
     Args:
         sort_by (ModelsListSortBy | Unset):  Default: ModelsListSortBy.LATEST_VERSION_CREATED_AT.
         sort_direction (ModelsListSortDirection | Unset):  Default: ModelsListSortDirection.DESC.
@@ -190,12 +185,12 @@ async def asyncio(
 
     Returns:
         SchemasPaginatedModelResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        client=client,
-sort_by=sort_by,
-sort_direction=sort_direction,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            client=client,
+            sort_by=sort_by,
+            sort_direction=sort_direction,
+        )
+    ).parsed

@@ -4,32 +4,24 @@ from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
-
+from ...client import AuthenticatedClient, Client
+from ...types import Response
 
 
 def _get_kwargs(
     model_owner: str,
     model_name: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/models/{model_owner}/{model_name}/readme".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),),
+        "url": "/models/{model_owner}/{model_name}/readme".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+        ),
     }
 
-
     return _kwargs
-
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | str | None:
@@ -61,9 +53,11 @@ def sync_detailed(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any | str]:
-    """ 
+    """Get a model's README
+
+     Returns the model's README as Markdown in a plain-text body.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -74,13 +68,11 @@ def sync_detailed(
 
     Returns:
         Response[Any | str]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
     response = client.get_httpx_client().request(
@@ -89,14 +81,17 @@ model_name=model_name,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Any | str | None:
-    """ 
+    """Get a model's README
+
+     Returns the model's README as Markdown in a plain-text body.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -107,24 +102,25 @@ def sync(
 
     Returns:
         Any | str
-     """
-
+    """
 
     return sync_detailed(
         model_owner=model_owner,
-model_name=model_name,
-client=client,
-
+        model_name=model_name,
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any | str]:
-    """ 
+    """Get a model's README
+
+     Returns the model's README as Markdown in a plain-text body.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -135,29 +131,28 @@ async def asyncio_detailed(
 
     Returns:
         Response[Any | str]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Any | str | None:
-    """ 
+    """Get a model's README
+
+     Returns the model's README as Markdown in a plain-text body.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -168,12 +163,12 @@ async def asyncio(
 
     Returns:
         Any | str
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        model_owner=model_owner,
-model_name=model_name,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            model_owner=model_owner,
+            model_name=model_name,
+            client=client,
+        )
+    ).parsed

@@ -1,18 +1,14 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.models_update_body import ModelsUpdateBody
 from ...models.schemas_model_response import SchemasModelResponse
-from ...types import UNSET, Unset
-from typing import cast
-
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -20,21 +16,17 @@ def _get_kwargs(
     model_name: str,
     *,
     body: ModelsUpdateBody | Unset = UNSET,
-
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/models/{model_owner}/{model_name}".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),),
+        "url": "/models/{model_owner}/{model_name}".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+        ),
     }
 
-    
     if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
 
@@ -44,12 +36,9 @@ def _get_kwargs(
     return _kwargs
 
 
-
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasModelResponse | None:
     if response.status_code == 200:
         response_200 = SchemasModelResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -59,7 +48,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasModelResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasModelResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -74,9 +65,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ModelsUpdateBody | Unset = UNSET,
-
 ) -> Response[SchemasModelResponse]:
-    """ 
+    """Update a model
+
+     Changes some of a model's metadata: `description`, `readme`, `github_url`, `paper_url`,
+    `weights_url` and `license_url`. Returns the whole updated model.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -88,14 +82,12 @@ def sync_detailed(
 
     Returns:
         Response[SchemasModelResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-body=body,
-
+        model_name=model_name,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -104,15 +96,19 @@ body=body,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
     body: ModelsUpdateBody | Unset = UNSET,
-
 ) -> SchemasModelResponse | None:
-    """ 
+    """Update a model
+
+     Changes some of a model's metadata: `description`, `readme`, `github_url`, `paper_url`,
+    `weights_url` and `license_url`. Returns the whole updated model.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -124,16 +120,15 @@ def sync(
 
     Returns:
         SchemasModelResponse
-     """
-
+    """
 
     return sync_detailed(
         model_owner=model_owner,
-model_name=model_name,
-client=client,
-body=body,
-
+        model_name=model_name,
+        client=client,
+        body=body,
     ).parsed
+
 
 async def asyncio_detailed(
     model_owner: str,
@@ -141,9 +136,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ModelsUpdateBody | Unset = UNSET,
-
 ) -> Response[SchemasModelResponse]:
-    """ 
+    """Update a model
+
+     Changes some of a model's metadata: `description`, `readme`, `github_url`, `paper_url`,
+    `weights_url` and `license_url`. Returns the whole updated model.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -155,21 +153,18 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasModelResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-body=body,
-
+        model_name=model_name,
+        body=body,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     model_owner: str,
@@ -177,9 +172,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ModelsUpdateBody | Unset = UNSET,
-
 ) -> SchemasModelResponse | None:
-    """ 
+    """Update a model
+
+     Changes some of a model's metadata: `description`, `readme`, `github_url`, `paper_url`,
+    `weights_url` and `license_url`. Returns the whole updated model.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -191,13 +189,13 @@ async def asyncio(
 
     Returns:
         SchemasModelResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        model_owner=model_owner,
-model_name=model_name,
-client=client,
-body=body,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            model_owner=model_owner,
+            model_name=model_name,
+            client=client,
+            body=body,
+        )
+    ).parsed

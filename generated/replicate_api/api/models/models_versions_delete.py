@@ -1,36 +1,29 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
-
+from ...client import AuthenticatedClient, Client
+from ...types import Response
 
 
 def _get_kwargs(
     model_owner: str,
     model_name: str,
     version_id: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/models/{model_owner}/{model_name}/versions/{version_id}".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),version_id=quote(str(version_id), safe=""),),
+        "url": "/models/{model_owner}/{model_name}/versions/{version_id}".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+            version_id=quote(str(version_id), safe=""),
+        ),
     }
 
-
     return _kwargs
-
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None:
@@ -58,9 +51,14 @@ def sync_detailed(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any]:
-    """ 
+    """Delete a model version
+
+     Removes a version along with all of its predictions and their output files. Refused unless the model
+    is private and yours, and the version has not been run by anyone else, is not the base of a fine-
+    tune or training, is not used by a deployment, and is not the target of another version's override.
+    Deletion is asynchronous and may take a few minutes.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -72,14 +70,12 @@ def sync_detailed(
 
     Returns:
         Response[Any]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-
+        model_name=model_name,
+        version_id=version_id,
     )
 
     response = client.get_httpx_client().request(
@@ -95,9 +91,14 @@ async def asyncio_detailed(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[Any]:
-    """ 
+    """Delete a model version
+
+     Removes a version along with all of its predictions and their output files. Refused unless the model
+    is private and yours, and the version has not been run by anyone else, is not the base of a fine-
+    tune or training, is not used by a deployment, and is not the target of another version's override.
+    Deletion is asynchronous and may take a few minutes.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -109,19 +110,14 @@ async def asyncio_detailed(
 
     Returns:
         Response[Any]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-
+        model_name=model_name,
+        version_id=version_id,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
-

@@ -1,45 +1,35 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_version_response import SchemasVersionResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     model_owner: str,
     model_name: str,
     version_id: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/models/{model_owner}/{model_name}/versions/{version_id}".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),version_id=quote(str(version_id), safe=""),),
+        "url": "/models/{model_owner}/{model_name}/versions/{version_id}".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+            version_id=quote(str(version_id), safe=""),
+        ),
     }
 
-
     return _kwargs
-
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasVersionResponse | None:
     if response.status_code == 200:
         response_200 = SchemasVersionResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -49,7 +39,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasVersionResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasVersionResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,9 +56,13 @@ def sync_detailed(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasVersionResponse]:
-    """ 
+    """Get a model version
+
+     Returns one version. Its `openapi_schema` property holds OpenAPI schema objects
+    (`components.schemas.Input` and `.Output`) that describe the model's inputs and outputs, using the
+    types Cog supports.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -78,14 +74,12 @@ def sync_detailed(
 
     Returns:
         Response[SchemasVersionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-
+        model_name=model_name,
+        version_id=version_id,
     )
 
     response = client.get_httpx_client().request(
@@ -94,15 +88,20 @@ version_id=version_id,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     model_owner: str,
     model_name: str,
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasVersionResponse | None:
-    """ 
+    """Get a model version
+
+     Returns one version. Its `openapi_schema` property holds OpenAPI schema objects
+    (`components.schemas.Input` and `.Output`) that describe the model's inputs and outputs, using the
+    types Cog supports.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -114,16 +113,15 @@ def sync(
 
     Returns:
         SchemasVersionResponse
-     """
-
+    """
 
     return sync_detailed(
         model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-client=client,
-
+        model_name=model_name,
+        version_id=version_id,
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     model_owner: str,
@@ -131,9 +129,13 @@ async def asyncio_detailed(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasVersionResponse]:
-    """ 
+    """Get a model version
+
+     Returns one version. Its `openapi_schema` property holds OpenAPI schema objects
+    (`components.schemas.Input` and `.Output`) that describe the model's inputs and outputs, using the
+    types Cog supports.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -145,21 +147,18 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasVersionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-
+        model_name=model_name,
+        version_id=version_id,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     model_owner: str,
@@ -167,9 +166,13 @@ async def asyncio(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasVersionResponse | None:
-    """ 
+    """Get a model version
+
+     Returns one version. Its `openapi_schema` property holds OpenAPI schema objects
+    (`components.schemas.Input` and `.Output`) that describe the model's inputs and outputs, using the
+    types Cog supports.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -181,13 +184,13 @@ async def asyncio(
 
     Returns:
         SchemasVersionResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            model_owner=model_owner,
+            model_name=model_name,
+            version_id=version_id,
+            client=client,
+        )
+    ).parsed

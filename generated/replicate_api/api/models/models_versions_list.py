@@ -1,44 +1,35 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_paginated_version_response import SchemasPaginatedVersionResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     model_owner: str,
     model_name: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/models/{model_owner}/{model_name}/versions".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),),
+        "url": "/models/{model_owner}/{model_name}/versions".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+        ),
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasPaginatedVersionResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasPaginatedVersionResponse | None:
     if response.status_code == 200:
         response_200 = SchemasPaginatedVersionResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -48,7 +39,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasPaginatedVersionResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasPaginatedVersionResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,9 +55,11 @@ def sync_detailed(
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasPaginatedVersionResponse]:
-    """ 
+    """List a model's versions
+
+     Returns a model's versions, newest first, paginated.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -75,13 +70,11 @@ def sync_detailed(
 
     Returns:
         Response[SchemasPaginatedVersionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
     response = client.get_httpx_client().request(
@@ -90,14 +83,17 @@ model_name=model_name,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasPaginatedVersionResponse | None:
-    """ 
+    """List a model's versions
+
+     Returns a model's versions, newest first, paginated.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -108,24 +104,25 @@ def sync(
 
     Returns:
         SchemasPaginatedVersionResponse
-     """
-
+    """
 
     return sync_detailed(
         model_owner=model_owner,
-model_name=model_name,
-client=client,
-
+        model_name=model_name,
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasPaginatedVersionResponse]:
-    """ 
+    """List a model's versions
+
+     Returns a model's versions, newest first, paginated.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -136,29 +133,28 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasPaginatedVersionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-
+        model_name=model_name,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     model_owner: str,
     model_name: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasPaginatedVersionResponse | None:
-    """ 
+    """List a model's versions
+
+     Returns a model's versions, newest first, paginated.
+
     Args:
         model_owner (str):
         model_name (str):
@@ -169,12 +165,12 @@ async def asyncio(
 
     Returns:
         SchemasPaginatedVersionResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        model_owner=model_owner,
-model_name=model_name,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            model_owner=model_owner,
+            model_name=model_name,
+            client=client,
+        )
+    ).parsed

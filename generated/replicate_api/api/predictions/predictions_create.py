@@ -1,18 +1,13 @@
 from http import HTTPStatus
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_prediction_response import SchemasPredictionResponse
 from ...models.schemas_version_prediction_request import SchemasVersionPredictionRequest
-from ...types import UNSET, Unset
-from typing import cast
-
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -20,7 +15,6 @@ def _get_kwargs(
     body: SchemasVersionPredictionRequest | Unset = UNSET,
     prefer: str | Unset = UNSET,
     cancel_after: str | Unset = UNSET,
-
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(prefer, Unset):
@@ -29,18 +23,11 @@ def _get_kwargs(
     if not isinstance(cancel_after, Unset):
         headers["Cancel-After"] = cancel_after
 
-
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/predictions",
     }
 
-    
     if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
 
@@ -50,19 +37,16 @@ def _get_kwargs(
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasPredictionResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasPredictionResponse | None:
     if response.status_code == 201:
         response_201 = SchemasPredictionResponse.from_dict(response.json())
-
-
 
         return response_201
 
     if response.status_code == 202:
         response_202 = SchemasPredictionResponse.from_dict(response.json())
-
-
 
         return response_202
 
@@ -72,7 +56,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasPredictionResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasPredictionResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,13 +73,20 @@ def sync_detailed(
     body: SchemasVersionPredictionRequest | Unset = UNSET,
     prefer: str | Unset = UNSET,
     cancel_after: str | Unset = UNSET,
-
 ) -> Response[SchemasPredictionResponse]:
-    """ 
+    """Create a prediction
+
+     Runs a model version, or an official model given by name, on the supplied input. Send `Prefer: wait`
+    (or `wait=n`) to block until the output is ready, up to 60 seconds; if the model is still busy then,
+    you get the prediction in its current state (e.g. `starting`) and can poll `predictions.get`.
+    `Cancel-After` sets a deadline after which the prediction is canceled. A `webhook` lets you skip
+    polling.
+
     Args:
         prefer (str | Unset):
         cancel_after (str | Unset):
-        body (SchemasVersionPredictionRequest | Unset):
+        body (SchemasVersionPredictionRequest | Unset): Body for `predictions.create`: what to run
+            and with which inputs.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,14 +94,12 @@ def sync_detailed(
 
     Returns:
         Response[SchemasPredictionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         body=body,
-prefer=prefer,
-cancel_after=cancel_after,
-
+        prefer=prefer,
+        cancel_after=cancel_after,
     )
 
     response = client.get_httpx_client().request(
@@ -117,19 +108,27 @@ cancel_after=cancel_after,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SchemasVersionPredictionRequest | Unset = UNSET,
     prefer: str | Unset = UNSET,
     cancel_after: str | Unset = UNSET,
-
 ) -> SchemasPredictionResponse | None:
-    """ 
+    """Create a prediction
+
+     Runs a model version, or an official model given by name, on the supplied input. Send `Prefer: wait`
+    (or `wait=n`) to block until the output is ready, up to 60 seconds; if the model is still busy then,
+    you get the prediction in its current state (e.g. `starting`) and can poll `predictions.get`.
+    `Cancel-After` sets a deadline after which the prediction is canceled. A `webhook` lets you skip
+    polling.
+
     Args:
         prefer (str | Unset):
         cancel_after (str | Unset):
-        body (SchemasVersionPredictionRequest | Unset):
+        body (SchemasVersionPredictionRequest | Unset): Body for `predictions.create`: what to run
+            and with which inputs.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,16 +136,15 @@ def sync(
 
     Returns:
         SchemasPredictionResponse
-     """
-
+    """
 
     return sync_detailed(
         client=client,
-body=body,
-prefer=prefer,
-cancel_after=cancel_after,
-
+        body=body,
+        prefer=prefer,
+        cancel_after=cancel_after,
     ).parsed
+
 
 async def asyncio_detailed(
     *,
@@ -154,13 +152,20 @@ async def asyncio_detailed(
     body: SchemasVersionPredictionRequest | Unset = UNSET,
     prefer: str | Unset = UNSET,
     cancel_after: str | Unset = UNSET,
-
 ) -> Response[SchemasPredictionResponse]:
-    """ 
+    """Create a prediction
+
+     Runs a model version, or an official model given by name, on the supplied input. Send `Prefer: wait`
+    (or `wait=n`) to block until the output is ready, up to 60 seconds; if the model is still busy then,
+    you get the prediction in its current state (e.g. `starting`) and can poll `predictions.get`.
+    `Cancel-After` sets a deadline after which the prediction is canceled. A `webhook` lets you skip
+    polling.
+
     Args:
         prefer (str | Unset):
         cancel_after (str | Unset):
-        body (SchemasVersionPredictionRequest | Unset):
+        body (SchemasVersionPredictionRequest | Unset): Body for `predictions.create`: what to run
+            and with which inputs.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,21 +173,18 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasPredictionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         body=body,
-prefer=prefer,
-cancel_after=cancel_after,
-
+        prefer=prefer,
+        cancel_after=cancel_after,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     *,
@@ -190,13 +192,20 @@ async def asyncio(
     body: SchemasVersionPredictionRequest | Unset = UNSET,
     prefer: str | Unset = UNSET,
     cancel_after: str | Unset = UNSET,
-
 ) -> SchemasPredictionResponse | None:
-    """ 
+    """Create a prediction
+
+     Runs a model version, or an official model given by name, on the supplied input. Send `Prefer: wait`
+    (or `wait=n`) to block until the output is ready, up to 60 seconds; if the model is still busy then,
+    you get the prediction in its current state (e.g. `starting`) and can poll `predictions.get`.
+    `Cancel-After` sets a deadline after which the prediction is canceled. A `webhook` lets you skip
+    polling.
+
     Args:
         prefer (str | Unset):
         cancel_after (str | Unset):
-        body (SchemasVersionPredictionRequest | Unset):
+        body (SchemasVersionPredictionRequest | Unset): Body for `predictions.create`: what to run
+            and with which inputs.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,13 +213,13 @@ async def asyncio(
 
     Returns:
         SchemasPredictionResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        client=client,
-body=body,
-prefer=prefer,
-cancel_after=cancel_after,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            prefer=prefer,
+            cancel_after=cancel_after,
+        )
+    ).parsed

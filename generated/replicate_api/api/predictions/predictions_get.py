@@ -1,43 +1,33 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_prediction_response import SchemasPredictionResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     prediction_id: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/predictions/{prediction_id}".format(prediction_id=quote(str(prediction_id), safe=""),),
+        "url": "/predictions/{prediction_id}".format(
+            prediction_id=quote(str(prediction_id), safe=""),
+        ),
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasPredictionResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasPredictionResponse | None:
     if response.status_code == 200:
         response_200 = SchemasPredictionResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -47,7 +37,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasPredictionResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasPredictionResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,9 +52,16 @@ def sync_detailed(
     prediction_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasPredictionResponse]:
-    """ 
+    """Get a prediction
+
+     Returns a prediction's current state. Once finished (`succeeded`, `failed` or `canceled`) it carries
+    `metrics.predict_time` (CPU/GPU seconds spent running, queue time excluded) and
+    `metrics.total_time`. Output files are HTTPS URLs on `replicate.delivery` and its subdomains (allow-
+    list `*.replicate.delivery` too) and need the `Authorization` header. For API-created predictions,
+    input, output and logs are deleted after an hour by default; `output` then reads null, so keep your
+    own copy.
+
     Args:
         prediction_id (str):
 
@@ -72,12 +71,10 @@ def sync_detailed(
 
     Returns:
         Response[SchemasPredictionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         prediction_id=prediction_id,
-
     )
 
     response = client.get_httpx_client().request(
@@ -86,13 +83,21 @@ def sync_detailed(
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     prediction_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasPredictionResponse | None:
-    """ 
+    """Get a prediction
+
+     Returns a prediction's current state. Once finished (`succeeded`, `failed` or `canceled`) it carries
+    `metrics.predict_time` (CPU/GPU seconds spent running, queue time excluded) and
+    `metrics.total_time`. Output files are HTTPS URLs on `replicate.delivery` and its subdomains (allow-
+    list `*.replicate.delivery` too) and need the `Authorization` header. For API-created predictions,
+    input, output and logs are deleted after an hour by default; `output` then reads null, so keep your
+    own copy.
+
     Args:
         prediction_id (str):
 
@@ -102,22 +107,28 @@ def sync(
 
     Returns:
         SchemasPredictionResponse
-     """
-
+    """
 
     return sync_detailed(
         prediction_id=prediction_id,
-client=client,
-
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     prediction_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasPredictionResponse]:
-    """ 
+    """Get a prediction
+
+     Returns a prediction's current state. Once finished (`succeeded`, `failed` or `canceled`) it carries
+    `metrics.predict_time` (CPU/GPU seconds spent running, queue time excluded) and
+    `metrics.total_time`. Output files are HTTPS URLs on `replicate.delivery` and its subdomains (allow-
+    list `*.replicate.delivery` too) and need the `Authorization` header. For API-created predictions,
+    input, output and logs are deleted after an hour by default; `output` then reads null, so keep your
+    own copy.
+
     Args:
         prediction_id (str):
 
@@ -127,27 +138,31 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasPredictionResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         prediction_id=prediction_id,
-
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     prediction_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasPredictionResponse | None:
-    """ 
+    """Get a prediction
+
+     Returns a prediction's current state. Once finished (`succeeded`, `failed` or `canceled`) it carries
+    `metrics.predict_time` (CPU/GPU seconds spent running, queue time excluded) and
+    `metrics.total_time`. Output files are HTTPS URLs on `replicate.delivery` and its subdomains (allow-
+    list `*.replicate.delivery` too) and need the `Authorization` header. For API-created predictions,
+    input, output and logs are deleted after an hour by default; `output` then reads null, so keep your
+    own copy.
+
     Args:
         prediction_id (str):
 
@@ -157,11 +172,11 @@ async def asyncio(
 
     Returns:
         SchemasPredictionResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        prediction_id=prediction_id,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            prediction_id=prediction_id,
+            client=client,
+        )
+    ).parsed

@@ -1,19 +1,14 @@
+import datetime
 from http import HTTPStatus
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.predictions_list_response_200 import PredictionsListResponse200
 from ...models.predictions_list_source import PredictionsListSource
-from ...types import UNSET, Unset
-from typing import cast
-import datetime
-
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -21,12 +16,7 @@ def _get_kwargs(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     source: PredictionsListSource | Unset = UNSET,
-
 ) -> dict[str, Any]:
-    
-
-    
-
     params: dict[str, Any] = {}
 
     json_created_after: str | Unset = UNSET
@@ -45,9 +35,7 @@ def _get_kwargs(
 
     params["source"] = json_source
 
-
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -55,16 +43,14 @@ def _get_kwargs(
         "params": params,
     }
 
-
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PredictionsListResponse200 | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PredictionsListResponse200 | None:
     if response.status_code == 200:
         response_200 = PredictionsListResponse200.from_dict(response.json())
-
-
 
         return response_200
 
@@ -74,7 +60,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PredictionsListResponse200]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PredictionsListResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,9 +77,12 @@ def sync_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     source: PredictionsListSource | Unset = UNSET,
-
 ) -> Response[PredictionsListResponse200]:
-    """ 
+    """List predictions
+
+     Returns predictions made by the token's account, from both the API and the website, newest first,
+    100 per page. Narrow by creation time or by source.
+
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
@@ -103,14 +94,12 @@ def sync_detailed(
 
     Returns:
         Response[PredictionsListResponse200]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         created_after=created_after,
-created_before=created_before,
-source=source,
-
+        created_before=created_before,
+        source=source,
     )
 
     response = client.get_httpx_client().request(
@@ -119,15 +108,19 @@ source=source,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     *,
     client: AuthenticatedClient | Client,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     source: PredictionsListSource | Unset = UNSET,
-
 ) -> PredictionsListResponse200 | None:
-    """ 
+    """List predictions
+
+     Returns predictions made by the token's account, from both the API and the website, newest first,
+    100 per page. Narrow by creation time or by source.
+
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
@@ -139,16 +132,15 @@ def sync(
 
     Returns:
         PredictionsListResponse200
-     """
-
+    """
 
     return sync_detailed(
         client=client,
-created_after=created_after,
-created_before=created_before,
-source=source,
-
+        created_after=created_after,
+        created_before=created_before,
+        source=source,
     ).parsed
+
 
 async def asyncio_detailed(
     *,
@@ -156,9 +148,12 @@ async def asyncio_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     source: PredictionsListSource | Unset = UNSET,
-
 ) -> Response[PredictionsListResponse200]:
-    """ 
+    """List predictions
+
+     Returns predictions made by the token's account, from both the API and the website, newest first,
+    100 per page. Narrow by creation time or by source.
+
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
@@ -170,21 +165,18 @@ async def asyncio_detailed(
 
     Returns:
         Response[PredictionsListResponse200]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         created_after=created_after,
-created_before=created_before,
-source=source,
-
+        created_before=created_before,
+        source=source,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     *,
@@ -192,9 +184,12 @@ async def asyncio(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     source: PredictionsListSource | Unset = UNSET,
-
 ) -> PredictionsListResponse200 | None:
-    """ 
+    """List predictions
+
+     Returns predictions made by the token's account, from both the API and the website, newest first,
+    100 per page. Narrow by creation time or by source.
+
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
@@ -206,13 +201,13 @@ async def asyncio(
 
     Returns:
         PredictionsListResponse200
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        client=client,
-created_after=created_after,
-created_before=created_before,
-source=source,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            client=client,
+            created_after=created_after,
+            created_before=created_before,
+            source=source,
+        )
+    ).parsed

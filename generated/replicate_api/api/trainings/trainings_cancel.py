@@ -1,43 +1,33 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_training_response import SchemasTrainingResponse
-from typing import cast
-
+from ...types import Response
 
 
 def _get_kwargs(
     training_id: str,
-
 ) -> dict[str, Any]:
-    
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/trainings/{training_id}/cancel".format(training_id=quote(str(training_id), safe=""),),
+        "url": "/trainings/{training_id}/cancel".format(
+            training_id=quote(str(training_id), safe=""),
+        ),
     }
-
 
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasTrainingResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasTrainingResponse | None:
     if response.status_code == 200:
         response_200 = SchemasTrainingResponse.from_dict(response.json())
-
-
 
         return response_200
 
@@ -47,7 +37,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasTrainingResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasTrainingResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,9 +52,11 @@ def sync_detailed(
     training_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasTrainingResponse]:
-    """ 
+    """Cancel a training
+
+     Stops a training that has not finished yet and returns it.
+
     Args:
         training_id (str):
 
@@ -72,12 +66,10 @@ def sync_detailed(
 
     Returns:
         Response[SchemasTrainingResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         training_id=training_id,
-
     )
 
     response = client.get_httpx_client().request(
@@ -86,13 +78,16 @@ def sync_detailed(
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     training_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasTrainingResponse | None:
-    """ 
+    """Cancel a training
+
+     Stops a training that has not finished yet and returns it.
+
     Args:
         training_id (str):
 
@@ -102,22 +97,23 @@ def sync(
 
     Returns:
         SchemasTrainingResponse
-     """
-
+    """
 
     return sync_detailed(
         training_id=training_id,
-client=client,
-
+        client=client,
     ).parsed
+
 
 async def asyncio_detailed(
     training_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> Response[SchemasTrainingResponse]:
-    """ 
+    """Cancel a training
+
+     Stops a training that has not finished yet and returns it.
+
     Args:
         training_id (str):
 
@@ -127,27 +123,26 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasTrainingResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         training_id=training_id,
-
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     training_id: str,
     *,
     client: AuthenticatedClient | Client,
-
 ) -> SchemasTrainingResponse | None:
-    """ 
+    """Cancel a training
+
+     Stops a training that has not finished yet and returns it.
+
     Args:
         training_id (str):
 
@@ -157,11 +152,11 @@ async def asyncio(
 
     Returns:
         SchemasTrainingResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        training_id=training_id,
-client=client,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            training_id=training_id,
+            client=client,
+        )
+    ).parsed

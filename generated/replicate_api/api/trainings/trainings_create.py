@@ -1,18 +1,14 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ...client import AuthenticatedClient, Client
-from ...types import Response, UNSET
 from ... import errors
-
+from ...client import AuthenticatedClient, Client
 from ...models.schemas_training_request import SchemasTrainingRequest
 from ...models.schemas_training_response import SchemasTrainingResponse
-from ...types import UNSET, Unset
-from typing import cast
-
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -21,21 +17,18 @@ def _get_kwargs(
     version_id: str,
     *,
     body: SchemasTrainingRequest | Unset = UNSET,
-
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
-
-    
-
-    
-
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/models/{model_owner}/{model_name}/versions/{version_id}/trainings".format(model_owner=quote(str(model_owner), safe=""),model_name=quote(str(model_name), safe=""),version_id=quote(str(version_id), safe=""),),
+        "url": "/models/{model_owner}/{model_name}/versions/{version_id}/trainings".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+            version_id=quote(str(version_id), safe=""),
+        ),
     }
 
-    
     if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
 
@@ -45,12 +38,11 @@ def _get_kwargs(
     return _kwargs
 
 
-
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SchemasTrainingResponse | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SchemasTrainingResponse | None:
     if response.status_code == 201:
         response_201 = SchemasTrainingResponse.from_dict(response.json())
-
-
 
         return response_201
 
@@ -60,7 +52,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SchemasTrainingResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[SchemasTrainingResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -76,14 +70,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SchemasTrainingRequest | Unset = UNSET,
-
 ) -> Response[SchemasTrainingResponse]:
-    """ 
+    """Start a training
+
+     Fine-tunes the given version: `input` goes to its `train()` function, and on success a new version
+    appears in the `destination` model. Training takes minutes or more, so learn the result through
+    `webhook` or by polling `trainings.get`.
+
     Args:
         model_owner (str):
         model_name (str):
         version_id (str):
-        body (SchemasTrainingRequest | Unset):
+        body (SchemasTrainingRequest | Unset): Body for starting a training (fine-tune) of a model
+            version.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -91,15 +90,13 @@ def sync_detailed(
 
     Returns:
         Response[SchemasTrainingResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-body=body,
-
+        model_name=model_name,
+        version_id=version_id,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -108,6 +105,7 @@ body=body,
 
     return _build_response(client=client, response=response)
 
+
 def sync(
     model_owner: str,
     model_name: str,
@@ -115,14 +113,19 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SchemasTrainingRequest | Unset = UNSET,
-
 ) -> SchemasTrainingResponse | None:
-    """ 
+    """Start a training
+
+     Fine-tunes the given version: `input` goes to its `train()` function, and on success a new version
+    appears in the `destination` model. Training takes minutes or more, so learn the result through
+    `webhook` or by polling `trainings.get`.
+
     Args:
         model_owner (str):
         model_name (str):
         version_id (str):
-        body (SchemasTrainingRequest | Unset):
+        body (SchemasTrainingRequest | Unset): Body for starting a training (fine-tune) of a model
+            version.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,17 +133,16 @@ def sync(
 
     Returns:
         SchemasTrainingResponse
-     """
-
+    """
 
     return sync_detailed(
         model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-client=client,
-body=body,
-
+        model_name=model_name,
+        version_id=version_id,
+        client=client,
+        body=body,
     ).parsed
+
 
 async def asyncio_detailed(
     model_owner: str,
@@ -149,14 +151,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SchemasTrainingRequest | Unset = UNSET,
-
 ) -> Response[SchemasTrainingResponse]:
-    """ 
+    """Start a training
+
+     Fine-tunes the given version: `input` goes to its `train()` function, and on success a new version
+    appears in the `destination` model. Training takes minutes or more, so learn the result through
+    `webhook` or by polling `trainings.get`.
+
     Args:
         model_owner (str):
         model_name (str):
         version_id (str):
-        body (SchemasTrainingRequest | Unset):
+        body (SchemasTrainingRequest | Unset): Body for starting a training (fine-tune) of a model
+            version.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,22 +171,19 @@ async def asyncio_detailed(
 
     Returns:
         Response[SchemasTrainingResponse]
-     """
-
+    """
 
     kwargs = _get_kwargs(
         model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-body=body,
-
+        model_name=model_name,
+        version_id=version_id,
+        body=body,
     )
 
-    response = await client.get_async_httpx_client().request(
-        **kwargs
-    )
+    response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
 
 async def asyncio(
     model_owner: str,
@@ -188,14 +192,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SchemasTrainingRequest | Unset = UNSET,
-
 ) -> SchemasTrainingResponse | None:
-    """ 
+    """Start a training
+
+     Fine-tunes the given version: `input` goes to its `train()` function, and on success a new version
+    appears in the `destination` model. Training takes minutes or more, so learn the result through
+    `webhook` or by polling `trainings.get`.
+
     Args:
         model_owner (str):
         model_name (str):
         version_id (str):
-        body (SchemasTrainingRequest | Unset):
+        body (SchemasTrainingRequest | Unset): Body for starting a training (fine-tune) of a model
+            version.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,14 +212,14 @@ async def asyncio(
 
     Returns:
         SchemasTrainingResponse
-     """
+    """
 
-
-    return (await asyncio_detailed(
-        model_owner=model_owner,
-model_name=model_name,
-version_id=version_id,
-client=client,
-body=body,
-
-    )).parsed
+    return (
+        await asyncio_detailed(
+            model_owner=model_owner,
+            model_name=model_name,
+            version_id=version_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,68 @@
+"""Turn openapi.json into the document the generator actually reads.
+
+1. Every operation the generator cannot express is removed and reported on stderr (every run).
+2. Every remaining operation is tagged with the first segment of its operationId, so endpoints
+   land in grouped modules: `predictions.get` -> `api/predictions/predictions_get.py`.
+3. The overlay (codegen/overlay.yaml) relaxes response schemas to match what the API really sends.
+
+Usage: prepare_spec.py SPEC OVERLAY OUTPUT   (run by codegen.sh with the codegen venv's Python,
+which has ruamel.yaml as a dependency of openapi-python-client).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from overlay import apply_overlay
+from spec_model import GENERATOR_METHODS, iter_operations
+
+
+def _load_overlay(path: Path) -> dict[str, Any]:
+    from ruamel.yaml import YAML  # type: ignore[import-not-found,unused-ignore]
+
+    loaded = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    if not isinstance(loaded, dict) or "actions" not in loaded:
+        raise SystemExit(f"codegen: {path} is not an overlay document (no 'actions')")
+    return loaded
+
+
+def prepare(spec: dict[str, Any], overlay: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Return the generator-ready document and the loud messages to print."""
+    messages: list[str] = []
+    for operation in list(iter_operations(spec)):
+        if operation.method not in GENERATOR_METHODS:
+            del spec["paths"][operation.path][operation.method]
+            messages.append(
+                f"NOT GENERATED: {operation.method.upper()} {operation.path} "
+                f"({operation.operation_id}): openapi-python-client cannot express HTTP method "
+                f"{operation.method.upper()}; it must be implemented by hand in replicate/ and "
+                "listed in replicate/_handwritten.py"
+            )
+        elif not operation.operation_id:
+            messages.append(f"NO operationId: {operation.label} gets no grouped module")
+        else:
+            operation.body["tags"] = [operation.operation_id.split(".")[0]]
+    messages.extend(apply_overlay(spec, overlay))
+    return spec, messages
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    spec_path, overlay_path, output_path = (Path(arg) for arg in argv[1:])
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    prepared, messages = prepare(spec, _load_overlay(overlay_path))
+    for message in messages:
+        print(f"codegen: WARNING: {message}", file=sys.stderr)
+    output_path.write_text(json.dumps(prepared, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
