@@ -1,1 +1,190 @@
-"""Python client for Replicate's HTTP API."""
+"""Python client for Replicate's HTTP API.
+
+Module-level functions and namespaces use a default :class:`Client` created on
+first use from ``REPLICATE_API_TOKEN`` / ``REPLICATE_BASE_URL``::
+
+    import replicate
+    output = replicate.run("owner/model", input={"prompt": "hi"})
+    prediction = replicate.predictions.get("abc123")
+
+Everything is imported lazily so ``import replicate`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+# Submodules whose names are also default-client attributes are loaded first, so a
+# later `import replicate.hardware` cannot replace the `replicate.hardware` namespace.
+from . import hardware as _hardware_module  # noqa: F401
+from . import stream as _stream_module  # noqa: F401
+from .pagination import async_paginate, paginate
+
+if TYPE_CHECKING:
+    from ._retry import RetryPolicy
+    from ._search import SearchResults
+    from ._webhooks import Webhooks
+    from .account import Accounts
+    from .client import Client
+    from .collection import Collections
+    from .deployment import Deployments
+    from .file import Files
+    from .hardware import HardwareNamespace
+    from .model import Models
+    from .prediction import Predictions
+    from .stream import ServerSentEvent
+    from .training import Trainings
+
+    default_client: Client
+    accounts: Accounts
+    collections: Collections
+    deployments: Deployments
+    files: Files
+    hardware: HardwareNamespace
+    models: Models
+    predictions: Predictions
+    trainings: Trainings
+    webhooks: Webhooks
+
+__version__ = "2.0.0a1"
+__all__ = [
+    "Client",
+    "RetryPolicy",
+    "accounts",
+    "async_paginate",
+    "async_run",
+    "async_search",
+    "async_stream",
+    "collections",
+    "default_client",
+    "deployments",
+    "files",
+    "hardware",
+    "models",
+    "paginate",
+    "predictions",
+    "run",
+    "search",
+    "stream",
+    "trainings",
+    "webhooks",
+]
+
+_NAMESPACES = frozenset(
+    {
+        "accounts",
+        "collections",
+        "deployments",
+        "files",
+        "hardware",
+        "models",
+        "predictions",
+        "trainings",
+        "webhooks",
+    }
+)
+_SUBMODULES = frozenset(
+    {
+        "account",
+        "client",
+        "collection",
+        "deployment",
+        "exceptions",
+        "file",
+        "helpers",
+        "identifier",
+        "model",
+        "pagination",
+        "prediction",
+        "resource",
+        "training",
+        "version",
+        "webhook",
+    }
+)
+_lock = threading.Lock()
+
+
+def _default_client() -> Client:
+    client: Client | None = globals().get("default_client")
+    if client is None:
+        with _lock:
+            client = globals().get("default_client")
+            if client is None:
+                from .client import Client
+
+                client = Client()
+                globals()["default_client"] = client
+    return client
+
+
+class _DefaultNamespace:
+    """Forwards to a namespace of the default client, created on first use."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(getattr(_default_client(), self._name), attribute)
+
+    def __repr__(self) -> str:
+        return f"<replicate.{self._name} of the default client>"
+
+
+if not TYPE_CHECKING:
+    for _name in _NAMESPACES:
+        globals()[_name] = _DefaultNamespace(_name)
+    del _name
+
+
+def run(ref: Any, input: dict[str, Any] | None = None, **params: Any) -> Any:
+    """Run a model with the default client; see :meth:`Client.run`."""
+    return _default_client().run(ref, input, **params)
+
+
+async def async_run(ref: Any, input: dict[str, Any] | None = None, **params: Any) -> Any:
+    """Async :func:`run`."""
+    return await _default_client().async_run(ref, input, **params)
+
+
+def stream(
+    ref: Any, *, input: dict[str, Any] | None = None, **params: Any
+) -> Iterator[ServerSentEvent]:
+    """Stream a model's events with the default client; see :meth:`Client.stream`."""
+    return _default_client().stream(ref, input=input, **params)
+
+
+def async_stream(
+    ref: Any, input: dict[str, Any] | None = None, **params: Any
+) -> AsyncIterator[ServerSentEvent]:
+    """Async :func:`stream`."""
+    return _default_client().async_stream(ref, input, **params)
+
+
+def search(query: str, *, limit: int | None = None) -> SearchResults:
+    """Search models, collections and docs with the default client."""
+    return _default_client().search(query, limit=limit)
+
+
+async def async_search(query: str, *, limit: int | None = None) -> SearchResults:
+    """Async :func:`search`."""
+    return await _default_client().async_search(query, limit=limit)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "default_client":
+        return _default_client()
+    if name == "Client":
+        from .client import Client
+
+        return Client
+    if name == "RetryPolicy":
+        from ._retry import RetryPolicy
+
+        return RetryPolicy
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'replicate' has no attribute {name!r}")

@@ -1,0 +1,152 @@
+"""What predictions and trainings share: status, reload, cancel and wait."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from attrs import define, frozen
+
+from ._ops import Call, call_async, call_sync
+from ._polling import TERMINAL_STATUSES, PollSchedule, is_terminal
+from .resource import Converter, Namespace, Resource
+
+if TYPE_CHECKING:
+    from .client import Client
+
+__all__ = ["TERMINAL_STATUSES", "Job", "is_terminal"]
+
+J = TypeVar("J", bound="Job")
+
+
+@define(kw_only=True)
+class Job(Resource):
+    """Fields and methods common to :class:`Prediction` and :class:`Training`."""
+
+    # Builders of the get/cancel calls for this kind of job (set by subclasses).
+    _calls: ClassVar[JobCalls[Any]]
+
+    id: str
+    model: str | None = None
+    version: str | None = None
+    status: str | None = None
+    input: dict[str, Any] | None = None
+    output: Any = None
+    logs: str | None = None
+    error: str | None = None
+    metrics: dict[str, Any] | None = None
+    created_at: str | None = None
+    started_at: str | None = None
+    completed_at: str | None = None
+    urls: dict[str, str] | None = None
+    source: str | None = None
+
+    _convert: ClassVar[Mapping[str, Converter]] = {
+        "version": lambda client, value: _version_id(value)
+    }
+
+    @property
+    def done(self) -> bool:
+        """Whether the job reached a terminal status."""
+        return is_terminal(self.status)
+
+    def reload(self) -> None:
+        """Fetch the latest state from the API and update this object in place."""
+        self._replace_with(call_sync(self._bound_client(), type(self)._calls.get(self.id)))
+
+    async def async_reload(self) -> None:
+        """Async :meth:`reload`."""
+        self._replace_with(await call_async(self._bound_client(), type(self)._calls.get(self.id)))
+
+    def cancel(self) -> None:
+        """Cancel the job and update this object with the API's answer."""
+        self._replace_with(call_sync(self._bound_client(), type(self)._calls.cancel(self.id)))
+
+    async def async_cancel(self) -> None:
+        """Async :meth:`cancel`."""
+        self._replace_with(
+            await call_async(self._bound_client(), type(self)._calls.cancel(self.id))
+        )
+
+    def wait(self) -> None:
+        """Block until the job reaches a terminal status (succeeded, failed, canceled, aborted).
+
+        Polls on an adaptive schedule, or every ``client.poll_interval`` seconds if set.
+        """
+        schedule, start = PollSchedule(poll_interval=self._bound_client().poll_interval), _now()
+        attempt = 0
+        while not (
+            step := schedule.next(elapsed=_now() - start, attempt=attempt, status=self.status)
+        ).done:
+            time.sleep(step.delay)
+            self.reload()
+            attempt += 1
+
+    async def async_wait(self) -> None:
+        """Async :meth:`wait`."""
+        import anyio
+
+        schedule, start = PollSchedule(poll_interval=self._bound_client().poll_interval), _now()
+        attempt = 0
+        while not (
+            step := schedule.next(elapsed=_now() - start, attempt=attempt, status=self.status)
+        ).done:
+            await anyio.sleep(step.delay)
+            await self.async_reload()
+            attempt += 1
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _version_id(value: Any) -> str | None:
+    # Trainings may embed the version object; predictions send its id.
+    if isinstance(value, dict):
+        return value.get("id")
+    return value if isinstance(value, str) else None
+
+
+@frozen
+class JobCalls(Generic[J]):
+    """Builders of the get and cancel calls of one kind of job."""
+
+    get: Callable[[str], Call[J]]
+    cancel: Callable[[str], Call[J]]
+
+
+def job_calls(tag: str, parse: Callable[[Client, Any], J]) -> JobCalls[J]:
+    """The get/cancel builders for ``predictions`` or ``trainings``."""
+
+    def builder(op: str) -> Callable[[str], Call[J]]:
+        def build(job_id: str) -> Call[J]:
+            if not isinstance(job_id, str) or not job_id:
+                raise ValueError(f"id must be a non-empty string, got {job_id!r}")
+            return Call(parse, op=op, args=(job_id,))
+
+        return build
+
+    return JobCalls(builder(f"{tag}.{tag}_get"), builder(f"{tag}.{tag}_cancel"))
+
+
+class JobNamespace(Namespace, Generic[J]):
+    """The get and cancel operations predictions and trainings share."""
+
+    _calls: JobCalls[J]
+
+    def get(self, id: str) -> J:
+        """Get the current state by id."""
+        return self._run(self._calls.get(id))
+
+    async def async_get(self, id: str) -> J:
+        """Async :meth:`get`."""
+        return await self._arun(self._calls.get(id))
+
+    def cancel(self, id: str) -> J:
+        """Cancel by id; returns the updated state."""
+        return self._run(self._calls.cancel(id))
+
+    async def async_cancel(self, id: str) -> J:
+        """Async :meth:`cancel`."""
+        return await self._arun(self._calls.cancel(id))

@@ -1,0 +1,135 @@
+"""Describe an API call as data, then execute it sync or async.
+
+Namespace methods build a :class:`Call` with a pure function and hand it to
+:func:`call_sync` or :func:`call_async`; that keeps each sync/async pair of
+public methods down to one line each. Calls name a generated operation module
+(``"predictions.predictions_get"`` under ``replicate_api.api``), imported on
+first use so ``import replicate`` never loads the generated layer.
+
+The generated operation builds the request (URL, query, headers, body through
+the generated models); the response body is decoded once and handed to a
+tolerant hand-written parser, which keeps unknown fields and statuses instead
+of failing, and skips a second, typed parse on every call. (The typed parse is
+one ``client.raw`` call away.) Error responses never reach the parser: the
+transport raises :class:`~replicate.exceptions.ReplicateError` for them. The
+only hand-written requests are those the generator cannot express (``QUERY``,
+following ``next`` page URLs), described with ``method``/``url``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from attrs import field, frozen
+
+if TYPE_CHECKING:
+    from .client import Client
+
+T = TypeVar("T")
+Decode = Literal["json", "text", "bytes", "none"]
+
+_modules: dict[str, Any] = {}
+_builders: dict[str, Callable[..., dict[str, Any]]] = {}
+
+
+class LazyArg:
+    """An argument to a generated operation that is built only when the call is sent."""
+
+    def build(self) -> Any:
+        """The value to pass to the generated function."""
+        raise NotImplementedError
+
+
+@frozen
+class GeneratedBody(LazyArg):
+    """A request body to be built as a generated model (``"module.Class"``) at send time."""
+
+    model: str
+    data: Mapping[str, Any]
+
+    def build(self) -> Any:
+        return generated_model(self.model).from_dict(dict(self.data))
+
+
+@frozen
+class Call(Generic[T]):
+    """One API request and how to turn its response body into a result."""
+
+    parse: Callable[[Client, Any], T]
+    op: str | None = None
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(factory=dict)
+    method: str = "GET"
+    url: str | None = None
+    content: bytes | None = None
+    headers: Mapping[str, str] | None = None
+    decode: Decode = "json"
+
+
+def call_sync(client: Client, call: Call[T]) -> T:
+    """Send ``call`` with the client's sync connection and parse the result."""
+    response = client._http.request(**_request(call))
+    return call.parse(client, _decode(call.decode, response.content))
+
+
+async def call_async(client: Client, call: Call[T]) -> T:
+    """Async twin of :func:`call_sync`, on the client's event-loop-local connection."""
+    response = await client._async_http().request(**_request(call))
+    return call.parse(client, _decode(call.decode, response.content))
+
+
+def _request(call: Call[Any]) -> dict[str, Any]:
+    """httpx ``request()`` arguments: built by the generated operation, or hand-written."""
+    if call.op is None:
+        assert call.url is not None, "a hand-written call needs a url"
+        return {
+            "method": call.method,
+            "url": call.url,
+            "content": call.content,
+            "headers": call.headers,
+        }
+    build = _builders.get(call.op) or _builder(call.op)
+    kwargs: dict[str, Any] = (
+        build(*call.args, **_kwargs(call)) if call.kwargs else build(*call.args)
+    )
+    return kwargs
+
+
+def _builder(op: str) -> Callable[..., dict[str, Any]]:
+    # The generated operation's request builder (path, query, headers, body).
+    build: Callable[..., dict[str, Any]] = _module(f"replicate_api.api.{op}")._get_kwargs
+    _builders[op] = build
+    return build
+
+
+def generated_model(name: str) -> Any:
+    """The generated model class ``"module.Class"`` under ``replicate_api.models``."""
+    module_name, _, class_name = name.rpartition(".")
+    return getattr(_module(f"replicate_api.models.{module_name}"), class_name)
+
+
+def _module(name: str) -> Any:
+    module = _modules.get(name)
+    if module is None:
+        module = _modules[name] = importlib.import_module(name)
+    return module
+
+
+def _kwargs(call: Call[Any]) -> dict[str, Any]:
+    return {
+        key: value.build() if isinstance(value, LazyArg) else value
+        for key, value in call.kwargs.items()
+    }
+
+
+def _decode(decode: Decode, body: bytes) -> Any:
+    if decode == "json":
+        return json.loads(body) if body else None
+    if decode == "text":
+        return body.decode("utf-8", "replace")
+    if decode == "bytes":
+        return body
+    return None

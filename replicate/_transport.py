@@ -1,0 +1,249 @@
+"""httpx transports that add auth, wait-aware timeouts, retries and error mapping.
+
+They wrap whatever transport the user chose (the default, a proxy transport, a
+``MockTransport``...) and sit under *both* the hand-written namespaces and the
+generated ``replicate_api`` functions, so every request gets the same treatment.
+The decisions live in pure functions (``_retry``, :func:`wait_read_timeout`);
+the two transport classes only do the I/O.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from ._retry import Failure, RetryPolicy, retry_delay
+from .exceptions import ReplicateError, ReplicateException
+
+logger = logging.getLogger("replicate")
+
+TOKEN_ENV_VAR = "REPLICATE_API_TOKEN"
+# Headroom on top of a ``Prefer: wait=N`` hold so the read does not time out first.
+WAIT_TIMEOUT_MARGIN = 10.0
+# The API holds a ``Prefer: wait`` request for at most this long.
+MAX_SERVER_WAIT = 60.0
+_PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait(?:\s*=\s*(\d+))?(?:$|[,;\s])")
+
+
+class MissingTokenError(ReplicateException):
+    """No API token was configured for a request to the Replicate API."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No API token: set the REPLICATE_API_TOKEN environment variable "
+            "or pass api_token= to replicate.Client()."
+        )
+
+
+def wait_read_timeout(prefer: str | None, read: float | None) -> float | None:
+    """The read timeout a request needs so that a ``Prefer: wait`` hold fits in it."""
+    if read is None or not prefer:
+        return read
+    match = _PREFER_WAIT.search(prefer)
+    if match is None:
+        return read
+    held = float(match.group(1)) if match.group(1) else MAX_SERVER_WAIT
+    return max(read, min(held, MAX_SERVER_WAIT) + WAIT_TIMEOUT_MARGIN)
+
+
+def classify_failure(exc: Exception) -> Failure | None:
+    """Map a transport exception to a retry category; ``None`` means not retryable."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return "connect"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+        return "network"
+    return None
+
+
+def _is_replayable(request: httpx.Request) -> bool:
+    # In-memory bodies and multipart (which rewinds its files) can be sent again;
+    # a one-shot iterator cannot.
+    return isinstance(request.stream, httpx.ByteStream) or type(request.stream).__name__ == (
+        "MultipartStream"
+    )
+
+
+class _Gate:
+    """Per-client request preparation and retry bookkeeping shared by both transports."""
+
+    def __init__(
+        self, origin: httpx.URL, token: Callable[[], str | None], policy: RetryPolicy
+    ) -> None:
+        self.origin = origin
+        self.token = token
+        self.policy = policy
+
+    def prepare(self, request: httpx.Request) -> None:
+        """Attach the token for API requests only, and stretch the read timeout for waits."""
+        url = request.url
+        same_origin = (
+            url.scheme == self.origin.scheme
+            and url.host == self.origin.host
+            and url.port == self.origin.port
+        )
+        if same_origin:
+            token = self.token()
+            if not token:
+                raise MissingTokenError()
+            request.headers["Authorization"] = f"Bearer {token}"
+        else:
+            request.headers.pop("Authorization", None)
+        timeout = request.extensions.get("timeout")
+        prefer = request.headers.get("prefer")
+        if prefer and isinstance(timeout, dict):
+            read = wait_read_timeout(prefer, timeout.get("read"))
+            request.extensions["timeout"] = {**timeout, "read": read}
+
+    def after_response(
+        self, request: httpx.Request, response: httpx.Response, attempt: int
+    ) -> float | None:
+        """Delay before retrying this (already read) error response, or ``None``."""
+        if not _is_replayable(request):
+            return None
+        delay = retry_delay(
+            self.policy,
+            method=request.method,
+            attempt=attempt,
+            status=response.status_code,
+            headers=response.headers,
+            body=response.content,
+        )
+        if delay is not None:
+            logger.info(
+                "HTTP %s from %s %s; retry %d in %.2fs",
+                response.status_code,
+                request.method,
+                _loggable(request.url),
+                attempt + 1,
+                delay,
+            )
+        return delay
+
+    def after_error(self, request: httpx.Request, exc: Exception, attempt: int) -> float | None:
+        """Delay before retrying after a transport exception, or ``None`` to re-raise."""
+        failure = classify_failure(exc)
+        if failure is None or not _is_replayable(request):
+            return None
+        delay = retry_delay(self.policy, method=request.method, attempt=attempt, failure=failure)
+        if delay is not None:
+            logger.info(
+                "%s on %s %s; retry %d in %.2fs",
+                type(exc).__name__,
+                request.method,
+                _loggable(request.url),
+                attempt + 1,
+                delay,
+            )
+        return delay
+
+    def log(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Debug-log one exchange (method, URL without query, status; never headers)."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s", request.method, _loggable(request.url), response.status_code
+            )
+
+    def error(self, request: httpx.Request, response: httpx.Response) -> ReplicateError:
+        response.request = request
+        token = self.token()
+        return ReplicateError.from_response(response, secrets=[token] if token else [])
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+async def _async_sleep(seconds: float) -> None:
+    import anyio  # deferred: keeps `import replicate` light
+
+    await anyio.sleep(seconds)
+
+
+def _loggable(url: httpx.URL) -> str:
+    # Query strings can hold signatures; logs get the path only.
+    return str(url.copy_with(query=None))
+
+
+class ApiTransport(httpx.BaseTransport):
+    """Synchronous wrapper transport: auth, wait timeouts, retries, error mapping."""
+
+    def __init__(self, inner: httpx.BaseTransport, gate: _Gate) -> None:
+        self._inner = inner
+        self._gate = gate
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        gate = self._gate
+        gate.prepare(request)
+        attempt = 0
+        while True:
+            try:
+                response = self._inner.handle_request(request)
+            except Exception as exc:
+                delay = gate.after_error(request, exc, attempt)
+                if delay is None:
+                    raise
+            else:
+                gate.log(request, response)
+                if response.status_code < 400:
+                    return response
+                try:
+                    response.read()
+                finally:
+                    response.close()
+                delay = gate.after_response(request, response, attempt)
+                if delay is None:
+                    raise gate.error(request, response)
+            _sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncApiTransport(httpx.AsyncBaseTransport):
+    """Asynchronous twin of :class:`ApiTransport` (same gate, awaits instead of blocking)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, gate: _Gate) -> None:
+        self._inner = inner
+        self._gate = gate
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        gate = self._gate
+        gate.prepare(request)
+        attempt = 0
+        while True:
+            try:
+                response = await self._inner.handle_async_request(request)
+            except Exception as exc:
+                delay = gate.after_error(request, exc, attempt)
+                if delay is None:
+                    raise
+            else:
+                gate.log(request, response)
+                if response.status_code < 400:
+                    return response
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+                delay = gate.after_response(request, response, attempt)
+                if delay is None:
+                    raise gate.error(request, response)
+            await _async_sleep(delay)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def transport_kwargs(httpx_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the options that configure a default transport out of the client kwargs."""
+    names = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+    return {name: httpx_kwargs.pop(name) for name in names if name in httpx_kwargs}

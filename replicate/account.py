@@ -1,0 +1,39 @@
+"""Accounts: the user or organization an API token belongs to."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from attrs import define
+
+from ._ops import Call
+from .resource import Namespace, Resource
+
+if TYPE_CHECKING:
+    pass
+
+
+@define(kw_only=True)
+class Account(Resource):
+    """A Replicate account. ``type`` is ``user`` or ``organization``."""
+
+    type: str | None = None
+    username: str
+    name: str | None = None
+    github_url: str | None = None
+    avatar_url: str | None = None
+
+
+_CURRENT: Call[Account] = Call(Account.from_json, op="account.account_get")
+
+
+class Accounts(Namespace):
+    """``client.accounts``."""
+
+    def current(self) -> Account:
+        """The account that owns the API token."""
+        return self._run(_CURRENT)
+
+    async def async_current(self) -> Account:
+        """Async :meth:`current`."""
+        return await self._arun(_CURRENT)

@@ -1,0 +1,403 @@
+"""The Replicate API client."""
+
+from __future__ import annotations
+
+import importlib
+import ipaddress
+import os
+import threading
+import warnings
+import weakref
+from collections.abc import AsyncIterator, Iterator, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+import httpx
+
+from ._retry import RetryPolicy
+from ._transport import (
+    TOKEN_ENV_VAR,
+    ApiTransport,
+    AsyncApiTransport,
+    _Gate,
+    transport_kwargs,
+)
+
+if TYPE_CHECKING:
+    from replicate_api import Client as GeneratedClient
+
+    from ._search import SearchResults
+    from ._webhooks import Webhooks
+    from .account import Accounts
+    from .collection import Collections
+    from .deployment import Deployments
+    from .file import Files
+    from .hardware import HardwareNamespace
+    from .model import Models
+    from .prediction import Predictions
+    from .stream import ServerSentEvent
+    from .training import Trainings
+
+__all__ = ["Client", "RetryPolicy"]
+
+DEFAULT_BASE_URL = "https://api.replicate.com"
+#: connect 5 s; read/write 60 s; the pool wait is unbounded because every
+#: connection it waits for is itself bounded by the read timeout.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0, pool=None)
+USER_AGENT = "replicate-python/2.0.0a1"
+
+
+def normalize_base_url(base_url: str) -> str:
+    """``https://host[/prefix]/v1`` from a URL given with or without ``/v1``."""
+    url = base_url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+    return url if url.endswith("/v1") else url + "/v1"
+
+
+def _poll_interval_from_env() -> float | None:
+    value = os.environ.get("REPLICATE_POLL_INTERVAL")
+    if not value:
+        return None
+    try:
+        interval = float(value)
+    except ValueError:
+        raise ValueError(
+            f"REPLICATE_POLL_INTERVAL must be a number of seconds, got {value!r}"
+        ) from None
+    if not interval > 0:
+        raise ValueError(f"REPLICATE_POLL_INTERVAL must be positive, got {value!r}")
+    return interval
+
+
+def _check_httpx_kwargs(kwargs: dict[str, Any]) -> None:
+    """Refuse keyword arguments httpx would only reject at the first request."""
+    import inspect
+
+    accepted = set(inspect.signature(httpx.Client.__init__).parameters) - {"self", "base_url"}
+    unknown = sorted(set(kwargs) - accepted)
+    if unknown:
+        raise TypeError(f"Client() got unexpected keyword arguments {unknown}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+N = TypeVar("N")
+
+
+class _Namespace(Generic[N]):
+    """A client attribute holding a namespace, imported and created on first access."""
+
+    def __init__(self, module: str, class_name: str) -> None:
+        self._module, self._class_name = module, class_name
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, client: None, owner: type) -> _Namespace[N]: ...
+    @overload
+    def __get__(self, client: Client, owner: type) -> N: ...
+    def __get__(self, client: Client | None, owner: type) -> N | _Namespace[N]:
+        if client is None:
+            return self
+        namespace_class = getattr(
+            importlib.import_module(self._module, __package__), self._class_name
+        )
+        namespace: N = namespace_class(client)
+        # Cached like functools.cached_property: the instance attribute wins from now on.
+        client.__dict__[self._name] = namespace
+        return namespace
+
+
+class Client:
+    """A client for Replicate's HTTP API.
+
+    ``api_token`` defaults to ``$REPLICATE_API_TOKEN`` (read when the first request
+    needs it); ``base_url`` to ``$REPLICATE_BASE_URL`` or ``https://api.replicate.com``
+    (with or without ``/v1``). ``timeout`` is seconds or an ``httpx.Timeout``.
+    ``max_retries`` (or a full ``retry=RetryPolicy(...)``) tunes retries.
+    ``poll_interval`` fixes the delay between status checks while waiting (also
+    ``$REPLICATE_POLL_INTERVAL``); by default an adaptive schedule is used.
+    Other keyword arguments (``transport``, ``headers``, ``proxy``, ``limits``,
+    ``verify``, ``http2``, ...) configure the underlying httpx clients.
+
+    The generated, fully typed low-level functions share this client's
+    connections, auth, retries and error mapping through :attr:`raw`::
+
+        from replicate_api.api.predictions import predictions_get
+        prediction = predictions_get.sync(client=client.raw, prediction_id="...")
+    """
+
+    def __init__(
+        self,
+        api_token: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        poll_interval: float | None = None,
+        file_encoding_strategy: str | None = None,
+        **httpx_kwargs: Any,
+    ) -> None:
+        if api_token is not None and not isinstance(api_token, str):
+            raise TypeError("api_token must be a str")
+        self._api_token = api_token
+        self.base_url = normalize_base_url(
+            base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
+        )
+        origin = httpx.URL(self.base_url)
+        if origin.scheme == "http" and not _is_loopback(origin.host):
+            warnings.warn(
+                f"base_url {self.base_url} is plain http: the API token would travel unencrypted",
+                stacklevel=2,
+            )
+        policy = retry or RetryPolicy()
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ValueError("max_retries must not be negative")
+            policy = RetryPolicy(
+                max_retries, policy.backoff_base, policy.backoff_max, policy.max_retry_after
+            )
+        self.poll_interval: float | None = (
+            poll_interval if poll_interval is not None else _poll_interval_from_env()
+        )
+        self.file_encoding_strategy = file_encoding_strategy or "default"
+        self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
+        self._gate = _Gate(origin, self._token, policy)
+        _check_httpx_kwargs(httpx_kwargs)
+        headers = {"User-Agent": USER_AGENT, **dict(httpx_kwargs.pop("headers", None) or {})}
+        self._user_transport: Any = httpx_kwargs.pop("transport", None)
+        self._transport_options = transport_kwargs(httpx_kwargs)
+        self._client_options = {"headers": headers, **httpx_kwargs}
+        self._lock = threading.Lock()
+        self._sync: httpx.Client | None = None
+        self._async: weakref.WeakKeyDictionary[Any, httpx.AsyncClient] = weakref.WeakKeyDictionary()
+        self._async_fallback: httpx.AsyncClient | None = None
+
+    def __repr__(self) -> str:
+        return f"replicate.Client(base_url={self.base_url!r})"
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry settings in effect."""
+        return self._gate.policy
+
+    def _token(self) -> str | None:
+        return self._api_token or os.environ.get(TOKEN_ENV_VAR) or None
+
+    # --- connections -------------------------------------------------------
+
+    def _httpx_options(self) -> dict[str, Any]:
+        return {"base_url": self.base_url + "/", "timeout": self._timeout, **self._client_options}
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The shared synchronous httpx client (created on first use)."""
+        client = self._sync
+        if client is None:
+            with self._lock:
+                if self._sync is None:
+                    inner = self._user_transport
+                    if not isinstance(inner, httpx.BaseTransport):
+                        inner = httpx.HTTPTransport(**self._transport_options)
+                    self._sync = httpx.Client(
+                        transport=ApiTransport(inner, self._gate), **self._httpx_options()
+                    )
+                client = self._sync
+        return client
+
+    def _async_http(self) -> httpx.AsyncClient:
+        """The httpx async client for the running event loop (one per loop)."""
+        import asyncio
+
+        try:
+            loop: Any = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        client = self._async.get(loop) if loop is not None else self._async_fallback
+        if client is None:
+            with self._lock:  # several threads may each run their own loop
+                client = self._async.get(loop) if loop is not None else self._async_fallback
+                if client is None:
+                    client = self._new_async_client()
+                    if loop is None:
+                        self._async_fallback = client
+                    else:
+                        self._async[loop] = client
+        return client
+
+    def _new_async_client(self) -> httpx.AsyncClient:
+        inner = self._user_transport
+        if not isinstance(inner, httpx.AsyncBaseTransport):
+            inner = httpx.AsyncHTTPTransport(**self._transport_options)
+        return httpx.AsyncClient(
+            transport=AsyncApiTransport(inner, self._gate), **self._httpx_options()
+        )
+
+    @cached_property
+    def raw(self) -> GeneratedClient:
+        """The generated low-level client (``replicate_api.Client``) on this client's
+        connections, auth, retries and error mapping; pass it as ``client=`` to any
+        function in ``replicate_api.api``. API errors raise :class:`ReplicateError`."""
+        from ._raw import bind_generated_client
+
+        return bind_generated_client(self)
+
+    def close(self) -> None:
+        """Close the synchronous connection pool."""
+        if self._sync is not None:
+            self._sync.close()
+            self._sync = None
+
+    async def aclose(self) -> None:
+        """Close the connection pool of the running event loop."""
+        client = self._async_http()
+        await client.aclose()
+        self._async = weakref.WeakKeyDictionary(
+            {k: v for k, v in self._async.items() if v is not client}
+        )
+        if self._async_fallback is client:
+            self._async_fallback = None
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- escape hatch ------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send any request to the API, e.g. ``client.request("GET", "/account").json()``.
+
+        ``path`` is relative to the API base (``/predictions``) or a full API URL.
+        Auth, retries and error mapping apply: 4xx/5xx raise :class:`ReplicateError`.
+        Returns the ``httpx.Response`` (body already read).
+        """
+        return self._http.request(
+            method.upper(), _relative(path), params=params, json=json, headers=headers
+        )
+
+    async def async_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Async :meth:`request`."""
+        return await self._async_http().request(
+            method.upper(), _relative(path), params=params, json=json, headers=headers
+        )
+
+    # --- namespaces (created on first access) -------------------------------
+
+    accounts: _Namespace[Accounts] = _Namespace(".account", "Accounts")
+    collections: _Namespace[Collections] = _Namespace(".collection", "Collections")
+    deployments: _Namespace[Deployments] = _Namespace(".deployment", "Deployments")
+    files: _Namespace[Files] = _Namespace(".file", "Files")
+    hardware: _Namespace[HardwareNamespace] = _Namespace(".hardware", "HardwareNamespace")
+    models: _Namespace[Models] = _Namespace(".model", "Models")
+    predictions: _Namespace[Predictions] = _Namespace(".prediction", "Predictions")
+    trainings: _Namespace[Trainings] = _Namespace(".training", "Trainings")
+    webhooks: _Namespace[Webhooks] = _Namespace("._webhooks", "Webhooks")
+
+    # --- running models ----------------------------------------------------
+
+    def run(
+        self,
+        ref: Any,
+        input: dict[str, Any] | None = None,
+        *,
+        wait: bool | int = True,
+        use_file_output: bool | None = True,
+        **params: Any,
+    ) -> Any:
+        """Run a model and return its output.
+
+        ``ref`` is ``"owner/name"``, ``"owner/name:version"``, a version id, a Model or
+        a Version. Raises :class:`~replicate.exceptions.ModelError` if the prediction
+        does not succeed. Other keyword arguments are those of ``predictions.create``.
+        """
+        from ._run import run
+
+        return run(self, ref, input, wait=wait, use_file_output=use_file_output, **params)
+
+    async def async_run(
+        self,
+        ref: Any,
+        input: dict[str, Any] | None = None,
+        *,
+        wait: bool | int = True,
+        use_file_output: bool | None = True,
+        **params: Any,
+    ) -> Any:
+        """Async :meth:`run`."""
+        from ._run import async_run
+
+        return await async_run(
+            self, ref, input, wait=wait, use_file_output=use_file_output, **params
+        )
+
+    def stream(
+        self, ref: Any, *, input: dict[str, Any] | None = None, **params: Any
+    ) -> Iterator[ServerSentEvent]:
+        """Run a model and iterate its server-sent events as they are produced."""
+        from .stream import stream
+
+        return stream(self, ref, input, **params)
+
+    def async_stream(
+        self, ref: Any, input: dict[str, Any] | None = None, **params: Any
+    ) -> AsyncIterator[ServerSentEvent]:
+        """Async :meth:`stream` (an async iterator)."""
+        from .stream import async_stream
+
+        return async_stream(self, ref, input, **params)
+
+    def search(self, query: str, *, limit: int | None = None) -> SearchResults:
+        """Search models, collections and docs (``GET /search``)."""
+        from ._ops import call_sync
+        from ._search import search_call
+
+        return call_sync(self, search_call(query, limit))
+
+    async def async_search(self, query: str, *, limit: int | None = None) -> SearchResults:
+        """Async :meth:`search`."""
+        from ._ops import call_async
+        from ._search import search_call
+
+        return await call_async(self, search_call(query, limit))
+
+
+def _relative(path: str) -> str:
+    # "/predictions" and "predictions" both mean <base>/v1/predictions; full URLs pass through.
+    if path.startswith(("http://", "https://")):
+        return path
+    return path.lstrip("/")

@@ -1,0 +1,73 @@
+"""Collections: curated groups of models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from attrs import define
+
+from ._ops import Call
+from .model import Model
+from .pagination import Cursor, Page, page_call
+from .resource import Converter, Namespace, Resource, nested_list
+
+if TYPE_CHECKING:
+    pass
+
+
+@define(kw_only=True)
+class Collection(Resource):
+    """A collection. Iterating it yields its models (present when fetched with ``get``)."""
+
+    slug: str
+    name: str | None = None
+    description: str | None = None
+    full_description: str | None = None
+    models: list[Model] | None = None
+
+    _convert: ClassVar[Mapping[str, Converter]] = {"models": nested_list(Model.from_json)}
+
+    @property
+    def id(self) -> str:
+        """The slug."""
+        return self.slug
+
+    def __iter__(self) -> Iterator[Model]:
+        return iter(self.models or [])
+
+    def __len__(self) -> int:
+        return len(self.models or [])
+
+
+parse_collection = Collection.from_json
+
+
+def _get_call(slug: str) -> Call[Collection]:
+    if not isinstance(slug, str) or not slug or "/" in slug:
+        raise ValueError(f"collection slug must be a non-empty string without '/', got {slug!r}")
+    return Call(parse_collection, op="collections.collections_get", args=(slug,))
+
+
+class Collections(Namespace):
+    """``client.collections``."""
+
+    def get(self, slug: str) -> Collection:
+        """Get a collection, with its models."""
+        return self._run(_get_call(slug))
+
+    async def async_get(self, slug: str) -> Collection:
+        """Async :meth:`get`."""
+        return await self._arun(_get_call(slug))
+
+    def list(self, cursor: Cursor = ...) -> Page[Collection]:
+        """List collections."""
+        return self._run(_list_call(cursor))
+
+    async def async_list(self, cursor: Cursor = ...) -> Page[Collection]:
+        """Async :meth:`list`."""
+        return await self._arun(_list_call(cursor))
+
+
+def _list_call(cursor: Cursor) -> Call[Page[Collection]]:
+    return page_call("collections.collections_list", parse_collection, cursor, "/collections")

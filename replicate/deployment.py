@@ -1,0 +1,212 @@
+"""Deployments: a model version on dedicated, autoscaled hardware under your own name."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from attrs import define
+
+from ._ops import Call, GeneratedBody
+from .account import Account
+from .identifier import model_owner_name
+from .pagination import Cursor, Page, page_call
+from .prediction import Prediction
+from .resource import NamedByOwner, Namespace, Resource, keyword_fields
+from .version import _true
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from .client import Client
+
+    DeploymentRef: TypeAlias = "str | tuple[str, str] | Deployment"
+
+_CREATE_FIELDS = ("name", "model", "version", "hardware", "min_instances", "max_instances")
+_UPDATE_FIELDS = ("version", "hardware", "min_instances", "max_instances")
+_CREATE_BODY = "deployments_create_body.DeploymentsCreateBody"
+_UPDATE_BODY = "deployments_update_body.DeploymentsUpdateBody"
+
+
+@define(kw_only=True)
+class Deployment(Resource, NamedByOwner):
+    """A deployment: ``owner``, ``name`` and its ``current_release``."""
+
+    owner: str
+    name: str
+    current_release: Deployment.Release | None = None
+
+    @define(kw_only=True)
+    class Release:
+        """One release of a deployment: which version runs, on what, at what scale."""
+
+        number: int | None = None
+        model: str | None = None
+        version: str | None = None
+        created_at: str | None = None
+        created_by: Account | None = None
+        configuration: Deployment.Release.Configuration | None = None
+
+        @define(kw_only=True)
+        class Configuration:
+            """Hardware and instance limits of a release."""
+
+            hardware: str | None = None
+            min_instances: int | None = None
+            max_instances: int | None = None
+
+    @property
+    def predictions(self) -> DeploymentPredictions:
+        """Create predictions on this deployment."""
+        return DeploymentPredictions(self._bound_client(), self)
+
+
+def _release(client: Client | None, data: dict[str, Any]) -> Deployment.Release:
+    config, creator = data.get("configuration"), data.get("created_by")
+    return Deployment.Release(
+        number=data.get("number"),
+        model=data.get("model"),
+        version=data.get("version"),
+        created_at=data.get("created_at"),
+        created_by=Account.from_json(client, creator) if creator else None,
+        configuration=Deployment.Release.Configuration(
+            hardware=config.get("hardware"),
+            min_instances=config.get("min_instances"),
+            max_instances=config.get("max_instances"),
+        )
+        if config
+        else None,
+    )
+
+
+Deployment._convert = {"current_release": lambda client, value: _release(client, value)}
+parse_deployment = Deployment.from_json
+
+
+class Deployments(Namespace):
+    """``client.deployments``: get, list, create, update and delete deployments."""
+
+    @property
+    def predictions(self) -> DeploymentsPredictions:
+        """Create predictions on a deployment by name."""
+        return DeploymentsPredictions(self._client)
+
+    def get(self, name: DeploymentRef) -> Deployment:
+        """Get a deployment by ``"owner/name"``."""
+        return self._run(_get_call(name))
+
+    async def async_get(self, name: DeploymentRef) -> Deployment:
+        """Async :meth:`get`."""
+        return await self._arun(_get_call(name))
+
+    def list(self, cursor: Cursor = ...) -> Page[Deployment]:
+        """List your deployments."""
+        return self._run(_list_call(cursor))
+
+    async def async_list(self, cursor: Cursor = ...) -> Page[Deployment]:
+        """Async :meth:`list`."""
+        return await self._arun(_list_call(cursor))
+
+    def create(self, **params: Any) -> Deployment:
+        """Create a deployment: name, model, version, hardware, min_instances, max_instances."""
+        return self._run(_create_call(params))
+
+    async def async_create(self, **params: Any) -> Deployment:
+        """Async :meth:`create`."""
+        return await self._arun(_create_call(params))
+
+    def update(self, deployment_owner: str, deployment_name: str, **params: Any) -> Deployment:
+        """Change a deployment's version, hardware, min_instances or max_instances."""
+        return self._run(_update_call(deployment_owner, deployment_name, params))
+
+    async def async_update(
+        self, deployment_owner: str, deployment_name: str, **params: Any
+    ) -> Deployment:
+        """Async :meth:`update`."""
+        return await self._arun(_update_call(deployment_owner, deployment_name, params))
+
+    def delete(self, deployment_owner: str, deployment_name: str) -> bool:
+        """Delete a deployment; returns True."""
+        return self._run(_delete_call(deployment_owner, deployment_name))
+
+    async def async_delete(self, deployment_owner: str, deployment_name: str) -> bool:
+        """Async :meth:`delete`."""
+        return await self._arun(_delete_call(deployment_owner, deployment_name))
+
+
+class DeploymentPredictions(Namespace):
+    """``deployment.predictions``: create predictions on one deployment."""
+
+    def __init__(self, client: Client, deployment: Deployment) -> None:
+        super().__init__(client)
+        self._deployment = deployment
+
+    def create(self, input: dict[str, Any], **params: Any) -> Prediction:
+        """Create a prediction; accepts the options of ``predictions.create``."""
+        return self._client.predictions.create(deployment=self._deployment, input=input, **params)
+
+    async def async_create(self, input: dict[str, Any], **params: Any) -> Prediction:
+        """Async :meth:`create`."""
+        return await self._client.predictions.async_create(
+            deployment=self._deployment, input=input, **params
+        )
+
+
+class DeploymentsPredictions(Namespace):
+    """``client.deployments.predictions``: create predictions on a deployment by name."""
+
+    def create(self, deployment: DeploymentRef, input: dict[str, Any], **params: Any) -> Prediction:
+        """Create a prediction on ``deployment``; accepts the options of ``predictions.create``."""
+        return self._client.predictions.create(deployment=deployment, input=input, **params)
+
+    async def async_create(
+        self, deployment: DeploymentRef, input: dict[str, Any], **params: Any
+    ) -> Prediction:
+        """Async :meth:`create`."""
+        return await self._client.predictions.async_create(
+            deployment=deployment, input=input, **params
+        )
+
+
+def _get_call(name: Any) -> Call[Deployment]:
+    return Call(
+        parse_deployment,
+        op="deployments.deployments_get",
+        args=model_owner_name(name, "deployment"),
+    )
+
+
+def _delete_call(owner: str, name: str) -> Call[bool]:
+    return Call(
+        _true,
+        op="deployments.deployments_delete",
+        args=model_owner_name((owner, name), "deployment"),
+        decode="none",
+    )
+
+
+def _list_call(cursor: Cursor) -> Call[Page[Deployment]]:
+    return page_call("deployments.deployments_list", parse_deployment, cursor, "/deployments")
+
+
+def _create_call(params: dict[str, Any]) -> Call[Deployment]:
+    body = keyword_fields(params, _CREATE_FIELDS)
+    missing = [f for f in _CREATE_FIELDS if f not in body]
+    if missing:
+        raise TypeError(f"deployments.create() is missing {missing}")
+    return Call(
+        parse_deployment,
+        op="deployments.deployments_create",
+        kwargs={"body": GeneratedBody(_CREATE_BODY, body)},
+    )
+
+
+def _update_call(owner: str, name: str, params: dict[str, Any]) -> Call[Deployment]:
+    body = keyword_fields(params, _UPDATE_FIELDS)
+    if not body:
+        raise TypeError(f"deployments.update() needs at least one of {list(_UPDATE_FIELDS)}")
+    return Call(
+        parse_deployment,
+        op="deployments.deployments_update",
+        args=model_owner_name((owner, name), "deployment"),
+        kwargs={"body": GeneratedBody(_UPDATE_BODY, body)},
+    )

@@ -1,0 +1,244 @@
+"""Exceptions raised by the Replicate client.
+
+Every API error response (4xx/5xx) becomes a :class:`ReplicateError` carrying the
+RFC 7807 problem-details fields, any extension members the API added, and the
+request method and URL. A prediction that finishes unsuccessfully inside ``run()``
+raises :class:`ModelError`, which carries the prediction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .prediction import Prediction
+
+_PROBLEM_FIELDS = ("type", "title", "status", "detail", "instance")
+# Non-JSON error bodies (HTML error pages from proxies) are cut to keep messages readable.
+_MAX_TEXT_DETAIL = 300
+# Status phrases for the non-IANA codes Cloudflare-style proxies send.
+_EXTRA_PHRASES = {
+    520: "Web Server Returned an Unknown Error",
+    521: "Web Server Is Down",
+    522: "Connection Timed Out",
+    523: "Origin Is Unreachable",
+    524: "A Timeout Occurred",
+    525: "SSL Handshake Failed",
+    526: "Invalid SSL Certificate",
+    527: "Railgun Error",
+    529: "Site Is Overloaded",
+    530: "Origin DNS Error",
+}
+REDACTED = "[REDACTED]"
+
+
+class ReplicateException(Exception):
+    """Base class for every exception this package raises on purpose."""
+
+
+class ReplicateError(ReplicateException):
+    """An error response from the Replicate API.
+
+    Attributes follow RFC 7807: ``type``, ``title``, ``status``, ``detail`` and
+    ``instance``. Extra members of the problem document (for example
+    ``invalid_fields`` on a 422) are in :attr:`extensions` and can also be read as
+    attributes (``error.invalid_fields``). ``method`` and ``url`` describe the
+    request that failed (the URL without its query string).
+    """
+
+    type: str | None
+    title: str | None
+    status: int | None
+    detail: str | None
+    instance: str | None
+
+    def __init__(
+        self,
+        type: str | None = None,
+        title: str | None = None,
+        status: int | None = None,
+        detail: str | None = None,
+        instance: str | None = None,
+        *,
+        extensions: Mapping[str, Any] | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.type = type
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.instance = instance
+        self.extensions: dict[str, Any] = dict(extensions or {})
+        self.method = method
+        self.url = url
+        super().__init__(self._message())
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names that are not regular attributes.
+        extensions = self.__dict__.get("extensions", {})
+        if not name.startswith("_") and name in extensions:
+            return extensions[name]
+        raise AttributeError(name)
+
+    @classmethod
+    def from_response(
+        cls, response: httpx.Response, *, secrets: Iterable[str] = ()
+    ) -> ReplicateError:
+        """Build an error from an API response whose body has been read.
+
+        ``secrets`` are scrubbed from every text field, so a server that echoes
+        the token back cannot leak it into logs through this exception.
+        """
+        request = response.request
+        fields = problem_fields(response.status_code, response.content)
+        fields = _scrub(fields, [s for s in secrets if s])
+        extensions = {k: v for k, v in fields.items() if k not in _PROBLEM_FIELDS}
+        status = fields.get("status")
+        return cls(
+            type=_str_or_none(fields.get("type")),
+            title=_str_or_none(fields.get("title")),
+            status=status if isinstance(status, int) else response.status_code,
+            detail=_str_or_none(fields.get("detail")),
+            instance=_str_or_none(fields.get("instance")),
+            extensions=extensions,
+            method=request.method,
+            url=str(request.url.copy_with(query=None)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem document as a dict (RFC 7807 fields that are set, plus extensions)."""
+        data = {k: getattr(self, k) for k in _PROBLEM_FIELDS if getattr(self, k) is not None}
+        data.update(self.extensions)
+        return data
+
+    def _message(self) -> str:
+        head = "ReplicateError"
+        if self.status is not None:
+            head += f" {self.status}"
+        title = self.title or (status_phrase(self.status) if self.status else None)
+        if title:
+            head += f" {title}"
+        parts = [head]
+        if self.detail and self.detail != title:
+            parts.append(self.detail)
+        invalid = self.extensions.get("invalid_fields")
+        if isinstance(invalid, list) and invalid:
+            described = [_describe_field(f) for f in invalid]
+            # Skip what the detail already says, as the API often lists the fields there too.
+            missing = [d for d in described if d not in (self.detail or "")]
+            if missing:
+                parts.append("invalid fields: " + "; ".join(missing))
+        message = ": ".join(parts)
+        if self.method and self.url:
+            message += f" ({self.method} {self.url})"
+        return message
+
+    def __str__(self) -> str:
+        return self._message()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{k}={getattr(self, k)!r}" for k in _PROBLEM_FIELDS if getattr(self, k) is not None
+        )
+        return f"ReplicateError({shown})"
+
+
+class ModelError(ReplicateException):
+    """A prediction finished with status ``failed`` (or was canceled/aborted) during ``run``.
+
+    The prediction is available as :attr:`prediction`; its ``error`` and ``logs``
+    say what went wrong.
+    """
+
+    def __init__(self, prediction: Prediction) -> None:
+        self.prediction = prediction
+        message = prediction.error or f"Prediction {prediction.status}"
+        super().__init__(f"{message} (prediction {prediction.id})")
+
+
+class StreamError(ModelError, RuntimeError):
+    """An ``error`` event arrived on a prediction's event stream.
+
+    :attr:`detail` is the event's message; :attr:`prediction` the prediction (its
+    state as last fetched). Also a ``RuntimeError``, which 1.x raised here.
+    """
+
+    def __init__(self, prediction: Prediction, detail: str) -> None:
+        self.detail = detail
+        self.prediction = prediction
+        ReplicateException.__init__(self, f"{detail} (prediction {prediction.id})")
+
+
+class PredictionTimeoutError(ReplicateException, TimeoutError):
+    """A ``timeout``/``deadline`` passed before the prediction finished.
+
+    ``run`` has already asked the API to cancel it; :attr:`prediction` is its last
+    known state. Also a built-in ``TimeoutError``.
+    """
+
+    def __init__(self, prediction: Prediction) -> None:
+        self.prediction = prediction
+        ReplicateException.__init__(
+            self, f"prediction {prediction.id} did not finish in time (status {prediction.status})"
+        )
+
+
+def status_phrase(status: int) -> str | None:
+    """The reason phrase for an HTTP status, including the non-IANA 52x codes."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return _EXTRA_PHRASES.get(status)
+
+
+def problem_fields(status: int, body: bytes) -> dict[str, Any]:
+    """Decode an error body into problem-details fields, whatever its format."""
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        fields = dict(data)
+        # Older API errors carry only {"detail": "..."}; some carry {"error": "..."}.
+        if "detail" not in fields and isinstance(fields.get("error"), str):
+            fields["detail"] = fields["error"]
+        return fields
+    text = body.decode("utf-8", "replace").strip()
+    if len(text) > _MAX_TEXT_DETAIL:
+        text = text[:_MAX_TEXT_DETAIL] + "..."
+    fields_: dict[str, Any] = {"status": status}
+    if text:
+        fields_["detail"] = text
+    return fields_
+
+
+def _scrub(value: Any, secrets: list[str]) -> Any:
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, REDACTED)
+        return value
+    if isinstance(value, dict):
+        return {k: _scrub(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, secrets) for v in value]
+    return value
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _describe_field(field: Any) -> str:
+    if isinstance(field, dict):
+        where = field.get("field") or field.get("name") or field.get("loc") or "?"
+        what = field.get("description") or field.get("message") or field.get("msg") or ""
+        return f"{where}: {what}" if what else str(where)
+    return str(field)

@@ -1,0 +1,215 @@
+"""Files uploaded to Replicate (usable as prediction inputs)."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
+from urllib.parse import parse_qs, urlsplit
+
+from attrs import define
+
+from ._ops import Call, LazyArg, generated_model
+from .pagination import Cursor, Page, page_call
+from .resource import Namespace, Resource
+from .version import _true
+
+if TYPE_CHECKING:
+    from .client import Client
+
+FileInput = str | os.PathLike[str] | IO[bytes] | bytes | bytearray | memoryview
+
+
+@define(kw_only=True)
+class File(Resource):
+    """An uploaded file. ``urls["get"]`` is its API address."""
+
+    id: str
+    name: str | None = None
+    content_type: str | None = None
+    size: int | None = None
+    etag: str | None = None
+    checksums: dict[str, str] | None = None
+    metadata: dict[str, Any] | None = None
+    created_at: str | None = None
+    expires_at: str | None = None
+    urls: dict[str, str] | None = None
+
+
+parse_file = File.from_json
+
+
+@define
+class _UploadBody(LazyArg):
+    """The multipart body of ``POST /files`` around an already opened file."""
+
+    stream: IO[bytes]
+    filename: str
+    content_type: str
+    metadata: dict[str, Any] | None
+
+    def build(self) -> Any:
+        from replicate_api.types import File as GeneratedFile
+
+        fields: dict[str, Any] = {
+            "content": GeneratedFile(
+                payload=cast(BinaryIO, self.stream),
+                file_name=self.filename,
+                mime_type=self.content_type,
+            ),
+            "filename": self.filename,
+            "type_": self.content_type,
+        }
+        if self.metadata is not None:
+            fields["metadata"] = generated_model(
+                "files_create_body_metadata.FilesCreateBodyMetadata"
+            ).from_dict(self.metadata)
+        return generated_model("files_create_body.FilesCreateBody")(**fields)
+
+
+@contextmanager
+def _opened(
+    file: FileInput, filename: str | None, content_type: str | None, metadata: Any
+) -> Iterator[Call[File]]:
+    """Open ``file`` (a path, file object or bytes) and describe its upload."""
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError(f"metadata must be a dict, got {type(metadata).__name__}")
+    if isinstance(file, str | os.PathLike):
+        path = os.fspath(file)
+        if not os.path.isfile(path):
+            raise ValueError(f"file {path!r} does not exist or is not a regular file")
+        with open(path, "rb") as stream:
+            yield _upload_call(stream, filename or os.path.basename(path), content_type, metadata)
+        return
+    if isinstance(file, bytes | bytearray | memoryview):
+        yield _upload_call(io.BytesIO(bytes(file)), filename or "file", content_type, metadata)
+        return
+    if not hasattr(file, "read"):
+        kind = type(file).__name__
+        raise TypeError(f"file must be a path, bytes or binary file object, got {kind}")
+    name = filename or os.path.basename(str(getattr(file, "name", "") or "file"))
+    yield _upload_call(file, name, content_type, metadata)
+
+
+def _upload_call(
+    stream: IO[bytes], filename: str, content_type: str | None, metadata: Any
+) -> Call[File]:
+    if content_type is None:
+        import mimetypes
+
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    body = _UploadBody(stream, filename, content_type, metadata)
+    return Call(parse_file, op="files.files_create", kwargs={"body": body})
+
+
+def _id_of(file: File | str) -> str:
+    value = file.id if isinstance(file, File) else file
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"file id must be a non-empty string, got {value!r}")
+    return value
+
+
+_SIGNED = ("owner", "expiry", "signature")
+
+
+def _signed_query(url: str) -> dict[str, Any]:
+    query = parse_qs(urlsplit(url).query)
+    return {k: query[k][0] for k in _SIGNED if k in query}
+
+
+def _download_call(file: File | str, signed: dict[str, Any]) -> Call[bytes]:
+    """``GET /files/{id}/download`` with the owner/expiry/signature of a signed URL."""
+    params = dict(signed)
+    unknown = sorted(set(params) - set(_SIGNED))
+    if unknown:
+        raise TypeError(f"files.download() got unexpected keyword arguments {unknown}")
+    if isinstance(file, str) and file.startswith(("https://", "http://")):
+        # A signed download URL: .../files/<id>/download?owner=..&expiry=..&signature=..
+        params = {**_signed_query(file), **params}
+        file = urlsplit(file).path.rstrip("/").removesuffix("/download").rpartition("/")[2]
+    elif isinstance(file, File) and not params:
+        for url in (file.urls or {}).values():
+            params = _signed_query(url)
+            if len(params) == len(_SIGNED):
+                break
+    missing = [k for k in _SIGNED if params.get(k) is None]
+    if missing:
+        raise TypeError(
+            f"files.download() needs {missing}: pass the file's signed download URL, "
+            "or owner=, expiry= and signature="
+        )
+    params["expiry"] = int(params["expiry"])
+
+    def parse(client: Client, data: Any) -> bytes:
+        return bytes(data)
+
+    return Call(
+        parse, op="files.files_download", args=(_id_of(file),), kwargs=params, decode="bytes"
+    )
+
+
+class Files(Namespace):
+    """``client.files``: upload, inspect, list, download and delete files."""
+
+    def create(
+        self,
+        file: FileInput,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> File:
+        """Upload a file from a path, an open binary file or bytes (streamed, not read whole)."""
+        with _opened(file, filename, content_type, metadata) as call:
+            return self._run(call)
+
+    async def async_create(
+        self,
+        file: FileInput,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> File:
+        """Async :meth:`create`."""
+        with _opened(file, filename, content_type, metadata) as call:
+            return await self._arun(call)
+
+    def get(self, file_id: str) -> File:
+        """Get a file's details."""
+        return self._run(Call(parse_file, op="files.files_get", args=(_id_of(file_id),)))
+
+    async def async_get(self, file_id: str) -> File:
+        """Async :meth:`get`."""
+        return await self._arun(Call(parse_file, op="files.files_get", args=(_id_of(file_id),)))
+
+    def list(self, cursor: Cursor = ...) -> Page[File]:
+        """List your files, newest first."""
+        return self._run(page_call("files.files_list", parse_file, cursor, "/files"))
+
+    async def async_list(self, cursor: Cursor = ...) -> Page[File]:
+        """Async :meth:`list`."""
+        return await self._arun(page_call("files.files_list", parse_file, cursor, "/files"))
+
+    def delete(self, file_id: str | File) -> bool:
+        """Delete a file; returns True."""
+        return self._run(_delete_call(file_id))
+
+    async def async_delete(self, file_id: str | File) -> bool:
+        """Async :meth:`delete`."""
+        return await self._arun(_delete_call(file_id))
+
+    def download(self, file: File | str, **signed: Any) -> bytes:
+        """Download a file's bytes, given its signed download URL, or a File / file id
+        plus the ``owner``, ``expiry`` and ``signature`` of that URL."""
+        return self._run(_download_call(file, signed))
+
+    async def async_download(self, file: File | str, **signed: Any) -> bytes:
+        """Async :meth:`download`."""
+        return await self._arun(_download_call(file, signed))
+
+
+def _delete_call(file: File | str) -> Call[bool]:
+    return Call(_true, op="files.files_delete", args=(_id_of(file),), decode="none")

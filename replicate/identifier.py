@@ -1,0 +1,58 @@
+"""Parsing references to models and versions (``owner/name``, ``owner/name:version``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+_REF = re.compile(rf"^(?P<owner>{_NAME})/(?P<name>{_NAME})(?::(?P<version>[A-Za-z0-9._-]+))?$")
+_VERSION_ID = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ModelVersionIdentifier(NamedTuple):
+    """A parsed ``owner/name[:version]`` reference."""
+
+    owner: str
+    name: str
+    version: str | None = None
+
+    @classmethod
+    def parse(cls, ref: str) -> ModelVersionIdentifier:
+        """Parse ``owner/name`` or ``owner/name:version``; ``ValueError`` if malformed."""
+        if not isinstance(ref, str):
+            raise TypeError(f"model reference must be a str, got {type(ref).__name__}")
+        match = _REF.match(ref)
+        if match is None:
+            raise ValueError(
+                f"invalid model reference {ref!r}: expected 'owner/name' or 'owner/name:version'"
+            )
+        return cls(match["owner"], match["name"], match["version"])
+
+
+def is_version_id(value: str) -> bool:
+    """Whether ``value`` looks like a bare version id (64 lowercase hex digits)."""
+    return bool(_VERSION_ID.match(value))
+
+
+def model_owner_name(model: Any, argument: str = "model") -> tuple[str, str]:
+    """``(owner, name)`` from ``"owner/name"``, an ``(owner, name)`` tuple, or a Model.
+
+    ``argument`` names the parameter in the error message.
+    """
+    if isinstance(model, tuple):
+        if len(model) == 2 and all(isinstance(x, str) and x for x in model):
+            return model[0], model[1]
+        raise ValueError(f"{argument} must be an (owner, name) pair, got {model!r}")
+    owner, name = getattr(model, "owner", None), getattr(model, "name", None)
+    if isinstance(owner, str) and isinstance(name, str) and not isinstance(model, str):
+        return owner, name
+    if isinstance(model, str):
+        ref = ModelVersionIdentifier.parse(model) if "/" in model else None
+        if ref is not None and ref.version is None:
+            return ref.owner, ref.name
+        raise ValueError(f"{argument} must look like 'owner/name', got {model!r}")
+    raise TypeError(
+        f"{argument} must be 'owner/name', an (owner, name) tuple or a Model, "
+        f"got {type(model).__name__}"
+    )

@@ -1,0 +1,314 @@
+"""Predictions: one run of a model version on some input."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, Unpack
+
+from attrs import define, frozen
+
+from ._job import TERMINAL_STATUSES, Job, JobNamespace, is_terminal, job_calls
+from ._ops import Call, GeneratedBody
+from .helpers import async_encode_json, encode_json
+from .identifier import ModelVersionIdentifier, model_owner_name
+from .pagination import Cursor, Page, page_call
+
+if TYPE_CHECKING:
+    from .deployment import Deployment
+    from .model import Model
+    from .stream import ServerSentEvent
+    from .version import Version
+
+__all__ = ["TERMINAL_STATUSES", "Prediction", "Predictions", "is_terminal"]
+
+WEBHOOK_EVENTS = frozenset({"start", "output", "logs", "completed"})
+MAX_WAIT_SECONDS = 60
+_PROGRESS = re.compile(r"^\s*(\d+)%\s*\|.+?\|\s*(\d+)\/(\d+)")
+
+
+@define(kw_only=True)
+class Prediction(Job):
+    """A prediction. ``status`` is one of starting, processing, succeeded, failed,
+    canceled or aborted (unknown future statuses are kept as strings)."""
+
+    data_removed: bool | None = None
+    deployment: str | None = None
+    deadline: str | None = None
+    webhook: str | None = None
+    webhook_events_filter: list[str] | None = None
+
+    class Progress(NamedTuple):
+        """Progress parsed from a tqdm-style line in the logs."""
+
+        percentage: float
+        current: int
+        total: int
+
+    @property
+    def progress(self) -> Prediction.Progress | None:
+        """The latest tqdm-style progress in the logs, if any."""
+        for line in reversed((self.logs or "").splitlines()):
+            match = _PROGRESS.match(line)
+            if match:
+                current, total = int(match[2]), int(match[3])
+                return Prediction.Progress(float(match[1]) / 100, current, total)
+        return None
+
+    def stream(self, use_file_output: bool | None = None) -> Iterator[ServerSentEvent]:
+        """Iterate this prediction's server-sent events (see :mod:`replicate.stream`)."""
+        from .stream import stream_prediction
+
+        return stream_prediction(self._bound_client(), self, use_file_output=use_file_output)
+
+    def async_stream(self, use_file_output: bool | None = None) -> AsyncIterator[ServerSentEvent]:
+        """Async :meth:`stream`."""
+        from .stream import async_stream_prediction
+
+        return async_stream_prediction(self._bound_client(), self, use_file_output=use_file_output)
+
+
+_parse = Prediction.from_json
+_CALLS = job_calls("predictions", _parse)
+Prediction._calls = _CALLS
+
+
+class Predictions(JobNamespace[Prediction]):
+    """``client.predictions``: create, get, list and cancel predictions."""
+
+    _calls = _CALLS
+
+    def create(self, *args: Any, **params: Unpack[CreatePredictionParams]) -> Prediction:
+        """Create a prediction of a version (``version=``), a model's latest version
+        (``model=``) or a deployment (``deployment=``), with ``input=``.
+
+        ``wait=True`` (or seconds, at most 60) asks the API to hold the response until
+        the prediction finishes; ``cancel_after`` (seconds or a duration like ``"5m"``)
+        has the server cancel it after that long; ``webhook``,
+        ``webhook_events_filter`` and ``webhook_completed`` set up notifications.
+        ``stream`` is accepted for 1.x compatibility and ignored: every prediction
+        can be streamed. 1.x's positional form ``create(version, input)`` works too.
+        """
+        plan = plan_prediction(args, params)
+        return self._run(plan.call(encode_json(plan.input, self._client, plan.strategy)))
+
+    async def async_create(
+        self, *args: Any, **params: Unpack[CreatePredictionParams]
+    ) -> Prediction:
+        """Async :meth:`create`."""
+        plan = plan_prediction(args, params)
+        encoded = await async_encode_json(plan.input, self._client, plan.strategy)
+        return await self._arun(plan.call(encoded))
+
+    def list(self, cursor: Cursor = ..., **filters: Any) -> Page[Prediction]:
+        """List your predictions, newest first. Pass ``page.next`` as ``cursor`` for more.
+
+        Filters: ``created_after``/``created_before`` (datetimes), ``source`` ("api"/"web").
+        """
+        return self._run(_list_call(cursor, filters))
+
+    async def async_list(self, cursor: Cursor = ..., **filters: Any) -> Page[Prediction]:
+        """Async :meth:`list`."""
+        return await self._arun(_list_call(cursor, filters))
+
+
+class Route(NamedTuple):
+    """Where a prediction is created: the generated op, its path args, and body fields."""
+
+    op: str
+    args: tuple[str, ...]
+    body_model: str
+    body: dict[str, Any]
+
+
+class CreateOptions(NamedTuple):
+    """Validated, wire-ready optional parameters of a prediction create."""
+
+    body: dict[str, Any]
+    # Keyword arguments of the generated operation that become headers (prefer, cancel_after).
+    header_args: dict[str, str]
+
+
+class CreatePredictionParams(TypedDict, total=False):
+    """Keyword arguments of :meth:`Predictions.create`."""
+
+    model: str | tuple[str, str] | Model
+    version: str | Version
+    deployment: str | tuple[str, str] | Deployment
+    input: dict[str, Any] | None
+    webhook: str
+    webhook_completed: str
+    webhook_events_filter: Sequence[str]
+    wait: bool | int
+    cancel_after: str | int | float
+    stream: bool
+    file_encoding_strategy: str
+
+
+@frozen
+class PredictionPlan:
+    """A validated create request, waiting only for its encoded input."""
+
+    route: Route
+    input: Any
+    options: CreateOptions
+    strategy: str | None
+
+    def call(self, encoded_input: dict[str, Any]) -> Call[Prediction]:
+        """The call that creates the prediction."""
+        body = {**self.route.body, "input": encoded_input, **self.options.body}
+        return Call(
+            _parse,
+            op=self.route.op,
+            args=self.route.args,
+            kwargs={"body": GeneratedBody(self.route.body_model, body), **self.options.header_args},
+        )
+
+
+def plan_prediction(args: tuple[Any, ...], params: Mapping[str, Any]) -> PredictionPlan:
+    """Check the arguments of ``predictions.create`` and decide the request, sending nothing."""
+    unknown = sorted(set(params) - set(CreatePredictionParams.__annotations__))
+    if unknown:
+        raise TypeError(f"create() got unexpected keyword arguments {unknown}")
+    if len(args) > 2:
+        raise TypeError(f"create() takes at most 2 positional arguments, got {len(args)}")
+    # 1.x accepted create(version, input) positionally.
+    positional = dict(zip(("version", "input"), args, strict=False))
+    for name in positional:
+        if params.get(name) is not None:
+            raise TypeError(f"{name} given both positionally and as a keyword")
+    merged = {**params, **positional}
+    route = _route(
+        model=merged.get("model"),
+        version=merged.get("version"),
+        deployment=merged.get("deployment"),
+    )
+    options = _options(
+        merged.get("webhook"),
+        merged.get("webhook_completed"),
+        merged.get("webhook_events_filter"),
+        merged.get("wait"),
+        merged.get("cancel_after"),
+    )
+    return PredictionPlan(route, merged.get("input"), options, merged.get("file_encoding_strategy"))
+
+
+def _route(*, model: Any, version: Any, deployment: Any) -> Route:
+    """Decide the endpoint from exactly one of model=, version=, deployment=."""
+    given = [
+        n
+        for n, v in (("model", model), ("version", version), ("deployment", deployment))
+        if v is not None
+    ]
+    if len(given) != 1:
+        raise ValueError(
+            "pass exactly one of model=, version= or deployment="
+            + (f" (got {', '.join(given)})" if given else "")
+        )
+    if deployment is not None:
+        owner, name = model_owner_name(deployment, "deployment")
+        return Route(
+            "deployments.deployments_predictions_create",
+            (owner, name),
+            "schemas_prediction_request.SchemasPredictionRequest",
+            {},
+        )
+    if model is not None and isinstance(model, str) and ":" in model:
+        version = model  # "owner/name:version" given as model= means that version
+    elif model is not None:
+        owner, name = model_owner_name(model)
+        return Route(
+            "models.models_predictions_create",
+            (owner, name),
+            "schemas_prediction_request.SchemasPredictionRequest",
+            {},
+        )
+    return Route(
+        "predictions.predictions_create",
+        (),
+        "schemas_version_prediction_request.SchemasVersionPredictionRequest",
+        {"version": version_id(version)},
+    )
+
+
+def version_id(version: Any) -> str:
+    """The version id from a Version, ``owner/name:id`` or a bare id."""
+    value = getattr(version, "id", version)
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"version must be a version id or Version, got {version!r}")
+    if ":" in value:
+        ref = ModelVersionIdentifier.parse(value)
+        assert ref.version is not None
+        return ref.version
+    if "/" in value:
+        raise ValueError(f"version {value!r} names a model, not a version; use model= instead")
+    return value
+
+
+def _options(
+    webhook: str | None,
+    webhook_completed: str | None,
+    webhook_events_filter: Sequence[str] | None,
+    wait: bool | int | None,
+    cancel_after: str | int | float | None,
+) -> CreateOptions:
+    body: dict[str, Any] = {}
+    if webhook is not None:
+        if not isinstance(webhook, str) or not webhook.startswith(("https://", "http://")):
+            raise ValueError(f"webhook must be an http(s) URL, got {webhook!r}")
+        body["webhook"] = webhook
+    if webhook_completed is not None:
+        body["webhook_completed"] = webhook_completed
+    if webhook_events_filter is not None:
+        if isinstance(webhook_events_filter, str):
+            raise TypeError("webhook_events_filter must be a list of event names, not a str")
+        events = list(webhook_events_filter)
+        unknown = [e for e in events if e not in WEBHOOK_EVENTS]
+        if unknown:
+            raise ValueError(
+                f"webhook_events_filter has unknown events {unknown}; "
+                f"allowed: {sorted(WEBHOOK_EVENTS)}"
+            )
+        body["webhook_events_filter"] = events
+    header_args: dict[str, str] = {}
+    prefer = prefer_header(wait)
+    if prefer:
+        header_args["prefer"] = prefer
+    if cancel_after is not None:
+        header_args["cancel_after"] = cancel_after_header(cancel_after)
+    return CreateOptions(body, header_args)
+
+
+def prefer_header(wait: bool | int | None) -> str | None:
+    """The ``Prefer`` header for ``wait``: True → ``wait``, N → ``wait=N``, False/None → none."""
+    if wait is None or wait is False:
+        return None
+    if wait is True:
+        return "wait"
+    if not isinstance(wait, int) or not 1 <= wait <= MAX_WAIT_SECONDS:
+        raise ValueError(f"wait must be True, False or 1..{MAX_WAIT_SECONDS} seconds, got {wait!r}")
+    return f"wait={wait}"
+
+
+def cancel_after_header(value: str | int | float) -> str:
+    """``Cancel-After`` value: seconds become ``"<n>s"``; strings like ``"5m"`` pass through."""
+    if isinstance(value, bool):
+        raise TypeError("cancel_after must be seconds or a duration string, not a bool")
+    if isinstance(value, int | float):
+        if not value > 0:
+            raise ValueError(f"cancel_after must be positive, got {value!r}")
+        return f"{value:g}s"
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*", value):
+        raise ValueError(f"cancel_after {value!r} is not a duration like '30s' or '5m'")
+    return value.strip()
+
+
+def _list_call(cursor: Cursor, filters: dict[str, Any]) -> Call[Page[Prediction]]:
+    unknown = set(filters) - {"created_after", "created_before", "source"}
+    if unknown:
+        raise TypeError(f"list() got unexpected keyword arguments: {sorted(unknown)}")
+    if "source" in filters:
+        from replicate_api.models.predictions_list_source import PredictionsListSource
+
+        filters = {**filters, "source": PredictionsListSource(filters["source"])}
+    return page_call("predictions.predictions_list", _parse, cursor, "/predictions", **filters)

@@ -1,0 +1,137 @@
+"""Base classes for API objects (:class:`Resource`) and method groups (:class:`Namespace`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+
+import attrs
+from attrs import define, field
+
+from ._ops import Call, call_async, call_sync
+
+if TYPE_CHECKING:
+    from .client import Client
+
+T = TypeVar("T")
+#: Turns a (non-null) JSON value into the attribute value, e.g. a nested object.
+Converter = Callable[["Client | None", Any], Any]
+# Per class: (attribute, converter, value when the JSON lacks it), computed once.
+_plans: dict[type, list[tuple[str, Converter | None, Any]]] = {}
+
+
+@define(kw_only=True)
+class Resource:
+    """An object returned by the API.
+
+    Attributes mirror the JSON fields; :meth:`to_dict` returns the JSON as received
+    (including fields this version of the client does not know about).
+    """
+
+    _client: Client | None = field(default=None, repr=False, eq=False, alias="client")
+    _data: dict[str, Any] = field(factory=dict, repr=False, eq=False, alias="data")
+    #: Converters for attributes that are not plain JSON values (set by subclasses).
+    _convert: ClassVar[Mapping[str, Converter]] = {}
+
+    @classmethod
+    def from_json(cls, client: Client | None, data: Any) -> Self:
+        """Build from the API's JSON. Each attribute is the JSON member of the same name;
+        missing members become ``None`` (``""`` for identifiers), unknown ones are kept
+        in :meth:`to_dict`."""
+        plan = _plans.get(cls) or _plan(cls)
+        values: dict[str, Any] = {}
+        for name, convert, missing in plan:
+            value = data.get(name, missing)
+            if convert is not None and value is not None:
+                value = convert(client, value)
+            values[name] = value
+        return cls(client=client, data=data, **values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object's JSON as the API sent it."""
+        return dict(self._data)
+
+    def dict(self) -> dict[str, Any]:
+        """Alias of :meth:`to_dict` (the 1.x objects were pydantic models)."""
+        return self.to_dict()
+
+    def _replace_with(self, fresh: Resource) -> None:
+        """Update every field in place from a freshly fetched copy (for ``reload``)."""
+        for attribute in self.__attrs_attrs__:
+            if attribute.name != "_client":
+                setattr(self, attribute.name, getattr(fresh, attribute.name))
+
+    def _bound_client(self) -> Client:
+        if self._client is None:
+            raise RuntimeError(f"this {type(self).__name__} is not attached to a replicate.Client")
+        return self._client
+
+
+def keyword_fields(params: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The non-None ``params`` for a request body; ``TypeError`` naming any unknown keyword."""
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments {unknown}; allowed: {list(allowed)}")
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _plan(cls: type[Resource]) -> list[tuple[str, Converter | None, Any]]:
+    plan = [
+        (a.name, cls._convert.get(a.name), "" if a.default is attrs.NOTHING else None)
+        for a in attrs.fields(cls)
+        if not a.name.startswith("_")
+    ]
+    _plans[cls] = plan
+    return plan
+
+
+def nested(kind: Callable[[Client | None, Any], T]) -> Converter:
+    """A converter building a nested object, or ``None`` for an empty one."""
+
+    def convert(client: Client | None, value: Any) -> T | None:
+        return kind(client, value) if value else None
+
+    return convert
+
+
+def nested_list(kind: Callable[[Client | None, Any], T]) -> Converter:
+    """A converter building a list of nested objects."""
+
+    def convert(client: Client | None, value: Any) -> list[T]:
+        return [kind(client, item) for item in value]
+
+    return convert
+
+
+class NamedByOwner:
+    """``id`` (``owner/name``) and the 1.x ``username`` alias for account-owned objects."""
+
+    __slots__ = ()
+    owner: str
+    name: str
+
+    @property
+    def id(self) -> str:
+        """``owner/name``."""
+        return f"{self.owner}/{self.name}"
+
+    @property
+    def username(self) -> str:
+        """Deprecated alias of ``owner``."""
+        return self.owner
+
+
+class Namespace:
+    """A group of API operations bound to a :class:`~replicate.client.Client`."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    def _run(self, call: Call[T]) -> T:
+        return call_sync(self._client, call)
+
+    async def _arun(self, call: Call[T]) -> T:
+        return await call_async(self._client, call)
