@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from attrs import define, frozen
 
 from ._ops import Call, call_async, call_sync
-from ._polling import TERMINAL_STATUSES, PollSchedule, is_terminal
+from ._polling import TERMINAL_STATUSES, is_terminal
 from .resource import Converter, Namespace, Resource
 
 if TYPE_CHECKING:
@@ -69,36 +68,35 @@ class Job(Resource):
             await call_async(self._bound_client(), type(self)._calls.cancel(self.id))
         )
 
-    def wait(self) -> None:
+    def wait(self, timeout: float | None = None) -> None:
         """Block until the job reaches a terminal status (succeeded, failed, canceled, aborted).
 
-        Polls on an adaptive schedule, or every ``client.poll_interval`` seconds if set.
+        Follows the job's event stream when it has one (its ``done`` event ends the
+        wait at once), else polls on an adaptive schedule, or every
+        ``client.poll_interval`` seconds if set. With ``timeout`` (seconds), raises
+        :class:`~replicate.exceptions.PredictionTimeoutError` once it passes (the job
+        keeps running).
         """
-        schedule, start = PollSchedule(poll_interval=self._bound_client().poll_interval), _now()
-        attempt = 0
-        while not (
-            step := schedule.next(elapsed=_now() - start, attempt=attempt, status=self.status)
-        ).done:
-            time.sleep(step.delay)
-            self.reload()
-            attempt += 1
+        from ._drive import SyncDriver
 
-    async def async_wait(self) -> None:
+        SyncDriver(self._bound_client(), self).run(self._wait_flow(timeout))
+
+    async def async_wait(self, timeout: float | None = None) -> None:
         """Async :meth:`wait`."""
-        import anyio
+        from ._drive import AsyncDriver
 
-        schedule, start = PollSchedule(poll_interval=self._bound_client().poll_interval), _now()
-        attempt = 0
-        while not (
-            step := schedule.next(elapsed=_now() - start, attempt=attempt, status=self.status)
-        ).done:
-            await anyio.sleep(step.delay)
-            await self.async_reload()
-            attempt += 1
+        await AsyncDriver(self._bound_client(), self).run(self._wait_flow(timeout))
 
+    def _wait_flow(self, timeout: float | None) -> Any:
+        from ._flow import Deadline, guard_deadline, stream_url, wait_flow
 
-def _now() -> float:
-    return time.monotonic()
+        waiting = wait_flow(
+            self,
+            deadline=Deadline.after(timeout),
+            poll_interval=self._bound_client().poll_interval,
+            stream_url=stream_url(self),
+        )
+        return guard_deadline(waiting, self, cancel=False)
 
 
 def _version_id(value: Any) -> str | None:

@@ -1,21 +1,50 @@
 """``run`` / ``async_run``: create a prediction, wait for it, return its output.
 
 The prediction is created with ``Prefer: wait`` so short runs finish in one
-request; longer ones fall back to :meth:`Prediction.wait`. Output post-processing
-(files, iterators) happens in :func:`finish`.
+request; longer ones are waited on through the prediction's event stream (or
+adaptive polling). What happens after the create is one I/O-free flow
+(:func:`run_flow`) run by a blocking or an async driver. Outputs declared as
+iterators come back as :class:`~replicate._outputs.OutputIterator` /
+``AsyncOutputIterator``, yielding items as the model produces them.
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
+import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ._job import is_terminal
-from .exceptions import ModelError
+import attrs
+
+from ._drive import AsyncDriver, SyncDriver, is_interrupt
+from ._file_output import transform_output
+from ._flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow
+from ._orphans import async_cancel_orphan, cancel_orphan
+from ._outputs import (
+    AsyncOutputIterator,
+    OutputIterator,
+    OutputKind,
+    items_flow,
+    output_kind,
+    schema_flow,
+)
+from .exceptions import ModelError, PredictionTimeoutError
 from .identifier import ModelVersionIdentifier, is_version_id
 
 if TYPE_CHECKING:
     from .client import Client
     from .prediction import Prediction
+
+__all__ = ["AsyncOutputIterator", "OutputIterator", "async_run", "run"]
+
+logger = logging.getLogger("replicate")
+
+Progress = Callable[["Prediction"], None]
+# The API refuses Cancel-After values under this many seconds.
+MIN_CANCEL_AFTER = 5
+MAX_PREFER_WAIT = 60
 
 
 def run_target(ref: Any) -> dict[str, Any]:
@@ -42,42 +71,202 @@ def run_target(ref: Any) -> dict[str, Any]:
     )
 
 
-def finish(client: Client, prediction: Prediction, use_file_output: bool | None) -> Any:
-    """The run's result: the output of a succeeded prediction, else ``ModelError``."""
+# --- options -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RunOptions:
+    """Validated options of one run (or stream), decided before anything is sent."""
+
+    use_file_output: bool
+    deadline: Deadline
+    create_args: dict[str, Any]
+    progress: Progress | None = None
+
+    def items(self, client: Client, prediction: Prediction, kind: OutputKind) -> Flow[None]:
+        """The flow emitting an iterator output's items under these options."""
+        return items_flow(
+            client,
+            prediction,
+            kind,
+            use_file_output=self.use_file_output,
+            deadline=self.deadline,
+            observe=self.observer(prediction),
+        )
+
+    def observer(self, prediction: Prediction) -> Observer | None:
+        """The progress callback bound to ``prediction`` (None without one)."""
+        progress = self.progress
+        if progress is None:
+            return None
+        return lambda: progress(prediction)
+
+
+def run_options(
+    client: Client,
+    params: dict[str, Any],
+    *,
+    wait: bool | int = True,
+    use_file_output: bool | None = None,
+    timeout: float | datetime.timedelta | None = None,
+    deadline: datetime.datetime | None = None,
+    progress: Progress | None = None,
+) -> RunOptions:
+    """Check the run-level arguments and compute the create arguments (sends nothing).
+
+    With a time bound, ``Prefer: wait`` never holds past it and ``Cancel-After``
+    tells the server to stop the model too (at least the API's 5 s minimum).
+    """
+    seconds = _bound_seconds(timeout, deadline)
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be a callable taking the prediction")
+    if use_file_output is None:
+        use_file_output = getattr(client, "use_file_output", True)
+    create_args = dict(params)
+    create_args["wait"] = _bounded_wait(wait, seconds)
+    if seconds is not None and create_args.get("cancel_after") is None:
+        create_args["cancel_after"] = f"{max(MIN_CANCEL_AFTER, math.ceil(seconds))}s"
+    return RunOptions(bool(use_file_output), Deadline.after(seconds), create_args, progress)
+
+
+def _bound_seconds(
+    timeout: float | datetime.timedelta | None, deadline: datetime.datetime | None
+) -> float | None:
+    if timeout is not None and deadline is not None:
+        raise TypeError("pass either timeout= or deadline=, not both")
+    if deadline is not None:
+        if not isinstance(deadline, datetime.datetime):
+            raise TypeError("deadline must be a datetime.datetime")
+        now = datetime.datetime.now(deadline.tzinfo)
+        timeout = (deadline - now).total_seconds()
+        if timeout <= 0:
+            raise ValueError(f"deadline {deadline.isoformat()} has already passed")
+    if timeout is None:
+        return None
+    if isinstance(timeout, datetime.timedelta):
+        timeout = timeout.total_seconds()
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or math.isnan(timeout):
+        raise TypeError("timeout must be a number of seconds or a datetime.timedelta")
+    if timeout <= 0:
+        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    return float(timeout)
+
+
+def _bounded_wait(wait: bool | int, seconds: float | None) -> bool | int:
+    """The ``wait`` to send: never holding the request open past the time bound."""
+    if seconds is None or wait is False:
+        return wait
+    held = MAX_PREFER_WAIT if wait is True else wait
+    if not isinstance(held, int) or isinstance(held, bool):
+        return wait  # let predictions.create report the bad value
+    bounded = min(held, math.floor(seconds))
+    return bounded if bounded >= 1 else False
+
+
+# --- the flow after the create -------------------------------------------------------------
+
+
+def run_flow(client: Client, prediction: Prediction, options: RunOptions) -> Flow[OutputKind]:
+    """Everything after the create: learn the output kind if it matters, then wait.
+
+    Returns the output kind; for iterator outputs it returns at once, and the
+    caller iterates :func:`items_flow` instead of waiting.
+    """
+    observe = options.observer(prediction)
+    if observe is not None:
+        observe()
+    kind = OutputKind()
+    # The schema only matters if the output could be an iterator: still running, or a list.
+    if not prediction.done or isinstance(prediction.output, list):
+        kind = output_kind((yield from schema_flow(client, prediction)))
+    if kind.iterator:
+        return kind
+    waiting = wait_flow(
+        prediction,
+        deadline=options.deadline,
+        poll_interval=client.poll_interval,
+        stream_url=stream_url(prediction),
+        observe=observe,
+    )
+    yield from guard_deadline(waiting, prediction, cancel=True)
+    return kind
+
+
+def finish(client: Client, prediction: Prediction, options: RunOptions) -> Any:
+    """The run's result: the output of a succeeded prediction, else the right error."""
     if prediction.status != "succeeded":
+        if options.deadline.expired and prediction.status in ("canceled", "aborted"):
+            raise PredictionTimeoutError(prediction)  # the server's Cancel-After got there first
         raise ModelError(prediction)
+    if options.use_file_output:
+        return transform_output(prediction.output, client)
     return prediction.output
 
 
-def run(
+# --- the shells ------------------------------------------------------------------------------
+
+
+def plan_run(
     client: Client,
     ref: Any,
-    input: dict[str, Any] | None = None,
     *,
     wait: bool | int = True,
-    use_file_output: bool | None = True,
+    use_file_output: bool | None = None,
+    timeout: float | datetime.timedelta | None = None,
+    deadline: datetime.datetime | None = None,
+    progress: Progress | None = None,
     **params: Any,
-) -> Any:
+) -> tuple[dict[str, Any], RunOptions]:
+    """The create target and options of a run (see :meth:`replicate.Client.run`); sends nothing."""
+    options = run_options(
+        client,
+        params,
+        wait=wait,
+        use_file_output=use_file_output,
+        timeout=timeout,
+        deadline=deadline,
+        progress=progress,
+    )
+    return run_target(ref), options
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def run(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     """See :meth:`replicate.Client.run`."""
-    target = run_target(ref)
-    prediction = client.predictions.create(**target, input=input, wait=wait, **params)
-    if not is_terminal(prediction.status):
-        prediction.wait()
-    return finish(client, prediction, use_file_output)
+    target, options = plan_run(client, ref, **kwargs)
+    since = _now()
+    try:
+        prediction = client.predictions.create(**target, input=input, **options.create_args)
+    except KeyboardInterrupt:  # the server may have made it without answering yet
+        cancel_orphan(client, target, input, since)
+        raise
+    # Ctrl-C while waiting or iterating cancels the prediction on the server.
+    driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
+    kind = driver.run(run_flow(client, prediction, options))
+    if kind.iterator:
+        return OutputIterator(driver, options.items(client, prediction, kind), kind)
+    return finish(client, prediction, options)
 
 
 async def async_run(
-    client: Client,
-    ref: Any,
-    input: dict[str, Any] | None = None,
-    *,
-    wait: bool | int = True,
-    use_file_output: bool | None = True,
-    **params: Any,
+    client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any
 ) -> Any:
     """See :meth:`replicate.Client.async_run`."""
-    target = run_target(ref)
-    prediction = await client.predictions.async_create(**target, input=input, wait=wait, **params)
-    if not is_terminal(prediction.status):
-        await prediction.async_wait()
-    return finish(client, prediction, use_file_output)
+    target, options = plan_run(client, ref, **kwargs)
+    since = _now()
+    try:
+        prediction = await client.predictions.async_create(
+            **target, input=input, **options.create_args
+        )
+    except BaseException as exc:
+        if is_interrupt(exc):  # the server may have made it without answering yet
+            await async_cancel_orphan(client, target, input, since)
+        raise
+    driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
+    kind = await driver.run(run_flow(client, prediction, options))
+    if kind.iterator:
+        return AsyncOutputIterator(driver, options.items(client, prediction, kind), kind)
+    return finish(client, prediction, options)

@@ -27,6 +27,11 @@ TOKEN_ENV_VAR = "REPLICATE_API_TOKEN"
 WAIT_TIMEOUT_MARGIN = 10.0
 # The API holds a ``Prefer: wait`` request for at most this long.
 MAX_SERVER_WAIT = 60.0
+#: Request extension letting a stream URL on Replicate's own hosts carry the token
+#: (set only with ``Client(authenticate_streams=True)``).
+STREAM_TOKEN_EXTENSION = "replicate_stream_token"
+#: Request extension with a ``time.monotonic()`` deadline after which no retry is made.
+DEADLINE_EXTENSION = "replicate_deadline"
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait(?:\s*=\s*(\d+))?(?:$|[,;\s])")
 
 
@@ -88,7 +93,8 @@ class _Gate:
             and url.host == self.origin.host
             and url.port == self.origin.port
         )
-        if same_origin:
+        # Stream URLs on Replicate's own hosts may opt in (Client(authenticate_streams=True)).
+        if same_origin or request.extensions.get(STREAM_TOKEN_EXTENSION):
             token = self.token()
             if not token:
                 raise MissingTokenError()
@@ -105,7 +111,7 @@ class _Gate:
         self, request: httpx.Request, response: httpx.Response, attempt: int
     ) -> float | None:
         """Delay before retrying this (already read) error response, or ``None``."""
-        if not _is_replayable(request):
+        if not _is_replayable(request) or _past_deadline(request):
             return None
         delay = retry_delay(
             self.policy,
@@ -129,7 +135,7 @@ class _Gate:
     def after_error(self, request: httpx.Request, exc: Exception, attempt: int) -> float | None:
         """Delay before retrying after a transport exception, or ``None`` to re-raise."""
         failure = classify_failure(exc)
-        if failure is None or not _is_replayable(request):
+        if failure is None or not _is_replayable(request) or _past_deadline(request):
             return None
         delay = retry_delay(self.policy, method=request.method, attempt=attempt, failure=failure)
         if delay is not None:
@@ -154,6 +160,28 @@ class _Gate:
         response.request = request
         token = self.token()
         return ReplicateError.from_response(response, secrets=[token] if token else [])
+
+
+def _past_deadline(request: httpx.Request) -> bool:
+    # Requests made for a run with a time bound carry it (time.monotonic()): no retry after it.
+    deadline = request.extensions.get(DEADLINE_EXTENSION)
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def is_json(response: httpx.Response) -> bool:
+    """Whether a response carries JSON (API answers), as opposed to a stream or a file."""
+    kind = str(response.headers.get("content-type", "")).partition(";")[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+def buffered(response: httpx.Response, raw: bytes) -> httpx.Response:
+    """A response like ``response`` whose (still encoded) body is already in memory."""
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),
+        extensions={k: v for k, v in response.extensions.items() if k != "network_stream"},
+    )
 
 
 def _sleep(seconds: float) -> None:
@@ -192,14 +220,25 @@ class ApiTransport(httpx.BaseTransport):
             else:
                 gate.log(request, response)
                 if response.status_code < 400:
-                    return response
-                try:
-                    response.read()
-                finally:
-                    response.close()
-                delay = gate.after_response(request, response, attempt)
-                if delay is None:
-                    raise gate.error(request, response)
+                    if response.is_stream_consumed or not is_json(response):
+                        return response  # already read, or a stream/download for the caller
+                    try:  # read JSON here, so that a body cut mid-way is retried too
+                        raw = b"".join(response.iter_raw())
+                    except Exception as exc:
+                        response.close()
+                        delay = gate.after_error(request, exc, attempt)
+                        if delay is None:
+                            raise
+                    else:
+                        return buffered(response, raw)
+                else:
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
+                    delay = gate.after_response(request, response, attempt)
+                    if delay is None:
+                        raise gate.error(request, response)
             _sleep(delay)
             attempt += 1
 
@@ -228,14 +267,25 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
             else:
                 gate.log(request, response)
                 if response.status_code < 400:
-                    return response
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
-                delay = gate.after_response(request, response, attempt)
-                if delay is None:
-                    raise gate.error(request, response)
+                    if response.is_stream_consumed or not is_json(response):
+                        return response  # already read, or a stream/download for the caller
+                    try:  # read JSON here, so that a body cut mid-way is retried too
+                        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+                    except Exception as exc:
+                        await response.aclose()
+                        delay = gate.after_error(request, exc, attempt)
+                        if delay is None:
+                            raise
+                    else:
+                        return buffered(response, raw)
+                else:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
+                    delay = gate.after_response(request, response, attempt)
+                    if delay is None:
+                        raise gate.error(request, response)
             await _async_sleep(delay)
             attempt += 1
 

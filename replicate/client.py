@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import ipaddress
 import os
 import threading
 import warnings
 import weakref
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
     from .file import Files
     from .hardware import HardwareNamespace
     from .model import Models
-    from .prediction import Predictions
-    from .stream import ServerSentEvent
+    from .prediction import Prediction, Predictions
+    from .stream import AsyncEventStream, EventStream
     from .training import Trainings
 
 __all__ = ["Client", "RetryPolicy"]
@@ -127,6 +128,11 @@ class Client:
     ``max_retries`` (or a full ``retry=RetryPolicy(...)``) tunes retries.
     ``poll_interval`` fixes the delay between status checks while waiting (also
     ``$REPLICATE_POLL_INTERVAL``); by default an adaptive schedule is used.
+    ``file_encoding_strategy`` (``"default"``/``"upload"`` or ``"data-uri"``) and
+    ``use_file_output`` set the defaults for file inputs and URL outputs;
+    ``detect_file_paths=True`` also uploads input strings that name an existing file.
+    ``authenticate_streams=True`` lets the token go to event-stream URLs on
+    Replicate's own https hosts when they differ from the API origin.
     Other keyword arguments (``transport``, ``headers``, ``proxy``, ``limits``,
     ``verify``, ``http2``, ...) configure the underlying httpx clients.
 
@@ -147,6 +153,9 @@ class Client:
         retry: RetryPolicy | None = None,
         poll_interval: float | None = None,
         file_encoding_strategy: str | None = None,
+        use_file_output: bool = True,
+        detect_file_paths: bool = False,
+        authenticate_streams: bool = False,
         **httpx_kwargs: Any,
     ) -> None:
         if api_token is not None and not isinstance(api_token, str):
@@ -172,6 +181,12 @@ class Client:
             poll_interval if poll_interval is not None else _poll_interval_from_env()
         )
         self.file_encoding_strategy = file_encoding_strategy or "default"
+        #: Default for ``run(use_file_output=...)``: URL outputs become FileOutput objects.
+        self.use_file_output = use_file_output
+        #: Treat input strings naming an existing file as that file (off: strings stay text).
+        self.detect_file_paths = detect_file_paths
+        #: Send the token to stream URLs on Replicate's own https hosts (never other origins).
+        self.authenticate_streams = authenticate_streams
         self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
         self._gate = _Gate(origin, self._token, policy)
         _check_httpx_kwargs(httpx_kwargs)
@@ -336,18 +351,42 @@ class Client:
         input: dict[str, Any] | None = None,
         *,
         wait: bool | int = True,
-        use_file_output: bool | None = True,
+        use_file_output: bool | None = None,
+        timeout: float | datetime.timedelta | None = None,
+        deadline: datetime.datetime | None = None,
+        progress: Callable[[Prediction], None] | None = None,
         **params: Any,
     ) -> Any:
         """Run a model and return its output.
 
         ``ref`` is ``"owner/name"``, ``"owner/name:version"``, a version id, a Model or
-        a Version. Raises :class:`~replicate.exceptions.ModelError` if the prediction
-        does not succeed. Other keyword arguments are those of ``predictions.create``.
+        a Version. ``wait`` is ``Prefer: wait`` (True, seconds 1-60, or False to poll).
+        URL outputs become :class:`~replicate.helpers.FileOutput` unless
+        ``use_file_output=False``. Outputs the model declares as iterators come back as
+        an :class:`~replicate._outputs.OutputIterator` yielding items as they are produced.
+        ``timeout`` (seconds) or ``deadline`` (a datetime) bounds the whole run: the
+        server gets ``Cancel-After``, and once the bound passes the prediction is
+        cancelled and :class:`~replicate.exceptions.PredictionTimeoutError` raised.
+        ``progress(prediction)`` is called on create, on every update and at the end.
+        Ctrl-C cancels the prediction before propagating. Raises
+        :class:`~replicate.exceptions.ModelError` if the prediction does not succeed.
+        Other keyword arguments (``webhook``, ``webhook_events_filter``,
+        ``webhook_completed``, ``file_encoding_strategy``, ``cancel_after``) are those
+        of ``predictions.create``.
         """
         from ._run import run
 
-        return run(self, ref, input, wait=wait, use_file_output=use_file_output, **params)
+        return run(
+            self,
+            ref,
+            input,
+            wait=wait,
+            use_file_output=use_file_output,
+            timeout=timeout,
+            deadline=deadline,
+            progress=progress,
+            **params,
+        )
 
     async def async_run(
         self,
@@ -355,28 +394,42 @@ class Client:
         input: dict[str, Any] | None = None,
         *,
         wait: bool | int = True,
-        use_file_output: bool | None = True,
+        use_file_output: bool | None = None,
+        timeout: float | datetime.timedelta | None = None,
+        deadline: datetime.datetime | None = None,
+        progress: Callable[[Prediction], None] | None = None,
         **params: Any,
     ) -> Any:
-        """Async :meth:`run`."""
+        """Async :meth:`run`; cancelling the task cancels the prediction on the server."""
         from ._run import async_run
 
         return await async_run(
-            self, ref, input, wait=wait, use_file_output=use_file_output, **params
+            self,
+            ref,
+            input,
+            wait=wait,
+            use_file_output=use_file_output,
+            timeout=timeout,
+            deadline=deadline,
+            progress=progress,
+            **params,
         )
 
     def stream(
         self, ref: Any, *, input: dict[str, Any] | None = None, **params: Any
-    ) -> Iterator[ServerSentEvent]:
-        """Run a model and iterate its server-sent events as they are produced."""
+    ) -> EventStream:
+        """Run a model and iterate its server-sent events as they are produced.
+
+        See :func:`replicate.stream.stream`.
+        """
         from .stream import stream
 
         return stream(self, ref, input, **params)
 
     def async_stream(
         self, ref: Any, input: dict[str, Any] | None = None, **params: Any
-    ) -> AsyncIterator[ServerSentEvent]:
-        """Async :meth:`stream` (an async iterator)."""
+    ) -> AsyncEventStream:
+        """Async :meth:`stream`: ``async for`` over it (1.x's ``await`` first also works)."""
         from .stream import async_stream
 
         return async_stream(self, ref, input, **params)

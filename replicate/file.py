@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast, overload
 from urllib.parse import parse_qs, urlsplit
 
 from attrs import define
 
 from ._ops import Call, LazyArg, generated_model
+from ._ops import _request as _ops_request
 from .pagination import Cursor, Page, page_call
 from .resource import Namespace, Resource
 from .version import _true
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from .client import Client
 
 FileInput = str | os.PathLike[str] | IO[bytes] | bytes | bytearray | memoryview
+_CHUNK = 64 * 1024
 
 
 @define(kw_only=True)
@@ -201,14 +204,66 @@ class Files(Namespace):
         """Async :meth:`delete`."""
         return await self._arun(_delete_call(file_id))
 
-    def download(self, file: File | str, **signed: Any) -> bytes:
-        """Download a file's bytes, given its signed download URL, or a File / file id
-        plus the ``owner``, ``expiry`` and ``signature`` of that URL."""
-        return self._run(_download_call(file, signed))
+    @overload
+    def download(self, file: File | str, path: None = None, **signed: Any) -> bytes: ...
+    @overload
+    def download(self, file: File | str, path: str | os.PathLike[str], **signed: Any) -> Path: ...
+    def download(
+        self, file: File | str, path: str | os.PathLike[str] | None = None, **signed: Any
+    ) -> bytes | Path:
+        """Download a file, given its signed download URL, or a File / file id plus the
+        ``owner``, ``expiry`` and ``signature`` of that URL.
 
-    async def async_download(self, file: File | str, **signed: Any) -> bytes:
+        Returns the bytes, or with ``path`` streams them to that file and returns its path.
+        """
+        if path is None:
+            return self._run(_download_call(file, signed))
+        target = Path(path)
+        with target.open("wb") as out:
+            for chunk in self.iter_download(file, **signed):
+                out.write(chunk)
+        return target
+
+    @overload
+    async def async_download(self, file: File | str, path: None = None, **signed: Any) -> bytes: ...
+    @overload
+    async def async_download(
+        self, file: File | str, path: str | os.PathLike[str], **signed: Any
+    ) -> Path: ...
+    async def async_download(
+        self, file: File | str, path: str | os.PathLike[str] | None = None, **signed: Any
+    ) -> bytes | Path:
         """Async :meth:`download`."""
-        return await self._arun(_download_call(file, signed))
+        if path is None:
+            return await self._arun(_download_call(file, signed))
+        target = Path(path)
+        with target.open("wb") as out:
+            async for chunk in self.async_iter_download(file, **signed):
+                out.write(chunk)
+        return target
+
+    def iter_download(
+        self, file: File | str, *, chunk_size: int = _CHUNK, **signed: Any
+    ) -> Iterator[bytes]:
+        """Stream a file's bytes in chunks (arguments as for :meth:`download`)."""
+        request = _ops_request(_download_call(file, signed))  # checked before any I/O
+        return self._iter(request, chunk_size)
+
+    def _iter(self, request: dict[str, Any], chunk_size: int) -> Iterator[bytes]:
+        with self._client._http.stream(**request) as response:
+            yield from response.iter_bytes(chunk_size)
+
+    def async_iter_download(
+        self, file: File | str, *, chunk_size: int = _CHUNK, **signed: Any
+    ) -> AsyncIterator[bytes]:
+        """Async :meth:`iter_download`."""
+        request = _ops_request(_download_call(file, signed))
+        return self._aiter(request, chunk_size)
+
+    async def _aiter(self, request: dict[str, Any], chunk_size: int) -> AsyncIterator[bytes]:
+        async with self._client._async_http().stream(**request) as response:
+            async for chunk in response.aiter_bytes(chunk_size):
+                yield chunk
 
 
 def _delete_call(file: File | str) -> Call[bool]:

@@ -67,6 +67,19 @@ class Prediction(Job):
 
         return async_stream_prediction(self._bound_client(), self, use_file_output=use_file_output)
 
+    def output_iterator(self) -> Iterator[Any]:
+        """Yield the items of a list output as the model produces them (from the event
+        stream, or by polling); raises ModelError if the prediction fails."""
+        from ._outputs import iterate_output
+
+        return iterate_output(self._bound_client(), self)
+
+    def async_output_iterator(self) -> AsyncIterator[Any]:
+        """Async :meth:`output_iterator`."""
+        from ._outputs import async_iterate_output
+
+        return async_iterate_output(self._bound_client(), self)
+
 
 _parse = Prediction.from_json
 _CALLS = job_calls("predictions", _parse)

@@ -1,51 +1,206 @@
 """Streaming a prediction's output as server-sent events.
 
-``ServerSentEvent`` is the event type. The streaming functions are the seam the
-streaming layer plugs into: :func:`stream_prediction` / :func:`async_stream_prediction`
-follow ``prediction.urls["stream"]``; :func:`stream` / :func:`async_stream` create
-a prediction and stream it.
+:func:`stream` creates a prediction and returns an :class:`EventStream` of
+:class:`ServerSentEvent` objects read from the prediction's ``urls["stream"]``.
+``str(event)`` is the text of ``output`` events (``""`` for others); the stream
+ends after the ``done`` event (whose data says whether it finished, was canceled
+or failed); an ``error`` event raises :class:`~replicate.exceptions.StreamError`.
+A dropped connection is resumed with ``Last-Event-ID`` after the server's
+``retry`` delay, so no event is lost or repeated.
+
+The API token is sent only to the API's own origin (and, with
+``Client(authenticate_streams=True)``, to Replicate's own https stream hosts).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ._sse import EventType, ServerSentEvent
 
+# The machinery is imported on first use: `import replicate` loads this module.
 if TYPE_CHECKING:
+    from ._flow import Deadline, Flow
+    from ._run import RunOptions
     from .client import Client
     from .prediction import Prediction
 
-__all__ = ["EventType", "ServerSentEvent", "async_stream", "stream"]
+__all__ = [
+    "AsyncEventStream",
+    "EventStream",
+    "EventType",
+    "ServerSentEvent",
+    "async_stream",
+    "stream",
+]
 
-_PENDING = "streaming is not available in this build yet"
+
+def _events(prediction: Prediction, deadline: Deadline) -> Flow[None]:
+    from ._flow import guard_deadline, stream_events_flow, stream_url
+    from .exceptions import ReplicateError
+
+    url = stream_url(prediction)
+    if url is None:
+        raise ReplicateError(
+            title="Streaming not available",
+            detail=f"prediction {prediction.id} has no stream URL; the model does not stream",
+        )
+    return guard_deadline(stream_events_flow(prediction, url, deadline), prediction, cancel=True)
+
+
+class EventStream(Iterator[ServerSentEvent]):
+    """The events of one prediction; ``prediction`` is the prediction being streamed.
+
+    Ctrl-C while iterating cancels the prediction on the server. :meth:`close`
+    releases the connection early.
+    """
+
+    def __init__(self, client: Client, prediction: Prediction, deadline: Deadline) -> None:
+        from ._drive import SyncDriver
+
+        self.prediction = prediction
+        driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
+        self._events: Iterator[ServerSentEvent] = driver.iterate(_events(prediction, deadline))
+
+    def __iter__(self) -> Iterator[ServerSentEvent]:
+        # The driver's generator itself: no extra Python call per event.
+        return self._events
+
+    def __next__(self) -> ServerSentEvent:
+        return next(self._events)
+
+    def close(self) -> None:
+        """Stop reading and close the connection."""
+        close = getattr(self._events, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncEventStream(AsyncIterator[ServerSentEvent]):
+    """Async :class:`EventStream`. The prediction is created on first use; both
+    ``async for e in stream`` and 1.x's ``async for e in await stream`` work.
+    Cancelling the task while iterating cancels the prediction on the server."""
+
+    def __init__(
+        self,
+        client: Client,
+        prediction: Prediction | Callable[[], Awaitable[Prediction]],
+        deadline: Deadline,
+    ) -> None:
+        self._client = client
+        self._deadline = deadline
+        self._create: Callable[[], Awaitable[Prediction]] | None = None
+        self._events: AsyncIterator[ServerSentEvent] | None = None
+        self.prediction: Prediction | None = None
+        if callable(prediction):
+            self._create = prediction
+        else:
+            self._start_with(prediction)
+
+    def _start_with(self, prediction: Prediction) -> AsyncIterator[ServerSentEvent]:
+        from ._drive import AsyncDriver
+
+        self.prediction = prediction
+        driver = AsyncDriver(self._client, prediction, cancel_on_interrupt=True)
+        self._events = driver.iterate(_events(prediction, self._deadline))
+        return self._events
+
+    async def _started(self) -> AsyncIterator[ServerSentEvent]:
+        if self._events is not None:
+            return self._events
+        assert self._create is not None
+        create, self._create = self._create, None
+        return self._start_with(await create())
+
+    def __await__(self) -> Generator[Any, None, AsyncEventStream]:
+        return self._awaited().__await__()
+
+    async def _awaited(self) -> AsyncEventStream:
+        await self._started()
+        return self
+
+    async def __anext__(self) -> ServerSentEvent:
+        events = await self._started()
+        event: ServerSentEvent = await anext(events)
+        return event
+
+    async def aclose(self) -> None:
+        """Stop reading and close the connection."""
+        close = getattr(self._events, "aclose", None)
+        if close is not None:
+            await close()
+
+    async def __aenter__(self) -> AsyncEventStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
 
 def stream_prediction(
     client: Client, prediction: Prediction, *, use_file_output: bool | None = None
-) -> Iterator[ServerSentEvent]:
-    """Iterate the events of an existing prediction."""
-    raise NotImplementedError(_PENDING)
+) -> EventStream:
+    """Iterate the events of an existing prediction (``prediction.stream()``)."""
+    from ._flow import NO_DEADLINE
+
+    return EventStream(client, prediction, NO_DEADLINE)
 
 
 def async_stream_prediction(
     client: Client, prediction: Prediction, *, use_file_output: bool | None = None
-) -> AsyncIterator[ServerSentEvent]:
-    """Async :func:`stream_prediction`."""
-    raise NotImplementedError(_PENDING)
+) -> AsyncEventStream:
+    """Async :func:`stream_prediction` (``prediction.async_stream()``)."""
+    from ._flow import NO_DEADLINE
+
+    return AsyncEventStream(client, prediction, NO_DEADLINE)
+
+
+def plan_stream(
+    client: Client,
+    ref: Any,
+    *,
+    use_file_output: bool | None = None,
+    timeout: float | datetime.timedelta | None = None,
+    deadline: datetime.datetime | None = None,
+    **params: Any,
+) -> tuple[dict[str, Any], RunOptions]:
+    """Check a stream's arguments: the create target and options (no ``Prefer: wait``)."""
+    from ._run import run_options, run_target
+
+    options = run_options(client, params, wait=False, timeout=timeout, deadline=deadline)
+    return run_target(ref), options
 
 
 def stream(
-    client: Client, ref: Any, input: dict[str, Any] | None = None, **params: Any
-) -> Iterator[ServerSentEvent]:
-    """Create a prediction of ``ref`` and iterate its events."""
-    raise NotImplementedError(_PENDING)
+    client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any
+) -> EventStream:
+    """Create a prediction of ``ref`` and iterate its events.
+
+    Keyword arguments are those of ``predictions.create`` (``webhook``, ...), plus
+    ``timeout``/``deadline`` as in ``run``. Event data is always text
+    (``use_file_output`` is accepted for 1.x compatibility; wrap a URL with
+    ``FileOutput(event.data, client)`` to download it).
+    """
+    target, options = plan_stream(client, ref, **kwargs)
+    prediction = client.predictions.create(**target, input=input, **options.create_args)
+    return EventStream(client, prediction, options.deadline)
 
 
-async def async_stream(
-    client: Client, ref: Any, input: dict[str, Any] | None = None, **params: Any
-) -> AsyncIterator[ServerSentEvent]:
-    """Async :func:`stream`."""
-    raise NotImplementedError(_PENDING)
-    yield  # pragma: no cover  (makes this an async generator)
+def async_stream(
+    client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any
+) -> AsyncEventStream:
+    """Async :func:`stream`: arguments are checked now, the prediction is created on first use."""
+    target, options = plan_stream(client, ref, **kwargs)
+
+    async def create() -> Prediction:
+        return await client.predictions.async_create(**target, input=input, **options.create_args)
+
+    return AsyncEventStream(client, create, options.deadline)

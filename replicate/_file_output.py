@@ -1,0 +1,216 @@
+"""File outputs: model outputs that are URLs (or ``data:`` URIs) become :class:`FileOutput`.
+
+Downloads go through the client's own httpx connection, so proxies, custom
+transports and retries apply, and they are streamed in chunks. The client's
+transport attaches the API token only to requests for the API's own origin, so
+file hosts (CDNs) never see it. ``data:`` URIs are decoded locally.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from collections.abc import AsyncIterator, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_to_bytes
+
+import httpx
+
+if TYPE_CHECKING:
+    from .client import Client
+
+__all__ = ["FileOutput", "is_file_url", "transform_output"]
+
+CHUNK_SIZE = 64 * 1024
+# A whole string that is one URL: no whitespace, so prose mentioning a link stays text.
+_URL = re.compile(r"(?:https?://[^\s]+|data:[^\s,]*,[^\s]*)\Z", re.ASCII)
+
+
+def is_file_url(value: object) -> bool:
+    """True for strings that are a single ``https://``, ``http://`` or ``data:`` URL."""
+    return (
+        isinstance(value, str)
+        and value[:5] in ("https", "http:", "data:")
+        and bool(_URL.match(value))
+    )
+
+
+def decode_data_uri(uri: str) -> bytes:
+    """The bytes of a ``data:[<type>][;base64],<data>`` URI (RFC 2397)."""
+    header, comma, payload = uri.partition(",")
+    if not header.startswith("data:") or not comma:
+        raise ValueError("not a data: URI")
+    if header.endswith(";base64"):
+        return base64.b64decode(unquote_to_bytes(payload), validate=False)
+    return unquote_to_bytes(payload)
+
+
+class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A file produced by a model, read lazily from its URL.
+
+    ``url`` is where it lives; ``str(file)`` is the URL too. Read it whole with
+    :meth:`read` / :meth:`aread`, in chunks by iterating (``for chunk in file`` or
+    ``async for chunk in file``), or write it to disk with :meth:`save` /
+    :meth:`asave`. Being an httpx byte stream, it can also be passed as
+    ``content=`` of an httpx request.
+    """
+
+    def __init__(self, url: str, client: Client) -> None:
+        self.url = url
+        self._client = client
+
+    def __str__(self) -> str:
+        return self.url
+
+    def __repr__(self) -> str:
+        shown = self.url if len(self.url) <= 80 else self.url[:77] + "..."
+        return f"FileOutput({shown!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FileOutput) and other.url == self.url
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+    @property
+    def is_data_uri(self) -> bool:
+        """True when the content is inline (a ``data:`` URI) and needs no download."""
+        return self.url.startswith("data:")
+
+    def read(self) -> bytes:
+        """The whole content."""
+        return b"".join(self)
+
+    async def aread(self) -> bytes:
+        """Async :meth:`read`."""
+        return b"".join([chunk async for chunk in self])
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.is_data_uri:
+            yield from _slices(decode_data_uri(self.url))
+            return
+        resume = _Resume(self._client.retry_policy.max_retries)
+        http = self._client._http
+        while True:
+            with http.stream("GET", self.url, headers=resume.headers, follow_redirects=True) as r:
+                resume.response(r.status_code)
+                try:
+                    for chunk in r.iter_bytes(CHUNK_SIZE):
+                        if chunk := resume.fresh(chunk):
+                            yield chunk
+                    return
+                except httpx.TransportError:
+                    resume.failed()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self.is_data_uri:
+            for chunk in _slices(decode_data_uri(self.url)):
+                yield chunk
+            return
+        resume = _Resume(self._client.retry_policy.max_retries)
+        http = self._client._async_http()
+        while True:
+            async with http.stream(
+                "GET", self.url, headers=resume.headers, follow_redirects=True
+            ) as r:
+                resume.response(r.status_code)
+                try:
+                    async for chunk in r.aiter_bytes(CHUNK_SIZE):
+                        if chunk := resume.fresh(chunk):
+                            yield chunk
+                    return
+                except httpx.TransportError:
+                    resume.failed()
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Stream the content to ``path`` (a file, or a directory to put the URL's
+        file name in); returns the path written."""
+        target = self._target(path)
+        with target.open("wb") as out:
+            for chunk in self:
+                out.write(chunk)
+        return target
+
+    async def asave(self, path: str | os.PathLike[str]) -> Path:
+        """Async :meth:`save` (the disk writes are small and not offloaded)."""
+        target = self._target(path)
+        with target.open("wb") as out:
+            async for chunk in self:
+                out.write(chunk)
+        return target
+
+    def _target(self, path: str | os.PathLike[str]) -> Path:
+        target = Path(path)
+        if target.is_dir():
+            target = target / self.name
+        return target
+
+    @property
+    def name(self) -> str:
+        """The file name at the end of the URL (``"output"`` for data URIs or bare paths)."""
+        if self.is_data_uri:
+            return "output"
+        tail = httpx.URL(self.url).path.rstrip("/").rpartition("/")[2]
+        return tail or "output"
+
+    def close(self) -> None:
+        """Nothing to release: each read opens and closes its own response."""
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`."""
+
+
+class _Resume:
+    """Continue a download that broke off mid-body, without repeating a byte.
+
+    The next request asks for the rest (``Range: bytes=N-``); a server that ignores
+    ranges sends everything again and the first N bytes are skipped. Gives up
+    (re-raising) after ``max_retries`` breaks.
+    """
+
+    def __init__(self, max_retries: int) -> None:
+        self.max_retries = max_retries
+        self.received = 0
+        self._skip = 0
+        self._breaks = 0
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Range": f"bytes={self.received}-"} if self.received else None
+
+    def response(self, status: int) -> None:
+        self._skip = self.received if status != 206 else 0
+
+    def fresh(self, chunk: bytes) -> bytes:
+        """The part of ``chunk`` not yet handed out."""
+        if self._skip:
+            taken = min(self._skip, len(chunk))
+            self._skip -= taken
+            chunk = chunk[taken:]
+        self.received += len(chunk)
+        return chunk
+
+    def failed(self) -> None:
+        """Call inside ``except``: re-raises once the retries are used up."""
+        self._breaks += 1
+        if self._breaks > self.max_retries:
+            raise
+
+
+def _slices(data: bytes) -> Iterator[bytes]:
+    view = memoryview(data)
+    for start in range(0, len(data), CHUNK_SIZE):
+        yield bytes(view[start : start + CHUNK_SIZE])
+
+
+def transform_output(value: Any, client: Client) -> Any:
+    """Replace every URL string in ``value`` (nested lists/dicts) by a :class:`FileOutput`."""
+    if isinstance(value, str):
+        return FileOutput(value, client) if is_file_url(value) else value
+    if isinstance(value, Mapping):
+        return {key: transform_output(item, client) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [transform_output(item, client) for item in value]
+    return value

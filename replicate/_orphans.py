@@ -1,0 +1,109 @@
+"""Cancelling the prediction of a create that was interrupted before it answered.
+
+A ``Prefer: wait`` create holds its response until the model finishes, so a run
+interrupted during that hold has no prediction id yet, although the server has
+made the prediction. :func:`cancel_orphan_flow` finds it among the newest
+predictions (same model or version, every plain JSON input value equal, created
+since shortly before the run began, not finished) and cancels it, but only when
+exactly one prediction matches: an ambiguous match is left alone and logged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._flow import Flow, Send
+from .identifier import model_owner_name
+
+if TYPE_CHECKING:
+    from .client import Client
+    from .prediction import Prediction
+
+logger = logging.getLogger("replicate")
+
+# Tolerated difference between our clock and the API's when filtering by creation time.
+CLOCK_SKEW = datetime.timedelta(seconds=60)
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def cancel_orphan_flow(
+    target: Mapping[str, Any], input: Mapping[str, Any] | None, since: datetime.datetime
+) -> Flow[None]:
+    """Find the one unfinished prediction this run created and cancel it."""
+    from .prediction import Prediction, _list_call
+
+    page = yield Send(_list_call(..., {"created_after": since - CLOCK_SKEW}))
+    matches = [
+        prediction
+        for prediction in page.results
+        if not prediction.done
+        and _same_target(prediction, target)
+        and _same_input(prediction.input or {}, input or {})
+    ]
+    if len(matches) != 1:
+        logger.warning(
+            "interrupted before the API answered; %d matching predictions found, none cancelled",
+            len(matches),
+        )
+        return
+    yield Send(Prediction._calls.cancel(matches[0].id))
+    logger.info("cancelled prediction %s of an interrupted run", matches[0].id)
+
+
+def _same_target(prediction: Prediction, target: Mapping[str, Any]) -> bool:
+    if "version" in target:
+        return bool(prediction.version == target["version"])
+    owner, name = model_owner_name(target["model"])
+    return prediction.model == f"{owner}/{name}"
+
+
+def _same_input(sent: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
+    """Every plain JSON value the caller gave is in the prediction's input unchanged
+    (files and other converted values cannot be compared and are skipped)."""
+    return all(sent.get(key) == value for key, value in given.items() if _plain(value))
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, _JSON_SCALARS):
+        return True
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def cancel_orphan(
+    client: Client,
+    target: Mapping[str, Any],
+    input: Mapping[str, Any] | None,
+    since: datetime.datetime,
+) -> None:
+    """Run :func:`cancel_orphan_flow` (best effort: failures are logged)."""
+    from ._drive import SyncDriver
+
+    try:
+        SyncDriver(client, None).run(cancel_orphan_flow(target, input, since))
+    except Exception as exc:
+        logger.warning("could not look for the interrupted run's prediction: %s", exc)
+
+
+async def async_cancel_orphan(
+    client: Client,
+    target: Mapping[str, Any],
+    input: Mapping[str, Any] | None,
+    since: datetime.datetime,
+) -> None:
+    """Async :func:`cancel_orphan`; shielded, as the calling task is being cancelled."""
+    import anyio
+
+    from ._drive import CANCEL_TIMEOUT, AsyncDriver
+
+    with anyio.move_on_after(CANCEL_TIMEOUT, shield=True):
+        try:
+            await AsyncDriver(client, None).run(cancel_orphan_flow(target, input, since))
+        except Exception as exc:
+            logger.warning("could not look for the interrupted run's prediction: %s", exc)
