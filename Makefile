@@ -46,5 +46,11 @@ $(BENCH_V1)/.installed-stamp:
 bench: $(STAMP) $(BENCH_V1)/.installed-stamp
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Reliability soak, not part of `make test`: 10 minutes of predictions under 5% random faults
+# and periodic server restarts; every prediction must be accounted for exactly once.
+# Shorter: make soak SOAK_ARGS="--duration 120"
+soak: $(STAMP)
+	$(BIN)/python tests/reliability/soak.py $(SOAK_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache build dist
