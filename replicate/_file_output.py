@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
@@ -127,19 +127,11 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Stream the content to ``path`` (a file, or a directory to put the URL's
         file name in); returns the path written."""
-        target = self._target(path)
-        with target.open("wb") as out:
-            for chunk in self:
-                out.write(chunk)
-        return target
+        return write_chunks(self._target(path), self)
 
     async def asave(self, path: str | os.PathLike[str]) -> Path:
         """Async :meth:`save` (the disk writes are small and not offloaded)."""
-        target = self._target(path)
-        with target.open("wb") as out:
-            async for chunk in self:
-                out.write(chunk)
-        return target
+        return await async_write_chunks(self._target(path), self)
 
     def _target(self, path: str | os.PathLike[str]) -> Path:
         target = Path(path)
@@ -197,6 +189,24 @@ class _Resume:
         self._breaks += 1
         if self._breaks > self.max_retries:
             raise
+
+
+def write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
+    """Write ``chunks`` to the file ``path`` as they come; returns the path."""
+    target = Path(path)
+    with target.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return target
+
+
+async def async_write_chunks(path: str | os.PathLike[str], chunks: AsyncIterable[bytes]) -> Path:
+    """Async :func:`write_chunks`."""
+    target = Path(path)
+    with target.open("wb") as out:
+        async for chunk in chunks:
+            out.write(chunk)
+    return target
 
 
 def _slices(data: bytes) -> Iterator[bytes]:

@@ -1,22 +1,25 @@
-"""What predictions and trainings share: status, reload, cancel and wait."""
+"""What predictions and trainings share: status, reload, cancel, wait, and creating them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from attrs import define, frozen
 
 from ._ops import Call, call_async, call_sync
 from ._polling import TERMINAL_STATUSES, is_terminal
+from .helpers import async_encode_json, encode_json
 from .resource import Converter, Namespace, Resource
 
 if TYPE_CHECKING:
     from .client import Client
 
-__all__ = ["TERMINAL_STATUSES", "Job", "is_terminal"]
+__all__ = ["TERMINAL_STATUSES", "WEBHOOK_EVENTS", "Job", "is_terminal"]
 
 J = TypeVar("J", bound="Job")
+
+WEBHOOK_EVENTS = frozenset({"start", "output", "logs", "completed"})
 
 
 @define(kw_only=True)
@@ -128,10 +131,84 @@ def job_calls(tag: str, parse: Callable[[Client, Any], J]) -> JobCalls[J]:
     return JobCalls(builder(f"{tag}.{tag}_get"), builder(f"{tag}.{tag}_cancel"))
 
 
+@frozen
+class CreatePlan(Generic[J]):
+    """A validated create request, waiting only for its encoded input.
+
+    ``call(encoded_input)`` builds the request once the files in ``input`` have been
+    uploaded (or inlined) with ``strategy``.
+    """
+
+    input: Any
+    strategy: str | None
+    call: Callable[[dict[str, Any]], Call[J]]
+
+
+def create_arguments(
+    args: tuple[Any, ...],
+    params: Mapping[str, Any],
+    *,
+    allowed: Collection[str],
+    positional: tuple[str, ...],
+) -> dict[str, Any]:
+    """The keyword arguments of a ``create`` call, with 1.x's positional form merged in.
+
+    ``TypeError`` names unknown keywords, surplus positional arguments, and arguments
+    given both ways.
+    """
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise TypeError(f"create() got unexpected keyword arguments {unknown}")
+    if len(args) > len(positional):
+        raise TypeError(
+            f"create() takes at most {len(positional)} positional arguments "
+            f"({', '.join(positional)}), got {len(args)}"
+        )
+    named = dict(zip(positional, args, strict=False))
+    for name in named:
+        if params.get(name) is not None:
+            raise TypeError(f"{name} given both positionally and as a keyword")
+    return {**params, **named}
+
+
+def webhook_fields(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The create body's ``webhook``, ``webhook_completed`` and ``webhook_events_filter``
+    members from a create call's ``arguments``, checked before anything is sent."""
+    webhook = arguments.get("webhook")
+    webhook_completed = arguments.get("webhook_completed")
+    webhook_events_filter: Sequence[str] | None = arguments.get("webhook_events_filter")
+    body: dict[str, Any] = {}
+    if webhook is not None:
+        if not isinstance(webhook, str) or not webhook.startswith(("https://", "http://")):
+            raise ValueError(f"webhook must be an http(s) URL, got {webhook!r}")
+        body["webhook"] = webhook
+    if webhook_completed is not None:
+        body["webhook_completed"] = webhook_completed
+    if webhook_events_filter is not None:
+        if isinstance(webhook_events_filter, str):
+            raise TypeError("webhook_events_filter must be a list of event names, not a str")
+        events = list(webhook_events_filter)
+        unknown = [e for e in events if e not in WEBHOOK_EVENTS]
+        if unknown:
+            raise ValueError(
+                f"webhook_events_filter has unknown events {unknown}; "
+                f"allowed: {sorted(WEBHOOK_EVENTS)}"
+            )
+        body["webhook_events_filter"] = events
+    return body
+
+
 class JobNamespace(Namespace, Generic[J]):
-    """The get and cancel operations predictions and trainings share."""
+    """The operations predictions and trainings share: create (given a plan), get, cancel."""
 
     _calls: JobCalls[J]
+
+    def _create(self, plan: CreatePlan[J]) -> J:
+        return self._run(plan.call(encode_json(plan.input, self._client, plan.strategy)))
+
+    async def _async_create(self, plan: CreatePlan[J]) -> J:
+        encoded = await async_encode_json(plan.input, self._client, plan.strategy)
+        return await self._arun(plan.call(encoded))
 
     def get(self, id: str) -> J:
         """Get the current state by id."""

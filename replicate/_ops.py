@@ -71,17 +71,17 @@ class Call(Generic[T]):
 
 def call_sync(client: Client, call: Call[T]) -> T:
     """Send ``call`` with the client's sync connection and parse the result."""
-    response = client._http.request(**_request(call))
+    response = client._http.request(**request_args(call))
     return call.parse(client, _decode(call.decode, response.content))
 
 
 async def call_async(client: Client, call: Call[T]) -> T:
     """Async twin of :func:`call_sync`, on the client's event-loop-local connection."""
-    response = await client._async_http().request(**_request(call))
+    response = await client._async_http().request(**request_args(call))
     return call.parse(client, _decode(call.decode, response.content))
 
 
-def _request(call: Call[Any]) -> dict[str, Any]:
+def request_args(call: Call[Any]) -> dict[str, Any]:
     """httpx ``request()`` arguments: built by the generated operation, or hand-written."""
     if call.op is None:
         assert call.url is not None, "a hand-written call needs a url"

@@ -33,9 +33,9 @@ def cancel_orphan_flow(
     target: Mapping[str, Any], input: Mapping[str, Any] | None, since: datetime.datetime
 ) -> Flow[None]:
     """Find the one unfinished prediction this run created and cancel it."""
-    from .prediction import Prediction, _list_call
+    from .prediction import Prediction, list_call
 
-    page = yield Send(_list_call(..., {"created_after": since - CLOCK_SKEW}))
+    page = yield Send(list_call(..., {"created_after": since - CLOCK_SKEW}))
     matches = [
         prediction
         for prediction in page.results

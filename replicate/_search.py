@@ -59,10 +59,6 @@ class SearchResults:
         )
 
 
-def _parse(client: Client, data: Any) -> SearchResults:
-    return SearchResults.from_json(client, data)
-
-
 def search_call(query: str, limit: int | None) -> Call[SearchResults]:
     """The ``GET /search`` call."""
     if not isinstance(query, str) or not query.strip():
@@ -72,4 +68,4 @@ def search_call(query: str, limit: int | None) -> Call[SearchResults]:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 50:
             raise ValueError(f"limit must be an integer from 1 to 50, got {limit!r}")
         kwargs["limit"] = limit
-    return Call(_parse, op="search.search", kwargs=kwargs)
+    return Call(SearchResults.from_json, op="search.search", kwargs=kwargs)

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from attrs import define
 
 from ._ops import Call
 from .resource import Namespace, Resource
-
-if TYPE_CHECKING:
-    pass
 
 
 @define(kw_only=True)

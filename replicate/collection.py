@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from attrs import define
 
@@ -11,9 +11,6 @@ from ._ops import Call
 from .model import Model
 from .pagination import Cursor, Page, page_call
 from .resource import Converter, Namespace, Resource, nested_list
-
-if TYPE_CHECKING:
-    pass
 
 
 @define(kw_only=True)

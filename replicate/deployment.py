@@ -11,8 +11,7 @@ from .account import Account
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call
 from .prediction import Prediction
-from .resource import NamedByOwner, Namespace, Resource, keyword_fields
-from .version import _true
+from .resource import NamedByOwner, Namespace, Resource, keyword_fields, returns_true
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -177,7 +176,7 @@ def _get_call(name: Any) -> Call[Deployment]:
 
 def _delete_call(owner: str, name: str) -> Call[bool]:
     return Call(
-        _true,
+        returns_true,
         op="deployments.deployments_delete",
         args=model_owner_name((owner, name), "deployment"),
         decode="none",

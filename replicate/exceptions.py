@@ -178,7 +178,8 @@ class StreamError(ModelError, RuntimeError):
 class PredictionTimeoutError(ReplicateException, TimeoutError):
     """A ``timeout``/``deadline`` passed before the prediction finished.
 
-    ``run`` has already asked the API to cancel it; :attr:`prediction` is its last
+    From ``run`` and ``stream`` the API has already been asked to cancel it; from
+    ``prediction.wait(timeout=...)`` it keeps running. :attr:`prediction` is its last
     known state. Also a built-in ``TimeoutError``.
     """
 

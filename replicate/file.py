@@ -12,11 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from attrs import define
 
-from ._ops import Call, LazyArg, generated_model
-from ._ops import _request as _ops_request
+from ._file_output import async_write_chunks, write_chunks
+from ._ops import Call, LazyArg, generated_model, request_args
 from .pagination import Cursor, Page, page_call
-from .resource import Namespace, Resource
-from .version import _true
+from .resource import Namespace, Resource, returns_true
 
 if TYPE_CHECKING:
     from .client import Client
@@ -218,11 +217,7 @@ class Files(Namespace):
         """
         if path is None:
             return self._run(_download_call(file, signed))
-        target = Path(path)
-        with target.open("wb") as out:
-            for chunk in self.iter_download(file, **signed):
-                out.write(chunk)
-        return target
+        return write_chunks(path, self.iter_download(file, **signed))
 
     @overload
     async def async_download(self, file: File | str, path: None = None, **signed: Any) -> bytes: ...
@@ -236,17 +231,13 @@ class Files(Namespace):
         """Async :meth:`download`."""
         if path is None:
             return await self._arun(_download_call(file, signed))
-        target = Path(path)
-        with target.open("wb") as out:
-            async for chunk in self.async_iter_download(file, **signed):
-                out.write(chunk)
-        return target
+        return await async_write_chunks(path, self.async_iter_download(file, **signed))
 
     def iter_download(
         self, file: File | str, *, chunk_size: int = _CHUNK, **signed: Any
     ) -> Iterator[bytes]:
         """Stream a file's bytes in chunks (arguments as for :meth:`download`)."""
-        request = _ops_request(_download_call(file, signed))  # checked before any I/O
+        request = request_args(_download_call(file, signed))  # checked before any I/O
         return self._iter(request, chunk_size)
 
     def _iter(self, request: dict[str, Any], chunk_size: int) -> Iterator[bytes]:
@@ -257,7 +248,7 @@ class Files(Namespace):
         self, file: File | str, *, chunk_size: int = _CHUNK, **signed: Any
     ) -> AsyncIterator[bytes]:
         """Async :meth:`iter_download`."""
-        request = _ops_request(_download_call(file, signed))
+        request = request_args(_download_call(file, signed))
         return self._aiter(request, chunk_size)
 
     async def _aiter(self, request: dict[str, Any], chunk_size: int) -> AsyncIterator[bytes]:
@@ -267,4 +258,4 @@ class Files(Namespace):
 
 
 def _delete_call(file: File | str) -> Call[bool]:
-    return Call(_true, op="files.files_delete", args=(_id_of(file),), decode="none")
+    return Call(returns_true, op="files.files_delete", args=(_id_of(file),), decode="none")

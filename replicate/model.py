@@ -9,10 +9,18 @@ from attrs import define
 
 from ._ops import Call, GeneratedBody
 from .identifier import model_owner_name
-from .pagination import Cursor, Page, page_call
+from .pagination import Cursor, Page, page_call, page_parser
 from .prediction import Prediction
-from .resource import Converter, NamedByOwner, Namespace, Resource, keyword_fields, nested
-from .version import Version, Versions, _true
+from .resource import (
+    Converter,
+    NamedByOwner,
+    Namespace,
+    Resource,
+    keyword_fields,
+    nested,
+    returns_true,
+)
+from .version import Version, Versions
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -207,7 +215,7 @@ def _get_call(ref: tuple[str, str]) -> Call[Model]:
 
 
 def _delete_call(ref: tuple[str, str]) -> Call[bool]:
-    return Call(_true, op="models.models_delete", args=ref, decode="none")
+    return Call(returns_true, op="models.models_delete", args=ref, decode="none")
 
 
 def _list_call(cursor: Cursor, sort_by: str | None, direction: str | None) -> Call[Page[Model]]:
@@ -226,12 +234,8 @@ def _list_call(cursor: Cursor, sort_by: str | None, direction: str | None) -> Ca
 def _search_call(query: str) -> Call[Page[Model]]:
     if not isinstance(query, str) or not query.strip():
         raise ValueError("query must be a non-empty string")
-
-    def parse(client: Client, data: Any) -> Page[Model]:
-        return Page.from_json(client, data, parse_model)
-
     return Call(
-        parse,
+        page_parser(parse_model),
         method="QUERY",
         url="/models",
         content=query.encode(),

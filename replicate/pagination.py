@@ -113,6 +113,15 @@ async def async_paginate_items(
             yield item
 
 
+def page_parser(item: Callable[[Client, Any], T]) -> Callable[[Client, Any], Page[T]]:
+    """A response parser building a :class:`Page` of ``item(client, json)`` objects."""
+
+    def parse(client: Client, data: Any) -> Page[T]:
+        return Page.from_json(client, data, item)
+
+    return parse
+
+
 def page_call(
     op: str,
     item: Callable[[Client, Any], T],
@@ -123,9 +132,7 @@ def page_call(
     """The call for one page of a list operation: the generated op, or a ``next`` URL."""
     from ._ops import Call
 
-    def parse(client: Client, data: Any) -> Page[T]:
-        return Page.from_json(client, data, item)
-
+    parse = page_parser(item)
     if is_first_page(cursor):
         return Call(parse, op=op, kwargs=kwargs)
     if not isinstance(cursor, str) or not cursor:

@@ -6,11 +6,20 @@ import re
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, Unpack
 
-from attrs import define, frozen
+from attrs import define
 
-from ._job import TERMINAL_STATUSES, Job, JobNamespace, is_terminal, job_calls
+from ._job import (
+    TERMINAL_STATUSES,
+    WEBHOOK_EVENTS,
+    CreatePlan,
+    Job,
+    JobNamespace,
+    create_arguments,
+    is_terminal,
+    job_calls,
+    webhook_fields,
+)
 from ._ops import Call, GeneratedBody
-from .helpers import async_encode_json, encode_json
 from .identifier import ModelVersionIdentifier, model_owner_name
 from .pagination import Cursor, Page, page_call
 
@@ -20,9 +29,8 @@ if TYPE_CHECKING:
     from .stream import ServerSentEvent
     from .version import Version
 
-__all__ = ["TERMINAL_STATUSES", "Prediction", "Predictions", "is_terminal"]
+__all__ = ["TERMINAL_STATUSES", "WEBHOOK_EVENTS", "Prediction", "Predictions", "is_terminal"]
 
-WEBHOOK_EVENTS = frozenset({"start", "output", "logs", "completed"})
 MAX_WAIT_SECONDS = 60
 _PROGRESS = re.compile(r"^\s*(\d+)%\s*\|.+?\|\s*(\d+)\/(\d+)")
 
@@ -56,16 +64,20 @@ class Prediction(Job):
         return None
 
     def stream(self, use_file_output: bool | None = None) -> Iterator[ServerSentEvent]:
-        """Iterate this prediction's server-sent events (see :mod:`replicate.stream`)."""
+        """Iterate this prediction's server-sent events (see :mod:`replicate.stream`).
+
+        Event data is always text; ``use_file_output`` is accepted for 1.x
+        compatibility and ignored.
+        """
         from .stream import stream_prediction
 
-        return stream_prediction(self._bound_client(), self, use_file_output=use_file_output)
+        return stream_prediction(self._bound_client(), self)
 
     def async_stream(self, use_file_output: bool | None = None) -> AsyncIterator[ServerSentEvent]:
         """Async :meth:`stream`."""
         from .stream import async_stream_prediction
 
-        return async_stream_prediction(self._bound_client(), self, use_file_output=use_file_output)
+        return async_stream_prediction(self._bound_client(), self)
 
     def output_iterator(self) -> Iterator[Any]:
         """Yield the items of a list output as the model produces them (from the event
@@ -81,8 +93,8 @@ class Prediction(Job):
         return async_iterate_output(self._bound_client(), self)
 
 
-_parse = Prediction.from_json
-_CALLS = job_calls("predictions", _parse)
+parse_prediction = Prediction.from_json
+_CALLS = job_calls("predictions", parse_prediction)
 Prediction._calls = _CALLS
 
 
@@ -102,27 +114,24 @@ class Predictions(JobNamespace[Prediction]):
         ``stream`` is accepted for 1.x compatibility and ignored: every prediction
         can be streamed. 1.x's positional form ``create(version, input)`` works too.
         """
-        plan = plan_prediction(args, params)
-        return self._run(plan.call(encode_json(plan.input, self._client, plan.strategy)))
+        return self._create(plan_prediction(args, params))
 
     async def async_create(
         self, *args: Any, **params: Unpack[CreatePredictionParams]
     ) -> Prediction:
         """Async :meth:`create`."""
-        plan = plan_prediction(args, params)
-        encoded = await async_encode_json(plan.input, self._client, plan.strategy)
-        return await self._arun(plan.call(encoded))
+        return await self._async_create(plan_prediction(args, params))
 
     def list(self, cursor: Cursor = ..., **filters: Any) -> Page[Prediction]:
         """List your predictions, newest first. Pass ``page.next`` as ``cursor`` for more.
 
         Filters: ``created_after``/``created_before`` (datetimes), ``source`` ("api"/"web").
         """
-        return self._run(_list_call(cursor, filters))
+        return self._run(list_call(cursor, filters))
 
     async def async_list(self, cursor: Cursor = ..., **filters: Any) -> Page[Prediction]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call(cursor, filters))
+        return await self._arun(list_call(cursor, filters))
 
 
 class Route(NamedTuple):
@@ -132,14 +141,6 @@ class Route(NamedTuple):
     args: tuple[str, ...]
     body_model: str
     body: dict[str, Any]
-
-
-class CreateOptions(NamedTuple):
-    """Validated, wire-ready optional parameters of a prediction create."""
-
-    body: dict[str, Any]
-    # Keyword arguments of the generated operation that become headers (prefer, cancel_after).
-    header_args: dict[str, str]
 
 
 class CreatePredictionParams(TypedDict, total=False):
@@ -158,52 +159,39 @@ class CreatePredictionParams(TypedDict, total=False):
     file_encoding_strategy: str
 
 
-@frozen
-class PredictionPlan:
-    """A validated create request, waiting only for its encoded input."""
-
-    route: Route
-    input: Any
-    options: CreateOptions
-    strategy: str | None
-
-    def call(self, encoded_input: dict[str, Any]) -> Call[Prediction]:
-        """The call that creates the prediction."""
-        body = {**self.route.body, "input": encoded_input, **self.options.body}
-        return Call(
-            _parse,
-            op=self.route.op,
-            args=self.route.args,
-            kwargs={"body": GeneratedBody(self.route.body_model, body), **self.options.header_args},
-        )
+#: The 1.x name of :class:`CreatePredictionParams`.
+CreatePredictionRequestParams = CreatePredictionParams
 
 
-def plan_prediction(args: tuple[Any, ...], params: Mapping[str, Any]) -> PredictionPlan:
+def plan_prediction(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePlan[Prediction]:
     """Check the arguments of ``predictions.create`` and decide the request, sending nothing."""
-    unknown = sorted(set(params) - set(CreatePredictionParams.__annotations__))
-    if unknown:
-        raise TypeError(f"create() got unexpected keyword arguments {unknown}")
-    if len(args) > 2:
-        raise TypeError(f"create() takes at most 2 positional arguments, got {len(args)}")
-    # 1.x accepted create(version, input) positionally.
-    positional = dict(zip(("version", "input"), args, strict=False))
-    for name in positional:
-        if params.get(name) is not None:
-            raise TypeError(f"{name} given both positionally and as a keyword")
-    merged = {**params, **positional}
+    merged = create_arguments(
+        args,
+        params,
+        allowed=CreatePredictionParams.__annotations__,
+        positional=("version", "input"),
+    )
     route = _route(
         model=merged.get("model"),
         version=merged.get("version"),
         deployment=merged.get("deployment"),
     )
-    options = _options(
-        merged.get("webhook"),
-        merged.get("webhook_completed"),
-        merged.get("webhook_events_filter"),
-        merged.get("wait"),
-        merged.get("cancel_after"),
-    )
-    return PredictionPlan(route, merged.get("input"), options, merged.get("file_encoding_strategy"))
+    body = {**route.body, **webhook_fields(merged)}
+    # Keyword arguments of the generated operation that become headers.
+    header_args: dict[str, str] = {}
+    prefer = prefer_header(merged.get("wait"))
+    if prefer:
+        header_args["prefer"] = prefer
+    if merged.get("cancel_after") is not None:
+        header_args["cancel_after"] = cancel_after_header(merged["cancel_after"])
+
+    def call(encoded_input: dict[str, Any]) -> Call[Prediction]:
+        request = GeneratedBody(route.body_model, {**body, "input": encoded_input})
+        return Call(
+            parse_prediction, op=route.op, args=route.args, kwargs={"body": request, **header_args}
+        )
+
+    return CreatePlan(merged.get("input"), merged.get("file_encoding_strategy"), call)
 
 
 def _route(*, model: Any, version: Any, deployment: Any) -> Route:
@@ -258,40 +246,6 @@ def version_id(version: Any) -> str:
     return value
 
 
-def _options(
-    webhook: str | None,
-    webhook_completed: str | None,
-    webhook_events_filter: Sequence[str] | None,
-    wait: bool | int | None,
-    cancel_after: str | int | float | None,
-) -> CreateOptions:
-    body: dict[str, Any] = {}
-    if webhook is not None:
-        if not isinstance(webhook, str) or not webhook.startswith(("https://", "http://")):
-            raise ValueError(f"webhook must be an http(s) URL, got {webhook!r}")
-        body["webhook"] = webhook
-    if webhook_completed is not None:
-        body["webhook_completed"] = webhook_completed
-    if webhook_events_filter is not None:
-        if isinstance(webhook_events_filter, str):
-            raise TypeError("webhook_events_filter must be a list of event names, not a str")
-        events = list(webhook_events_filter)
-        unknown = [e for e in events if e not in WEBHOOK_EVENTS]
-        if unknown:
-            raise ValueError(
-                f"webhook_events_filter has unknown events {unknown}; "
-                f"allowed: {sorted(WEBHOOK_EVENTS)}"
-            )
-        body["webhook_events_filter"] = events
-    header_args: dict[str, str] = {}
-    prefer = prefer_header(wait)
-    if prefer:
-        header_args["prefer"] = prefer
-    if cancel_after is not None:
-        header_args["cancel_after"] = cancel_after_header(cancel_after)
-    return CreateOptions(body, header_args)
-
-
 def prefer_header(wait: bool | int | None) -> str | None:
     """The ``Prefer`` header for ``wait``: True → ``wait``, N → ``wait=N``, False/None → none."""
     if wait is None or wait is False:
@@ -316,7 +270,8 @@ def cancel_after_header(value: str | int | float) -> str:
     return value.strip()
 
 
-def _list_call(cursor: Cursor, filters: dict[str, Any]) -> Call[Page[Prediction]]:
+def list_call(cursor: Cursor, filters: dict[str, Any]) -> Call[Page[Prediction]]:
+    """The ``predictions.list`` call for one page (filters are checked here)."""
     unknown = set(filters) - {"created_after", "created_before", "source"}
     if unknown:
         raise TypeError(f"list() got unexpected keyword arguments: {sorted(unknown)}")
@@ -324,4 +279,6 @@ def _list_call(cursor: Cursor, filters: dict[str, Any]) -> Call[Page[Prediction]
         from replicate_api.models.predictions_list_source import PredictionsListSource
 
         filters = {**filters, "source": PredictionsListSource(filters["source"])}
-    return page_call("predictions.predictions_list", _parse, cursor, "/predictions", **filters)
+    return page_call(
+        "predictions.predictions_list", parse_prediction, cursor, "/predictions", **filters
+    )

@@ -67,6 +67,11 @@ class Resource:
         return self._client
 
 
+def returns_true(client: Client | None, data: Any) -> bool:
+    """The result of operations that answer with no body (deletes)."""
+    return True
+
+
 def keyword_fields(params: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     """The non-None ``params`` for a request body; ``TypeError`` naming any unknown keyword."""
     unknown = sorted(set(params) - set(allowed))

@@ -145,18 +145,14 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
         await self.aclose()
 
 
-def stream_prediction(
-    client: Client, prediction: Prediction, *, use_file_output: bool | None = None
-) -> EventStream:
+def stream_prediction(client: Client, prediction: Prediction) -> EventStream:
     """Iterate the events of an existing prediction (``prediction.stream()``)."""
     from ._flow import NO_DEADLINE
 
     return EventStream(client, prediction, NO_DEADLINE)
 
 
-def async_stream_prediction(
-    client: Client, prediction: Prediction, *, use_file_output: bool | None = None
-) -> AsyncEventStream:
+def async_stream_prediction(client: Client, prediction: Prediction) -> AsyncEventStream:
     """Async :func:`stream_prediction` (``prediction.async_stream()``)."""
     from ._flow import NO_DEADLINE
 
@@ -172,7 +168,10 @@ def plan_stream(
     deadline: datetime.datetime | None = None,
     **params: Any,
 ) -> tuple[dict[str, Any], RunOptions]:
-    """Check a stream's arguments: the create target and options (no ``Prefer: wait``)."""
+    """Check a stream's arguments: the create target and options (no ``Prefer: wait``).
+
+    ``use_file_output`` is accepted for 1.x compatibility and ignored: event data is text.
+    """
     from ._run import run_options, run_target
 
     options = run_options(client, params, wait=False, timeout=timeout, deadline=deadline)

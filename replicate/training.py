@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-from attrs import define, frozen
+from attrs import define
 
-from ._job import Job, JobNamespace, job_calls
+from ._job import CreatePlan, Job, JobNamespace, create_arguments, job_calls, webhook_fields
 from ._ops import Call, GeneratedBody
-from .helpers import async_encode_json, encode_json
 from .identifier import ModelVersionIdentifier, model_owner_name
 from .pagination import Cursor, Page, page_call
-from .prediction import _options
 
 if TYPE_CHECKING:
     from .model import Model
@@ -26,8 +24,8 @@ class Training(Job):
     destination: str | None = None
 
 
-_parse = Training.from_json
-_CALLS = job_calls("trainings", _parse)
+parse_training = Training.from_json
+_CALLS = job_calls("trainings", parse_training)
 Training._calls = _CALLS
 
 
@@ -43,22 +41,19 @@ class Trainings(JobNamespace[Training]):
         ``webhook``, ``webhook_events_filter`` and ``webhook_completed`` work as for
         predictions. 1.x's positional ``create(version, input, destination)`` works too.
         """
-        plan = plan_training(args, params)
-        return self._run(plan.call(encode_json(plan.input, self._client, plan.strategy)))
+        return self._create(plan_training(args, params))
 
     async def async_create(self, *args: Any, **params: Unpack[CreateTrainingParams]) -> Training:
         """Async :meth:`create`."""
-        plan = plan_training(args, params)
-        encoded = await async_encode_json(plan.input, self._client, plan.strategy)
-        return await self._arun(plan.call(encoded))
+        return await self._async_create(plan_training(args, params))
 
     def list(self, cursor: Cursor = ...) -> Page[Training]:
         """List your trainings, newest first."""
-        return self._run(page_call("trainings.trainings_list", _parse, cursor, "/trainings"))
+        return self._run(list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Training]:
         """Async :meth:`list`."""
-        return await self._arun(page_call("trainings.trainings_list", _parse, cursor, "/trainings"))
+        return await self._arun(list_call(cursor))
 
 
 class CreateTrainingParams(TypedDict, total=False):
@@ -74,35 +69,14 @@ class CreateTrainingParams(TypedDict, total=False):
     file_encoding_strategy: str
 
 
-@frozen
-class TrainingPlan:
-    """A validated training request, waiting only for its encoded input."""
-
-    path: tuple[str, str, str]
-    input: Any
-    body: dict[str, Any]
-    strategy: str | None
-
-    def call(self, encoded_input: dict[str, Any]) -> Call[Training]:
-        """The call that creates the training."""
-        body = {**self.body, "input": encoded_input}
-        request = GeneratedBody("schemas_training_request.SchemasTrainingRequest", body)
-        return Call(
-            _parse, op="trainings.trainings_create", args=self.path, kwargs={"body": request}
-        )
-
-
-_POSITIONAL = ("version", "input", "destination")
-
-
-def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> TrainingPlan:
+def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePlan[Training]:
     """Check the arguments of ``trainings.create`` and decide the request, sending nothing."""
-    unknown = sorted(set(params) - set(CreateTrainingParams.__annotations__))
-    if unknown:
-        raise TypeError(f"create() got unexpected keyword arguments {unknown}")
-    if len(args) > len(_POSITIONAL):
-        raise TypeError("create() takes at most 3 positional args: version, input, destination")
-    merged = {**params, **dict(zip(_POSITIONAL, args, strict=False))}
+    merged = create_arguments(
+        args,
+        params,
+        allowed=CreateTrainingParams.__annotations__,
+        positional=("version", "input", "destination"),
+    )
     destination = merged.get("destination")
     if destination is None:
         raise TypeError("trainings.create() needs destination='owner/name'")
@@ -121,14 +95,22 @@ def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> TrainingP
         raise ValueError(
             f"version {version_value!r} needs a model: use 'owner/name:version' or pass model="
         )
-    options = _options(
-        merged.get("webhook"),
-        merged.get("webhook_completed"),
-        merged.get("webhook_events_filter"),
-        None,
-        None,
-    )
-    body = {"destination": f"{dest_owner}/{dest_name}", **options.body}
-    return TrainingPlan(
-        (owner, name, version_id), merged.get("input"), body, merged.get("file_encoding_strategy")
-    )
+    body = {"destination": f"{dest_owner}/{dest_name}", **webhook_fields(merged)}
+
+    def call(encoded_input: dict[str, Any]) -> Call[Training]:
+        request = GeneratedBody(
+            "schemas_training_request.SchemasTrainingRequest", {**body, "input": encoded_input}
+        )
+        return Call(
+            parse_training,
+            op="trainings.trainings_create",
+            args=(owner, name, version_id),
+            kwargs={"body": request},
+        )
+
+    return CreatePlan(merged.get("input"), merged.get("file_encoding_strategy"), call)
+
+
+def list_call(cursor: Cursor) -> Call[Page[Training]]:
+    """The ``trainings.list`` call for one page."""
+    return page_call("trainings.trainings_list", parse_training, cursor, "/trainings")

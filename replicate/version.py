@@ -11,7 +11,7 @@ from attrs import define
 from ._ops import Call
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call
-from .resource import Converter, Namespace, Resource
+from .resource import Converter, Namespace, Resource, returns_true
 
 if TYPE_CHECKING:
     from .client import Client
@@ -80,7 +80,10 @@ class Versions(Namespace):
 
     def _delete(self, id: str) -> Call[bool]:
         return Call(
-            _true, op="models.models_versions_delete", args=(*self.model, _id(id)), decode="none"
+            returns_true,
+            op="models.models_versions_delete",
+            args=(*self.model, _id(id)),
+            decode="none",
         )
 
     def _list(self, cursor: Cursor) -> Call[Page[Version]]:
@@ -99,7 +102,3 @@ def _id(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"version id must be a non-empty string, got {value!r}")
     return value
-
-
-def _true(client: Client, data: Any) -> bool:
-    return True

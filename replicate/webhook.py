@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ._webhooks import Webhooks  # 1.x defined the namespace class here
 from .exceptions import ReplicateException
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "WebhookHeaderTooLargeError",
     "WebhookSigningSecret",
     "WebhookValidationError",
+    "Webhooks",
     "sign",
     "validate",
 ]

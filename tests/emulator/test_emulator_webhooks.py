@@ -53,6 +53,15 @@ def receiver() -> Iterator[Receiver]:
     r.server.shutdown()
 
 
+def _create_with_webhook(
+    api: httpx.Client, receiver: Receiver, model: str, input: dict[str, object], events: list[str]
+) -> None:
+    api.post(
+        f"/models/emulator/{model}/predictions",
+        json={"input": input, "webhook": receiver.url, "webhook_events_filter": events},
+    )
+
+
 def _completed(receiver: Receiver) -> bool:
     return any(e["status"] in ("succeeded", "failed", "canceled") for e in receiver.events())
 
@@ -83,14 +92,7 @@ def test_signatures_verify_with_standardwebhooks(
 def test_events_filter_limits_deliveries(
     emu: Emulator, api: httpx.Client, receiver: Receiver
 ) -> None:
-    api.post(
-        "/models/emulator/stream-text/predictions",
-        json={
-            "input": {"max_tokens": 3},
-            "webhook": receiver.url,
-            "webhook_events_filter": ["completed"],
-        },
-    )
+    _create_with_webhook(api, receiver, "stream-text", {"max_tokens": 3}, ["completed"])
     assert emu.wait_for(lambda: _completed(receiver))
     assert [e["status"] for e in receiver.events()] == ["succeeded"]
     assert receiver.events()[0]["output"] == emu.predictions[receiver.events()[0]["id"]].output
@@ -99,14 +101,7 @@ def test_events_filter_limits_deliveries(
 def test_output_events_carry_growing_output(
     emu: Emulator, api: httpx.Client, receiver: Receiver
 ) -> None:
-    api.post(
-        "/models/emulator/stream-text/predictions",
-        json={
-            "input": {"max_tokens": 4},
-            "webhook": receiver.url,
-            "webhook_events_filter": ["output", "completed"],
-        },
-    )
+    _create_with_webhook(api, receiver, "stream-text", {"max_tokens": 4}, ["output", "completed"])
     assert emu.wait_for(lambda: _completed(receiver))
     lengths = [len(e["output"] or []) for e in receiver.events()]  # type: ignore[arg-type]
     assert lengths[:4] == [1, 2, 3, 4]
@@ -116,14 +111,7 @@ def test_completed_webhook_is_retried_after_failure(
     emu: Emulator, api: httpx.Client, receiver: Receiver
 ) -> None:
     receiver.fail_first = 1
-    api.post(
-        "/models/emulator/echo/predictions",
-        json={
-            "input": {"text": "x"},
-            "webhook": receiver.url,
-            "webhook_events_filter": ["completed"],
-        },
-    )
+    _create_with_webhook(api, receiver, "echo", {"text": "x"}, ["completed"])
     assert emu.wait_for(lambda: [d.status for d in emu.webhook_deliveries] == [500, 204])
     assert _completed(receiver)
     first, second = emu.webhook_deliveries
