@@ -271,7 +271,15 @@ def bench_concurrency(
                 return _raw_run(client, model, model_input)
 
         else:
-            client = make_client(impl, base_url=base_url)
+            options: dict[str, Any] = {}
+            if impl == "aiohttp":
+                try:
+                    from replicate.transports import AiohttpTransport
+
+                    options["transport"] = AiohttpTransport()
+                except ImportError as exc:
+                    raise Unavailable(f"AiohttpTransport: {exc}") from exc
+            client = make_client(impl, base_url=base_url, **options)
             if not hasattr(client, "async_run"):
                 raise Unavailable("Client.async_run does not exist yet")
 

@@ -101,6 +101,7 @@ _SUBMODULES = frozenset(
         "prediction",
         "resource",
         "training",
+        "transports",
         "version",
         "webhook",
     }

@@ -134,7 +134,10 @@ class Client:
     ``authenticate_streams=True`` lets the token go to event-stream URLs on
     Replicate's own https hosts when they differ from the API origin.
     Other keyword arguments (``transport``, ``headers``, ``proxy``, ``limits``,
-    ``verify``, ``http2``, ...) configure the underlying httpx clients.
+    ``verify``, ``http2``, ...) configure the underlying httpx clients. Without
+    ``transport=``, async requests go through :class:`~replicate.transports.ShardedAsyncTransport`
+    (thousands of concurrent runs; ``limits.max_connections`` caps the total in flight);
+    ``transport=replicate.transports.AiohttpTransport()`` (``replicate[aiohttp]``) is faster still.
 
     The generated, fully typed low-level functions share this client's
     connections, auth, retries and error mapping through :attr:`raw`::
@@ -254,7 +257,9 @@ class Client:
     def _new_async_client(self) -> httpx.AsyncClient:
         inner = self._user_transport
         if not isinstance(inner, httpx.AsyncBaseTransport):
-            inner = httpx.AsyncHTTPTransport(**self._transport_options)
+            from ._pool import ShardedAsyncTransport  # scales past httpcore's quadratic pool
+
+            inner = ShardedAsyncTransport(**self._transport_options)
         return httpx.AsyncClient(
             transport=AsyncApiTransport(inner, self._gate), **self._httpx_options()
         )

@@ -1,0 +1,167 @@
+"""An httpx async transport that sends requests with aiohttp (``pip install 'replicate[aiohttp]'``).
+
+aiohttp's connector hands out connections in constant time however many requests are in
+flight, so thousands of concurrent runs cost little more than one. httpx stays the interface:
+auth, retries, timeouts, decoding and streaming all work as with httpx's own transport.
+aiohttp is imported on first use, never by ``import replicate``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import weakref
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    import aiohttp
+
+_CHUNK = 64 * 1024
+
+
+def _import_aiohttp() -> Any:
+    try:
+        import aiohttp
+    except ImportError:
+        raise ImportError(
+            "AiohttpTransport needs aiohttp: pip install 'replicate[aiohttp]'"
+        ) from None
+    return aiohttp
+
+
+def httpx_error(exc: BaseException) -> httpx.TransportError | None:
+    """The httpx exception an aiohttp failure stands for (``None``: not a transport failure).
+
+    The mapping matters beyond the type name: retries decide on these classes.
+    """
+    aiohttp = _import_aiohttp()
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(message)
+    if isinstance(exc, asyncio.TimeoutError):  # aiohttp's socket read timeouts included
+        return httpx.ReadTimeout(message)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(message)
+    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+        return httpx.RemoteProtocolError(message)
+    if isinstance(exc, aiohttp.ClientConnectionError):
+        return httpx.ReadError(message)
+    if isinstance(exc, aiohttp.ClientError):
+        return httpx.TransportError(message)
+    return None
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """Send httpx requests through an ``aiohttp.ClientSession``; pass as ``transport=``.
+
+    ``replicate.Client(transport=AiohttpTransport())`` makes async calls use aiohttp (sync
+    calls keep httpx's default transport). ``limit`` caps open connections (0: no cap);
+    ``verify`` is ``True``, ``False`` or an ``ssl.SSLContext``. One session is kept per event
+    loop and closed by ``aclose()`` in that loop. Proxies and HTTP/2 are not supported.
+    """
+
+    def __init__(self, *, limit: int = 0, verify: ssl.SSLContext | bool = True) -> None:
+        _import_aiohttp()  # fail at construction, with the install hint
+        if limit < 0:
+            raise ValueError(f"limit must be 0 (no cap) or positive, got {limit!r}")
+        self._limit = limit
+        self._verify = verify
+        self._sessions: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, aiohttp.ClientSession
+        ] = weakref.WeakKeyDictionary()
+
+    def _session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        session = self._sessions.get(loop)
+        if session is None or session.closed:
+            aiohttp = _import_aiohttp()
+            ssl_option: ssl.SSLContext | bool = self._verify
+            if ssl_option is True:
+                ssl_option = httpx.create_ssl_context()  # same CA bundle as httpx
+            session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._limit, ssl=ssl_option),
+                auto_decompress=False,  # httpx decodes, as with its own transport
+                cookie_jar=aiohttp.DummyCookieJar(),  # httpx keeps the cookies
+                timeout=aiohttp.ClientTimeout(total=None),
+            )
+            self._sessions[loop] = session
+        return session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        aiohttp = _import_aiohttp()
+        from yarl import URL
+
+        timeout = request.extensions.get("timeout", {})
+        body: Any = None
+        if isinstance(request.stream, httpx.ByteStream):
+            body = b"".join(request.stream) or None
+        elif request.stream is not None:
+            body = _chunks(request.stream)  # uploads stream, never held in memory
+        try:
+            response = await self._session().request(
+                request.method,
+                URL(str(request.url), encoded=True),  # signed URLs must stay byte-exact
+                # aiohttp frames an unsized body itself and refuses a caller's chunked header.
+                headers=[
+                    (name, value)
+                    for name, value in request.headers.multi_items()
+                    if name.lower() != "transfer-encoding"
+                ],
+                data=body,
+                allow_redirects=False,  # httpx follows redirects itself when asked to
+                skip_auto_headers=("Accept-Encoding", "User-Agent", "Content-Type"),
+                timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=timeout.get("connect"), sock_read=timeout.get("read")
+                ),
+            )
+        except Exception as exc:
+            error = httpx_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        return httpx.Response(
+            response.status,
+            headers=list(response.raw_headers),
+            stream=_ResponseBody(response),
+            extensions={
+                "http_version": b"HTTP/1.1",
+                "reason_phrase": (response.reason or "").encode("latin-1"),
+            },
+        )
+
+    async def aclose(self) -> None:
+        """Close this event loop's session (the transport stays usable: a new one opens)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        session = self._sessions.pop(loop, None)
+        if session is not None:
+            await session.close()
+
+
+async def _chunks(stream: Any) -> AsyncIterator[bytes]:
+    async for chunk in stream:
+        yield chunk
+
+
+class _ResponseBody(httpx.AsyncByteStream):
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self._response = response
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.content.iter_chunked(_CHUNK):
+                yield chunk
+        except Exception as exc:
+            error = httpx_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+
+    async def aclose(self) -> None:
+        # A body read to the end frees the connection for reuse; a partial one closes it.
+        self._response.release()
