@@ -174,16 +174,6 @@ def is_json(response: httpx.Response) -> bool:
     return kind == "application/json" or kind.endswith("+json")
 
 
-def buffered(response: httpx.Response, raw: bytes) -> httpx.Response:
-    """A response like ``response`` whose (still encoded) body is already in memory."""
-    return httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        stream=httpx.ByteStream(raw),
-        extensions={k: v for k, v in response.extensions.items() if k != "network_stream"},
-    )
-
-
 def _sleep(seconds: float) -> None:
     time.sleep(seconds)
 
@@ -222,15 +212,19 @@ class ApiTransport(httpx.BaseTransport):
                 if response.status_code < 400:
                     if response.is_stream_consumed or not is_json(response):
                         return response  # already read, or a stream/download for the caller
+                    stream = response.stream
+                    assert isinstance(stream, httpx.SyncByteStream)
                     try:  # read JSON here, so that a body cut mid-way is retried too
-                        raw = b"".join(response.iter_raw())
+                        raw = b"".join(stream)
                     except Exception as exc:
-                        response.close()
                         delay = gate.after_error(request, exc, attempt)
                         if delay is None:
                             raise
                     else:
-                        return buffered(response, raw)
+                        response.stream = httpx.ByteStream(raw)
+                        return response
+                    finally:
+                        stream.close()
                 else:
                     try:
                         response.read()
@@ -269,15 +263,19 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
                 if response.status_code < 400:
                     if response.is_stream_consumed or not is_json(response):
                         return response  # already read, or a stream/download for the caller
+                    stream = response.stream
+                    assert isinstance(stream, httpx.AsyncByteStream)
                     try:  # read JSON here, so that a body cut mid-way is retried too
-                        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+                        raw = b"".join([chunk async for chunk in stream])
                     except Exception as exc:
-                        await response.aclose()
                         delay = gate.after_error(request, exc, attempt)
                         if delay is None:
                             raise
                     else:
-                        return buffered(response, raw)
+                        response.stream = httpx.ByteStream(raw)
+                        return response
+                    finally:
+                        await stream.aclose()
                 else:
                     try:
                         await response.aread()

@@ -1,0 +1,108 @@
+"""Nothing is left running: interrupted and timed-out runs are cancelled on the server, and
+abandoned streams and downloads give their connections back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import anyio
+import pytest
+from reliability_support import LiveEmulator, Middlebox, make_client
+
+from replicate.exceptions import PredictionTimeoutError
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(20)]
+MODES = pytest.mark.parametrize("mode", ["sync", "async"])
+SLOW = {"seconds": 200}  # 10 s at the suite's time scale: far longer than any test waits
+
+
+def only_prediction(live: LiveEmulator) -> object:
+    (job,) = live.predictions.values()
+    return job
+
+
+@MODES
+async def test_a_timed_out_run_is_cancelled_on_the_server(
+    mode: str, live: LiveEmulator, middlebox: Middlebox
+) -> None:
+    client = make_client(live.base_url, middlebox)
+    with pytest.raises(PredictionTimeoutError) as caught:
+        if mode == "sync":
+            client.run("emulator/slow", SLOW, timeout=0.3)
+        else:
+            await client.async_run("emulator/slow", SLOW, timeout=0.3)
+    job = only_prediction(live)
+    assert caught.value.prediction.id == job.id  # type: ignore[attr-defined]
+    assert live.wait_for(lambda: job.status == "canceled", 2)  # type: ignore[attr-defined]
+    create = next(r for r in live.requests if r.method == "POST")
+    assert "cancel-after" in create.headers  # the server was told the bound too
+    # ... and the client cancelled when the bound passed, not when the server's
+    # (coarser, at least 5 s) Cancel-After fired.
+    assert any(r.path.endswith("/cancel") for r in live.requests)
+    live.settle()
+    assert middlebox.in_flight() == 0
+
+
+# wait=True: interrupted while the create request is held by ``Prefer: wait``;
+# wait=False: interrupted while waiting after the create.
+WAITS = pytest.mark.parametrize("wait", [True, False], ids=["during-create-hold", "after-create"])
+
+
+@WAITS
+async def test_cancelling_an_async_run_cancels_the_prediction(
+    wait: bool, live: LiveEmulator, middlebox: Middlebox
+) -> None:
+    client = make_client(live.base_url, middlebox)
+    with anyio.move_on_after(0.3) as scope:
+        await client.async_run("emulator/slow", SLOW, wait=wait)
+    assert scope.cancelled_caught
+    job = only_prediction(live)
+    assert live.wait_for(lambda: job.status == "canceled", 2)  # type: ignore[attr-defined]
+    assert any(r.path.endswith("/cancel") for r in live.requests)
+    live.settle()
+    assert middlebox.in_flight() == 0
+
+
+@WAITS
+def test_ctrl_c_in_run_cancels_the_prediction(
+    wait: bool, live: LiveEmulator, middlebox: Middlebox
+) -> None:
+    client = make_client(live.base_url, middlebox)
+    # A real SIGINT, as Ctrl-C sends: it interrupts a blocking socket read.
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        client.run("emulator/slow", SLOW, wait=wait)
+    timer.join()
+    job = only_prediction(live)
+    assert live.wait_for(lambda: job.status == "canceled", 2)  # type: ignore[attr-defined]
+    live.settle()
+    assert middlebox.in_flight() == 0
+
+
+@MODES
+async def test_abandoned_streams_and_downloads_release_connections(
+    mode: str, live: LiveEmulator, middlebox: Middlebox
+) -> None:
+    client = make_client(live.base_url, middlebox)
+    inputs = {"prompt": "abandon", "max_tokens": 50}
+    if mode == "sync":
+        for event in client.stream("emulator/stream-text", input=inputs):
+            if event.event == "output":
+                break
+        (image,) = client.run("emulator/image", {"prompt": "x"})
+        for _chunk in image:
+            break
+    else:
+        events = client.async_stream("emulator/stream-text", input=inputs)
+        async for event in events:
+            if event.event == "output":
+                break
+        await events.aclose()  # type: ignore[attr-defined]
+        (image,) = await client.async_run("emulator/image", {"prompt": "x"})
+        chunks = image.__aiter__()
+        await anext(chunks)
+        await chunks.aclose()
+    assert middlebox.in_flight() == 0
