@@ -25,7 +25,11 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from attrs import field, frozen
 
+from .exceptions import InvalidResponseError
+
 if TYPE_CHECKING:
+    import httpx
+
     from .client import Client
 
 T = TypeVar("T")
@@ -72,13 +76,13 @@ class Call(Generic[T]):
 def call_sync(client: Client, call: Call[T]) -> T:
     """Send ``call`` with the client's sync connection and parse the result."""
     response = client._http.request(**request_args(call))
-    return call.parse(client, _decode(call.decode, response.content))
+    return call.parse(client, _decode(call.decode, response))
 
 
 async def call_async(client: Client, call: Call[T]) -> T:
     """Async twin of :func:`call_sync`, on the client's event-loop-local connection."""
     response = await client._async_http().request(**request_args(call))
-    return call.parse(client, _decode(call.decode, response.content))
+    return call.parse(client, _decode(call.decode, response))
 
 
 def request_args(call: Call[Any]) -> dict[str, Any]:
@@ -125,9 +129,14 @@ def _kwargs(call: Call[Any]) -> dict[str, Any]:
     }
 
 
-def _decode(decode: Decode, body: bytes) -> Any:
+def _decode(decode: Decode, response: httpx.Response) -> Any:
+    body = response.content
     if decode == "json":
-        return json.loads(body) if body else None
+        try:
+            return json.loads(body) if body else None
+        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError alike
+            url = response.request.url.copy_with(query=None)
+            raise InvalidResponseError(response.request.method, str(url), str(error)) from None
     if decode == "text":
         return body.decode("utf-8", "replace")
     if decode == "bytes":

@@ -190,6 +190,19 @@ class PredictionTimeoutError(ReplicateException, TimeoutError):
         )
 
 
+class InvalidResponseError(ReplicateException, ValueError):
+    """A successful response whose body could not be decoded (e.g. JSON cut or garbled by a proxy).
+
+    It is not retried: the request may have taken effect. :attr:`method` and :attr:`url`
+    (without its query string) name the request.
+    """
+
+    def __init__(self, method: str, url: str, reason: str) -> None:
+        self.method = method
+        self.url = url
+        super().__init__(f"{method} {url} returned a body that is not valid JSON: {reason}")
+
+
 def status_phrase(status: int) -> str | None:
     """The reason phrase for an HTTP status, including the non-IANA 52x codes."""
     try:

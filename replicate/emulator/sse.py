@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,10 +18,17 @@ HEADERS = [
 ]
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def format_event(event_id: str, name: str, data: str) -> bytes:
-    """One event block; multi-line data becomes several ``data:`` lines."""
+    """One event block; multi-line data becomes several ``data:`` lines.
+
+    CR, LF and CRLF all end a line in an event stream, so each of them starts a new ``data:``
+    line (clients rejoin them with LF); a raw CR left in a line would cut it short.
+    """
     lines = [f"event: {name}", f"id: {event_id}"]
-    lines += [f"data: {line}" for line in data.split("\n")]
+    lines += [f"data: {line}" for line in _LINE_END.split(data)]
     return ("\n".join(lines) + "\n\n").encode()
 
 

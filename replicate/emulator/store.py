@@ -191,6 +191,8 @@ class Store:
 
     def reset(self) -> None:
         """Drop all state and reseed the models, deployments and id generator."""
+        for stored in getattr(self, "files", {}).values():
+            stored.data.close()
         self.rng = random.Random(self.seed)
         self.models: dict[str, Model] = {}
         self.versions: dict[str, tuple[Model, Version]] = {}

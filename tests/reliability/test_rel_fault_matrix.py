@@ -414,19 +414,8 @@ def expected(op: Op, fault: Fault) -> Outcome:
     raise AssertionError(kind)
 
 
-MALFORMED_JSON_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="bug (replicate/_ops.py _decode): a 200 whose JSON body is malformed raises a bare "
-    "json.JSONDecodeError naming neither the request nor the problem",
-)
-
-
-def marks(fault: Fault) -> list[pytest.MarkDecorator]:
-    return [MALFORMED_JSON_BUG] if fault.kind == "malformed" else []
-
-
 CELLS = [
-    pytest.param(op, fault, id=f"{op.name}--{fault.name}", marks=marks(fault))
+    pytest.param(op, fault, id=f"{op.name}--{fault.name}")
     for op in OPS
     for fault in FAULTS
     if (not fault.only or op.name in fault.only)
