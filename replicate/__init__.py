@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 # Submodules whose names are also default-client attributes are loaded first, so a
 # later `import replicate.hardware` cannot replace the `replicate.hardware` namespace.
@@ -25,6 +25,7 @@ from .pagination import async_paginate, paginate
 
 if TYPE_CHECKING:
     from ._retry import RetryPolicy
+    from ._run import RunParams
     from ._search import SearchResults
     from ._webhooks import Webhooks
     from .account import Accounts
@@ -141,12 +142,14 @@ if not TYPE_CHECKING:
     del _name
 
 
-def run(ref: Any, input: dict[str, Any] | None = None, **params: Any) -> Any:
+def run(ref: Any, input: dict[str, Any] | None = None, **params: Unpack[RunParams]) -> Any:
     """Run a model with the default client; see :meth:`Client.run`."""
     return _default_client().run(ref, input, **params)
 
 
-async def async_run(ref: Any, input: dict[str, Any] | None = None, **params: Any) -> Any:
+async def async_run(
+    ref: Any, input: dict[str, Any] | None = None, **params: Unpack[RunParams]
+) -> Any:
     """Async :func:`run`."""
     return await _default_client().async_run(ref, input, **params)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime
 import logging
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
 
@@ -37,11 +37,27 @@ if TYPE_CHECKING:
     from .client import Client
     from .prediction import Prediction
 
-__all__ = ["AsyncOutputIterator", "OutputIterator", "async_run", "run"]
+__all__ = ["AsyncOutputIterator", "OutputIterator", "RunParams", "async_run", "run"]
 
 logger = logging.getLogger("replicate")
 
 Progress = Callable[["Prediction"], None]
+
+
+class RunParams(TypedDict, total=False):
+    """Keyword arguments of :meth:`replicate.Client.run` and ``async_run``."""
+
+    wait: bool | int
+    use_file_output: bool | None
+    timeout: float | datetime.timedelta | None
+    deadline: datetime.datetime | None
+    progress: Progress | None
+    webhook: str
+    webhook_completed: str
+    webhook_events_filter: Sequence[str]
+    cancel_after: str | int | float
+    file_encoding_strategy: str
+
 # The API refuses Cancel-After values under this many seconds.
 MIN_CANCEL_AFTER = 5
 MAX_PREFER_WAIT = 60

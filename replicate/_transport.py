@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import httpx
+from attrs import frozen
 
 from ._retry import Failure, RetryPolicy, retry_delay
 from .exceptions import ReplicateError, ReplicateException
@@ -189,106 +190,146 @@ def _loggable(url: httpx.URL) -> str:
     return str(url.copy_with(query=None))
 
 
+@frozen
+class _Send:
+    """Send the request; the shell answers with the response or throws the transport error."""
+
+
+@frozen
+class _ReadBody:
+    """Read the whole body of ``response`` and close its stream; answered with the bytes."""
+
+    response: httpx.Response
+
+
+@frozen
+class _Sleep:
+    """Wait this many seconds before the next attempt."""
+
+    seconds: float
+
+
+_SEND = _Send()
+Step = _Send | _ReadBody | _Sleep
+
+
+def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.Response]:
+    """One request with its retries, as an I/O-free generator of steps for a transport shell.
+
+    JSON bodies are read here, before the response is handed back, so that a body cut off
+    mid-way is retried like any other transport failure; streams and downloads (and
+    responses already read) are returned untouched for the caller to consume.
+    """
+    gate.prepare(request)
+    attempt = 0
+    while True:
+        try:
+            response: httpx.Response = yield _SEND
+        except Exception as exc:
+            delay = gate.after_error(request, exc, attempt)
+            if delay is None:
+                raise
+        else:
+            gate.log(request, response)
+            failed = response.status_code >= 400
+            if not failed and (response.is_stream_consumed or not is_json(response)):
+                return response
+            try:
+                raw: bytes = yield _ReadBody(response)
+            except Exception as exc:
+                delay = None if failed else gate.after_error(request, exc, attempt)
+                if delay is None:
+                    raise
+            else:
+                response.stream = httpx.ByteStream(raw)
+                if not failed:
+                    return response
+                response.read()  # from memory: gives the error parsers ``response.content``
+                delay = gate.after_response(request, response, attempt)
+                if delay is None:
+                    raise gate.error(request, response)
+        yield _Sleep(delay)
+        attempt += 1
+
+
 class ApiTransport(httpx.BaseTransport):
-    """Synchronous wrapper transport: auth, wait timeouts, retries, error mapping."""
+    """Synchronous shell over :func:`exchange`: auth, wait timeouts, retries, error mapping."""
 
     def __init__(self, inner: httpx.BaseTransport, gate: _Gate) -> None:
         self._inner = inner
         self._gate = gate
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        gate = self._gate
-        gate.prepare(request)
-        attempt = 0
+        steps = exchange(self._gate, request)
+        step = next(steps)
         while True:
             try:
-                response = self._inner.handle_request(request)
-            except Exception as exc:
-                delay = gate.after_error(request, exc, attempt)
-                if delay is None:
-                    raise
-            else:
-                gate.log(request, response)
-                if response.status_code < 400:
-                    if response.is_stream_consumed or not is_json(response):
-                        return response  # already read, or a stream/download for the caller
-                    stream = response.stream
-                    assert isinstance(stream, httpx.SyncByteStream)
-                    try:  # read JSON here, so that a body cut mid-way is retried too
-                        raw = b"".join(stream)
-                    except Exception as exc:
-                        delay = gate.after_error(request, exc, attempt)
-                        if delay is None:
-                            raise
-                    else:
-                        response.stream = httpx.ByteStream(raw)
-                        return response
-                    finally:
-                        stream.close()
+                if isinstance(step, _Send):
+                    answer: Any = self._inner.handle_request(request)
+                elif isinstance(step, _ReadBody):
+                    answer = _read_sync(step.response)
                 else:
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
-                    delay = gate.after_response(request, response, attempt)
-                    if delay is None:
-                        raise gate.error(request, response)
-            _sleep(delay)
-            attempt += 1
+                    _sleep(step.seconds)
+                    answer = None
+            except Exception as exc:
+                step = steps.throw(exc)
+                continue
+            try:
+                step = steps.send(answer)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
 
     def close(self) -> None:
         self._inner.close()
 
 
 class AsyncApiTransport(httpx.AsyncBaseTransport):
-    """Asynchronous twin of :class:`ApiTransport` (same gate, awaits instead of blocking)."""
+    """Asynchronous shell over :func:`exchange` (same steps, awaited)."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport, gate: _Gate) -> None:
         self._inner = inner
         self._gate = gate
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        gate = self._gate
-        gate.prepare(request)
-        attempt = 0
+        steps = exchange(self._gate, request)
+        step = next(steps)
         while True:
             try:
-                response = await self._inner.handle_async_request(request)
-            except Exception as exc:
-                delay = gate.after_error(request, exc, attempt)
-                if delay is None:
-                    raise
-            else:
-                gate.log(request, response)
-                if response.status_code < 400:
-                    if response.is_stream_consumed or not is_json(response):
-                        return response  # already read, or a stream/download for the caller
-                    stream = response.stream
-                    assert isinstance(stream, httpx.AsyncByteStream)
-                    try:  # read JSON here, so that a body cut mid-way is retried too
-                        raw = b"".join([chunk async for chunk in stream])
-                    except Exception as exc:
-                        delay = gate.after_error(request, exc, attempt)
-                        if delay is None:
-                            raise
-                    else:
-                        response.stream = httpx.ByteStream(raw)
-                        return response
-                    finally:
-                        await stream.aclose()
+                if isinstance(step, _Send):
+                    answer: Any = await self._inner.handle_async_request(request)
+                elif isinstance(step, _ReadBody):
+                    answer = await _read_async(step.response)
                 else:
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
-                    delay = gate.after_response(request, response, attempt)
-                    if delay is None:
-                        raise gate.error(request, response)
-            await _async_sleep(delay)
-            attempt += 1
+                    await _async_sleep(step.seconds)
+                    answer = None
+            except Exception as exc:
+                step = steps.throw(exc)
+                continue
+            try:
+                step = steps.send(answer)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def _read_sync(response: httpx.Response) -> bytes:
+    stream = response.stream
+    assert isinstance(stream, httpx.SyncByteStream)
+    try:
+        return b"".join(stream)
+    finally:
+        stream.close()
+
+
+async def _read_async(response: httpx.Response) -> bytes:
+    stream = response.stream
+    assert isinstance(stream, httpx.AsyncByteStream)
+    try:
+        return b"".join([chunk async for chunk in stream])
+    finally:
+        await stream.aclose()
 
 
 def transport_kwargs(httpx_kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 import importlib
 import ipaddress
 import os
 import threading
 import warnings
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack, overload
 
 import httpx
 
@@ -27,6 +26,7 @@ from ._transport import (
 if TYPE_CHECKING:
     from replicate_api import Client as GeneratedClient
 
+    from ._run import RunParams
     from ._search import SearchResults
     from ._webhooks import Webhooks
     from .account import Accounts
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .file import Files
     from .hardware import HardwareNamespace
     from .model import Models
-    from .prediction import Prediction, Predictions
+    from .prediction import Predictions
     from .stream import AsyncEventStream, EventStream
     from .training import Trainings
 
@@ -351,16 +351,7 @@ class Client:
     # --- running models ----------------------------------------------------
 
     def run(
-        self,
-        ref: Any,
-        input: dict[str, Any] | None = None,
-        *,
-        wait: bool | int = True,
-        use_file_output: bool | None = None,
-        timeout: float | datetime.timedelta | None = None,
-        deadline: datetime.datetime | None = None,
-        progress: Callable[[Prediction], None] | None = None,
-        **params: Any,
+        self, ref: Any, input: dict[str, Any] | None = None, **params: Unpack[RunParams]
     ) -> Any:
         """Run a model and return its output.
 
@@ -381,44 +372,15 @@ class Client:
         """
         from ._run import run
 
-        return run(
-            self,
-            ref,
-            input,
-            wait=wait,
-            use_file_output=use_file_output,
-            timeout=timeout,
-            deadline=deadline,
-            progress=progress,
-            **params,
-        )
+        return run(self, ref, input, **params)
 
     async def async_run(
-        self,
-        ref: Any,
-        input: dict[str, Any] | None = None,
-        *,
-        wait: bool | int = True,
-        use_file_output: bool | None = None,
-        timeout: float | datetime.timedelta | None = None,
-        deadline: datetime.datetime | None = None,
-        progress: Callable[[Prediction], None] | None = None,
-        **params: Any,
+        self, ref: Any, input: dict[str, Any] | None = None, **params: Unpack[RunParams]
     ) -> Any:
         """Async :meth:`run`; cancelling the task cancels the prediction on the server."""
         from ._run import async_run
 
-        return await async_run(
-            self,
-            ref,
-            input,
-            wait=wait,
-            use_file_output=use_file_output,
-            timeout=timeout,
-            deadline=deadline,
-            progress=progress,
-            **params,
-        )
+        return await async_run(self, ref, input, **params)
 
     def stream(
         self, ref: Any, *, input: dict[str, Any] | None = None, **params: Any
