@@ -533,9 +533,11 @@ async def run_cell(
     if outcome.error is None:
         assert error is None, f"expected success, got {error!r}"
         op.check(ctx, result)
-        if fault.kind == "restart":  # what reached the server is what the client sent
-            if middlebox is not None:
-                assert len(seen) == len([a for a in sent if a.outcome != "ConnectError"])
+        if fault.kind == "restart" and middlebox is not None:
+            # Nothing reached the server that the client did not send. Not an equality: a
+            # request in flight when the server is killed may or may not be on its record.
+            reached = [a for a in sent if a.outcome != "ConnectError"]
+            assert 1 <= len(seen) <= len(reached)
         else:
             assert len(seen) == op.baseline + outcome.extra
             assert middlebox is None or len(sent) == len(seen)
