@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack, overload
 
+import attrs
 import httpx
 
 from ._retry import RetryPolicy
@@ -177,9 +178,7 @@ class Client:
         if max_retries is not None:
             if max_retries < 0:
                 raise ValueError("max_retries must not be negative")
-            policy = RetryPolicy(
-                max_retries, policy.backoff_base, policy.backoff_max, policy.max_retry_after
-            )
+            policy = attrs.evolve(policy, max_retries=max_retries)
         self.poll_interval: float | None = (
             poll_interval if poll_interval is not None else _poll_interval_from_env()
         )
@@ -234,15 +233,19 @@ class Client:
                 client = self._sync
         return client
 
-    def _async_http(self) -> httpx.AsyncClient:
-        """The httpx async client for the running event loop (one per loop)."""
+    def _loop_async_client(self) -> tuple[Any, httpx.AsyncClient | None]:
+        """The running event loop (or ``None``) and its async client, if one exists yet."""
         import asyncio
 
         try:
             loop: Any = asyncio.get_running_loop()
         except RuntimeError:
-            loop = None
-        client = self._async.get(loop) if loop is not None else self._async_fallback
+            return None, self._async_fallback
+        return loop, self._async.get(loop)
+
+    def _async_http(self) -> httpx.AsyncClient:
+        """The httpx async client for the running event loop (one per loop)."""
+        loop, client = self._loop_async_client()
         if client is None:
             with self._lock:  # several threads may each run their own loop
                 client = self._async.get(loop) if loop is not None else self._async_fallback
@@ -280,14 +283,15 @@ class Client:
             self._sync = None
 
     async def aclose(self) -> None:
-        """Close the connection pool of the running event loop."""
-        client = self._async_http()
+        """Close the connection pool of the running event loop (if it opened one)."""
+        loop, client = self._loop_async_client()
+        if client is None:
+            return
         await client.aclose()
-        self._async = weakref.WeakKeyDictionary(
-            {k: v for k, v in self._async.items() if v is not client}
-        )
-        if self._async_fallback is client:
+        if loop is None:
             self._async_fallback = None
+        else:
+            self._async.pop(loop, None)
 
     def __enter__(self) -> Client:
         return self
