@@ -45,7 +45,6 @@ __all__ = [
     "DATA_URI_MAX_BYTES",
     "MAX_DEPTH",
     "MAX_UPLOAD_BYTES",
-    "FileEncodingStrategy",
     "FileSource",
     "FileTooLargeError",
     "InputError",
@@ -72,11 +71,8 @@ MB the request body gets large and slow, so past this limit we refuse and ask fo
 MAX_DEPTH = 100
 """Deepest nesting of lists/dicts accepted in ``input``."""
 
-FileEncodingStrategy = Literal["default", "upload", "data-uri", "url", "base64"]
-"""How file values are sent. ``"default"``/``"upload"`` (1.x: ``"url"``) upload through
-``POST /files`` and pass the file's URL; ``"data-uri"`` (1.x: ``"base64"``) inlines
-a base64 ``data:`` URI."""
-
+# How file values are sent: "upload" through POST /files, passing the file's URL, or
+# "data-uri", inlining it as base64. "url" and "base64" are the 1.x names.
 _STRATEGIES: dict[str, Literal["upload", "data-uri"]] = {
     "default": "upload",
     "upload": "upload",
@@ -177,12 +173,6 @@ class FileSource:
         else:
             yield io.BytesIO(self._data or b"")
 
-    def iter_chunks(self, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
-        """Yield the content in chunks of at most ``chunk_size`` bytes."""
-        with self.open() as file:
-            while chunk := file.read(chunk_size):
-                yield chunk
-
     def data_uri(self) -> str:
         """The content as a ``data:<type>;base64,...`` URI (reads the file)."""
         if self._data is not None:
@@ -267,11 +257,9 @@ def encode_input(
 
     ``upload(source) -> url`` is only called with the ``"upload"`` strategy.
     """
-    prepared = prepare_input(input, strategy=strategy, detect_file_paths=detect_file_paths)
-    if not prepared.uploads:
+    prepared = _prepare_for(upload, input, strategy, detect_file_paths)
+    if upload is None:  # then there is nothing to upload
         return prepared.value
-    if upload is None:
-        raise TypeError("input contains files but no upload callback was given")
     return prepared.substitute({source: upload(source) for source in prepared.uploads})
 
 
@@ -283,12 +271,20 @@ async def async_encode_input(
     detect_file_paths: bool = False,
 ) -> dict[str, Any]:
     """Async twin of :func:`encode_input` (``upload`` is awaited, one file at a time)."""
-    prepared = prepare_input(input, strategy=strategy, detect_file_paths=detect_file_paths)
-    if not prepared.uploads:
+    prepared = _prepare_for(upload, input, strategy, detect_file_paths)
+    if upload is None:  # then there is nothing to upload
         return prepared.value
-    if upload is None:
-        raise TypeError("input contains files but no upload callback was given")
     return prepared.substitute({source: await upload(source) for source in prepared.uploads})
+
+
+def _prepare_for(
+    upload: object, input: Mapping[str, Any] | None, strategy: str, detect_file_paths: bool
+) -> PreparedInput:
+    """:func:`prepare_input`, refusing files to upload when there is no ``upload``."""
+    prepared = prepare_input(input, strategy=strategy, detect_file_paths=detect_file_paths)
+    if prepared.uploads and upload is None:
+        raise TypeError("input contains files but no upload callback was given")
+    return prepared
 
 
 def _replace_files(value: Any, urls: Mapping[FileSource, str]) -> Any:

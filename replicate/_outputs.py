@@ -19,7 +19,16 @@ import attrs
 
 from ._drive import AsyncDriver, SyncDriver
 from ._file_output import transform_output
-from ._flow import Deadline, Flow, Observer, Send, guard_deadline, output_flow, stream_url
+from ._flow import (
+    NO_DEADLINE,
+    Deadline,
+    Flow,
+    Observer,
+    Send,
+    guard_deadline,
+    output_flow,
+    stream_url,
+)
 from ._ops import Call
 from .exceptions import ReplicateError
 
@@ -198,13 +207,21 @@ class AsyncOutputIterator(_Items, AsyncIterator[Any]):
 _ANY_ITERATOR = OutputKind(iterator=True)
 
 
+def _raw_items(client: Client, prediction: Prediction) -> Flow[None]:
+    return items_flow(
+        client, prediction, _ANY_ITERATOR, use_file_output=False, deadline=NO_DEADLINE
+    )
+
+
 def iterate_output(client: Client, prediction: Prediction) -> OutputIterator:
     """``prediction.output_iterator()``: the output list's items as they appear (raw values)."""
-    flow = items_flow(client, prediction, _ANY_ITERATOR, use_file_output=False, deadline=Deadline())
-    return OutputIterator(SyncDriver(client, prediction), flow, _ANY_ITERATOR)
+    return OutputIterator(
+        SyncDriver(client, prediction), _raw_items(client, prediction), _ANY_ITERATOR
+    )
 
 
 def async_iterate_output(client: Client, prediction: Prediction) -> AsyncOutputIterator:
     """Async :func:`iterate_output`."""
-    flow = items_flow(client, prediction, _ANY_ITERATOR, use_file_output=False, deadline=Deadline())
-    return AsyncOutputIterator(AsyncDriver(client, prediction), flow, _ANY_ITERATOR)
+    return AsyncOutputIterator(
+        AsyncDriver(client, prediction), _raw_items(client, prediction), _ANY_ITERATOR
+    )

@@ -1,4 +1,4 @@
-"""When to poll a prediction next: an adaptive, rate-bounded schedule with a deadline.
+"""When to poll a prediction next: an adaptive, rate-bounded schedule.
 
 Fixed 0.5 s polling notices completion 0.25 s late on average. This schedule polls
 quickly at first (most waits are short) and backs off geometrically to ``max_delay``,
@@ -27,20 +27,19 @@ def is_terminal(status: object) -> bool:
 
 @attrs.frozen
 class PollDecision:
-    """What to do after a poll: stop (``done``), give up (``timed_out``) or sleep ``delay`` s."""
+    """What to do after a poll: stop (``done``) or sleep ``delay`` seconds."""
 
     delay: float = 0.0
     done: bool = False
-    timed_out: bool = False
 
 
-def _positive(name: str, value: float | None, *, allow_zero: bool = False) -> None:
+def _positive(name: str, value: float | None) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
         raise TypeError(f"{name} must be a number of seconds")
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}")
+    if value <= 0:
+        raise ValueError(f"{name} must be positive")
 
 
 @attrs.frozen
@@ -48,14 +47,12 @@ class PollSchedule:
     """Poll delays for one waiting prediction.
 
     ``poll_interval``: fixed delay chosen by the user (disables the adaptive schedule).
-    ``timeout``: give up once this many seconds have elapsed (None: wait forever).
     ``initial_delay``/``backoff``/``max_delay``: the adaptive geometric schedule.
     ``max_rate``/``burst``: poll ``n`` (1-based) never happens before
     ``(n - burst) / max_rate`` seconds, so on average at most ``max_rate`` per second.
     """
 
     poll_interval: float | None = None
-    timeout: float | None = None
     initial_delay: float = 0.05
     backoff: float = 1.5
     max_delay: float = 0.5
@@ -64,7 +61,6 @@ class PollSchedule:
 
     def __attrs_post_init__(self) -> None:
         _positive("poll_interval", self.poll_interval)
-        _positive("timeout", self.timeout, allow_zero=True)
         _positive("initial_delay", self.initial_delay)
         _positive("max_delay", self.max_delay)
         _positive("max_rate", self.max_rate)
@@ -74,7 +70,7 @@ class PollSchedule:
             raise ValueError("burst must not be negative")
 
     def delay(self, attempt: int, elapsed: float) -> float:
-        """Seconds to sleep before poll number ``attempt + 1``, ignoring the deadline.
+        """Seconds to sleep before poll number ``attempt + 1``.
 
         ``attempt`` is how many polls were made so far; ``elapsed`` the seconds since
         waiting began.
@@ -90,16 +86,8 @@ class PollSchedule:
         """Decide after a poll (or before the first one, with ``attempt=0``).
 
         ``status`` is the prediction's latest status. Terminal statuses end the wait;
-        past the deadline the wait times out; otherwise sleep the returned delay, which
-        never runs past the deadline (so the last poll lands on it).
+        otherwise sleep the returned delay and poll again.
         """
         if is_terminal(status):
             return PollDecision(done=True)
-        elapsed = max(elapsed, 0.0)
-        delay = self.delay(attempt, elapsed)
-        if self.timeout is not None:
-            remaining = self.timeout - elapsed
-            if remaining <= 0:
-                return PollDecision(timed_out=True)
-            delay = min(delay, remaining)
-        return PollDecision(delay=delay)
+        return PollDecision(delay=self.delay(attempt, max(elapsed, 0.0)))

@@ -10,7 +10,6 @@ decoded and split at once, and only the unterminated tail is carried over.
 from __future__ import annotations
 
 import enum
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 import attrs
 
@@ -22,8 +21,6 @@ __all__ = [
     "SSEDecoder",
     "SSEReconnector",
     "ServerSentEvent",
-    "aiter_events",
-    "iter_events",
 ]
 
 DEFAULT_RECONNECT_DELAY = 1.0
@@ -199,23 +196,6 @@ class SSEDecoder:
         self._id_buffer = id_buffer
         self._retry_in_block = retry_in_block
         return events
-
-
-def iter_events(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
-    """Parse an iterable of byte chunks into events (a thin shell over SSEDecoder)."""
-    decoder = SSEDecoder()
-    for chunk in chunks:
-        yield from decoder.feed(chunk)
-    decoder.close()
-
-
-async def aiter_events(chunks: AsyncIterable[bytes]) -> AsyncIterator[ServerSentEvent]:
-    """Async twin of :func:`iter_events`."""
-    decoder = SSEDecoder()
-    async for chunk in chunks:
-        for event in decoder.feed(chunk):
-            yield event
-    decoder.close()
 
 
 class ReconnectLimitExceeded(Exception):

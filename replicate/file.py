@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from attrs import define
 
-from ._file_output import async_write_chunks, write_chunks
+from ._file_output import CHUNK_SIZE, async_write_chunks, write_chunks
 from ._ops import Call, LazyArg, generated_model, request_args
 from .pagination import Cursor, Page, page_call
 from .resource import Namespace, Resource, returns_true
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from .client import Client
 
 FileInput = str | os.PathLike[str] | IO[bytes] | bytes | bytearray | memoryview
-_CHUNK = 64 * 1024
 
 
 @define(kw_only=True)
@@ -234,7 +233,7 @@ class Files(Namespace):
         return await async_write_chunks(path, self.async_iter_download(file, **signed))
 
     def iter_download(
-        self, file: File | str, *, chunk_size: int = _CHUNK, **signed: Any
+        self, file: File | str, *, chunk_size: int = CHUNK_SIZE, **signed: Any
     ) -> Iterator[bytes]:
         """Stream a file's bytes in chunks (arguments as for :meth:`download`)."""
         request = request_args(_download_call(file, signed))  # checked before any I/O
@@ -245,7 +244,7 @@ class Files(Namespace):
             yield from response.iter_bytes(chunk_size)
 
     def async_iter_download(
-        self, file: File | str, *, chunk_size: int = _CHUNK, **signed: Any
+        self, file: File | str, *, chunk_size: int = CHUNK_SIZE, **signed: Any
     ) -> AsyncIterator[bytes]:
         """Async :meth:`iter_download`."""
         request = request_args(_download_call(file, signed))

@@ -1,4 +1,4 @@
-"""The pure poll schedule: adaptive delays, rate bound, user interval, deadline."""
+"""The pure poll schedule: adaptive delays, rate bound, user interval."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ def simulate(schedule: PollSchedule, polls: int, status: str = "processing") -> 
     for attempt in range(polls):
         decision = schedule.next(elapsed=elapsed, attempt=attempt, status=status)
         assert not decision.done
-        if decision.timed_out:
-            break
         elapsed += decision.delay
         times.append(elapsed)
     return times
@@ -68,20 +66,9 @@ def test_user_interval_is_honoured_exactly() -> None:
     assert times == pytest.approx([0.8, 1.6, 2.4, 3.2, 4.0])
 
 
-def test_deadline_caps_the_last_sleep_and_then_times_out() -> None:
-    schedule = PollSchedule(poll_interval=2.0, timeout=5.0)
-    assert schedule.next(elapsed=4.0, attempt=2, status="processing").delay == pytest.approx(1.0)
-    assert schedule.next(elapsed=5.0, attempt=3, status="processing") == PollDecision(
-        timed_out=True
-    )
-    # Completion seen at the deadline still counts as done.
-    assert schedule.next(elapsed=5.0, attempt=3, status="succeeded").done
-    assert simulate(PollSchedule(timeout=1.0), 100)[-1] == pytest.approx(1.0)
-
-
 @pytest.mark.parametrize(
     "kwargs",
-    [{"poll_interval": 0}, {"poll_interval": -1}, {"timeout": -1}, {"backoff": 0.5},
+    [{"poll_interval": 0}, {"poll_interval": -1}, {"backoff": 0.5},
      {"burst": -1}, {"max_rate": 0}],
 )
 def test_rejects_nonsense_settings(kwargs: dict[str, float]) -> None:

@@ -8,7 +8,6 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
-import anyio
 import httpx
 import pytest
 from hypothesis import given, settings
@@ -20,8 +19,6 @@ from replicate._sse import (
     ServerSentEvent,
     SSEDecoder,
     SSEReconnector,
-    aiter_events,
-    iter_events,
 )
 
 
@@ -134,23 +131,6 @@ def test_str_is_data_for_output_only_and_event_type_compat() -> None:
     assert output.event == ServerSentEvent.EventType.OUTPUT
     assert output.event == "output"
     assert "output" in repr(output) and "EventType" not in repr(output)
-
-
-def test_shells_sync_and_async() -> None:
-    chunks = [b"event: output\nda", b"ta: x\n\nevent: done\ndata: {}\n\n"]
-    assert fields(list(iter_events(chunks))) == [
-        ("output", "x", "", None),
-        ("done", "{}", "", None),
-    ]
-
-    async def collect() -> list[ServerSentEvent]:
-        async def source():  # type: ignore[no-untyped-def]
-            for chunk in chunks:
-                yield chunk
-
-        return [event async for event in aiter_events(source())]
-
-    assert fields(anyio.run(collect)) == fields(list(iter_events(chunks)))
 
 
 # ---------------------------------------------------------------- properties
