@@ -71,22 +71,25 @@ class ScriptedServer:
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_QUERY = _handle
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
 
     @property
     def base_url(self) -> str:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def __enter__(self) -> ScriptedServer:
-        self.thread.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+@contextmanager
+def serving(httpd: ThreadingHTTPServer) -> Iterator[None]:
+    """Serve ``httpd`` on a daemon thread for the block, then shut it down and close it."""
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
+    thread.start()
+    try:
+        yield
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def json_reply(status: int, data: Any, **headers: str) -> Reply:
@@ -111,7 +114,9 @@ PREDICTION = {
 
 @contextmanager
 def scripted(script: list[Reply | None]) -> Iterator[ScriptedServer]:
-    with ScriptedServer(script) as server:
+    """A running :class:`ScriptedServer` for the block."""
+    server = ScriptedServer(script)
+    with serving(server.httpd):
         yield server
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from replicate._retry import RetryPolicy
+from client_support import FAST_RETRIES, serving
+
 from replicate.client import Client
 from replicate.emulator import Emulator
 
 TOKEN = "r8_run-test-token-never-leak-42"
-FAST_RETRIES = RetryPolicy(max_retries=3, backoff_base=0.001, backoff_max=0.01)
 
 
 def client_for(emu: Emulator, **kwargs: Any) -> Client:
@@ -63,12 +62,5 @@ class FileHost:
 
     @contextmanager
     def running(self) -> Iterator[FileHost]:
-        thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        thread.start()
-        try:
+        with serving(self.server):
             yield self
-        finally:
-            self.server.shutdown()
-            self.server.server_close()

@@ -22,7 +22,7 @@ from .http import (
     StreamResponse,
     json_response,
     not_found,
-    paginate,
+    page_response,
     problem,
     unprocessable,
 )
@@ -174,15 +174,13 @@ async def files_create(app: EmulatorApp, req: Request) -> Response:
 def _live_file(app: EmulatorApp, file_id: str) -> StoredFile:
     stored = app.store.files.get(file_id)
     if stored is None or stored.expires <= now():
-        raise HTTPError(problem(404, "Not found", "The requested file was not found."))
+        raise not_found("file")
     return stored
 
 
 async def files_list(app: EmulatorApp, req: Request) -> Response:
     live = [f for f in reversed(app.store.files.values()) if f.expires > now()]
-    page = paginate(req, live, app.store.page_size)
-    page["results"] = [f.to_json(req.base) for f in page["results"]]
-    return json_response(page)
+    return page_response(req, live, app.store.page_size, lambda f: f.to_json(req.base))
 
 
 async def files_get(app: EmulatorApp, req: Request) -> Response:

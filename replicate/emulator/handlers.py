@@ -18,6 +18,7 @@ from .http import (
     StreamResponse,
     json_response,
     not_found,
+    page_response,
     paginate,
     problem,
     unprocessable,
@@ -256,9 +257,7 @@ def _filter_jobs(req: Request, jobs: list[Job]) -> list[Job]:
 
 async def predictions_list(app: EmulatorApp, req: Request) -> Result:
     jobs = _filter_jobs(req, list(app.store.predictions.values()))
-    page = paginate(req, jobs, app.store.page_size)
-    page["results"] = [job.to_json(app.quirks) for job in page["results"]]
-    return json_response(page)
+    return page_response(req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks))
 
 
 async def predictions_get(app: EmulatorApp, req: Request) -> Result:
@@ -345,21 +344,20 @@ def on_succeeded(app: EmulatorApp, job: Job) -> None:
 
 
 async def trainings_list(app: EmulatorApp, req: Request) -> Result:
-    page = paginate(req, list(reversed(app.store.trainings.values())), app.store.page_size)
-    page["results"] = [job.to_json(app.quirks) for job in page["results"]]
-    return json_response(page)
+    jobs = list(reversed(app.store.trainings.values()))
+    return page_response(req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks))
 
 
 async def trainings_get(app: EmulatorApp, req: Request) -> Result:
     return Response(
-        200, _job(app.store.trainings, req.params["training_id"], "training").to_bytes()
+        200, _job(app.store.trainings, req.params["training_id"], "training").to_bytes(app.quirks)
     )
 
 
 async def trainings_cancel(app: EmulatorApp, req: Request) -> Result:
     job = _job(app.store.trainings, req.params["training_id"], "training")
     app.runner.cancel(job)
-    return Response(200, job.to_bytes())
+    return Response(200, job.to_bytes(app.quirks))
 
 
 # -- models ------------------------------------------------------------------------------------
@@ -383,9 +381,7 @@ def _sorted_models(app: EmulatorApp, req: Request) -> list[Model]:
 
 
 async def models_list(app: EmulatorApp, req: Request) -> Result:
-    page = paginate(req, _sorted_models(app, req), app.store.page_size)
-    page["results"] = [model.to_json() for model in page["results"]]
-    return json_response(page)
+    return page_response(req, _sorted_models(app, req), app.store.page_size, Model.to_json)
 
 
 def _search_models(app: EmulatorApp, query: str) -> list[Model]:
@@ -463,9 +459,9 @@ async def models_delete(app: EmulatorApp, req: Request) -> Result:
 async def models_examples(app: EmulatorApp, req: Request) -> Result:
     model = _model(app, req)
     examples = [j for j in app.store.predictions.values() if j.model == model.full_name and j.done]
-    page = paginate(req, examples[:1], app.store.page_size)
-    page["results"] = [job.to_json(app.quirks) for job in page["results"]]
-    return json_response(page)
+    return page_response(
+        req, examples[:1], app.store.page_size, lambda job: job.to_json(app.quirks)
+    )
 
 
 async def models_readme(app: EmulatorApp, req: Request) -> Result:
@@ -477,9 +473,7 @@ async def models_readme(app: EmulatorApp, req: Request) -> Result:
 
 async def versions_list(app: EmulatorApp, req: Request) -> Result:
     model = _model(app, req)
-    page = paginate(req, list(reversed(model.versions)), app.store.page_size)
-    page["results"] = [v.to_json() for v in page["results"]]
-    return json_response(page)
+    return page_response(req, list(reversed(model.versions)), app.store.page_size, Version.to_json)
 
 
 def _version(app: EmulatorApp, req: Request) -> tuple[Model, Version]:
@@ -518,9 +512,8 @@ def _check_instances(body: dict[str, Any]) -> None:
 
 
 async def deployments_list(app: EmulatorApp, req: Request) -> Result:
-    page = paginate(req, list(app.store.deployments.values()), app.store.page_size)
-    page["results"] = [d.to_json() for d in page["results"]]
-    return json_response(page)
+    deployments = list(app.store.deployments.values())
+    return page_response(req, deployments, app.store.page_size, Deployment.to_json)
 
 
 async def deployments_create(app: EmulatorApp, req: Request) -> Result:

@@ -176,6 +176,15 @@ def paginate(request: Request, items: list[Any], page_size: int) -> dict[str, An
     }
 
 
+def page_response(
+    request: Request, items: list[Any], page_size: int, render: Callable[[Any], Any]
+) -> Response:
+    """A JSON page of ``items``, each shown as ``render(item)``."""
+    page = paginate(request, items, page_size)
+    page["results"] = [render(item) for item in page["results"]]
+    return json_response(page)
+
+
 Handler = Callable[[Request], Awaitable["Response | StreamResponse"]]
 
 
@@ -198,16 +207,16 @@ class Router:
     def __init__(self) -> None:
         self._static: dict[tuple[str, str], Route] = {}
         self._dynamic: dict[int, list[Route]] = {}
-        self._paths: set[str] = set()
+        self._static_paths: set[str] = set()
 
     def add(self, route: Route) -> None:
         """Register a route."""
         route.segments = tuple(route.template.strip("/").split("/"))
         if "{" not in route.template:
             self._static[(route.method, route.template)] = route
+            self._static_paths.add(route.template)
         else:
             self._dynamic.setdefault(len(route.segments), []).append(route)
-        self._paths.add(route.template)
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         """(route, path params, path exists for another method)."""
@@ -215,7 +224,8 @@ class Router:
         if route is not None:
             return route, {}, True
         parts = path.strip("/").split("/")
-        path_known = any(m != method and p == path for m, p in self._static)
+        # (method, path) is not static, so a static path here belongs to another method.
+        path_known = path in self._static_paths
         for candidate in self._dynamic.get(len(parts), ()):
             params: dict[str, str] = {}
             for want, got in zip(candidate.segments, parts, strict=True):

@@ -99,6 +99,16 @@ async def serve(server: uvicorn.Server, app: EmulatorApp, sock: socket.socket) -
         await app.webhooks.close()
 
 
+def run_on_loop(loop: asyncio.AbstractEventLoop, func: Callable[[], T], timeout: float = 10) -> T:
+    """Run ``func`` on ``loop`` (running in another thread) and return its result."""
+
+    async def wrapper() -> T:
+        return func()
+
+    coro: Coroutine[Any, Any, T] = wrapper()
+    return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
+
+
 def url_for(sock: socket.socket) -> str:
     """``http://host:port`` of a bound socket."""
     host, port = sock.getsockname()[:2]
@@ -264,12 +274,7 @@ class Emulator:
         """Run ``func`` on the server's event loop (where all state lives) and return its result."""
         if self._loop is None or self._server is None:
             return func()
-
-        async def wrapper() -> T:
-            return func()
-
-        coro: Coroutine[Any, Any, T] = wrapper()
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
+        return run_on_loop(self._loop, func)
 
     def reset(self) -> None:
         """Clear state, faults, request log and deliveries; restore constructor settings."""

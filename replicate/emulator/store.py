@@ -187,11 +187,12 @@ class Store:
     def __init__(self, seed: int = 0, page_size: int = 100) -> None:
         self.seed = seed
         self.page_size = page_size
+        self.files: dict[str, StoredFile] = {}
         self.reset()
 
     def reset(self) -> None:
         """Drop all state and reseed the models, deployments and id generator."""
-        for stored in getattr(self, "files", {}).values():
+        for stored in self.files.values():
             stored.data.close()
         self.rng = random.Random(self.seed)
         self.models: dict[str, Model] = {}
@@ -199,7 +200,7 @@ class Store:
         self.predictions: dict[str, Job] = {}
         self.trainings: dict[str, Job] = {}
         self.deployments: dict[str, Deployment] = {}
-        self.files: dict[str, StoredFile] = {}
+        self.files = {}
         self.outputs: dict[str, tuple[str, bytes]] = {}
         self.webhook_secret = "whsec_" + base64.b64encode(self.rng.randbytes(24)).decode()
         self.signing_key = self.rng.randbytes(32)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import attrs
@@ -23,7 +24,7 @@ import httpx
 from replicate._retry import RetryPolicy
 from replicate.client import Client
 from replicate.emulator.app import EmulatorApp
-from replicate.emulator.server import bind_socket, make_server, new_event_loop
+from replicate.emulator.server import bind_socket, make_server, new_event_loop, run_on_loop
 
 T = TypeVar("T")
 
@@ -99,12 +100,7 @@ class LiveEmulator:
     # -- inspection (state lives on the server loop) -------------------------------------------
     def call(self, func: Callable[[], T]) -> T:
         """Run ``func`` on the server loop and return its result."""
-
-        async def wrapper() -> T:
-            return func()
-
-        coro: Coroutine[Any, Any, T] = wrapper()
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(10)
+        return run_on_loop(self.loop, func)
 
     def reset(self) -> None:
         """Fresh state, no faults, empty request log."""
@@ -225,23 +221,27 @@ class Middlebox(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.rewrites.append(rewrite)
         return rewrite
 
-    def _begin(self, request: httpx.Request) -> Attempt:
+    @contextmanager
+    def _attempt(self, request: httpx.Request) -> Iterator[Attempt]:
+        """Log one attempt; an exception from the real transport becomes its outcome."""
         attempt = Attempt(request.method, str(request.url), dict(request.headers))
         self.attempts.append(attempt)
-        return attempt
-
-    def _rewrite(self, request: httpx.Request, response: httpx.Response) -> Rewrite | None:
-        return next((r for r in self.rewrites if r.wants(request, response)), None)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = self._begin(request)
         try:
-            response = self.sync.handle_request(request)
+            yield attempt
         except Exception as exc:
             attempt.outcome = type(exc).__name__
             raise
+
+    def _answered(
+        self, attempt: Attempt, request: httpx.Request, response: httpx.Response
+    ) -> Rewrite | None:
         attempt.outcome = response.status_code
-        rewrite = self._rewrite(request, response)
+        return next((r for r in self.rewrites if r.wants(request, response)), None)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with self._attempt(request) as attempt:
+            response = self.sync.handle_request(request)
+        rewrite = self._answered(attempt, request, response)
         if rewrite is None:
             return response
         body = response.read()
@@ -249,14 +249,9 @@ class Middlebox(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return rewrite.apply(request, response, body)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = self._begin(request)
-        try:
+        with self._attempt(request) as attempt:
             response = await self.async_.handle_async_request(request)
-        except Exception as exc:
-            attempt.outcome = type(exc).__name__
-            raise
-        attempt.outcome = response.status_code
-        rewrite = self._rewrite(request, response)
+        rewrite = self._answered(attempt, request, response)
         if rewrite is None:
             return response
         body = await response.aread()
@@ -271,11 +266,14 @@ class Middlebox(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def in_flight(self) -> int:
         """Requests still holding a pooled connection (sync and async pools)."""
-        busy = 0
-        for pool in (self.sync._pool, self.async_._pool):
-            busy += len(pool._requests)
-            busy += sum(1 for c in pool.connections if not (c.is_idle() or c.is_closed()))
-        return busy
+        return _pool_busy(self.sync._pool) + _pool_busy(self.async_._pool)
+
+
+def _pool_busy(pool: Any) -> int:
+    """Requests of an httpcore pool waiting for, or holding, a connection."""
+    return len(pool._requests) + sum(
+        1 for c in pool.connections if not (c.is_idle() or c.is_closed())
+    )
 
 
 def make_client(base_url: str, middlebox: Middlebox | None = None, **options: Any) -> Client:
@@ -307,7 +305,5 @@ def checked_out(client: Client) -> int:
         elif isinstance(getattr(inner, "in_flight", None), int):  # the sharded pool
             busy += inner.in_flight
         else:
-            pool = inner._pool
-            busy += len(pool._requests)
-            busy += sum(1 for c in pool.connections if not (c.is_idle() or c.is_closed()))
+            busy += _pool_busy(inner._pool)
     return busy
