@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo codegen codegen-venv check-generated lint bench realdata soak clean
+.PHONY: test demo codegen codegen-venv check-generated lint bench realdata soak clean v1-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP) codegen-venv
+# replicate 1.0.7 in its own venv: the reference that side-by-side tests compare us with.
+V1_VENV := .venvs/v1
+$(V1_VENV)/.installed-stamp:
+	test -x $(V1_VENV)/bin/python || $(PYTHON) -m venv $(V1_VENV)
+	$(V1_VENV)/bin/python -m pip install -q 'replicate==1.0.7'
+	touch $@
+
+v1-venv: $(V1_VENV)/.installed-stamp
+
+test: $(STAMP) codegen-venv v1-venv
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP)
@@ -53,4 +62,4 @@ soak: $(STAMP)
 	$(BIN)/python tests/reliability/soak.py $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache build dist
+	rm -rf $(VENV) .venvs .pytest_cache .mypy_cache build dist
