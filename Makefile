@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo codegen codegen-venv check-generated lint bench realdata soak clean v1-venv
+.PHONY: test demo codegen codegen-venv check-generated lint bench realdata soak clean v1-venv docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,18 @@ codegen-venv:
 realdata: $(STAMP)
 	$(BIN)/python codegen/realdata.py
 
+# The documentation site (mkdocs.yml), built strict into site/: broken links or API references fail.
+# Its tools are pinned in docs/requirements.txt and live in their own venv (the API reference is
+# read from the source by griffe, so the package itself is not installed there).
+DOCS_VENV := .venvs/docs
+$(DOCS_VENV)/.installed-stamp: docs/requirements.txt
+	test -x $(DOCS_VENV)/bin/python || $(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install -q -r docs/requirements.txt
+	touch $@
+
+docs: $(DOCS_VENV)/.installed-stamp
+	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs build --strict --clean --site-dir site
+
 lint: $(STAMP)
 	$(BIN)/ruff check replicate tests
 	$(BIN)/mypy replicate
@@ -62,4 +74,4 @@ soak: $(STAMP)
 	$(BIN)/python tests/reliability/soak.py $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) .venvs .pytest_cache .mypy_cache build dist
+	rm -rf $(VENV) .venvs .pytest_cache .mypy_cache build dist site
