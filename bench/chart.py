@@ -1,7 +1,7 @@
-"""Draw bench/chart.png from bench/results.json: one panel per benchmark, medians with min-max.
+"""Draw docs/images/bench-chart.png from bench/results.json: a panel per benchmark, median, min-max.
 
 Runs in the benchmark venv that has matplotlib (not a project dependency):
-`python chart.py results.json chart.png`.
+`python chart.py results.json ../docs/images/bench-chart.png`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each measurement runs in a fresh process (bench/worker.py) of the right venv; rounds alternate the
 order of implementations (A B C, C B A, ...) so drift hits all of them alike. Prints a table with
 min/median/max and whether each target is met, writes bench/RESULTS.md, bench/results.json and
-bench/chart.png, and exits 0 whatever the numbers are.
+docs/images/bench-chart.png (shown by docs/performance.md), and exits 0 whatever the numbers are.
 
 Options: `--quick` (fewer rounds), `--only overhead,import,sse,concurrency,lag,memory`.
 """
@@ -31,6 +31,7 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+CHART = ROOT / "docs" / "images" / "bench-chart.png"
 PYTHONS = {
     "ours": Path(os.environ.get("BENCH_OURS_PYTHON", ROOT / ".venv/bin/python")),
     "raw": Path(os.environ.get("BENCH_OURS_PYTHON", ROOT / ".venv/bin/python")),
@@ -435,7 +436,7 @@ def write_results(rows: list[Row], info: dict[str, str], elapsed: float) -> None
         "",
         table(rows),
         "",
-        "![benchmark chart](chart.png)",
+        "![benchmark chart](../docs/images/bench-chart.png)",
         "",
         "## Notes from this run",
         "",
@@ -452,7 +453,7 @@ def write_results(rows: list[Row], info: dict[str, str], elapsed: float) -> None
 def draw_chart() -> None:
     python = PYTHONS["v1"]
     done = subprocess.run([str(python), str(BENCH / "chart.py"), str(BENCH / "results.json"),
-                           str(BENCH / "chart.png")], capture_output=True, text=True)
+                           str(CHART)], capture_output=True, text=True)
     if done.returncode != 0:
         print("chart not drawn:", done.stderr.strip()[-300:])
 
@@ -494,7 +495,7 @@ def main() -> int:
     print(table(rows))
     write_results(rows, info, elapsed)
     draw_chart()
-    print(f"\nwrote bench/RESULTS.md, bench/results.json, bench/chart.png in {elapsed:.0f} s")
+    print(f"\nwrote bench/RESULTS.md, bench/results.json, docs/images/bench-chart.png in {elapsed:.0f} s")
     return 0
 
 
