@@ -1,5 +1,5 @@
 """Webhook verification: unit cases, agreement with the standardwebhooks reference, fuzzing,
-and the README's receiver example served over loopback."""
+and the receiver example of docs/webhooks.md served over loopback."""
 
 from __future__ import annotations
 
@@ -288,22 +288,21 @@ def test_garbage_only_raises_validation_errors(
         assert result is True
 
 
-# ---------------------------------------------------------------- README receiver, over loopback
+# ------------------------------------------------------- docs/webhooks.md receiver, over loopback
 
 
-def _readme_receiver_source() -> str:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    section = readme.split("## Verifying webhooks", 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.S)
-    assert match, "README 'Verifying webhooks' section has no python example"
+def _docs_receiver_source() -> str:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "webhooks.md").read_text()
+    match = re.search(r"```python\n(.*?)```", page, re.S)
+    assert match, "docs/webhooks.md has no python example"
     return match.group(1)
 
 
-def test_readme_receiver_example_over_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_docs_receiver_example_over_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     uvicorn = pytest.importorskip("uvicorn")
     monkeypatch.setenv("REPLICATE_WEBHOOK_SECRET", SECRET)
-    namespace: dict[str, Any] = {"__name__": "readme_example"}
-    exec(compile(_readme_receiver_source(), "README.md", "exec"), namespace)
+    namespace: dict[str, Any] = {"__name__": "docs_example"}
+    exec(compile(_docs_receiver_source(), "docs/webhooks.md", "exec"), namespace)
     app = namespace["app"]
 
     sock = socket.socket()
