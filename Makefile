@@ -55,7 +55,7 @@ docs: $(DOCS_VENV)/.installed-stamp
 	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs build --strict --clean --site-dir site
 
 lint: $(STAMP)
-	$(BIN)/ruff check replicate tests
+	$(BIN)/ruff check replicate tests docs
 	$(BIN)/mypy replicate
 
 # Benchmarks (bench/run.py): ours vs replicate 1.0.7 (own venv, with matplotlib for the chart) vs raw httpx.

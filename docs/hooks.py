@@ -1,7 +1,7 @@
 """MkDocs hook: show the docstrings' Sphinx roles (:class:`Client`) as plain code in the site.
 
-The package's docstrings are reStructuredText-flavoured; mkdocstrings renders them as Markdown, where
-a role would print literally as ":class:" in front of the code span.
+The package's docstrings are reStructuredText-flavoured; mkdocstrings renders them as Markdown,
+where a role would print literally as ":class:" in front of the code span.
 """
 
 from __future__ import annotations
