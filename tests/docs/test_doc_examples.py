@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from doc_examples import ROOT, examples, pages
+from doc_examples import ROOT, examples, pages, run_page
 
 from replicate.emulator import Emulator
 
@@ -59,3 +59,63 @@ def test_page_examples_run(page: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, f"{page.name} examples failed:\n{done.stdout}\n{done.stderr}"
     assert f"ran {runnable} example(s)" in done.stderr
     assert runnable > 0
+
+
+def test_extraction_finds_python_blocks_honours_no_run_and_keeps_line_numbers(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# Page\n"                       # 1
+        "\n"                             # 2
+        "```python\n"                    # 3
+        "x = 1\n"                        # 4
+        "```\n"                          # 5
+        "<!-- no-run -->\n"              # 6
+        "```python\n"                    # 7
+        "replicate.run('real/model')\n"  # 8
+        "```\n"                          # 9
+        "```console\n"                   # 10
+        "$ make docs\n"                  # 11
+        "```\n"                          # 12
+        "- item:\n"                      # 13
+        "\n"                             # 14
+        "    ```py\n"                    # 15
+        "    print(x)\n"                 # 16
+        "    ```\n",                     # 17
+        encoding="utf-8",
+    )
+    found = examples(page)
+    assert [(e.line, e.source, e.runs) for e in found] == [
+        (4, "x = 1\n", True),
+        (8, "replicate.run('real/model')\n", False),
+        (16, "print(x)\n", True),
+    ]
+
+
+def test_a_failing_example_names_its_page_and_line(tmp_path: Path) -> None:
+    page = tmp_path / "broken.md"
+    page.write_text("Intro\n\n```python\nvalue = 1\n```\n\n```python\nassert value == 2\n```\n")
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("doc_examples.py")), str(page)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode != 0
+    assert f'File "{page}", line 8' in done.stderr
+    assert "ran " not in done.stderr
+
+
+def test_run_page_counts_only_runnable_examples_and_shares_names(tmp_path: Path) -> None:
+    page = tmp_path / "ok.md"
+    page.write_text(
+        "```python\nvalue = 41\n```\n<!-- no-run -->\n```python\nraise SystemExit(1)\n```\n"
+        "```python\nassert value + 1 == 42\n```\n"
+    )
+    assert run_page(page) == 2
+
+
+def test_unclosed_fence_is_an_error(tmp_path: Path) -> None:
+    page = tmp_path / "open.md"
+    page.write_text("```python\nx = 1\n")
+    with pytest.raises(ValueError, match=r"open\.md:1: code fence is never closed"):
+        examples(page)
