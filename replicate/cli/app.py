@@ -1,0 +1,106 @@
+"""The ``replicate`` command: the argument parser and :func:`main`.
+
+Only ``argparse`` is imported to build the parser (``replicate --help`` stays fast);
+each command imports the client and ``rich`` when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from . import errors
+from .commands import Group, common_options
+from .commands import (
+    account,
+    deployments,
+    emulator,
+    files,
+    models,
+    mounts,
+    predictions,
+    run,
+    trainings,
+)
+from .context import Context
+
+EPILOG = """\
+The API token is read from $REPLICATE_API_TOKEN. Output is a table on a terminal and JSON
+(JSON lines for lists) when piped or with --json. Exit status: 0 success, 1 the prediction
+failed or the API refused, 2 bad usage or input (nothing sent), 130 interrupted (cancelled).
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, every command registered."""
+    parser = argparse.ArgumentParser(
+        prog="replicate",
+        description="Run models and manage predictions, models, files, trainings and "
+        "deployments on Replicate.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common_options(top=True)],
+    )
+    commands = Group(
+        parser.add_subparsers(title="commands", metavar="COMMAND", required=True),
+        common_options(top=False),
+    )
+    for module in (
+        run,
+        predictions,
+        models,
+        files,
+        trainings,
+        deployments,
+        account,
+        emulator,
+        mounts,
+    ):
+        module.register(commands)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the command line; returns the exit status (see :mod:`replicate.cli.errors`)."""
+    err = stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit:  # argparse: --help (0) or a usage error (2)
+        return exit.code if isinstance(exit.code, int) else errors.USAGE
+    ctx = Context(args, stdout, stderr)
+    try:
+        status: int = args.handler(ctx)
+        return status
+    except KeyboardInterrupt:
+        # The client's run/stream/wait already cancelled the prediction on the server.
+        print("interrupted", file=err)
+        return errors.INTERRUPTED
+    except errors.UsageError as error:
+        print(f"error: {error}", file=err)
+        return errors.USAGE
+    except Exception as error:
+        return _report(error, err)
+    finally:
+        if "client" in ctx.__dict__:
+            ctx.client.close()
+
+
+def _report(error: Exception, err: TextIO) -> int:
+    """Print an error the client raised; its exit status (re-raises unexpected ones)."""
+    import httpx
+
+    from .._transport import MissingTokenError
+    from ..exceptions import ReplicateException
+
+    if isinstance(error, MissingTokenError | ValueError):
+        # Input the client refused before sending anything.
+        print(f"error: {error}", file=err)
+        return errors.USAGE
+    if isinstance(error, ReplicateException | httpx.HTTPError):
+        print(f"error: {error}", file=err)
+        return errors.FAILED
+    raise error
