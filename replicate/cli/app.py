@@ -7,14 +7,16 @@ each command imports the client and ``rich`` when it runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from . import errors
-from .commands import Group, common_options
 from .commands import (
+    Group,
     account,
+    common_options,
     deployments,
     emulator,
     files,
@@ -79,6 +81,10 @@ def main(
         # The client's run/stream/wait already cancelled the prediction on the server.
         print("interrupted", file=err)
         return errors.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`replicate predictions list --all | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return errors.FAILED
     except errors.UsageError as error:
         print(f"error: {error}", file=err)
         return errors.USAGE

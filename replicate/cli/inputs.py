@@ -113,10 +113,8 @@ def _convert(key: str, values: list[Any], prop: dict[str, Any], components: dict
 
 
 def _scalar(key: str, value: Any, prop: dict[str, Any]) -> Any:
-    if not isinstance(value, str):  # a file, or an item of a decoded JSON list
-        converted = value
-    else:
-        converted = _from_text(key, value, prop.get("type"))
+    # Files and the items of a decoded JSON list are already values.
+    converted = _from_text(key, value, prop.get("type")) if isinstance(value, str) else value
     choices = prop.get("enum")
     if choices is not None and converted not in choices:
         close = difflib.get_close_matches(str(converted), [str(c) for c in choices], n=1)

@@ -43,7 +43,9 @@ class Group:
         self._subparsers = subparsers
         self._common = common
 
-    def add(self, name: str, handler: Handler, help: str, **options: Any) -> argparse.ArgumentParser:
+    def add(
+        self, name: str, handler: Handler, help: str, **options: Any
+    ) -> argparse.ArgumentParser:
         """A command running ``handler``; returns its parser for adding arguments."""
         parser: argparse.ArgumentParser = self._subparsers.add_parser(
             name, help=help, description=help, parents=[self._common], **options

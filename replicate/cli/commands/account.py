@@ -26,5 +26,6 @@ def account(ctx: Context) -> int:
 
 
 def secret(ctx: Context) -> int:
-    render.show(ctx, ctx.client.webhooks.default.secret())
+    # Asked for explicitly, so the key is printed (the object keeps it out of its repr).
+    render.show(ctx, {"key": ctx.client.webhooks.default.secret().key})
     return errors.OK

@@ -37,7 +37,7 @@ def generate(ctx: Context) -> int:
 def batch(ctx: Context) -> int:
     # MOUNT POINT (issue 16): replicate/batching/command.py.
     try:
-        from ...batching import command  # type: ignore[attr-defined,unused-ignore]
+        from ...batching import command  # type: ignore[import-not-found,attr-defined,unused-ignore]
     except ImportError:
         return _missing(ctx, "batch")
     parser = argparse.ArgumentParser(prog="replicate batch")
