@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common_options(top=True)],
     )
+    parser.set_defaults(passthrough=False)
     commands = Group(
         parser.add_subparsers(title="commands", metavar="COMMAND", required=True),
         common_options(top=False),
@@ -69,8 +70,13 @@ def main(
 ) -> int:
     """Run the command line; returns the exit status (see :mod:`replicate.cli.errors`)."""
     err = stderr or sys.stderr
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if args.passthrough:
+            args.options = extra
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit:  # argparse: --help (0) or a usage error (2)
         return exit.code if isinstance(exit.code, int) else errors.USAGE
     ctx = Context(args, stdout, stderr)

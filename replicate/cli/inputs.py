@@ -93,9 +93,14 @@ def _resolve(prop: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]
 
 
 def _unknown_key(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown input {key!r}{hint} (inputs: {', '.join(sorted(known))})"
+    return f"unknown input {key!r}{_suggestion(key, known)} (inputs: {', '.join(sorted(known))})"
+
+
+def _suggestion(word: str, options: list[str]) -> str:
+    """``; did you mean 'x'?`` for the closest option (case aside first), or nothing."""
+    by_case = [option for option in options if option.lower() == word.lower()]
+    close = by_case or difflib.get_close_matches(word, options, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _convert(key: str, values: list[Any], prop: dict[str, Any], components: dict[str, Any]) -> Any:
@@ -117,8 +122,7 @@ def _scalar(key: str, value: Any, prop: dict[str, Any]) -> Any:
     converted = _from_text(key, value, prop.get("type")) if isinstance(value, str) else value
     choices = prop.get("enum")
     if choices is not None and converted not in choices:
-        close = difflib.get_close_matches(str(converted), [str(c) for c in choices], n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = _suggestion(str(converted), [str(c) for c in choices])
         raise UsageError(f"{key}: {converted!r} is not one of {choices}{hint}")
     return converted
 

@@ -60,21 +60,24 @@ def show_list(ctx: Context, items: Iterable[Any], columns: Sequence[str]) -> int
     """Print objects as JSON lines (each as soon as it is fetched) or as a table of
     ``columns`` (dotted paths into the JSON). Returns how many were printed."""
     out = None if ctx.json else console(ctx)
-    count = 0
     if out is None:
+        count = 0
         for item in items:
             print(dumps(item), file=ctx.stdout, flush=True)
             count += 1
         return count
     from rich.table import Table
 
-    table = Table(*columns, header_style="bold")
-    for item in items:
-        data = as_json(item)
-        table.add_row(*(_cell(_lookup(data, column)) for column in columns))
-        count += 1
+    rows = [[_cell(_lookup(as_json(item), column)) for column in columns] for item in items]
+    table = Table(header_style="bold")
+    for index, column in enumerate(columns):
+        # The first column identifies the row: never cut it.
+        width = max([len(column), *(len(row[0]) for row in rows)]) if index == 0 else None
+        table.add_column(column, no_wrap=index == 0, min_width=width)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
-    return count
+    return len(rows)
 
 
 def _lookup(data: Any, path: str) -> Any:

@@ -53,6 +53,11 @@ class Group:
         parser.set_defaults(handler=handler)
         return parser
 
+    def add_passthrough(self, name: str, handler: Handler, help: str) -> None:
+        """A command whose arguments (in ``ctx.args.options``) its handler parses itself."""
+        parser = self._subparsers.add_parser(name, help=help, description=help, add_help=False)
+        parser.set_defaults(handler=handler, passthrough=True)
+
     def group(self, name: str, help: str) -> Group:
         """A command that only holds subcommands."""
         parser = self._subparsers.add_parser(name, help=help, description=help)

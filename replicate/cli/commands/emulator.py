@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 from .. import errors
 from ..context import Context
 from . import Group
@@ -11,13 +9,9 @@ from . import Group
 
 def register(commands: Group) -> None:
     """Add ``emulator``; its options (``--port``, ``--models``, ...) go to the emulator."""
-    parser = commands.add(
-        "emulator",
-        serve,
-        "Serve a local emulator of the API (options: replicate emulator --help).",
-        add_help=False,
+    commands.add_passthrough(
+        "emulator", serve, "Serve a local emulator of the API (options: replicate emulator --help)."
     )
-    parser.add_argument("options", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
 
 def serve(ctx: Context) -> int:
@@ -27,5 +21,5 @@ def serve(ctx: Context) -> int:
         raise errors.UsageError(
             f"the emulator needs its extra: pip install 'replicate[emulator]' ({error})"
         ) from None
-    main(["--help" if o == "-h" else o for o in ctx.args.options])
+    main(ctx.args.options)
     return errors.OK

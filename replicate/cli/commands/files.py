@@ -10,6 +10,7 @@ from ..context import Context
 from . import Group, add_all_option, listed
 
 COLUMNS = ("id", "name", "size", "content_type", "created_at")
+SIGNED = ("owner", "expiry", "signature")
 
 
 def register(commands: Group) -> None:
@@ -21,8 +22,14 @@ def register(commands: Group) -> None:
     add_all_option(group.add("list", list_files, "List your files."))
     group.add("get", get, "Show a file.").add_argument("id")
     group.add("delete", delete, "Delete a file.").add_argument("id")
-    download = group.add("download", download_file, "Download a file.")
-    download.add_argument("id")
+    download = group.add(
+        "download",
+        download_file,
+        "Download a file, given its signed download URL (or its id and the URL's parts).",
+    )
+    download.add_argument("file", metavar="URL|ID")
+    for part in SIGNED:
+        download.add_argument(f"--{part}", help="of the signed download URL (with an ID)")
     download.add_argument(
         "-o", "--output", type=Path, metavar="PATH", help="where to save it ('-': stdout)"
     )
@@ -61,15 +68,24 @@ def delete(ctx: Context) -> int:
 
 
 def download_file(ctx: Context) -> int:
+    from urllib.parse import urlsplit
+
     from ..outputs import new_path
 
-    file = ctx.client.files.get(ctx.args.id)
-    output: Path | None = ctx.args.output
-    if output is not None and str(output) == "-":
-        for chunk in ctx.client.files.iter_download(file):
+    args = ctx.args
+    signed = {part: getattr(args, part) for part in SIGNED if getattr(args, part) is not None}
+    is_url = args.file.startswith(("https://", "http://"))
+    if not is_url and len(signed) < len(SIGNED):
+        raise errors.UsageError(
+            "downloads need the file's signed download URL, or its id with "
+            "--owner, --expiry and --signature"
+        )
+    if args.output is not None and str(args.output) == "-":
+        for chunk in ctx.client.files.iter_download(args.file, **signed):
             sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
         return errors.OK
-    target = output or new_path(Path(), file.name or file.id)
-    print(ctx.client.files.download(file, target), file=ctx.stdout)
+    file_id = urlsplit(args.file).path.removesuffix("/download").rpartition("/")[2]
+    target = args.output or new_path(Path(), ctx.client.files.get(file_id).name or file_id)
+    print(ctx.client.files.download(args.file, target, **signed), file=ctx.stdout)
     return errors.OK

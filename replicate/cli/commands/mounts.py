@@ -20,8 +20,7 @@ def register(commands: Group) -> None:
         ("generate", generate, "Generate typed Python modules for models."),
         ("batch", batch, "Run many predictions at the API's rate limit."),
     ):
-        parser = commands.add(name, handler, help, add_help=False)
-        parser.add_argument("options", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+        commands.add_passthrough(name, handler, help)
 
 
 def generate(ctx: Context) -> int:
