@@ -45,8 +45,9 @@ class RunDisplay:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._logs and self.last is not None and self.last.logs:
-            self._print_logs(self.last.logs + "\n")  # the last line, if it had no newline
+        logs = self.last.logs if self._logs and self.last is not None else None
+        if logs:
+            self._print_logs(logs if logs.endswith("\n") else logs + "\n")
         if self._bar is not None:
             self._bar.stop()
 

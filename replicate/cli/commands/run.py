@@ -76,7 +76,6 @@ def run(ctx: Context) -> int:
     from ...exceptions import ModelError, PredictionTimeoutError
     from ..outputs import write_output
     from ..progress import RunDisplay
-    from .predictions import finished
 
     args = ctx.args
     inputs = model_input(ctx.client, args.ref, args.inputs)
@@ -97,7 +96,11 @@ def run(ctx: Context) -> int:
 
     try:
         with display:
-            output = ctx.client.run(args.ref, inputs, timeout=args.timeout, progress=progress)
+            # A live display wants every update, not one long `Prefer: wait` request.
+            live = ctx.progress or args.logs
+            output = ctx.client.run(
+                args.ref, inputs, timeout=args.timeout, progress=progress, wait=not live
+            )
             if not args.json:
                 write_output(ctx, output, args.output_dir)
     except PredictionTimeoutError as error:
@@ -106,7 +109,8 @@ def run(ctx: Context) -> int:
     except ModelError as error:
         if args.json:
             render.show(ctx, error.prediction)
-        return finished(ctx, error.prediction)
+        print(f"error: {error}", file=ctx.stderr)
+        return errors.FAILED
     if args.json and display.last is not None:
         render.show(ctx, display.last)
     return errors.OK
@@ -140,7 +144,6 @@ def _open_web(ctx: Context, urls: dict[str, str] | None) -> None:
 
 def stream(ctx: Context) -> int:
     from ...exceptions import ModelError
-    from .predictions import finished
 
     inputs = model_input(ctx.client, ctx.args.ref, ctx.args.inputs)
     events = ctx.client.stream(ctx.args.ref, input=inputs)
@@ -151,6 +154,7 @@ def stream(ctx: Context) -> int:
                 ctx.stdout.flush()
     except ModelError as error:
         ctx.stdout.write("\n")
-        return finished(ctx, error.prediction)
+        print(f"error: {error}", file=ctx.stderr)
+        return errors.FAILED
     ctx.stdout.write("\n")
     return errors.OK
