@@ -133,3 +133,63 @@ def parse() -> object:
     from replicate.cli.app import build_parser
 
     return build_parser().parse_args(["run", "emulator/echo"])
+
+
+def test_import_replicate_loads_nothing_of_the_cli() -> None:
+    code = (
+        "import sys, replicate; "
+        "print(sorted(m for m in sys.modules if m.startswith(('replicate.cli', 'rich')))); "
+        "replicate.Client; "
+        "print(sorted(m for m in sys.modules if m.startswith('replicate.cli')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    # (`replicate.Client` imports httpx, which imports rich itself when click is installed too.)
+    assert done.stdout.splitlines() == ["[]", "[]"], done.stderr
+
+
+def test_help_loads_neither_the_client_nor_rich() -> None:
+    code = (
+        "import sys; from replicate.cli import main; status = main(['--help']); "
+        "print(status, sorted(m for m in sys.modules if m.startswith("
+        "('rich', 'httpx', 'replicate.client', 'replicate_api'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+    for command in ("run", "stream", "predictions", "models", "files", "trainings", "emulator"):
+        assert command in done.stdout
+
+
+def test_console_script_and_python_m(cli_env: Emulator) -> None:
+    script = Path(sys.executable).with_name("replicate")
+    env = {**os.environ, "REPLICATE_API_TOKEN": TOKEN, "REPLICATE_BASE_URL": cli_env.base_url}
+    for argv in ([str(script)], [sys.executable, "-m", "replicate"]):
+        done = subprocess.run(
+            [*argv, "account"], capture_output=True, text=True, timeout=60, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        assert json_loads(done.stdout)["username"] == "emulator"
+
+
+def test_emulator_command_serves_until_interrupted() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "replicate", "emulator", "--port", "0", "--seed", "3"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line.startswith("replicate emulator listening on http://127.0.0.1:")
+    url = line.rsplit(" ", 1)[1].strip()
+    import httpx
+
+    models = httpx.get(f"{url}/v1/models", headers={"Authorization": "Bearer x"}).json()
+    assert models["results"]
+    process.send_signal(signal.SIGINT)
+    assert process.wait(30) == 0
+
+
+def json_loads(text: str) -> dict[str, object]:
+    import json
+
+    value: dict[str, object] = json.loads(text)
+    return value
