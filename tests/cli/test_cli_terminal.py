@@ -140,7 +140,7 @@ def test_import_replicate_loads_nothing_of_the_cli() -> None:
         "import sys, replicate; "
         "print(sorted(m for m in sys.modules if m.startswith(('replicate.cli', 'rich')))); "
         "replicate.Client; "
-        "print(sorted(m for m in sys.modules if m.startswith('replicate.cli')))"
+        "print(sorted(m for m in sys.modules if m.startswith('replicate.cli.')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     # (`replicate.Client` imports httpx, which imports rich itself when click is installed too.)
