@@ -120,11 +120,21 @@ def _convert(key: str, values: list[Any], prop: dict[str, Any], components: dict
 def _scalar(key: str, value: Any, prop: dict[str, Any]) -> Any:
     # Files and the items of a decoded JSON list are already values.
     converted = _from_text(key, value, prop.get("type")) if isinstance(value, str) else value
+    if isinstance(converted, int | float) and not isinstance(converted, bool):
+        _check_range(key, converted, prop)
     choices = prop.get("enum")
     if choices is not None and converted not in choices:
         hint = _suggestion(str(converted), [str(c) for c in choices])
         raise UsageError(f"{key}: {converted!r} is not one of {choices}{hint}")
     return converted
+
+
+def _check_range(key: str, number: float, prop: dict[str, Any]) -> None:
+    low, high = prop.get("minimum"), prop.get("maximum")
+    if low is not None and number < low:
+        raise UsageError(f"{key}: {number} is below the minimum {low}")
+    if high is not None and number > high:
+        raise UsageError(f"{key}: {number} is above the maximum {high}")
 
 
 def _from_text(key: str, value: str, kind: Any) -> Any:

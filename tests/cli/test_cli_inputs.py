@@ -18,7 +18,7 @@ SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "prompt": {"type": "string"},
-                    "steps": {"type": "integer"},
+                    "steps": {"type": "integer", "minimum": 1, "maximum": 500},
                     "guidance": {"type": "number"},
                     "safe": {"type": "boolean"},
                     "tags": {"type": "array", "items": {"type": "string"}},
@@ -71,6 +71,8 @@ def test_equals_signs_after_the_first_belong_to_the_value() -> None:
     [
         ("promt=x", "unknown input 'promt'; did you mean 'prompt'?"),
         ("steps=many", "steps: expected an integer, got 'many'"),
+        ("steps=0", "steps: 0 is below the minimum 1"),
+        ("steps=501", "steps: 501 is above the maximum 500"),
         ("guidance=high", "guidance: expected a number"),
         ("safe=maybe", "safe: expected true or false"),
         ("scheduler=k_euler", "did you mean 'K_EULER'?"),

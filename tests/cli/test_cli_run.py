@@ -92,6 +92,7 @@ def test_stdin_input(cli: Cli, cli_env: Emulator, monkeypatch: pytest.MonkeyPatc
     [
         (("emulator/echo", "txt=hi"), "did you mean 'text'?"),
         (("emulator/image", "num_outputs=two"), "num_outputs: expected an integer"),
+        (("emulator/image", "num_outputs=9"), "num_outputs: 9 is above the maximum 4"),
         (("emulator/echo", "text=@/does/not/exist"), "no such file"),
         (("emulator/echo", "text"), "expected key=value"),
         (("emulator/slow", "seconds=1", "seconds=2"), "given 2 times"),

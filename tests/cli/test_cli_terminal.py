@@ -5,6 +5,7 @@ The command runs in a subprocess whose stdin/stdout/stderr are a real pseudo-ter
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import pty
@@ -129,7 +130,18 @@ def test_without_rich_a_terminal_gets_a_hint(monkeypatch: pytest.MonkeyPatch, cl
     assert {"sku", "name"} <= set(result.lines()[0])
 
 
-def parse() -> object:
+def test_objects_and_schemas_are_readable_on_a_terminal(cli: Cli) -> None:
+    schema = cli("models", "schema", "emulator/stream-text", terminal=True)
+    assert schema.status == 0
+    assert "max_tokens" in schema.stdout
+    assert "integer" in schema.stdout
+    assert "{" not in schema.stdout
+    model = cli("models", "get", "emulator/echo", terminal=True)
+    assert "Returns its text input." in model.stdout
+    assert '"owner"' not in model.stdout
+
+
+def parse() -> argparse.Namespace:
     from replicate.cli.app import build_parser
 
     return build_parser().parse_args(["run", "emulator/echo"])
