@@ -6,9 +6,11 @@ import argparse
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .. import errors, render
 from ..context import Context
 
 if TYPE_CHECKING:
+    from ...client import Client
     from ...pagination import Cursor, Page
 
 T = TypeVar("T")
@@ -52,6 +54,34 @@ class Group:
         )
         parser.set_defaults(handler=handler)
         return parser
+
+    def add_list(
+        self,
+        name: str,
+        help: str,
+        method: Callable[[Client], Callable[[Cursor], Page[Any]]],
+        columns: tuple[str, ...],
+    ) -> argparse.ArgumentParser:
+        """A command printing the items of a list operation, ``--all`` following pages."""
+
+        def handler(ctx: Context) -> int:
+            render.show_list(ctx, listed(ctx, method(ctx.client)), columns)
+            return errors.OK
+
+        parser = self.add(name, handler, help)
+        add_all_option(parser)
+        return parser
+
+    def add_show(
+        self, name: str, help: str, fetch: Callable[[Client, str], Any], metavar: str = "ID"
+    ) -> None:
+        """A command printing what ``fetch(client, ID)`` returns."""
+
+        def handler(ctx: Context) -> int:
+            render.show(ctx, fetch(ctx.client, ctx.args.id))
+            return errors.OK
+
+        self.add(name, handler, help).add_argument("id", metavar=metavar)
 
     def add_passthrough(self, name: str, handler: Handler, help: str) -> None:
         """A command whose arguments (in ``ctx.args.options``) its handler parses itself."""

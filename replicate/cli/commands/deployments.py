@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import errors, render
 from ..context import Context
-from . import Group, add_all_option, listed
+from . import Group
 
 COLUMNS = (
     "owner",
@@ -22,8 +22,10 @@ SETTINGS = ("version", "hardware", "min_instances", "max_instances")
 def register(commands: Group) -> None:
     """Add the ``deployments`` commands."""
     group = commands.group("deployments", "Manage deployments.")
-    add_all_option(group.add("list", list_deployments, "List your deployments."))
-    group.add("get", get, "Show a deployment.").add_argument("name", metavar="owner/name")
+    group.add_list("list", "List your deployments.", lambda c: c.deployments.list, COLUMNS)
+    group.add_show(
+        "get", "Show a deployment.", lambda c, id: c.deployments.get(id), metavar="owner/name"
+    )
     create_parser = group.add("create", create, "Create a deployment.")
     create_parser.add_argument("name")
     create_parser.add_argument("--model", required=True, metavar="owner/name")
@@ -51,16 +53,6 @@ def _owner_name(name: str) -> tuple[str, str]:
     if not slash or not owner or not rest or "/" in rest:
         raise errors.UsageError(f"expected owner/name, got {name!r}")
     return owner, rest
-
-
-def list_deployments(ctx: Context) -> int:
-    render.show_list(ctx, listed(ctx, ctx.client.deployments.list), COLUMNS)
-    return errors.OK
-
-
-def get(ctx: Context) -> int:
-    render.show(ctx, ctx.client.deployments.get(ctx.args.name))
-    return errors.OK
 
 
 def create(ctx: Context) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import errors, render
 from ..context import Context
-from . import Group, add_all_option, listed
+from . import Group
 
 COLUMNS = ("id", "name", "size", "content_type", "created_at")
 SIGNED = ("owner", "expiry", "signature")
@@ -19,8 +19,8 @@ def register(commands: Group) -> None:
     upload = group.add("upload", upload_files, "Upload files (streamed); '-' reads stdin.")
     upload.add_argument("paths", nargs="+", metavar="PATH")
     upload.add_argument("--content-type", metavar="TYPE")
-    add_all_option(group.add("list", list_files, "List your files."))
-    group.add("get", get, "Show a file.").add_argument("id")
+    group.add_list("list", "List your files.", lambda c: c.files.list, COLUMNS)
+    group.add_show("get", "Show a file.", lambda c, id: c.files.get(id))
     group.add("delete", delete, "Delete a file.").add_argument("id")
     download = group.add(
         "download",
@@ -48,16 +48,6 @@ def upload_files(ctx: Context) -> int:
         for path in ctx.args.paths
     ]
     render.show_list(ctx, uploaded, COLUMNS)
-    return errors.OK
-
-
-def list_files(ctx: Context) -> int:
-    render.show_list(ctx, listed(ctx, ctx.client.files.list), COLUMNS)
-    return errors.OK
-
-
-def get(ctx: Context) -> int:
-    render.show(ctx, ctx.client.files.get(ctx.args.id))
     return errors.OK
 
 

@@ -16,8 +16,8 @@ INPUT_COLUMNS = ("name", "type", "default", "description")
 def register(commands: Group) -> None:
     """Add the ``models`` commands."""
     group = commands.group("models", "Find and inspect models.")
-    group.add("get", get, "Show a model.").add_argument("ref", metavar="owner/name")
-    add_all_option(group.add("list", list_models, "List public models."))
+    group.add_show("get", "Show a model.", lambda c, id: c.models.get(id), metavar="owner/name")
+    group.add_list("list", "List public models.", lambda c: c.models.list, COLUMNS)
     search = group.add("search", search_models, "Search public models.")
     search.add_argument("query")
     add_all_option(search)
@@ -28,16 +28,6 @@ def register(commands: Group) -> None:
     versions = group.add("versions", list_versions, "List a model's versions.")
     versions.add_argument("ref", metavar="owner/name")
     add_all_option(versions)
-
-
-def get(ctx: Context) -> int:
-    render.show(ctx, ctx.client.models.get(ctx.args.ref))
-    return errors.OK
-
-
-def list_models(ctx: Context) -> int:
-    render.show_list(ctx, listed(ctx, ctx.client.models.list), COLUMNS)
-    return errors.OK
 
 
 def search_models(ctx: Context) -> int:

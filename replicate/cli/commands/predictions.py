@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import errors, render
 from ..context import Context
-from . import Group, add_all_option, listed
+from . import Group
 
 if TYPE_CHECKING:
     from ..._job import Job
@@ -17,29 +17,16 @@ COLUMNS = ("id", "model", "status", "source", "created_at")
 def register(commands: Group) -> None:
     """Add the ``predictions`` commands."""
     group = commands.group("predictions", "List, inspect, cancel and wait for predictions.")
-    add_all_option(group.add("list", list_predictions, "List your predictions, newest first."))
-    group.add("get", get, "Show a prediction.").add_argument("id")
-    group.add("cancel", cancel, "Cancel a prediction.").add_argument("id")
+    group.add_list(
+        "list", "List your predictions, newest first.", lambda c: c.predictions.list, COLUMNS
+    )
+    group.add_show("get", "Show a prediction.", lambda c, id: c.predictions.get(id))
+    group.add_show("cancel", "Cancel a prediction.", lambda c, id: c.predictions.cancel(id))
     wait_parser = group.add(
         "wait", wait, "Wait until a prediction finishes; exit 1 unless it succeeded."
     )
     wait_parser.add_argument("id")
     wait_parser.add_argument("--timeout", type=float, metavar="S", help="give up after S seconds")
-
-
-def list_predictions(ctx: Context) -> int:
-    render.show_list(ctx, listed(ctx, ctx.client.predictions.list), COLUMNS)
-    return errors.OK
-
-
-def get(ctx: Context) -> int:
-    render.show(ctx, ctx.client.predictions.get(ctx.args.id))
-    return errors.OK
-
-
-def cancel(ctx: Context) -> int:
-    render.show(ctx, ctx.client.predictions.cancel(ctx.args.id))
-    return errors.OK
 
 
 def wait(ctx: Context) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import errors, render
 from ..context import Context
-from . import Group, add_all_option, listed
+from . import Group
 from .run import INPUT_HELP
 
 COLUMNS = ("id", "model", "version", "status", "created_at")
@@ -20,9 +20,9 @@ def register(commands: Group) -> None:
         "--destination", required=True, metavar="owner/name", help="the model to push to"
     )
     create.add_argument("--webhook", metavar="URL")
-    group.add("get", get, "Show a training.").add_argument("id")
-    add_all_option(group.add("list", list_trainings, "List your trainings."))
-    group.add("cancel", cancel, "Cancel a training.").add_argument("id")
+    group.add_show("get", "Show a training.", lambda c, id: c.trainings.get(id))
+    group.add_list("list", "List your trainings.", lambda c: c.trainings.list, COLUMNS)
+    group.add_show("cancel", "Cancel a training.", lambda c, id: c.trainings.cancel(id))
 
 
 def create_training(ctx: Context) -> int:
@@ -38,19 +38,4 @@ def create_training(ctx: Context) -> int:
         **({"webhook": ctx.args.webhook} if ctx.args.webhook else {}),
     )
     render.show(ctx, training)
-    return errors.OK
-
-
-def get(ctx: Context) -> int:
-    render.show(ctx, ctx.client.trainings.get(ctx.args.id))
-    return errors.OK
-
-
-def list_trainings(ctx: Context) -> int:
-    render.show_list(ctx, listed(ctx, ctx.client.trainings.list), COLUMNS)
-    return errors.OK
-
-
-def cancel(ctx: Context) -> int:
-    render.show(ctx, ctx.client.trainings.cancel(ctx.args.id))
     return errors.OK
