@@ -108,8 +108,9 @@ def _report(error: Exception, err: TextIO) -> int:
     from .._transport import MissingTokenError
     from ..exceptions import ReplicateException
 
-    if isinstance(error, MissingTokenError | ValueError):
-        # Input the client refused before sending anything.
+    refused_input = isinstance(error, ValueError) and not isinstance(error, ReplicateException)
+    if refused_input or isinstance(error, MissingTokenError):
+        # The client checked the input (or found no token) before sending anything.
         print(f"error: {error}", file=err)
         return errors.USAGE
     if isinstance(error, ReplicateException | httpx.HTTPError):
