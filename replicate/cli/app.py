@@ -78,7 +78,7 @@ def main(
         elif extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit:  # argparse: --help (0) or a usage error (2)
-        return exit.code if isinstance(exit.code, int) else errors.USAGE
+        return _exit_status(exit)
     ctx = Context(args, stdout, stderr)
     try:
         status: int = args.handler(ctx)
@@ -87,6 +87,8 @@ def main(
         # The client's run/stream/wait already cancelled the prediction on the server.
         print("interrupted", file=err)
         return errors.INTERRUPTED
+    except SystemExit as exit:  # the own parser of a pass-through command (emulator, ...)
+        return _exit_status(exit)
     except BrokenPipeError:
         # The reader went away (`replicate predictions list --all | head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -99,6 +101,10 @@ def main(
     finally:
         if "client" in ctx.__dict__:
             ctx.client.close()
+
+
+def _exit_status(exit: SystemExit) -> int:
+    return exit.code if isinstance(exit.code, int) else errors.USAGE
 
 
 def _report(error: Exception, err: TextIO) -> int:

@@ -184,3 +184,7 @@ def test_mount_points_say_what_is_missing(cli: Cli) -> None:
         result = cli(name, "--anything")
         assert result.status == 2
         assert f"replicate {name}" in result.stderr
+
+
+def test_emulator_options_are_the_emulators(cli: Cli) -> None:
+    assert cli("emulator", "--no-such-option").status == 2
