@@ -80,11 +80,16 @@ def test_file_inputs_are_uploaded(cli: Cli, cli_env: Emulator, tmp_path: Path) -
     assert stored.id in result.json()["input"]["text"]
 
 
-def test_stdin_input(cli: Cli, cli_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stdin_input(
+    cli: Cli, cli_env: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"piped in")))
-    assert cli("run", "emulator/echo", "text=@-").status == 0
+    result = cli("run", "emulator/echo", "text=@-", "--output-dir", str(tmp_path))
+    assert result.status == 0
     (stored,) = cli_env.files.values()
     assert stored.read() == b"piped in"
+    # echo returns the uploaded file's URL: a URL output is a file, saved into the directory.
+    assert result.stdout == f"{tmp_path / stored.id}\n"
 
 
 @pytest.mark.parametrize(
