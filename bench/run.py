@@ -5,7 +5,7 @@ order of implementations (A B C, C B A, ...) so drift hits all of them alike. Pr
 min/median/max and whether each target is met, writes bench/RESULTS.md, bench/results.json and
 docs/images/bench-chart.png (shown by docs/performance.md), and exits 0 whatever the numbers are.
 
-Options: `--quick` (fewer rounds), `--only overhead,import,sse,concurrency,lag,memory`.
+Options: `--quick` (fewer rounds), `--only overhead,import,cli,sse,concurrency,lag,memory`.
 """
 
 from __future__ import annotations
@@ -272,6 +272,31 @@ def imports(rounds: int) -> list[Row]:
     ]
 
 
+def cli_help_time(python: Path) -> dict[str, Any]:
+    """Wall time of `replicate --help` (as the console script runs it), interpreter included."""
+    argv = pinned(CLIENT_CPU, [str(python), "-m", "replicate", "--help"])
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=EMPTY_CWD)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        return {"status": "unavailable", "reason": (done.stderr.strip().splitlines() or ["?"])[-1]}
+    return {"status": "ok", "ms": elapsed * 1000}
+
+
+def cli(rounds: int) -> list[Row]:
+    cli_help_time(PYTHONS["ours"])  # warm the .pyc caches
+    results = {"ours": [cli_help_time(PYTHONS["ours"]) for _ in range(rounds)]}
+    samples = {"ours": ok_values(results["ours"], "ms")}
+    typical = median(samples["ours"])
+    notes = problems(results)
+    if samples["ours"]:
+        notes.append("slowest imports of `replicate --help` (cumulative, -X importtime): "
+                     + "; ".join(s.strip() for s in top_imports(
+                         PYTHONS["ours"], "replicate.cli.app", 5)))
+    return [Row("2b. `replicate --help` start-up (1.x has no command line)", "ms", samples,
+                "< 200 ms", None if typical is None else typical < 200, notes)]
+
+
 def sse(rounds: int) -> list[Row]:
     results = interleaved(rounds, ["ours", "v1", "parser"], lambda impl: run_worker("sse", impl))
     samples = {impl: ok_values(runs, "events_per_s") for impl, runs in results.items()}
@@ -461,7 +486,7 @@ def draw_chart() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, for a smoke run")
-    parser.add_argument("--only", default="overhead,import,sse,concurrency,lag,memory")
+    parser.add_argument("--only", default="overhead,import,cli,sse,concurrency,lag,memory")
     args = parser.parse_args()
     quick = args.quick
     for impl in ("ours", "v1"):
@@ -471,6 +496,7 @@ def main() -> int:
     benchmarks: dict[str, Callable[[], list[Row]]] = {
         "overhead": lambda: overhead(3 if quick else 9),
         "import": lambda: imports(5 if quick else 21),
+        "cli": lambda: cli(5 if quick else 21),
         "sse": lambda: sse(2 if quick else 5),
         "concurrency": lambda: concurrency(1 if quick else 3, 1000),
         "lag": lambda: lag(1 if quick else 3),

@@ -1,0 +1,81 @@
+"""``replicate files upload|list|get|delete|download``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .. import errors, render
+from ..context import Context
+from . import Group
+
+COLUMNS = ("id", "name", "size", "content_type", "created_at")
+SIGNED = ("owner", "expiry", "signature")
+
+
+def register(commands: Group) -> None:
+    """Add the ``files`` commands."""
+    group = commands.group("files", "Upload, list, download and delete files.")
+    upload = group.add("upload", upload_files, "Upload files (streamed); '-' reads stdin.")
+    upload.add_argument("paths", nargs="+", metavar="PATH")
+    upload.add_argument("--content-type", metavar="TYPE")
+    group.add_list("list", "List your files.", lambda c: c.files.list, COLUMNS)
+    group.add_show("get", "Show a file.", lambda c, id: c.files.get(id))
+    group.add("delete", delete, "Delete a file.").add_argument("id")
+    download = group.add(
+        "download",
+        download_file,
+        "Download a file, given its signed download URL (or its id and the URL's parts).",
+    )
+    download.add_argument("file", metavar="URL|ID")
+    for part in SIGNED:
+        download.add_argument(f"--{part}", help="of the signed download URL (with an ID)")
+    download.add_argument(
+        "-o", "--output", type=Path, metavar="PATH", help="where to save it ('-': stdout)"
+    )
+
+
+def upload_files(ctx: Context) -> int:
+    missing = [p for p in ctx.args.paths if p != "-" and not Path(p).is_file()]
+    if missing:
+        raise errors.UsageError(f"no such file: {', '.join(missing)}")
+    uploaded = [
+        ctx.client.files.create(
+            sys.stdin.buffer if path == "-" else Path(path),
+            filename="stdin" if path == "-" else None,
+            content_type=ctx.args.content_type,
+        )
+        for path in ctx.args.paths
+    ]
+    render.show_list(ctx, uploaded, COLUMNS)
+    return errors.OK
+
+
+def delete(ctx: Context) -> int:
+    ctx.client.files.delete(ctx.args.id)
+    print(f"deleted {ctx.args.id}", file=ctx.stderr)
+    return errors.OK
+
+
+def download_file(ctx: Context) -> int:
+    from urllib.parse import urlsplit
+
+    from ..outputs import new_path
+
+    args = ctx.args
+    signed = {part: getattr(args, part) for part in SIGNED if getattr(args, part) is not None}
+    is_url = args.file.startswith(("https://", "http://"))
+    if not is_url and len(signed) < len(SIGNED):
+        raise errors.UsageError(
+            "downloads need the file's signed download URL, or its id with "
+            "--owner, --expiry and --signature"
+        )
+    if args.output is not None and str(args.output) == "-":
+        for chunk in ctx.client.files.iter_download(args.file, **signed):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return errors.OK
+    file_id = urlsplit(args.file).path.removesuffix("/download").rpartition("/")[2]
+    target = args.output or new_path(Path(), ctx.client.files.get(file_id).name or file_id)
+    print(ctx.client.files.download(args.file, target, **signed), file=ctx.stdout)
+    return errors.OK

@@ -1,0 +1,160 @@
+"""``replicate run`` and ``replicate stream``: create a prediction from ``key=value`` inputs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import errors, render
+from ..context import Context
+from . import Group
+
+if TYPE_CHECKING:
+    from ...client import Client
+
+REF_HELP = "owner/name, owner/name:version or a version id"
+INPUT_HELP = (
+    "an input: key=value (converted with the model's schema; repeat a key for a list), "
+    "key=@path (a file, uploaded), key=@- (stdin)"
+)
+
+
+def register(commands: Group) -> None:
+    """Add ``run`` and ``stream``."""
+    parser = commands.add("run", run, "Run a model; print its output, save its files.")
+    add_input_arguments(parser)
+    parser.add_argument(
+        "--wait",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="wait for the output (default), or print the new prediction and exit",
+    )
+    parser.add_argument("--timeout", type=float, metavar="S", help="cancel after S seconds")
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="where file outputs are saved (default: the current directory)",
+    )
+    parser.add_argument("--web", action="store_true", help="open the prediction's web page")
+    parser.add_argument("--logs", action="store_true", help="print the model's logs on stderr")
+    add_input_arguments(
+        commands.add("stream", stream, "Run a model, printing its output as it is produced.")
+    )
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """``REF`` and the ``key=value`` inputs."""
+    parser.add_argument("ref", metavar="REF", help=REF_HELP)
+    parser.add_argument("inputs", nargs="*", metavar="key=value", help=INPUT_HELP)
+
+
+def model_input(client: Client, ref: str, pairs: list[str]) -> dict[str, Any]:
+    """The input for ``ref`` from ``key=value`` pairs, checked against its schema.
+
+    Syntax and files are checked before any request; then the version's schema is
+    fetched and the values converted (nothing is created if they are wrong).
+    """
+    from ...identifier import ModelVersionIdentifier, is_version_id
+    from ..inputs import parse_assignments, split_assignments
+
+    split_assignments(pairs)
+    if is_version_id(ref):
+        return parse_assignments(pairs, None)  # no model to fetch the schema from
+    try:
+        ident = ModelVersionIdentifier.parse(ref)
+    except ValueError as error:
+        raise errors.UsageError(str(error)) from None
+    model = client.models.get(f"{ident.owner}/{ident.name}")
+    version = model.versions.get(ident.version) if ident.version else model.latest_version
+    return parse_assignments(pairs, version.openapi_schema if version else None)
+
+
+def run(ctx: Context) -> int:
+    from ...exceptions import ModelError, PredictionTimeoutError
+    from ..outputs import write_output
+    from ..progress import RunDisplay
+
+    args = ctx.args
+    inputs = model_input(ctx.client, args.ref, args.inputs)
+    if not args.wait:
+        from ..._run import run_target
+
+        prediction = ctx.client.predictions.create(**run_target(args.ref), input=inputs)
+        _open_web(ctx, prediction.urls)
+        render.show(ctx, prediction)
+        return errors.OK
+    display = RunDisplay(ctx, logs=args.logs)
+    web = _WebOpener(ctx) if args.web else None
+
+    def progress(prediction: Any) -> None:
+        display.update(prediction)
+        if web is not None:
+            web.open(prediction.urls)
+
+    try:
+        with display:
+            # A live display wants every update, not one long `Prefer: wait` request.
+            live = ctx.progress or args.logs
+            output = ctx.client.run(
+                args.ref, inputs, timeout=args.timeout, progress=progress, wait=not live
+            )
+            if not args.json:
+                write_output(ctx, output, args.output_dir)
+    except PredictionTimeoutError as error:
+        print(f"error: {error}", file=ctx.stderr)
+        return errors.FAILED
+    except ModelError as error:
+        if args.json:
+            render.show(ctx, error.prediction)
+        print(f"error: {error}", file=ctx.stderr)
+        return errors.FAILED
+    if args.json and display.last is not None:
+        render.show(ctx, display.last)
+    return errors.OK
+
+
+class _WebOpener:
+    """Opens the prediction's web page once, as soon as its URL is known."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self._done = False
+
+    def open(self, urls: dict[str, str] | None) -> None:
+        if not self._done and urls and urls.get("web"):
+            self._done = True
+            _open_web(self._ctx, urls)
+
+
+def _open_web(ctx: Context, urls: dict[str, str] | None) -> None:
+    if not ctx.args.web:
+        return
+    import webbrowser
+
+    url = (urls or {}).get("web")
+    if url is None:
+        print("note: this prediction has no web page", file=ctx.stderr)
+        return
+    print(f"opening {url}", file=ctx.stderr)
+    webbrowser.open(url)
+
+
+def stream(ctx: Context) -> int:
+    from ...exceptions import ModelError
+
+    inputs = model_input(ctx.client, ctx.args.ref, ctx.args.inputs)
+    events = ctx.client.stream(ctx.args.ref, input=inputs)
+    try:
+        for event in events:
+            if event.event == "output":
+                ctx.stdout.write(event.data)
+                ctx.stdout.flush()
+    except ModelError as error:
+        ctx.stdout.write("\n")
+        print(f"error: {error}", file=ctx.stderr)
+        return errors.FAILED
+    ctx.stdout.write("\n")
+    return errors.OK
