@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
-from .catalog import Script, Step
+from .catalog import OutputFile, Script, Step
 from .jobs import Job, now
 from .webhooks import WebhookSender
 
@@ -49,24 +49,38 @@ class Runner:
         job.status = "processing"
         job.started = now()
         job.notify()
-        for step in script.steps:
-            await self._sleep(step.delay)
-            if job.done:
-                return
-            self._apply(job, step)
+        steps = script.live(self._time_scale()) if script.live else _listed(script.steps)
+        try:
+            async for step in steps:
+                await self._sleep(step.delay)
+                if job.done:
+                    return
+                self._apply(job, step)
+        finally:
+            await steps.aclose()  # type: ignore[attr-defined]
         if not job.done:
             self._on_succeeded(job)
             self.finish(job, "succeeded")
+
+    def _files(self, job: Job, value: Any) -> Any:
+        """``value`` with every :class:`OutputFile` stored and replaced by its URL."""
+        if isinstance(value, OutputFile):
+            return self._store_output(job, value.name, value.data)
+        if isinstance(value, list):
+            return [self._files(job, item) for item in value]
+        if isinstance(value, dict):
+            return {key: self._files(job, item) for key, item in value.items()}
+        return value
 
     def _apply(self, job: Job, step: Step) -> None:
         kind, value = step.kind, step.value
         if kind == "log":
             self.add_log(job, value)
         elif kind == "set":
-            job.output = value
-            self._output_event(job, value)
+            job.output = self._files(job, value)
+            self._output_event(job, job.output)
         elif kind in ("append", "file"):
-            item = self._store_output(job, *value) if kind == "file" else value
+            item = self._files(job, OutputFile(*value) if kind == "file" else value)
             if not isinstance(job.output, list):
                 job.output = []
             job.output.append(item)
@@ -109,3 +123,8 @@ class Runner:
         if job.done:
             return
         self.finish(job, "aborted" if job.status == "starting" else "canceled")
+
+
+async def _listed(steps: list[Step]) -> AsyncIterator[Step]:
+    for step in steps:
+        yield step
