@@ -128,8 +128,10 @@ def _run(
     except _Stopped:
         pass
     except Exception as exc:
-        for line in traceback.format_exception(exc)[1:]:
-            put(Step(0, "log", line.rstrip("\n")))
+        # The traceback as cog logs it, without the emulator's own frame.
+        frames = exc.__traceback__.tb_next if exc.__traceback__ else None
+        text = "".join(traceback.format_exception(type(exc), exc, frames))
+        put(Step(0, "log", text.rstrip("\n")))
         put(Step(0, "fail", f"{type(exc).__name__}: {exc}"))
 
 
