@@ -1,4 +1,4 @@
-"""docs/emulator.md: every python example runs; the pytest example passes under pytest."""
+"""docs/emulator.md and README's emulator section: the examples run; the pytest one passes."""
 
 from __future__ import annotations
 
@@ -7,18 +7,21 @@ import re
 import subprocess
 import sys
 
-DOC = pathlib.Path(__file__).parents[2] / "docs" / "emulator.md"
+ROOT = pathlib.Path(__file__).parents[2]
+DOC = ROOT / "docs" / "emulator.md"
 _BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 _FILE = re.compile(r"# file: (\S+)\n")
 
 
 def _blocks() -> list[str]:
-    return _BLOCK.findall(DOC.read_text("utf-8"))
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Testing your code with the emulator", 1)[1].split("\n## ", 1)[0]
+    return [*_BLOCK.findall(section), *_BLOCK.findall(DOC.read_text("utf-8"))]
 
 
 def test_examples_run(tmp_path: pathlib.Path) -> None:
     scripts = [code for code in _blocks() if not _FILE.match(code)]
-    assert len(scripts) >= 4
+    assert len(scripts) >= 5
     for number, code in enumerate(scripts):
         script = tmp_path / f"example_{number}.py"
         script.write_text(code)
