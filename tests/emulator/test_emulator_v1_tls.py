@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import ssl
 import subprocess
 import textwrap
 from collections.abc import Iterator
@@ -94,3 +95,21 @@ def test_official_1x_client_against_user_models_over_https(
     assert bytes.fromhex(seen["file_bytes"]) == picture()
     assert seen["stream"][:2] == ["s0 ", "s1 "]  # then 1.x's done event, which prints as ""
     assert [j.input for j in emu.predictions_for("acme/tokens")][0] == {"prompt": "p", "n": 2}
+
+
+def test_child_process_serves_https_and_model_files() -> None:
+    models = pathlib.Path(__file__).parents[1] / "fixtures" / "emulator" / "real_models.json"
+    with Emulator(time_scale=0.05, tls=True, process=True, models=models) as emu:
+        assert emu.base_url.startswith("https://") and emu.ca_file
+        trust = ssl.create_default_context(cafile=emu.ca_file)
+        body = httpx.post(
+            f"{emu.api_url}/models/black-forest-labs/flux-schnell/predictions",
+            json={"input": {"prompt": "cake"}},
+            headers={"Authorization": "Bearer t", "Prefer": "wait"},
+            verify=trust,
+            timeout=10,
+        ).json()
+        assert body["status"] == "succeeded" and body["output"][0].startswith("https://")
+        image = httpx.get(body["output"][0], verify=trust)
+        assert image.content.startswith(b"\x89PNG")
+        assert image.headers["content-type"] == "image/webp"
