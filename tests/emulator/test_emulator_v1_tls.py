@@ -94,7 +94,7 @@ def test_official_1x_client_against_user_models_over_https(
     assert seen["file_type"] == "FileOutput" and seen["file_url"].startswith("https://")
     assert bytes.fromhex(seen["file_bytes"]) == picture()
     assert seen["stream"][:2] == ["s0 ", "s1 "]  # then 1.x's done event, which prints as ""
-    assert [j.input for j in emu.predictions_for("acme/tokens")][0] == {"prompt": "p", "n": 2}
+    assert emu.predictions_for("acme/tokens")[0].input == {"prompt": "p", "n": 2}
 
 
 def test_child_process_serves_https_and_model_files() -> None:
