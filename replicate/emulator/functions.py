@@ -120,6 +120,8 @@ def _run(
     try:
         with _prints_to(log):
             result = predict(**kwargs, **_helpers(predict, log, sleep))
+            if inspect.iscoroutine(result):  # an ``async def`` model: its own loop, this thread
+                result = asyncio.run(result)
             if _is_stream(result):
                 for item in result:
                     put(Step(0, "append", _as_output(item, names)))
@@ -207,6 +209,11 @@ def spec_from_function(
     owner, name = split_name(full_name)
     if not callable(predict):
         raise TypeError(f"predict for {full_name} must be callable, not {type(predict).__name__}")
+    if inspect.isasyncgenfunction(predict):
+        raise TypeError(
+            f"predict for {full_name}: async generators are not supported; yield "
+            "from a plain generator function instead"
+        )
     if versions < 1:
         raise ValueError(f"{full_name}: versions must be at least 1")
     return ModelSpec(

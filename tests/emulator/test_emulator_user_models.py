@@ -81,6 +81,21 @@ def test_schema_is_derived_cog_style() -> None:
     assert schema_from_callable(picture)["components"]["schemas"]["Output"]["format"] == "uri"
 
 
+async def _async_tokens(prompt: str) -> Any:
+    yield prompt
+
+
+def test_async_functions(emu: Emulator) -> None:
+    async def shout(text: str) -> str:
+        return text.upper()
+
+    emu.add_model("me/shout", shout)
+    with emu.client() as client:
+        assert client.run("me/shout", input={"text": "hey"}) == "HEY"
+    with pytest.raises(TypeError, match="async generators"):
+        emu.add_model("me/agen", _async_tokens)
+
+
 def test_explicit_schemas_and_bad_registrations(emu: Emulator) -> None:
     model = emu.add_model(
         "me/explicit",
