@@ -134,6 +134,9 @@ class Emulator:
     real-API deviations from the published schema (see ``replicate.emulator.jobs.QUIRKS`` or
     pass ``"all"``). ``process=True`` runs the server in a child process (own CPU core); then
     the server-side state is not inspectable from Python, but faults and reset still work.
+    ``tls=True`` serves https with a certificate made for the run (trust :attr:`ca_file`).
+    ``models`` (model objects, or a JSON/YAML file of them) are served from the start and
+    survive :meth:`reset`; :meth:`add_model` and friends add models until the next reset.
     """
 
     def __init__(
