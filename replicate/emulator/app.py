@@ -84,6 +84,7 @@ class EmulatorApp:
             lambda: self.time_scale,
             lambda job, name, data: handlers.store_output(self, job, name, data),
             lambda job: handlers.on_succeeded(self, job),
+            lambda url: handlers.input_file(self, url),
         )
         self.router = Router()
         for route in handlers.routes(self):

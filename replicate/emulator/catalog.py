@@ -16,8 +16,21 @@ import attrs
 
 OWNER = "emulator"
 
-#: A live step source: given the time scale at start, the steps as they happen (see ``functions``).
-LiveSteps = Callable[[float], AsyncIterator["Step"]]
+
+@attrs.frozen
+class RunContext:
+    """What a live model gets from the emulator when it starts (on the server's loop).
+
+    ``input_file`` returns ``(name, bytes)`` for a file URL the emulator itself serves
+    (an upload or an earlier output), else None.
+    """
+
+    time_scale: float
+    input_file: Callable[[str], tuple[str, bytes] | None]
+
+
+#: A live step source: given the run's context, the steps as they happen (see ``functions``).
+LiveSteps = Callable[[RunContext], AsyncIterator["Step"]]
 
 
 @attrs.frozen

@@ -14,14 +14,17 @@ import contextlib
 import inspect
 import io
 import pathlib
+import shutil
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TextIO
 
-from .catalog import QUEUE, Behaviour, ModelSpec, OutputFile, Script, Step
-from .signature import HELPERS, accepts, schema_from_callable
+from .._file_output import decode_data_uri
+from .catalog import QUEUE, Behaviour, ModelSpec, OutputFile, RunContext, Script, Step
+from .signature import HELPERS, accepts, file_inputs, schema_from_callable
 
 
 class _Stopped(BaseException):
@@ -144,11 +147,37 @@ def _helpers(
     return {name: log if name == "log" else sleep for name in wanted}
 
 
+def _as_path(value: Any, ctx: RunContext, folder: pathlib.Path) -> Any:
+    """A file input as cog passes it: a local path (``data:`` URIs and the emulator's own
+    files); lists item by item; other values unchanged."""
+    if isinstance(value, list):
+        return [_as_path(item, ctx, folder) for item in value]
+    if not isinstance(value, str):
+        return value
+    if value.startswith("data:"):
+        found: tuple[str, bytes] | None = ("input", decode_data_uri(value))
+    else:
+        found = ctx.input_file(value)
+    if found is None:
+        return value
+    target = folder / str(len(list(folder.iterdir()))) / found[0]
+    target.parent.mkdir()
+    target.write_bytes(found[1])
+    return target
+
+
 async def _play(
-    predict: Callable[..., Any], kwargs: dict[str, Any], time_scale: float
+    predict: Callable[..., Any], kwargs: dict[str, Any], ctx: RunContext
 ) -> AsyncIterator[Step]:
     """The steps of one run of ``predict``, as its worker thread produces them."""
     loop = asyncio.get_running_loop()
+    time_scale = ctx.time_scale
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="replicate-emulator-input-"))
+    files = file_inputs(predict)
+    kwargs = {
+        name: _as_path(value, ctx, folder) if name in files else value
+        for name, value in kwargs.items()
+    }
     queue: asyncio.Queue[Step | None] = asyncio.Queue()
     stopped = threading.Event()
 
@@ -164,9 +193,12 @@ async def _play(
             raise _Stopped
 
     def work() -> None:
-        _run(predict, kwargs, put, sleep)
-        with contextlib.suppress(_Stopped):
-            put(None)
+        try:
+            _run(predict, kwargs, put, sleep)
+            with contextlib.suppress(_Stopped):
+                put(None)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     threading.Thread(target=work, name="replicate-emulator-model", daemon=True).start()
     try:
@@ -183,7 +215,7 @@ def function_behaviour(predict: Callable[..., Any]) -> Behaviour:
     def behaviour(inp: dict[str, Any]) -> Script:
         # Inputs the function does not take are dropped, as cog ignores unknown inputs.
         kwargs = {k: v for k, v in inp.items() if any_name or k in names}
-        return Script(QUEUE, [], live=lambda scale: _play(predict, kwargs, scale))
+        return Script(QUEUE, [], live=lambda ctx: _play(predict, kwargs, ctx))
 
     return behaviour
 

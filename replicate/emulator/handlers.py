@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from . import files_api, sse
 from .catalog import OWNER, Script, Step, version_id
@@ -286,6 +287,21 @@ def store_output(app: EmulatorApp, job: Job, name: str, data: bytes) -> str:
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     app.store.outputs[f"{job.id}/{name}"] = (content_type, data)
     return f"{job.base}/output/{job.id}/{name}"
+
+
+_OWN_FILE = re.compile(r"/v1/files/(?P<file>[^/]+)(?:/download)?$|/output/(?P<output>[^/]+/[^/]+)$")
+
+
+def input_file(app: EmulatorApp, url: str) -> tuple[str, bytes] | None:
+    """Name and content of a file input the emulator serves itself (upload or output)."""
+    found = _OWN_FILE.search(urlsplit(url).path)
+    if found is None:
+        return None
+    if found["file"]:
+        stored = app.store.files.get(found["file"])
+        return (stored.name, stored.read()) if stored else None
+    output = app.store.outputs.get(found["output"])
+    return (found["output"].rsplit("/", 1)[1], output[1]) if output else None
 
 
 async def output_file(app: EmulatorApp, req: Request) -> Result:

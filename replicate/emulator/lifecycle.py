@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
-from .catalog import OutputFile, Script, Step
+from .catalog import OutputFile, RunContext, Script, Step
 from .jobs import Job, now
 from .webhooks import WebhookSender
 
@@ -24,10 +24,12 @@ class Runner:
         time_scale: Callable[[], float],
         store_output: Callable[[Job, str, bytes], str],
         on_succeeded: Callable[[Job], None],
+        input_file: Callable[[str], tuple[str, bytes] | None] = lambda url: None,
     ) -> None:
         self.webhooks = webhooks
         self._time_scale = time_scale
         self._store_output = store_output
+        self._input_file = input_file
         self._on_succeeded = on_succeeded
 
     def start(self, job: Job, script: Script, cancel_after: float | None = None) -> None:
@@ -49,7 +51,10 @@ class Runner:
         job.status = "processing"
         job.started = now()
         job.notify()
-        steps = script.live(self._time_scale()) if script.live else _listed(script.steps)
+        if script.live is not None:
+            steps = script.live(RunContext(self._time_scale(), self._input_file))
+        else:
+            steps = _listed(script.steps)
         try:
             async for step in steps:
                 await self._sleep(step.delay)

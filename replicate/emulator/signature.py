@@ -97,6 +97,20 @@ def output_schema(predict: Callable[..., Any], hints: dict[str, Any]) -> dict[st
     return _type_schema(annotation, "return")
 
 
+def _mentions_path(annotation: Any) -> bool:
+    if annotation is pathlib.Path:
+        return True
+    return any(_mentions_path(arg) for arg in typing.get_args(annotation))
+
+
+def file_inputs(predict: Callable[..., Any]) -> frozenset[str]:
+    """Inputs annotated with ``pathlib.Path`` (also in a list or Optional): cog passes files."""
+    hints = typing.get_type_hints(predict)
+    return frozenset(
+        name for name, hint in hints.items() if name != "return" and _mentions_path(hint)
+    )
+
+
 def accepts(predict: Callable[..., Any]) -> tuple[frozenset[str], bool]:
     """Input names ``predict`` takes (helpers excluded) and whether it takes ``**kwargs``."""
     names, var_kw = set(), False

@@ -179,6 +179,28 @@ def test_files_stream_and_cancel(emu: Emulator, api: httpx.Client) -> None:
         assert prediction.status == "canceled"
 
 
+def test_file_inputs_arrive_as_paths(emu: Emulator, tmp_path: pathlib.Path) -> None:
+    def measure(image: pathlib.Path, extras: list[pathlib.Path] | None = None) -> dict[str, Any]:
+        files = [image, *(extras or [])]
+        return {"names": [f.name for f in files], "sizes": [len(f.read_bytes()) for f in files]}
+
+    emu.add_model("me/picture", picture)
+    emu.add_model("me/measure", measure)
+    upload = tmp_path / "photo.jpg"
+    upload.write_bytes(b"\xff\xd8\xff" + bytes(7))
+    with emu.client() as client:
+        sizes = client.run("me/measure", input={"image": upload, "extras": [b"abc"]})
+        assert sizes == {"names": ["photo.jpg", "file"], "sizes": [10, 3]}
+        inline = client.run(
+            "me/measure", input={"image": upload}, file_encoding_strategy="data-uri"
+        )
+        assert inline["sizes"] == [10]
+        chained = client.run("me/measure", input={"image": client.run("me/picture", input={})})
+        assert chained == {"names": ["output-0.png"], "sizes": [10]}
+    raw = emu.last_input("me/measure")["image"]
+    assert isinstance(raw, str) and raw.startswith(emu.base_url)  # as sent: a URL
+
+
 def test_path_output_and_prefer_wait(
     emu: Emulator, api: httpx.Client, tmp_path: pathlib.Path
 ) -> None:
