@@ -347,6 +347,41 @@ def test_user_models_conform_to_the_spec(
         "POST",
         "/predictions",
     )
+    deployment = c(
+        api.post(
+            "/deployments",
+            json={
+                "name": "pic",
+                "model": "me/picture",
+                "version": model.versions[-1].id,
+                "hardware": "cpu",
+                "min_instances": 0,
+                "max_instances": 1,
+            },
+        ),
+        "POST",
+        "/deployments",
+    )
+    assert deployment["current_release"]["model"] == "me/picture"
+    c(
+        api.post("/deployments/emulator/pic/predictions", json={"input": {}}, headers=WAIT),
+        "POST",
+        "/deployments/{deployment_owner}/{deployment_name}/predictions",
+    )
+    api.post(
+        "/models", json={"owner": "me", "name": "tuned", "visibility": "public", "hardware": "cpu"}
+    )
+    training = c(
+        api.post(
+            f"/models/me/picture/versions/{model.versions[0].id}/trainings",
+            json={"destination": "me/tuned", "input": {}},
+        ),
+        "POST",
+        "/models/{model_owner}/{model_name}/versions/{version_id}/trainings",
+    )
+    assert emu.wait_for(lambda: emu.trainings[training["id"]].done)
+    c(api.get(f"/trainings/{training['id']}"), "GET", "/trainings/{training_id}")
+    c(api.get("/models/me/tuned"), "GET", "/models/{model_owner}/{model_name}")
     c(api.get("/models"), "GET", "/models")
     c(api.get("/predictions"), "GET", "/predictions")
     c(api.get("/search", params={"query": "flux"}), "GET", "/search")
