@@ -329,6 +329,11 @@ class Emulator:
             official=official,
             versions=versions,
         )
+        if self._process is not None:
+            raise RuntimeError(
+                "add_model needs the emulator in this process; Emulator(process=True) serves "
+                "model objects from models= files only"
+            )
         app = self._local()
         return self.call(lambda: app.store.add_spec(spec))
 

@@ -113,3 +113,5 @@ def test_child_process_serves_https_and_model_files() -> None:
         image = httpx.get(body["output"][0], verify=trust)
         assert image.content.startswith(b"\x89PNG")
         assert image.headers["content-type"] == "image/webp"
+        with pytest.raises(RuntimeError, match="add_model needs the emulator in this process"):
+            emu.add_model("me/nope", lambda: 1)
