@@ -53,6 +53,13 @@ class _PrintRouter(io.TextIOBase):
     def flush(self) -> None:
         self.inner.flush()
 
+    # Code that inspects sys.stdout keeps seeing the real stream.
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
 
 _router_lock = threading.Lock()
 
