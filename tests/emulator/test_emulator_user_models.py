@@ -262,7 +262,7 @@ def test_webhooks_faults_and_quirks(emu: Emulator, api: httpx.Client) -> None:
 def test_real_model_objects(emu: Emulator, api: httpx.Client) -> None:
     emu.load_models(REAL_MODELS)
     flux = api.get(f"/models/{FLUX}").json()
-    real = json.loads(REAL_MODELS.read_text())[0]
+    real = json.loads(REAL_MODELS.read_text())["models"][0]
     assert flux["latest_version"]["id"] == real["latest_version"]["id"]
     assert flux["latest_version"]["openapi_schema"] == real["latest_version"]["openapi_schema"]
     assert flux["default_example"] == real["default_example"]
