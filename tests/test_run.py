@@ -160,11 +160,11 @@ def test_progress_is_called_on_create_updates_and_completion(
     seen: list[tuple[str | None, str]] = []
     output = client.run(
         "emulator/slow",
-        input={"seconds": 1},
+        input={"seconds": 4},  # long enough for a poll to land mid-run on a busy machine
         wait=False,
         progress=lambda p: seen.append((p.status, p.id)),
     )
-    assert output == "finished after 1 seconds"
+    assert output == "finished after 4 seconds"
     statuses = [status for status, _ in seen]
     assert statuses[0] == "starting"
     assert statuses[-1] == "succeeded"

@@ -10,14 +10,27 @@ Start it from Python::
         assert len(emu.predictions) == 1
 
 or from a shell: ``python -m replicate.emulator [--host 127.0.0.1] [--port 0] [--seed N]
-[--token T] [--time-scale X]``, which prints ``replicate emulator listening on http://HOST:PORT``.
+[--token T] [--time-scale X] [--models FILE] [--tls]``, which prints
+``replicate emulator listening on http://HOST:PORT``.
 The API lives under ``/v1`` as on api.replicate.com. Pytest users get the ``replicate_emulator``
-fixture from ``pytest_plugins = ["replicate.emulator.pytest_plugin"]``.
+fixture (and ``replicate_client``, ``replicate_default_client``) from
+``pytest_plugins = ["replicate.emulator.pytest_plugin"]``.
+
+Your own models (see ``docs/emulator.md``)::
+
+    emu.add_model("acme/captioner", predict)   # a Python function; schema from its signature
+    emu.add_model_from_json(model_object)      # a real model object: its schema, canned output
+    emu.load_models("models.yaml")             # a JSON or YAML list of model objects
+
+``Emulator(tls=True)`` serves https with a certificate made for the run (trust ``emu.ca_file``;
+``emu.client()`` already does). ``emu.predictions_for("owner/name")`` and ``emu.last_input(...)``
+tell what a model received.
 
 Seeded models (owner ``emulator``): ``echo`` (text -> text), ``stream-text`` (iterator of tokens),
 ``image`` (PNG URLs served by the emulator), ``fail`` (always fails), ``slow`` (``seconds``,
-``queue_seconds``; good for cancel, ``Cancel-After`` and ``aborted``), ``official`` (run by name,
-no versions). Deployment ``emulator/echo-deployment`` serves ``emulator/echo``.
+``queue_seconds``; good for cancel, ``Cancel-After`` and ``aborted``), ``official`` (run by
+name; one version, as official models list on the real API). Deployment
+``emulator/echo-deployment`` serves ``emulator/echo``.
 
 Faults
 ------
@@ -56,5 +69,6 @@ cleared by ``emu.reset()``.
 
 from .faults import Fault, FaultSet
 from .server import Emulator
+from .signature import Input
 
-__all__ = ["Emulator", "Fault", "FaultSet"]
+__all__ = ["Emulator", "Fault", "FaultSet", "Input"]

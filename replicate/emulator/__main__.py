@@ -8,7 +8,9 @@ import contextlib
 
 from .app import EmulatorApp
 from .jobs import QUIRKS
+from .model_json import read_model_objects, spec_from_model_json
 from .server import LISTENING, bind_socket, make_server, new_event_loop, serve, url_for
+from .tls import TLSFiles, make_tls_files
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,6 +36,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="enable a real-API quirk (repeatable)",
     )
     parser.add_argument("--no-record", action="store_true", help="do not keep a request log")
+    parser.add_argument(
+        "--models",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="serve the model objects in this JSON or YAML list file (repeatable)",
+    )
+    parser.add_argument(
+        "--tls", action="store_true", help="serve https with a certificate made for this run"
+    )
+    parser.add_argument("--tls-cert", default=None, help="serve https with this certificate chain")
+    parser.add_argument("--tls-key", default=None, help="private key for --tls-cert")
     parser.add_argument("--log-level", default="warning")
     return parser.parse_args(argv)
 
@@ -44,6 +58,12 @@ def main(argv: list[str] | None = None) -> None:
     retry = (
         args.sse_retry_ms if args.sse_retry_ms is not None else max(1, int(1000 * args.time_scale))
     )
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise SystemExit("--tls-cert and --tls-key go together")
+    tls = TLSFiles("", args.tls_cert, args.tls_key) if args.tls_cert else None
+    if args.tls and tls is None:
+        tls = make_tls_files(args.host)
+    objects = [obj for path in args.models for obj in read_model_objects(path)]
     app = EmulatorApp(
         token=args.token,
         seed=args.seed,
@@ -52,10 +72,13 @@ def main(argv: list[str] | None = None) -> None:
         quirks=frozenset(args.quirk),
         sse_retry_ms=retry,
         record=not args.no_record,
+        models=[spec_from_model_json(obj) for obj in objects],
     )
     sock = bind_socket(args.host, args.port)
-    server = make_server(app, args.log_level)
-    print(LISTENING + url_for(sock), flush=True)
+    server = make_server(app, args.log_level, tls)
+    print(LISTENING + url_for(sock, "https" if tls else "http"), flush=True)
+    if tls is not None and tls.ca_file:
+        print(f"trust this certificate authority: {tls.ca_file}", flush=True)
     loop = new_event_loop()
     asyncio.set_event_loop(loop)
     with contextlib.suppress(KeyboardInterrupt):

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from . import handlers
+from .catalog import ModelSpec
 from .faults import FAULT_HEADER, Fault, FaultSet
 from .http import (
     PROBLEM,
@@ -59,6 +60,7 @@ class EmulatorApp:
         file_expiry: float = 24 * 3600,
         sse_retry_ms: int = 1000,
         record: bool = True,
+        models: list[ModelSpec] | None = None,
     ) -> None:
         self._defaults = (token, time_scale, quirks, sse_retry_ms, page_size)
         self.token = token
@@ -68,7 +70,7 @@ class EmulatorApp:
         self.file_expiry = file_expiry
         self.sse_retry_ms = sse_retry_ms
         self.record = record
-        self.store = Store(seed, page_size)
+        self.store = Store(seed, page_size, models)
         self.faults = FaultSet(seed)
         self.requests: list[RecordedRequest] = []
         self.webhooks = WebhookSender(
@@ -82,6 +84,7 @@ class EmulatorApp:
             lambda: self.time_scale,
             lambda job, name, data: handlers.store_output(self, job, name, data),
             lambda job: handlers.on_succeeded(self, job),
+            lambda url: handlers.input_file(self, url),
         )
         self.router = Router()
         for route in handlers.routes(self):

@@ -9,12 +9,28 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import attrs
 
 OWNER = "emulator"
+
+
+@attrs.frozen
+class RunContext:
+    """What a live model gets from the emulator when it starts (on the server's loop).
+
+    ``input_file`` returns ``(name, bytes)`` for a file URL the emulator itself serves
+    (an upload or an earlier output), else None.
+    """
+
+    time_scale: float
+    input_file: Callable[[str], tuple[str, bytes] | None]
+
+
+#: A live step source: given the run's context, the steps as they happen (see ``functions``).
+LiveSteps = Callable[[RunContext], AsyncIterator["Step"]]
 
 
 @attrs.frozen
@@ -32,11 +48,24 @@ class Step:
 
 
 @attrs.frozen
+class OutputFile:
+    """A file a model outputs: the runner stores it and puts its URL in the output."""
+
+    name: str
+    data: bytes
+
+
+@attrs.frozen
 class Script:
-    """Queue time before the model starts, then the steps it runs."""
+    """Queue time before the model starts, then the steps it runs.
+
+    ``live`` (user models written as Python functions) produces the steps while the model
+    runs, in place of the precomputed ``steps``.
+    """
 
     queue: float
     steps: list[Step]
+    live: LiveSteps | None = None
 
 
 Behaviour = Callable[[dict[str, Any]], Script]
@@ -168,15 +197,35 @@ def _official(inp: dict[str, Any]) -> Script:
 
 @attrs.define
 class ModelSpec:
-    """A seeded model: metadata, version schemas, behaviour."""
+    """A model the emulator can run: metadata, version schema, behaviour.
+
+    ``version_ids`` fixes the ids of its versions (real model objects bring theirs); otherwise
+    ``versions`` ids are derived from the name. ``example`` is an input whose output becomes the
+    model's ``default_example``; ``extra`` holds further model-object fields (urls, run count).
+    """
 
     name: str
-    description: str
+    description: str | None
     schema: dict[str, Any]
     behaviour: Behaviour
     versions: int = 1
     official: bool = False
     example: dict[str, Any] | None = None
+    owner: str = OWNER
+    version_ids: list[str] | None = None
+    default_example: dict[str, Any] | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        """``owner/name``."""
+        return f"{self.owner}/{self.name}"
+
+    def ids(self) -> list[str]:
+        """The version ids, oldest first."""
+        if self.version_ids is not None:
+            return self.version_ids
+        return [version_id(self.owner, self.name, n) for n in range(1, self.versions + 1)]
 
 
 def final_output(script: Script) -> Any:
@@ -268,7 +317,7 @@ def seeded_models() -> list[ModelSpec]:
         ),
         ModelSpec(
             "official",
-            "An official model: run by name, no listed versions.",
+            "An official model: run by name (version-pinned runs work too).",
             cog_schema(
                 {"prompt": string},
                 ["prompt"],

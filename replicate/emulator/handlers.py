@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from . import files_api, sse
 from .catalog import OWNER, Script, Step, version_id
@@ -176,12 +178,16 @@ async def _create_prediction(
     inp, problems = validate_input(body["input"], schema or {})
     if problems:
         raise unprocessable(*problems)
-    if model.spec is None:
+    behaviour = version.behaviour if version and version.behaviour else None
+    if behaviour is None and model.spec is not None:
+        behaviour = model.spec.behaviour
+    if behaviour is None:
         raise HTTPError(
             problem(
                 422,
                 "Model not runnable",
-                f"{model.full_name} has no runnable version in the emulator",
+                f"{model.full_name} has no runnable version in the emulator: register one with "
+                "Emulator.add_model or train into it",
             )
         )
     vid = version.id if version else version_id(model.owner, model.name, 0)
@@ -199,7 +205,7 @@ async def _create_prediction(
     )
     app.store.predictions[job.id] = job
     model.run_count += 1
-    app.runner.start(job, model.spec.behaviour(inp), cancel_after)
+    app.runner.start(job, behaviour(inp), cancel_after)
     if wait is not None:
         await job.wait_done(wait)
     return Response(
@@ -278,11 +284,24 @@ async def prediction_stream(app: EmulatorApp, req: Request) -> Result:
 
 def store_output(app: EmulatorApp, job: Job, name: str, data: bytes) -> str:
     """Keep a generated output file and return the URL the emulator serves it at."""
-    app.store.outputs[f"{job.id}/{name}"] = (
-        "image/png" if name.endswith(".png") else "application/octet-stream",
-        data,
-    )
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    app.store.outputs[f"{job.id}/{name}"] = (content_type, data)
     return f"{job.base}/output/{job.id}/{name}"
+
+
+_OWN_FILE = re.compile(r"/v1/files/(?P<file>[^/]+)(?:/download)?$|/output/(?P<output>[^/]+/[^/]+)$")
+
+
+def input_file(app: EmulatorApp, url: str) -> tuple[str, bytes] | None:
+    """Name and content of a file input the emulator serves itself (upload or output)."""
+    found = _OWN_FILE.search(urlsplit(url).path)
+    if found is None:
+        return None
+    if found["file"]:
+        stored = app.store.files.get(found["file"])
+        return (stored.name, stored.read()) if stored else None
+    output = app.store.outputs.get(found["output"])
+    return (found["output"].rsplit("/", 1)[1], output[1]) if output else None
 
 
 async def output_file(app: EmulatorApp, req: Request) -> Result:
@@ -332,10 +351,14 @@ def on_succeeded(app: EmulatorApp, job: Job) -> None:
     if job.kind != "training" or job.destination not in app.store.models:
         return
     destination = app.store.models[job.destination]
-    source_model = app.store.models.get(job.model)
-    schema = source_model.schema if source_model else None
+    # The new version runs like the trained one (the emulator does not learn).
+    source = app.store.versions.get(job.version)
+    schema = source[1].schema if source else {}
+    behaviour = None
+    if source is not None:
+        behaviour = source[1].behaviour or (source[0].spec.behaviour if source[0].spec else None)
     vid = version_id(destination.owner, destination.name, len(destination.versions) + 1)
-    app.store.add_version(destination, schema or {}, vid)
+    app.store.add_version(destination, schema, vid, behaviour)
     job.output = {
         "version": f"{destination.full_name}:{vid}",
         "weights": f"{job.base}/output/{job.id}/weights.tar",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
-from .catalog import Script, Step
+from .catalog import OutputFile, RunContext, Script, Step
 from .jobs import Job, now
 from .webhooks import WebhookSender
 
@@ -24,10 +24,12 @@ class Runner:
         time_scale: Callable[[], float],
         store_output: Callable[[Job, str, bytes], str],
         on_succeeded: Callable[[Job], None],
+        input_file: Callable[[str], tuple[str, bytes] | None] = lambda url: None,
     ) -> None:
         self.webhooks = webhooks
         self._time_scale = time_scale
         self._store_output = store_output
+        self._input_file = input_file
         self._on_succeeded = on_succeeded
 
     def start(self, job: Job, script: Script, cancel_after: float | None = None) -> None:
@@ -49,24 +51,41 @@ class Runner:
         job.status = "processing"
         job.started = now()
         job.notify()
-        for step in script.steps:
-            await self._sleep(step.delay)
-            if job.done:
-                return
-            self._apply(job, step)
+        if script.live is not None:
+            steps = script.live(RunContext(self._time_scale(), self._input_file))
+        else:
+            steps = _listed(script.steps)
+        try:
+            async for step in steps:
+                await self._sleep(step.delay)
+                if job.done:
+                    return
+                self._apply(job, step)
+        finally:
+            await steps.aclose()  # type: ignore[attr-defined]
         if not job.done:
             self._on_succeeded(job)
             self.finish(job, "succeeded")
+
+    def _files(self, job: Job, value: Any) -> Any:
+        """``value`` with every :class:`OutputFile` stored and replaced by its URL."""
+        if isinstance(value, OutputFile):
+            return self._store_output(job, value.name, value.data)
+        if isinstance(value, list):
+            return [self._files(job, item) for item in value]
+        if isinstance(value, dict):
+            return {key: self._files(job, item) for key, item in value.items()}
+        return value
 
     def _apply(self, job: Job, step: Step) -> None:
         kind, value = step.kind, step.value
         if kind == "log":
             self.add_log(job, value)
         elif kind == "set":
-            job.output = value
-            self._output_event(job, value)
+            job.output = self._files(job, value)
+            self._output_event(job, job.output)
         elif kind in ("append", "file"):
-            item = self._store_output(job, *value) if kind == "file" else value
+            item = self._files(job, OutputFile(*value) if kind == "file" else value)
             if not isinstance(job.output, list):
                 job.output = []
             job.output.append(item)
@@ -109,3 +128,8 @@ class Runner:
         if job.done:
             return
         self.finish(job, "aborted" if job.status == "starting" else "canceled")
+
+
+async def _listed(steps: list[Step]) -> AsyncIterator[Step]:
+    for step in steps:
+        yield step

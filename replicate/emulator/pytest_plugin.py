@@ -1,8 +1,16 @@
-"""Pytest fixture ``replicate_emulator``: one server per session, fresh state for each test.
+"""Pytest fixtures for testing code that calls Replicate, against one emulator per session.
 
 Enable with ``pytest_plugins = ["replicate.emulator.pytest_plugin"]`` in a ``conftest.py``.
-Tests may change ``time_scale``, ``token``, ``quirks`` or ``page_size`` on the fixture; the
-next test gets the defaults back.
+
+``replicate_emulator``
+    the running :class:`~replicate.emulator.Emulator` with fresh state: models registered with
+    ``add_model`` in one test are gone in the next, and so are predictions, faults and settings
+    changed on it (``time_scale``, ``token``, ``quirks``, ``page_size``).
+``replicate_client``
+    a :class:`replicate.Client` pointed at it.
+``replicate_default_client``
+    the same, installed as the module-level default client, so ``replicate.run(...)`` in the
+    code under test reaches the emulator; the previous default comes back after the test.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from ..client import Client
 from .server import Emulator
 
 DEFAULT_TIME_SCALE = 0.05
@@ -25,7 +34,21 @@ def replicate_emulator_session() -> Iterator[Emulator]:
 
 @pytest.fixture
 def replicate_emulator(replicate_emulator_session: Emulator) -> Iterator[Emulator]:
-    """A running emulator with fresh state; ``.base_url``, ``.api_url``, ``.faults``, ..."""
+    """A running emulator with fresh state; ``.base_url``, ``.add_model``, ``.faults``, ..."""
     replicate_emulator_session.reset()
     yield replicate_emulator_session
     replicate_emulator_session.reset()
+
+
+@pytest.fixture
+def replicate_client(replicate_emulator: Emulator) -> Iterator[Client]:
+    """A client for the (freshly reset) emulator, closed after the test."""
+    with replicate_emulator.client() as client:
+        yield client
+
+
+@pytest.fixture
+def replicate_default_client(replicate_emulator: Emulator) -> Iterator[Client]:
+    """The module-level ``replicate.run``/``replicate.predictions``/... use the emulator."""
+    with replicate_emulator.as_default_client() as client:
+        yield client

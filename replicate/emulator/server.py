@@ -5,24 +5,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
 import uvicorn
 
+from ..client import Client
 from . import handlers
 from .app import EmulatorApp, RecordedRequest
 from .faults import Fault, FaultSet
 from .files_api import signed_download_url
+from .functions import spec_from_function, split_name
 from .jobs import QUIRKS, Job
+from .model_json import read_model_objects, spec_from_model_json
 from .store import Deployment, Model, StoredFile
+from .tls import TLSFiles, make_tls_files
 from .webhooks import Delivery
 
 T = TypeVar("T")
@@ -71,10 +76,14 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(app: EmulatorApp, log_level: str = "critical") -> uvicorn.Server:
+def make_server(
+    app: EmulatorApp, log_level: str = "critical", tls: TLSFiles | None = None
+) -> uvicorn.Server:
     """A uvicorn server tuned for many held connections and a small per-request cost."""
     config = uvicorn.Config(
         app,
+        ssl_certfile=tls.cert_file if tls else None,
+        ssl_keyfile=tls.key_file if tls else None,
         http=http_implementation(),
         lifespan="off",
         log_level=log_level,
@@ -109,10 +118,10 @@ def run_on_loop(loop: asyncio.AbstractEventLoop, func: Callable[[], T], timeout:
     return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
 
 
-def url_for(sock: socket.socket) -> str:
-    """``http://host:port`` of a bound socket."""
+def url_for(sock: socket.socket, scheme: str = "http") -> str:
+    """``http://host:port`` (or ``https://``) of a bound socket."""
     host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
 class Emulator:
@@ -125,6 +134,9 @@ class Emulator:
     real-API deviations from the published schema (see ``replicate.emulator.jobs.QUIRKS`` or
     pass ``"all"``). ``process=True`` runs the server in a child process (own CPU core); then
     the server-side state is not inspectable from Python, but faults and reset still work.
+    ``tls=True`` serves https with a certificate made for the run (trust :attr:`ca_file`).
+    ``models`` (model objects, or a JSON/YAML file of them) are served from the start and
+    survive :meth:`reset`; :meth:`add_model` and friends add models until the next reset.
     """
 
     def __init__(
@@ -142,6 +154,8 @@ class Emulator:
         file_expiry: float = 24 * 3600,
         sse_retry_ms: int | None = None,
         record: bool = True,
+        tls: bool = False,
+        models: str | os.PathLike[str] | list[dict[str, Any]] | None = None,
     ) -> None:
         self._settings: dict[str, Any] = {
             "token": token,
@@ -154,6 +168,11 @@ class Emulator:
         }
         self._host, self._port, self._seed, self._process_mode = host, port, seed, process
         self._record = record
+        self._models_file: str | os.PathLike[str] | None = None
+        if isinstance(models, str | os.PathLike):
+            self._models_file, models = models, read_model_objects(models)
+        self._tls_wanted = tls
+        self._tls: TLSFiles | None = None
         self.app = EmulatorApp(
             token=token,
             seed=seed,
@@ -164,6 +183,7 @@ class Emulator:
             file_expiry=file_expiry,
             sse_retry_ms=self._settings["sse_retry_ms"],
             record=record,
+            models=[spec_from_model_json(obj) for obj in models or ()],
         )
         self.base_url = ""
         self._server: uvicorn.Server | None = None
@@ -175,6 +195,8 @@ class Emulator:
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> Emulator:
         """Start serving; returns self once requests are accepted."""
+        if self._tls_wanted:
+            self._tls = make_tls_files(self._host)
         if self._process_mode:
             self._start_process()
         else:
@@ -183,8 +205,8 @@ class Emulator:
 
     def _start_thread(self) -> None:
         sock = bind_socket(self._host, self._port)
-        self.base_url = url_for(sock)
-        self._server = make_server(self.app)
+        self.base_url = url_for(sock, "https" if self._tls else "http")
+        self._server = make_server(self.app, tls=self._tls)
         ready = threading.Event()
 
         def run() -> None:
@@ -231,6 +253,12 @@ class Emulator:
             args += ["--token", settings["token"]]
         if not self._record:
             args.append("--no-record")
+        if self._tls is not None:
+            args += ["--tls-cert", self._tls.cert_file, "--tls-key", self._tls.key_file]
+        if self._models_file is not None:
+            args += ["--models", os.fspath(self._models_file)]
+        elif self.app.store.permanent:
+            raise ValueError("process=True takes models= as a file path (the child reads it)")
         for quirk in sorted(settings["quirks"]):
             args += ["--quirk", quirk]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -244,7 +272,7 @@ class Emulator:
         self._faults = RemoteFaults(self.base_url)
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
+        """Stop serving and release the port (and remove a ``tls=True`` run's certificates)."""
         if self._process is not None:
             self._process.terminate()
             try:
@@ -257,6 +285,9 @@ class Emulator:
             self._server.should_exit = True
             self._thread.join(10)
             self._server = self._thread = None
+        if self._tls is not None:
+            shutil.rmtree(os.path.dirname(self._tls.ca_file), ignore_errors=True)
+            self._tls = None
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -268,6 +299,103 @@ class Emulator:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    # -- user models -------------------------------------------------------------------------------
+    def add_model(
+        self,
+        name: str,
+        predict: Callable[..., Any],
+        *,
+        input_schema: dict[str, Any] | None = None,
+        output_schema: dict[str, Any] | None = None,
+        official: bool = False,
+        versions: int = 1,
+    ) -> Model:
+        """Serve ``owner/name``: each prediction calls ``predict(**input)`` in a worker thread.
+
+        ``predict`` may return a value, yield items (an iterator output, streamed), ``print`` or
+        ``log(...)`` lines, ``sleep(seconds)`` (scaled by ``time_scale``), raise (the prediction
+        fails with that error) or output ``bytes``/``pathlib.Path`` (served as files). Without
+        ``input_schema`` (the cog ``Input`` object schema) or ``output_schema``, both are derived
+        from the signature (see :mod:`replicate.emulator.signature`). ``versions`` versions are
+        listed (all run ``predict``); ``official=True`` makes an official model. The model
+        replaces any of the same name and is gone after :meth:`reset`.
+        """
+        spec = spec_from_function(
+            name,
+            predict,
+            input_schema=input_schema,
+            output_schema=output_schema,
+            official=official,
+            versions=versions,
+        )
+        if self._process is not None:
+            raise RuntimeError(
+                "add_model needs the emulator in this process; Emulator(process=True) serves "
+                "model objects from models= files only"
+            )
+        app = self._local()
+        return self.call(lambda: app.store.add_spec(spec))
+
+    def add_model_from_json(self, model: dict[str, Any], *, official: bool | None = None) -> Model:
+        """Serve a real model object (its schema, version id and ``default_example`` output).
+
+        ``official`` overrides the object's ``is_official``. Gone after :meth:`reset`.
+        """
+        spec = spec_from_model_json(model, official=official)
+        app = self._local()
+        return self.call(lambda: app.store.add_spec(spec))
+
+    def load_models(self, path: str | os.PathLike[str]) -> list[Model]:
+        """:meth:`add_model_from_json` for each model object in a JSON or YAML list file."""
+        return [self.add_model_from_json(obj) for obj in read_model_objects(path)]
+
+    def predictions_for(self, name: str) -> list[Job]:
+        """Predictions of model ``owner/name`` (by name, version or deployment), oldest first."""
+        split_name(name)
+        app = self._local()
+        return self.call(lambda: [j for j in app.store.predictions.values() if j.model == name])
+
+    def last_input(self, name: str) -> dict[str, Any]:
+        """The input of the latest prediction of ``owner/name`` as sent; LookupError if none."""
+        jobs = self.predictions_for(name)
+        if not jobs:
+            raise LookupError(f"{name} has not been run")
+        return jobs[-1].input
+
+    @property
+    def ca_file(self) -> str | None:
+        """PEM file of the certificate authority to trust with ``tls=True`` (else None)."""
+        return self._tls.ca_file if self._tls else None
+
+    def client(self, **kwargs: Any) -> Client:
+        """A :class:`replicate.Client` for this emulator (trusting its CA with ``tls=True``)."""
+        if self._tls is not None:
+            kwargs.setdefault("verify", self._tls.client_context())
+        token = self._settings["token"] or "emulator-token"
+        return Client(api_token=token, base_url=self.base_url, **kwargs)
+
+    @contextlib.contextmanager
+    def as_default_client(self, **kwargs: Any) -> Iterator[Client]:
+        """Point ``replicate.run(...)`` and the other module-level functions here, then restore.
+
+        For code under test that uses the module-level client rather than taking one.
+        """
+        import replicate
+
+        namespace = vars(replicate)
+        missing = object()
+        previous = namespace.get("default_client", missing)
+        client = self.client(**kwargs)
+        namespace["default_client"] = client
+        try:
+            yield client
+        finally:
+            if previous is missing:
+                namespace.pop("default_client", None)
+            else:
+                namespace["default_client"] = previous
+            client.close()
 
     # -- steering ----------------------------------------------------------------------------------
     def call(self, func: Callable[[], T]) -> T:

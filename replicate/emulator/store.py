@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import attrs
 
-from .catalog import OWNER, ModelSpec, final_output, seeded_models, version_id
+from .catalog import OWNER, Behaviour, ModelSpec, final_output, seeded_models
 from .jobs import Job, iso, now
 
 ACCOUNT = {
@@ -30,11 +30,15 @@ HARDWARE = [
 
 @attrs.define
 class Version:
-    """A model version: id, creation time and cog schema."""
+    """A model version: id, creation time, cog schema and what running it does.
+
+    ``behaviour`` None means the model's own (trained versions may bring another).
+    """
 
     id: str
     created: datetime
     schema: dict[str, Any]
+    behaviour: Behaviour | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The API representation."""
@@ -81,7 +85,7 @@ class Model:
 
     def to_json(self) -> dict[str, Any]:
         """The API representation."""
-        latest = self.versions[-1].to_json() if self.versions and not self.official else None
+        latest = self.versions[-1].to_json() if self.versions else None
         return {
             "url": f"https://replicate.com/{self.full_name}",
             "owner": self.owner,
@@ -184,9 +188,13 @@ _ID_ALPHABET = string.ascii_lowercase + string.digits
 class Store:
     """The emulator's state; everything is rebuilt from the seed on :meth:`reset`."""
 
-    def __init__(self, seed: int = 0, page_size: int = 100) -> None:
+    def __init__(
+        self, seed: int = 0, page_size: int = 100, permanent: list[ModelSpec] | None = None
+    ) -> None:
         self.seed = seed
         self.page_size = page_size
+        #: Models that survive :meth:`reset` besides the seeds (``--models`` at start-up).
+        self.permanent: list[ModelSpec] = list(permanent or [])
         self.files: dict[str, StoredFile] = {}
         self.reset()
 
@@ -204,25 +212,36 @@ class Store:
         self.outputs: dict[str, tuple[str, bytes]] = {}
         self.webhook_secret = "whsec_" + base64.b64encode(self.rng.randbytes(24)).decode()
         self.signing_key = self.rng.randbytes(32)
-        for spec in seeded_models():
-            model = Model(
-                OWNER,
-                spec.name,
-                spec.description,
-                official=spec.official,
-                spec=spec,
-                readme=f"# {OWNER}/{spec.name}\n\n{spec.description}\n",
-            )
-            self.models[model.full_name] = model
-            if not spec.official:
-                for number in range(1, spec.versions + 1):
-                    self.add_version(model, spec.schema, version_id(OWNER, spec.name, number))
-            if spec.example is not None:
-                model.default_example = self._example(model, spec.example)
+        for spec in [*seeded_models(), *self.permanent]:
+            self.add_spec(spec)
         echo = self.models[f"{OWNER}/echo"]
         self.deployments[f"{OWNER}/echo-deployment"] = Deployment(
             OWNER, "echo-deployment", echo.full_name, echo.versions[-1].id, "cpu", 0, 1
         )
+
+    def add_spec(self, spec: ModelSpec) -> Model:
+        """Register ``spec`` as a runnable model, replacing any model of that name."""
+        old = self.models.pop(spec.full_name, None)
+        for version in old.versions if old else ():
+            self.versions.pop(version.id, None)
+        extra = dict(spec.extra)
+        model = Model(
+            spec.owner,
+            spec.name,
+            spec.description,
+            official=spec.official,
+            spec=spec,
+            readme=extra.pop("readme", f"# {spec.full_name}\n\n{spec.description or ''}\n"),
+            **extra,
+        )
+        self.models[model.full_name] = model
+        for vid in spec.ids():
+            self.add_version(model, spec.schema, vid)
+        if spec.default_example is not None:
+            model.default_example = spec.default_example
+        elif spec.example is not None:
+            model.default_example = self._example(model, spec.example)
+        return model
 
     def _example(self, model: Model, inp: dict[str, Any]) -> dict[str, Any]:
         # Shaped like the API's default_example: a finished prediction lacking urls.
@@ -243,9 +262,15 @@ class Store:
             "metrics": {"predict_time": 0.05},
         }
 
-    def add_version(self, model: Model, schema: dict[str, Any], vid: str) -> Version:
-        """Attach a new version to ``model``."""
-        version = Version(vid, now(), schema)
+    def add_version(
+        self,
+        model: Model,
+        schema: dict[str, Any],
+        vid: str,
+        behaviour: Behaviour | None = None,
+    ) -> Version:
+        """Attach a new version to ``model`` (``behaviour``: when it runs unlike the model)."""
+        version = Version(vid, now(), schema, behaviour)
         model.versions.append(version)
         self.versions[vid] = (model, version)
         return version

@@ -152,12 +152,21 @@ def test_image_outputs_are_served_by_the_emulator(emu: Emulator, api: httpx.Clie
 
 def test_official_model_and_deployment(emu: Emulator, api: httpx.Client) -> None:
     model = api.get("/models/emulator/official").json()
-    assert model["is_official"] and model["latest_version"] is None
-    assert api.get("/models/emulator/official/versions").json()["results"] == []
+    # As on the real API, an official model lists its current version.
+    assert model["is_official"] and model["latest_version"]["id"]
+    versions = api.get("/models/emulator/official/versions").json()["results"]
+    assert [v["id"] for v in versions] == [model["latest_version"]["id"]]
     body = api.post(
         "/models/emulator/official/predictions", json={"input": {"prompt": "p"}}, headers=WAIT
     ).json()
     assert body["output"] == "official: p"
+    assert body["version"] == model["latest_version"]["id"]
+    pinned = api.post(
+        "/predictions",
+        json={"version": f"emulator/official:{body['version']}", "input": {"prompt": "v"}},
+        headers=WAIT,
+    ).json()
+    assert pinned["output"] == "official: v"
     deployed = api.post(
         "/deployments/emulator/echo-deployment/predictions",
         json={"input": {"text": "d"}},
