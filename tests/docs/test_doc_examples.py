@@ -114,6 +114,28 @@ def test_run_page_counts_only_runnable_examples_and_shares_names(tmp_path: Path)
     assert run_page(page) == 2
 
 
+def test_file_blocks_become_a_project_whose_tests_run(tmp_path: Path) -> None:
+    page = tmp_path / "project.md"
+    page.write_text(
+        "```python\n# file: calc.py\ndef double(x):\n    return 2 * x\n```\n"
+        "```python\n# file: test_calc.py\nfrom calc import double\n\n"
+        "def test_double():\n    assert double(2) == 5\n```\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("doc_examples.py")), str(page)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode != 0
+    assert "the example tests failed" in done.stderr and "assert 4 == 5" in done.stderr
+    (tmp_path / "project.md").write_text(page.read_text().replace("== 5", "== 4"))
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("doc_examples.py")), str(page)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ran 2 example(s)" in done.stderr
+
+
 def test_unclosed_fence_is_an_error(tmp_path: Path) -> None:
     page = tmp_path / "open.md"
     page.write_text("```python\nx = 1\n")
