@@ -12,7 +12,7 @@ import inspect
 import textwrap
 import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._file_output import transform_output
 from ..exceptions import ModelError
@@ -139,17 +139,19 @@ class _Model:
     def __signature__(self) -> inspect.Signature:
         return signature(self._resolved(), use_async=self._use_async, streaming=self._streaming)
 
-    @property
-    def __doc__(self) -> str:  # type: ignore[override]
-        return docstring(self._resolved())
-
     def __repr__(self) -> str:
         kind = "async " if self._use_async else ""
         return f"<replicate.use({self._ref!r}): {kind}model function>"
 
 
+def _own_doc(model: _Model) -> str:
+    return docstring(model._resolved())
+
+
 class Function(_Model):
-    """A model as a function: ``fn(**inputs)`` runs it; ``fn.create(**inputs)`` starts it."""
+    # A model as a function: fn(**inputs) runs it; fn.create(**inputs) starts it.
+    # help(fn) shows the model's own description (a class docstring would shadow it).
+    __doc__ = property(_own_doc)  # type: ignore[assignment]
 
     def _info(self) -> ModelInfo:
         info = cached(self._client, self._ref)
@@ -176,7 +178,8 @@ class Function(_Model):
 
 
 class AsyncFunction(_Model):
-    """Async :class:`Function`: ``await fn(**inputs)``, ``await fn.create(**inputs)``."""
+    # Async Function: await fn(**inputs), await fn.create(**inputs).
+    __doc__ = property(_own_doc)  # type: ignore[assignment]
 
     async def _info(self) -> ModelInfo:
         info = cached(self._client, self._ref)
@@ -263,10 +266,32 @@ async def _async_transformed(items: AsyncIterator[Any], client: Client) -> Async
         yield transform_output(item, client)
 
 
+@overload
+def use(
+    ref: str,
+    *,
+    streaming: bool = False,
+    use_async: Literal[False] = False,
+    client: Client | None = None,
+) -> Function: ...
+@overload
+def use(
+    ref: str, *, streaming: bool = False, use_async: Literal[True], client: Client | None = None
+) -> AsyncFunction: ...
 def use(
     ref: str, *, streaming: bool = False, use_async: bool = False, client: Client | None = None
-) -> Any:
-    """A model as a Python function; see :meth:`replicate.Client.use`."""
+) -> Function | AsyncFunction:
+    """A model as a Python function whose signature is the model's schema.
+
+    ``ref`` is ``owner/name`` (its latest version, resolved once per client on first use
+    and logged) or ``owner/name:version``. ``fn(**inputs)`` checks the inputs, runs the
+    model and returns its output shaped like :meth:`Client.run`'s; ``fn.create(**inputs)``
+    returns a :class:`Run` (``.output()``, ``.logs()``, ``.prediction``). With
+    ``streaming=True`` calls return an iterator of output items; with ``use_async=True``
+    everything is awaitable. ``inspect.signature(fn)`` and ``help(fn)`` show the inputs.
+    Nothing is sent until the first call (or signature); ``client`` defaults to the
+    default client.
+    """
     parse_ref(ref)  # a malformed ref fails here, before any request
     if client is None:
         from .. import _default_client

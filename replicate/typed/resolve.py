@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._ops import Call, call_async, call_sync
+from .._outputs import remember_schema
 from ..exceptions import ReplicateError, ReplicateException
 from ..identifier import ModelVersionIdentifier
 from ..schema import ModelSchema, SchemaError, parse_schema
@@ -147,6 +148,8 @@ def cached(client: Client, ref: str) -> ModelInfo | None:
 def _store(client: Client, ref: str, info: ModelInfo) -> None:
     with _guard:
         _cache.setdefault(client, {})[ref] = info
+    if info.version is not None:  # run() then needs no request of its own for the schema
+        remember_schema(client, info.model, info.version, info.openapi_schema)
     _announce(info)
 
 
