@@ -151,7 +151,7 @@ def _own_doc(model: _Model) -> str:
 class Function(_Model):
     # A model as a function: fn(**inputs) runs it; fn.create(**inputs) starts it.
     # help(fn) shows the model's own description (a class docstring would shadow it).
-    __doc__ = property(_own_doc)  # type: ignore[assignment]
+    __doc__ = property(_own_doc)
 
     def _info(self) -> ModelInfo:
         info = cached(self._client, self._ref)
@@ -179,7 +179,7 @@ class Function(_Model):
 
 class AsyncFunction(_Model):
     # Async Function: await fn(**inputs), await fn.create(**inputs).
-    __doc__ = property(_own_doc)  # type: ignore[assignment]
+    __doc__ = property(_own_doc)
 
     async def _info(self) -> ModelInfo:
         info = cached(self._client, self._ref)
