@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import sys
 import textwrap
 from collections.abc import Iterable
 from typing import Any
@@ -97,9 +98,23 @@ def identifier(text: str, prefix: str = "_") -> str:
     return ident
 
 
+# Top-level packages a generated owner package must not shadow (owner "replicate" exists).
+_TAKEN_PACKAGES = frozenset(sys.stdlib_module_names) | {
+    "attrs",
+    "dateutil",
+    "httpx",
+    "replicate",
+    "replicate_api",
+}
+
+
 def module_path(owner: str, name: str) -> tuple[str, str]:
-    """The package and module names of ``owner/name`` (``DIR/<package>/<module>.py``)."""
-    return identifier(owner.lower(), "m_"), identifier(name.lower(), "m_")
+    """The package and module names of ``owner/name`` (``DIR/<package>/<module>.py``);
+    an owner named like the standard library or our dependencies gets a trailing ``_``."""
+    package = identifier(owner.lower(), "m_")
+    if package in _TAKEN_PACKAGES:
+        package += "_"
+    return package, identifier(name.lower(), "m_")
 
 
 def parameter_names(inputs: Iterable[InputSpec]) -> dict[str, str]:
