@@ -59,7 +59,7 @@ def value_problem(spec: InputSpec, value: Any) -> str | None:
         bad = _non_url_string(value)
         if bad is not None:
             return bad
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if spec.bounded and isinstance(value, int | float) and not isinstance(value, bool):
         if spec.minimum is not None and value < spec.minimum:
             return f"must be >= {spec.minimum:g}"
         if spec.maximum is not None and value > spec.maximum:

@@ -45,6 +45,15 @@ class InputSpec:
     format: str | None = None
     secret: bool = False
     order: int = 0
+    #: Whether the input (or an item of it) is a file (computed once: checks run per call).
+    is_file: bool = attrs.field(init=False, eq=False, repr=False)
+    #: Whether any bound is set (lets the check skip four comparisons).
+    bounded: bool = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "is_file", any(t.kind == "file" for t in walk(self.type)))
+        bounds = (self.minimum, self.maximum, self.exclusive_minimum, self.exclusive_maximum)
+        object.__setattr__(self, "bounded", any(b is not None for b in bounds))
 
     @property
     def has_default(self) -> bool:
@@ -55,11 +64,6 @@ class InputSpec:
     def choices(self) -> tuple[Any, ...] | None:
         """The enum values, if the input is an enum."""
         return self.type.choices
-
-    @property
-    def is_file(self) -> bool:
-        """Whether the input (or an item of it) is a file."""
-        return any(t.kind == "file" for t in walk(self.type))
 
     @property
     def annotation(self) -> Any:

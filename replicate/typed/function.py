@@ -9,6 +9,7 @@ behave exactly as in ``run``.
 from __future__ import annotations
 
 import inspect
+import keyword
 import textwrap
 import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -31,6 +32,10 @@ def payload(info: ModelInfo, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {name: reveal(value) for name, value in inputs.items()}
 
 
+def _is_parameter_name(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
 def signature(
     info: ModelInfo, *, use_async: bool = False, streaming: bool = False
 ) -> inspect.Signature:
@@ -50,9 +55,9 @@ def signature(
             else spec.annotation | None,
         )
         for spec in info.schema.inputs
-        if spec.name.isidentifier()
+        if _is_parameter_name(spec.name)
     ]
-    # Inputs whose names are not identifiers (rare) still go through **inputs.
+    # Inputs named like keywords or not identifiers (rare) still go through **inputs.
     if len(parameters) < len(info.schema.inputs):
         parameters.append(
             inspect.Parameter("inputs", inspect.Parameter.VAR_KEYWORD, annotation=Any)

@@ -156,7 +156,8 @@ def test_modules_pass_mypy_strict_and_ruff(generated: Path) -> None:
 def test_each_module_imports_with_the_schema_inputs(generated: Path, raw: dict[str, Any]) -> None:
     package, name = module_path(raw["owner"], raw["name"])
     module = importlib.import_module(f"{package}.{name}")
-    assert module.VERSION == raw["latest_version"]["id"]
+    pinned: str = module.VERSION
+    assert pinned == raw["latest_version"]["id"]
     schema = parse_schema(raw["latest_version"]["openapi_schema"])
     params = list(inspect.signature(module.run).parameters.values())
     assert params[0].kind is inspect.Parameter.POSITIONAL_ONLY
