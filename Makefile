@@ -37,9 +37,11 @@ check-generated:
 codegen-venv:
 	./codegen.sh --setup
 
-# Every public model object Replicate publishes (npm package, fetched at run time) must parse.
+# Every public model object Replicate publishes (npm package, fetched at run time) must parse,
+# and generate a typed module that imports and passes mypy --strict (codegen/typed_realdata.py).
 realdata: $(STAMP)
 	$(BIN)/python codegen/realdata.py
+	$(BIN)/python codegen/typed_realdata.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check replicate tests

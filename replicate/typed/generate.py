@@ -147,8 +147,9 @@ def _doc_text(text: str) -> str:
 
 
 def _wrap(text: str, indent: str, width: int = 96) -> list[str]:
+    # Wrapped before escaping, so no escape sequence is ever split across lines.
     lines: list[str] = []
-    for paragraph in _doc_text(text).splitlines():
+    for paragraph in text.splitlines():
         wrapped = textwrap.wrap(
             paragraph,
             width,
@@ -156,7 +157,7 @@ def _wrap(text: str, indent: str, width: int = 96) -> list[str]:
             subsequent_indent=indent,
             break_on_hyphens=False,
         )
-        lines += [line.rstrip() for line in wrapped] or [""]
+        lines += [indent + _doc_text(line[len(indent) :]) for line in wrapped] or [""]
     while lines and not lines[-1]:
         lines.pop()
     return lines
