@@ -40,8 +40,16 @@ def signature_problems(models: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{name}: use(): {type(exc).__name__}: {exc}")
             continue
         schema = (raw.get("latest_version") or {}).get("openapi_schema") or {}
-        expected = set(schema.get("components", {}).get("schemas", {}).get("Input", {})
-                       .get("properties", {})) if schema else set()
+        expected = (
+            set(
+                schema.get("components", {})
+                .get("schemas", {})
+                .get("Input", {})
+                .get("properties", {})
+            )
+            if schema
+            else set()
+        )
         params = signature(info).parameters
         names = {p for p, v in params.items() if v.kind is inspect.Parameter.KEYWORD_ONLY}
         plain = {n for n in expected if n.isidentifier() and not keyword.iskeyword(n)}
@@ -98,7 +106,9 @@ def main(argv: list[str]) -> int:
         started = time.monotonic()
         mypy = subprocess.run(
             [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "."],
-            cwd=out, capture_output=True, text=True,
+            cwd=out,
+            capture_output=True,
+            text=True,
         )
         print(f"mypy --strict over all modules: {time.monotonic() - started:.0f}s")
         problems += [line for line in mypy.stdout.splitlines() if ": error:" in line]

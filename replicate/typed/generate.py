@@ -16,9 +16,10 @@ from typing import Any
 
 import attrs
 
-from ..schema import InputSpec, ModelSchema, parse_schema
+from ..schema import InputSpec, ModelSchema
 from ..schema.model import OutputSpec
 from ..schema.types import type_problem
+from .resolve import ModelInfo
 
 # Names the generated body and annotations refer to: an input must never shadow them.
 RESERVED = frozenset(
@@ -47,45 +48,6 @@ RESERVED = frozenset(
         "_typing",
     }
 )
-
-
-@attrs.frozen
-class ModelSource:
-    """What a module is generated from: a model, its pinned version and that version's schema."""
-
-    owner: str
-    name: str
-    version: str | None
-    openapi_schema: dict[str, Any] | None
-    description: str | None = None
-
-    @property
-    def model(self) -> str:
-        """``owner/name``."""
-        return f"{self.owner}/{self.name}"
-
-    @property
-    def ref(self) -> str:
-        """``owner/name:version`` (``owner/name`` when there is no version)."""
-        return f"{self.model}:{self.version}" if self.version else self.model
-
-    @classmethod
-    def from_model_json(cls, model: dict[str, Any]) -> ModelSource:
-        """From a model object as ``GET /v1/models/{owner}/{name}`` returns it."""
-        latest = model.get("latest_version")
-        latest = latest if isinstance(latest, dict) else {}
-        schema = latest.get("openapi_schema")
-        return cls(
-            str(model["owner"]),
-            str(model["name"]),
-            latest.get("id") if isinstance(latest.get("id"), str) else None,
-            schema if isinstance(schema, dict) and schema else None,
-            model.get("description") if isinstance(model.get("description"), str) else None,
-        )
-
-    def parsed(self) -> ModelSchema | None:
-        """The parsed schema (``None`` when the version publishes none)."""
-        return parse_schema(self.openapi_schema) if self.openapi_schema else None
 
 
 def identifier(text: str, prefix: str = "_") -> str:
@@ -284,7 +246,7 @@ def _arg_docs(params: list[_Param]) -> list[str]:
 
 
 def _function(
-    source: ModelSource, params: list[_Param], output: OutputSpec | None, use_async: bool
+    source: ModelInfo, params: list[_Param], output: OutputSpec | None, use_async: bool
 ) -> list[str]:
     options = _options_name([p.ident for p in params])
     name = "async_run" if use_async else "run"
@@ -323,9 +285,9 @@ def _function(
     return lines
 
 
-def module_source(source: ModelSource) -> str:
+def module_source(source: ModelInfo) -> str:
     """The module's source (valid Python; run :func:`format_source` for the final layout)."""
-    schema = source.parsed()
+    schema = source.schema
     params = _params(schema) if schema is not None else []
     lines = ['"""' + _doc_text(f"{source.model}: typed inputs and output for running it.")]
     lines.append("")
@@ -392,7 +354,6 @@ def embedded_schema(module_text: str) -> tuple[str | None, dict[str, Any] | None
 
 
 __all__ = [
-    "ModelSource",
     "embedded_schema",
     "identifier",
     "module_path",

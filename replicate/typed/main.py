@@ -24,13 +24,13 @@ import attrs
 from ..exceptions import ReplicateException
 from ..schema import SchemaError, parse_schema
 from .generate import (
-    ModelSource,
     embedded_schema,
     module_path,
     module_source,
     with_long_line_waiver,
 )
 from .report import schema_changes
+from .resolve import ModelInfo, info_from_model_json, resolve
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -62,7 +62,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     return parser
 
 
-def load_json_models(paths: Iterable[Path]) -> list[ModelSource]:
+def load_json_models(paths: Iterable[Path]) -> list[ModelInfo]:
     """Model sources from ``--from-json`` files."""
     sources = []
     for path in paths:
@@ -70,21 +70,13 @@ def load_json_models(paths: Iterable[Path]) -> list[ModelSource]:
         if isinstance(data, dict) and isinstance(data.get("models"), list):
             data = data["models"]
         for model in data if isinstance(data, list) else [data]:
-            sources.append(ModelSource.from_model_json(model))
+            sources.append(info_from_model_json(model))
     return sources
 
 
-def fetch_models(client: Client, refs: Sequence[str]) -> list[ModelSource]:
+def fetch_models(client: Client, refs: Sequence[str]) -> list[ModelInfo]:
     """Model sources for refs, from the API (each ref pinned or resolved to its latest)."""
-    from .resolve import resolve
-
-    sources = []
-    for ref in refs:
-        info = resolve(client, ref)
-        sources.append(
-            ModelSource(info.owner, info.name, info.version, info.openapi_schema, info.description)
-        )
-    return sources
+    return [resolve(client, ref) for ref in refs]
 
 
 @attrs.frozen
@@ -99,12 +91,12 @@ class Outcome:
     stale_pin: str | None = None
 
 
-def plan(source: ModelSource, out: Path, latest_version: str | None = None) -> Outcome:
+def plan(source: ModelInfo, out: Path, latest_version: str | None = None) -> Outcome:
     """The module for ``source`` and how it differs from the one already under ``out``."""
     package, module = module_path(source.owner, source.name)
     path = out / package / f"{module}.py"
     text = module_source(source)
-    new_schema = source.parsed()
+    new_schema = source.schema
     changes: list[str] = []
     stale = None
     existed = path.exists()
@@ -196,7 +188,7 @@ def main(argv: Sequence[str] | None = None, *, client: Client | None = None) -> 
     return 0
 
 
-def _check(sources: Sequence[ModelSource], outcomes: Sequence[Outcome]) -> int:
+def _check(sources: Sequence[ModelInfo], outcomes: Sequence[Outcome]) -> int:
     status = 0
     for source, outcome in zip(sources, outcomes, strict=True):
         problems = list(outcome.changes)

@@ -99,6 +99,12 @@ def info_from_json(ident: ModelVersionIdentifier, body: Any) -> ModelInfo:
     )
 
 
+def info_from_model_json(model: dict[str, Any]) -> ModelInfo:
+    """From a model object as ``GET /v1/models/{owner}/{name}`` returns it (offline)."""
+    ident = ModelVersionIdentifier(str(model["owner"]), str(model["name"]))
+    return info_from_json(ident, model)
+
+
 def lookup_call(ident: ModelVersionIdentifier) -> Call[ModelInfo]:
     """The one request that resolves ``ident``."""
 

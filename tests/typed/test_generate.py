@@ -19,8 +19,9 @@ from real_models import SAMPLE, SAMPLE_FILE, add_model_from_json, client_for, po
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import OWNER, version_id
 from replicate.schema import InputValidationError, parse_schema
-from replicate.typed.generate import ModelSource, module_path, module_source, parameter_names
+from replicate.typed.generate import module_path, module_source, parameter_names
 from replicate.typed.main import main
+from replicate.typed.resolve import info_from_model_json
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -173,7 +174,7 @@ def test_generation_is_deterministic(generated: Path, tmp_path: Path) -> None:
     assert status == 0
     for path in tmp_path.rglob("*.py"):
         assert path.read_bytes() == (generated / path.relative_to(tmp_path)).read_bytes()
-    source = ModelSource.from_model_json(SAMPLE[0])
+    source = info_from_model_json(SAMPLE[0])
     assert module_source(source) == module_source(source)
 
 
