@@ -255,13 +255,13 @@ def _function(
         returns = "AsyncOutput" if use_async and output.iterator else "Output"
     head = f"{'async ' if use_async else ''}def {name}("
     args = [f"    {options}: Options | None = None,", "    /,"]
-    if params:
+    if output is None:  # no schema: untyped, unchecked inputs
+        args.append("    **inputs: Any,")
+    elif params:
         args.append("    *,")
         for p in params:
             default = f" = {p.default}" if p.default is not None else ""
             args.append(f"    {p.ident}: {p.annotation}{default},")
-    else:
-        args.append("    **inputs: Any,")
     lines = [head, *args, f") -> {returns}:"]
     pinned = "the version in ``VERSION``" if source.version else "its latest version"
     doc = [f'    """Run {source.model} ({pinned}) and return its output.', ""]
@@ -271,10 +271,10 @@ def _function(
     else:
         doc += _arg_docs(params)
     lines += [*doc, '    """']
-    if params:
-        inputs = "{" + ", ".join(f"{_literal(p.spec.name)}: {p.ident}" for p in params) + "}"
-    else:
+    if output is None:
         inputs = "inputs"
+    else:
+        inputs = "{" + ", ".join(f"{_literal(p.spec.name)}: {p.ident}" for p in params) + "}"
     omit = tuple(p.spec.name for p in params if p.omit_none)
     call = "_runtime.async_run_version" if use_async else "_runtime.run_version"
     awaiting = "await " if use_async else ""

@@ -308,3 +308,42 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     )
     assert "(import zeke.haiku_standard)" in done.stdout
     assert (tmp_path / "out" / "zeke" / "haiku_standard.py").exists()
+
+
+def test_models_without_inputs_or_without_schema(
+    replicate_emulator: Emulator, tmp_path: Path
+) -> None:
+    no_inputs = sample_model("zeke/haiku-standard")
+    no_inputs["owner"] = "quiet-lab"  # owners no other test imports
+    schemas = no_inputs["latest_version"]["openapi_schema"]["components"]["schemas"]
+    schemas["Input"]["properties"] = {}
+    no_schema = sample_model("zeke/clip-age-prediction")
+    no_schema["latest_version"]["openapi_schema"] = None
+    no_schema["owner"] = "untyped-lab"
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps([no_inputs, no_schema]))
+    out = tmp_path / "out"
+    assert generate(out, "--from-json", str(source))[0] == 0
+    mypy = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--no-error-summary", "."],
+        cwd=out,
+        capture_output=True,
+        text=True,
+    )
+    assert mypy.stdout == ""
+    sys.path.insert(0, str(out))
+    try:
+        haiku = importlib.import_module("quiet_lab.haiku_standard")
+        age = importlib.import_module("untyped_lab.clip_age_prediction")
+    finally:
+        sys.path.remove(str(out))
+    assert list(inspect.signature(haiku.run).parameters) == ["options"]
+    assert (
+        str(inspect.signature(age.run))
+        == "(options: 'Options | None' = None, /, **inputs: 'Any') -> 'Any'"
+    )
+    add_model_from_json(replicate_emulator, no_inputs, output="a haiku")
+    add_model_from_json(replicate_emulator, no_schema, output=[1, 2])
+    client = client_for(replicate_emulator)
+    assert haiku.run(haiku.Options(client=client)) == "a haiku"
+    assert age.run(age.Options(client=client), image="https://x/y.png") == [1, 2]
