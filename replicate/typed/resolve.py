@@ -180,20 +180,26 @@ def resolve(client: Client, ref: str) -> ModelInfo:
 
 async def async_resolve(client: Client, ref: str) -> ModelInfo:
     """Async :func:`resolve`: concurrent tasks on one loop await the same request."""
-    info = cached(client, ref)
-    if info is not None:
-        return info
     ident = parse_ref(ref)
     loop = asyncio.get_running_loop()
     key = (ref, id(loop))
-    with _guard:
-        pending = _pending.setdefault(client, {})
-        future = pending.get(key)
-        owner = future is None
-        if future is None:
-            future = pending[key] = loop.create_future()
-    if not owner:
-        return await asyncio.shield(future)
+    while True:
+        info = cached(client, ref)
+        if info is not None:
+            return info
+        with _guard:
+            pending = _pending.setdefault(client, {})
+            future = pending.get(key)
+            if future is None:
+                future = pending[key] = loop.create_future()
+                break  # this task sends the request
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if future.cancelled() and task is not None and not task.cancelling():
+                continue  # the task sending the request was cancelled, not this one: retry
+            raise
     try:
         info = await call_async(client, lookup_call(ident))
     except ReplicateError as exc:

@@ -223,3 +223,29 @@ def test_real_enum_and_file_types(replicate_emulator: Emulator) -> None:
     aspect = sig.parameters["aspect_ratio"].annotation
     assert aspect.__origin__ is Literal and "1:1" in aspect.__args__
     assert sig.return_annotation == list[FileOutput]
+
+
+def test_threads_share_one_lookup(replicate_emulator: Emulator) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    fn = client_for(replicate_emulator).use("emulator/echo")
+    with ThreadPoolExecutor(8) as pool:
+        outputs = list(pool.map(lambda i: fn(text=f"t{i}"), range(8)))
+    assert outputs == [f"t{i}" for i in range(8)]
+    assert lookups(replicate_emulator) == ["/v1/models/emulator/echo"]
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_lookup_does_not_fail_the_other_tasks(
+    replicate_emulator: Emulator,
+) -> None:
+    replicate_emulator.faults.add("models.get", latency=0.3, times=1)
+    fn = client_for(replicate_emulator).use("emulator/echo", use_async=True)
+    first = asyncio.create_task(fn(text="a"))
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(fn(text="b"))
+    await asyncio.sleep(0.05)
+    first.cancel()
+    assert await second == "b"
+    with pytest.raises(asyncio.CancelledError):
+        await first
