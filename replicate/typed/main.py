@@ -1,7 +1,8 @@
 """``python -m replicate generate``: write typed per-model modules, report schema changes.
 
-``main(argv)`` is the whole command (the ``replicate`` command line mounts it as its
-``generate`` subcommand)::
+``main(argv)`` is the whole command. The ``replicate`` command line mounts it as its
+``generate`` subcommand with ``build_parser(subparsers.add_parser("generate"))`` and
+``run_generate(args)``::
 
     python -m replicate generate owner/name[:version]... --out DIR
     python -m replicate generate --from-json models.json --out DIR
@@ -149,7 +150,12 @@ def write(outcomes: Sequence[Outcome], out: Path) -> None:
 
 def main(argv: Sequence[str] | None = None, *, client: Client | None = None) -> int:
     """Run ``generate`` with ``argv`` (without the program name); returns the exit status."""
-    args = build_parser().parse_args(argv)
+    return run_generate(build_parser().parse_args(argv), client=client)
+
+
+def run_generate(args: argparse.Namespace, *, client: Client | None = None) -> int:
+    """Run ``generate`` with arguments parsed by :func:`build_parser` (a CLI subcommand's
+    handler): writes or checks the modules, prints one line per module; the exit status."""
     if not args.refs and not args.from_json:
         print("generate: give at least one REF or --from-json FILE", file=sys.stderr)
         return 2
