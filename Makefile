@@ -37,9 +37,11 @@ check-generated:
 codegen-venv:
 	./codegen.sh --setup
 
-# Every public model object Replicate publishes (npm package, fetched at run time) must parse.
+# Every public model object Replicate publishes (npm package, fetched at run time) must parse,
+# and generate a typed module that imports and passes mypy --strict (codegen/typed_realdata.py).
 realdata: $(STAMP)
 	$(BIN)/python codegen/realdata.py
+	$(BIN)/python codegen/typed_realdata.py
 
 # The documentation site (mkdocs.yml), built strict into site/: broken links or API references fail.
 # Its tools are pinned in docs/requirements.txt and live in their own venv (the API reference is

@@ -401,6 +401,16 @@ def memory(rounds: int, size: int) -> list[Row]:
 # report
 
 
+def typed_check(rounds: int) -> list[Row]:
+    """Input checking of replicate.use() and generated modules (ours only: 1.x has none)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from typed_check import measure
+
+    samples = [measure(5_000) for _ in range(rounds)]
+    return [Row("8. typed: check_inputs, ten-input model", "µs/call", {"ours": samples},
+                "≤ 50 µs", median(samples) is not None and statistics.median(samples) <= 50)]
+
+
 def machine() -> dict[str, str]:
     cpu = "unknown"
     with contextlib.suppress(OSError):
@@ -486,7 +496,7 @@ def draw_chart() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, for a smoke run")
-    parser.add_argument("--only", default="overhead,import,cli,sse,concurrency,lag,memory")
+    parser.add_argument("--only", default="overhead,import,cli,sse,concurrency,lag,memory,typed")
     args = parser.parse_args()
     quick = args.quick
     for impl in ("ours", "v1"):
@@ -501,6 +511,7 @@ def main() -> int:
         "concurrency": lambda: concurrency(1 if quick else 3, 1000),
         "lag": lambda: lag(1 if quick else 3),
         "memory": lambda: memory(1 if quick else 2, 100 * MIB),
+        "typed": lambda: typed_check(3 if quick else 9),
     }
     started = time.monotonic()
     rows: list[Row] = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 # Submodules whose names are also default-client attributes are loaded first, so a
 # later `import replicate.hardware` cannot replace the `replicate.hardware` namespace.
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .prediction import Predictions
     from .stream import ServerSentEvent
     from .training import Trainings
+    from .typed import AsyncFunction, Function
 
     default_client: Client
     accounts: Accounts
@@ -71,6 +72,7 @@ __all__ = [
     "search",
     "stream",
     "trainings",
+    "use",
     "webhooks",
 ]
 
@@ -101,8 +103,10 @@ _SUBMODULES = frozenset(
         "pagination",
         "prediction",
         "resource",
+        "schema",
         "training",
         "transports",
+        "typed",
         "version",
         "webhook",
     }
@@ -166,6 +170,17 @@ def async_stream(
 ) -> AsyncIterator[ServerSentEvent]:
     """Async :func:`stream`."""
     return _default_client().async_stream(ref, input, **params)
+
+
+@overload
+def use(ref: str, *, streaming: bool = False, use_async: Literal[False] = False) -> Function: ...
+@overload
+def use(ref: str, *, streaming: bool = False, use_async: Literal[True]) -> AsyncFunction: ...
+def use(ref: str, *, streaming: bool = False, use_async: bool = False) -> Function | AsyncFunction:
+    """A model as a typed Python function, on the default client; see :meth:`Client.use`."""
+    if use_async:
+        return _default_client().use(ref, streaming=streaming, use_async=True)
+    return _default_client().use(ref, streaming=streaming)
 
 
 def search(query: str, *, limit: int | None = None) -> SearchResults:

@@ -107,6 +107,14 @@ def schema_flow(client: Client, job: Job) -> Flow[Any]:
     return schema
 
 
+def remember_schema(client: Client, model: str, version: str | None, schema: Any) -> None:
+    """Seed the cache with a schema fetched elsewhere (``use()``), saving the request."""
+    cache = _schema_caches.setdefault(client, {})
+    if len(cache) >= _SCHEMA_CACHE_SIZE:
+        cache.clear()
+    cache[(model, version)] = schema
+
+
 def items_flow(
     client: Client,
     prediction: Prediction,

@@ -10,7 +10,7 @@ import warnings
 import weakref
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Unpack, overload
 
 import attrs
 import httpx
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .prediction import Predictions
     from .stream import AsyncEventStream, EventStream
     from .training import Trainings
+    from .typed import AsyncFunction, Function
 
 __all__ = ["Client", "RetryPolicy"]
 
@@ -404,6 +405,24 @@ class Client:
         from .stream import async_stream
 
         return async_stream(self, ref, input, **params)
+
+    @overload
+    def use(
+        self, ref: str, *, streaming: bool = False, use_async: Literal[False] = False
+    ) -> Function: ...
+    @overload
+    def use(
+        self, ref: str, *, streaming: bool = False, use_async: Literal[True]
+    ) -> AsyncFunction: ...
+    def use(
+        self, ref: str, *, streaming: bool = False, use_async: bool = False
+    ) -> Function | AsyncFunction:
+        """A model as a typed Python function on this client; see :func:`replicate.use`."""
+        from .typed import use
+
+        if use_async:
+            return use(ref, streaming=streaming, use_async=True, client=self)
+        return use(ref, streaming=streaming, client=self)
 
     def search(self, query: str, *, limit: int | None = None) -> SearchResults:
         """Search models, collections and docs (``GET /search``)."""

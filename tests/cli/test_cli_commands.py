@@ -180,10 +180,21 @@ def test_base_url_option_wins_over_the_environment(
 
 
 def test_mount_points_say_what_is_missing(cli: Cli) -> None:
-    for name in ("generate", "batch"):
-        result = cli(name, "--anything")
-        assert result.status == 2
-        assert f"replicate {name}" in result.stderr
+    result = cli("batch", "--anything")
+    assert result.status == 2
+    assert "replicate batch" in result.stderr
+
+
+def test_generate_writes_a_typed_module_per_model(
+    cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("generate", "emulator/echo", "--out", str(tmp_path)).status == 0
+    printed = capsys.readouterr()
+    module = tmp_path / "emulator" / "echo.py"
+    assert f"wrote {module}" in printed.out
+    assert "def run(" in module.read_text("utf-8")
+    assert cli("generate", "--out", str(tmp_path)).status == 2
+    assert "at least one REF" in capsys.readouterr().err
 
 
 def test_emulator_options_are_the_emulators(cli: Cli) -> None:

@@ -24,13 +24,10 @@ def register(commands: Group) -> None:
 
 
 def generate(ctx: Context) -> int:
-    # MOUNT POINT (issue 14): `main(argv) -> int` of the generator in replicate/typed/.
-    try:
-        from ...typed.cli import main  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _missing(ctx, "generate")
-    status: int = main(ctx.args.options)
-    return status
+    """``replicate generate``: typed per-model modules (:mod:`replicate.typed.main`)."""
+    from ...typed.main import main
+
+    return main(ctx.args.options, client=ctx.client)
 
 
 def batch(ctx: Context) -> int:

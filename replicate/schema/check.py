@@ -1,0 +1,88 @@
+"""Check a prediction's inputs against a :class:`ModelSchema` before anything is sent.
+
+Every problem is collected, so one :class:`InputValidationError` names them all; secret
+values never appear in it (nor does any other value: messages describe types and bounds).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from ..exceptions import ReplicateException
+from .model import InputSpec, ModelSchema
+from .types import looks_like_uri, type_problem
+
+
+class InputValidationError(ReplicateException, ValueError):
+    """Inputs that do not fit the model's schema. ``problems`` maps input name -> reason."""
+
+    def __init__(self, model: str, problems: dict[str, str]) -> None:
+        self.model = model
+        self.problems = problems
+        lines = "\n".join(f"  {name}: {reason}" for name, reason in problems.items())
+        super().__init__(f"invalid input for {model}:\n{lines}")
+
+
+def input_problems(schema: ModelSchema, inputs: Mapping[str, Any]) -> dict[str, str]:
+    """Every problem with ``inputs``, by input name (empty when they are valid)."""
+    problems: dict[str, str] = {}
+    by_name = schema.by_name
+    for name, value in inputs.items():
+        spec = by_name.get(name)
+        if spec is None:
+            problems[name] = _unknown(name, by_name)
+            continue
+        problem = value_problem(spec, value)
+        if problem is not None:
+            problems[name] = problem
+    for name in schema.required:
+        if name not in inputs:
+            problems[name] = "required input is missing"
+    return problems
+
+
+def check_inputs(schema: ModelSchema, inputs: Mapping[str, Any], *, model: str = "model") -> None:
+    """Raise :class:`InputValidationError` listing every problem with ``inputs``."""
+    problems = input_problems(schema, inputs)
+    if problems:
+        raise InputValidationError(model, problems)
+
+
+def value_problem(spec: InputSpec, value: Any) -> str | None:
+    """Why ``value`` is not valid for ``spec`` (never quoting a secret), or ``None``."""
+    problem = type_problem(spec.type, value)
+    if problem is not None:
+        return f"<secret> {problem}" if spec.secret else problem
+    if spec.is_file:
+        bad = _non_url_string(value)
+        if bad is not None:
+            return bad
+    if spec.bounded and isinstance(value, int | float) and not isinstance(value, bool):
+        if spec.minimum is not None and value < spec.minimum:
+            return f"must be >= {spec.minimum:g}"
+        if spec.maximum is not None and value > spec.maximum:
+            return f"must be <= {spec.maximum:g}"
+        if spec.exclusive_minimum is not None and value <= spec.exclusive_minimum:
+            return f"must be > {spec.exclusive_minimum:g}"
+        if spec.exclusive_maximum is not None and value >= spec.exclusive_maximum:
+            return f"must be < {spec.exclusive_maximum:g}"
+    return None
+
+
+def _non_url_string(value: Any) -> str | None:
+    values = value if isinstance(value, list | tuple) else (value,)
+    for item in values:
+        if isinstance(item, str) and not looks_like_uri(item):
+            return (
+                "a file input string must be a URL (https://..., data:...); pass a Path to upload"
+            )
+    return None
+
+
+def _unknown(name: str, by_name: dict[str, InputSpec]) -> str:
+    close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    known = ", ".join(by_name) or "none"
+    return f"unknown input{hint} (inputs: {known})"

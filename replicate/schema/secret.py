@@ -1,0 +1,45 @@
+"""``Secret``: a string input that never shows itself in a repr, a log line or an error."""
+
+from __future__ import annotations
+
+SECRET_MASK = "<secret>"
+
+
+class Secret:
+    """Wraps a secret input value (an API key, a password) so it prints as ``<secret>``.
+
+    Pass it where a model takes a secret input; the plain value is sent only in the
+    prediction's input. ``get_secret_value()`` returns the plain string.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError("Secret holds a str")
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        """The plain value."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('<secret>')"
+
+    def __str__(self) -> str:
+        return SECRET_MASK
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def reveal(value: object) -> object:
+    """``value`` with every :class:`Secret` replaced by its plain string (for sending)."""
+    if isinstance(value, Secret):
+        return value.get_secret_value()
+    if isinstance(value, list):
+        return [reveal(item) for item in value]
+    return value

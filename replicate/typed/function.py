@@ -1,0 +1,321 @@
+"""``replicate.use()``: a model as a Python function with the model's own signature.
+
+``use(ref)`` sends nothing; the first call (or ``inspect.signature``/``help``) resolves the
+ref once per client (:mod:`.resolve`). Each call checks the inputs against the schema, then
+runs the pinned version through :meth:`Client.run`, so waiting, files and iterator outputs
+behave exactly as in ``run``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import keyword
+import textwrap
+import warnings
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from .._file_output import transform_output
+from ..exceptions import ModelError
+from ..schema import InputValidationError, check_inputs, reveal
+from .resolve import ModelInfo, async_resolve, cached, parse_ref, resolve
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..prediction import Prediction
+
+
+def payload(info: ModelInfo, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The input to send: checked against the schema (if any), secrets unwrapped."""
+    if info.schema is not None:
+        check_inputs(info.schema, inputs, model=info.ref)
+    return {name: reveal(value) for name, value in inputs.items()}
+
+
+def _is_parameter_name(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def signature(
+    info: ModelInfo, *, use_async: bool = False, streaming: bool = False
+) -> inspect.Signature:
+    """The model's inputs as keyword-only parameters in ``x-order``, output as return type."""
+    if info.schema is None:
+        kwargs = inspect.Parameter("inputs", inspect.Parameter.VAR_KEYWORD, annotation=Any)
+        return inspect.Signature([kwargs], return_annotation=Any)
+    parameters = [
+        inspect.Parameter(
+            spec.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=inspect.Parameter.empty
+            if spec.required or not spec.has_default
+            else spec.default,
+            annotation=spec.annotation
+            if spec.required or spec.has_default
+            else spec.annotation | None,
+        )
+        for spec in info.schema.inputs
+        if _is_parameter_name(spec.name)
+    ]
+    # Inputs named like keywords or not identifiers (rare) still go through **inputs.
+    if len(parameters) < len(info.schema.inputs):
+        parameters.append(
+            inspect.Parameter("inputs", inspect.Parameter.VAR_KEYWORD, annotation=Any)
+        )
+    output = info.schema.output
+    returns = output.annotation(use_async=use_async and (streaming or output.iterator))
+    if streaming and not output.iterator:
+        returns = AsyncIterator[Any] if use_async else Iterator[Any]
+    return inspect.Signature(parameters, return_annotation=returns)
+
+
+def docstring(info: ModelInfo) -> str:
+    """The model's description of its inputs and output, for ``help()``."""
+    lines = [f"Run {info.ref} on Replicate."]
+    if info.schema is None:
+        lines += ["", "This version publishes no schema: inputs are not checked."]
+        return "\n".join(lines)
+    lines += ["", "Inputs:"]
+    for spec in info.schema.inputs:
+        extra = []
+        if spec.required:
+            extra.append("required")
+        elif spec.has_default:
+            extra.append("default " + ("<secret>" if spec.secret else repr(spec.default)))
+        if spec.minimum is not None or spec.maximum is not None:
+            extra.append(f"range {spec.minimum}..{spec.maximum}")
+        head = f"    {spec.name}: {spec.annotation_source} ({', '.join(extra) or 'optional'})"
+        lines.append(head)
+        if spec.description:
+            lines += textwrap.wrap(
+                spec.description, 88, initial_indent=" " * 8, subsequent_indent=" " * 8
+            )
+    lines += ["", f"Returns: {info.schema.output.annotation_source()}"]
+    return "\n".join(lines)
+
+
+def _no_schema_warning(info: ModelInfo) -> None:
+    if info.schema is None:
+        warnings.warn(
+            f"{info.ref} publishes no input schema: use() takes untyped **inputs, unchecked",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _stream_items(output: Any) -> Iterator[Any]:
+    if isinstance(output, Iterator):
+        return output
+    return iter(output if isinstance(output, list) else [output])
+
+
+async def _async_stream_items(output: Any) -> AsyncIterator[Any]:
+    if isinstance(output, AsyncIterator):
+        async for item in output:
+            yield item
+        return
+    for item in output if isinstance(output, list) else [output]:
+        yield item
+
+
+class _Model:
+    # What the sync and async functions share: the ref, the client, and the signature.
+    def __init__(self, client: Client, ref: str, streaming: bool, use_async: bool) -> None:
+        self._client = client
+        self._ref = ref
+        self._streaming = streaming
+        self._use_async = use_async
+
+    @property
+    def ref(self) -> str:
+        """The ref given to ``use()``."""
+        return self._ref
+
+    @property
+    def __name__(self) -> str:
+        return self._ref.split(":")[0].split("/")[-1].replace("-", "_").replace(".", "_")
+
+    def _resolved(self) -> ModelInfo:
+        # Signatures and help() are synchronous: they resolve with the sync connection.
+        info = cached(self._client, self._ref)
+        return info if info is not None else resolve(self._client, self._ref)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        return signature(self._resolved(), use_async=self._use_async, streaming=self._streaming)
+
+    def __repr__(self) -> str:
+        kind = "async " if self._use_async else ""
+        return f"<replicate.use({self._ref!r}): {kind}model function>"
+
+
+def _own_doc(model: _Model) -> str:
+    return docstring(model._resolved())
+
+
+class Function(_Model):
+    # A model as a function: fn(**inputs) runs it; fn.create(**inputs) starts it.
+    # help(fn) shows the model's own description (a class docstring would shadow it).
+    __doc__ = property(_own_doc)
+
+    def _info(self) -> ModelInfo:
+        info = cached(self._client, self._ref)
+        if info is None:
+            info = resolve(self._client, self._ref)
+            _no_schema_warning(info)
+        return info
+
+    def __call__(self, /, **inputs: Any) -> Any:
+        info = self._info()
+        output = self._client.run(info.ref, input=payload(info, inputs))
+        return _stream_items(output) if self._streaming else output
+
+    def create(self, /, **inputs: Any) -> Run:
+        """Start a prediction and return at once; ``.output()`` waits for the result."""
+        info = self._info()
+        prediction = self._client.predictions.create(model=info.ref, input=payload(info, inputs))
+        return Run(prediction, info, self._client, self._streaming)
+
+    @property
+    def info(self) -> ModelInfo:
+        """The resolved model and version (resolving it now if needed)."""
+        return self._info()
+
+
+class AsyncFunction(_Model):
+    # Async Function: await fn(**inputs), await fn.create(**inputs).
+    __doc__ = property(_own_doc)
+
+    async def _info(self) -> ModelInfo:
+        info = cached(self._client, self._ref)
+        if info is None:
+            info = await async_resolve(self._client, self._ref)
+            _no_schema_warning(info)
+        return info
+
+    async def __call__(self, /, **inputs: Any) -> Any:
+        info = await self._info()
+        output = await self._client.async_run(info.ref, input=payload(info, inputs))
+        return _async_stream_items(output) if self._streaming else output
+
+    async def create(self, /, **inputs: Any) -> AsyncRun:
+        """Start a prediction and return at once; ``await run.output()`` waits for it."""
+        info = await self._info()
+        prediction = await self._client.predictions.async_create(
+            model=info.ref, input=payload(info, inputs)
+        )
+        return AsyncRun(prediction, info, self._client, self._streaming)
+
+
+def shaped_output(prediction: Prediction, info: ModelInfo, client: Client) -> Any:
+    """A finished prediction's output shaped by the schema: files as ``FileOutput``,
+    ``concatenate`` iterator outputs as their joined text; ``ModelError`` if it failed."""
+    if prediction.status != "succeeded":
+        raise ModelError(prediction)
+    output = transform_output(prediction.output, client)
+    schema = info.schema
+    if schema is not None and schema.output.concatenate and isinstance(output, list):
+        return "".join(str(item) for item in output)
+    return output
+
+
+class _RunBase:
+    def __init__(
+        self, prediction: Prediction, info: ModelInfo, client: Client, streaming: bool
+    ) -> None:
+        #: The prediction (updated by ``output()`` and ``logs()``).
+        self.prediction = prediction
+        self._info = info
+        self._client = client
+        self._streaming = streaming
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._info.ref}: prediction {self.prediction.id}>"
+
+
+class Run(_RunBase):
+    """A started prediction of a :class:`Function`."""
+
+    def output(self) -> Any:
+        """Wait for the prediction and return its output (an iterator with ``streaming``)."""
+        if self._streaming:
+            items = self.prediction.output_iterator()
+            return (transform_output(item, self._client) for item in items)
+        self.prediction.wait()
+        return shaped_output(self.prediction, self._info, self._client)
+
+    def logs(self) -> str | None:
+        """The logs so far (refreshes the prediction)."""
+        self.prediction.reload()
+        return self.prediction.logs
+
+
+class AsyncRun(_RunBase):
+    """A started prediction of an :class:`AsyncFunction`."""
+
+    async def output(self) -> Any:
+        """Wait for the prediction and return its output (an async iterator with ``streaming``)."""
+        if self._streaming:
+            return _async_transformed(self.prediction.async_output_iterator(), self._client)
+        await self.prediction.async_wait()
+        return shaped_output(self.prediction, self._info, self._client)
+
+    async def logs(self) -> str | None:
+        """The logs so far (refreshes the prediction)."""
+        await self.prediction.async_reload()
+        return self.prediction.logs
+
+
+async def _async_transformed(items: AsyncIterator[Any], client: Client) -> AsyncIterator[Any]:
+    async for item in items:
+        yield transform_output(item, client)
+
+
+@overload
+def use(
+    ref: str,
+    *,
+    streaming: bool = False,
+    use_async: Literal[False] = False,
+    client: Client | None = None,
+) -> Function: ...
+@overload
+def use(
+    ref: str, *, streaming: bool = False, use_async: Literal[True], client: Client | None = None
+) -> AsyncFunction: ...
+def use(
+    ref: str, *, streaming: bool = False, use_async: bool = False, client: Client | None = None
+) -> Function | AsyncFunction:
+    """A model as a Python function whose signature is the model's schema.
+
+    ``ref`` is ``owner/name`` (its latest version, resolved once per client on first use
+    and logged) or ``owner/name:version``. ``fn(**inputs)`` checks the inputs, runs the
+    model and returns its output shaped like :meth:`Client.run`'s; ``fn.create(**inputs)``
+    returns a :class:`Run` (``.output()``, ``.logs()``, ``.prediction``). With
+    ``streaming=True`` calls return an iterator of output items; with ``use_async=True``
+    everything is awaitable. ``inspect.signature(fn)`` and ``help(fn)`` show the inputs.
+    Nothing is sent until the first call (or signature); ``client`` defaults to the
+    default client.
+    """
+    parse_ref(ref)  # a malformed ref fails here, before any request
+    if client is None:
+        from .. import _default_client
+
+        client = _default_client()
+    if use_async:
+        return AsyncFunction(client, ref, streaming, True)
+    return Function(client, ref, streaming, False)
+
+
+__all__ = [
+    "AsyncFunction",
+    "AsyncRun",
+    "Function",
+    "InputValidationError",
+    "Run",
+    "docstring",
+    "payload",
+    "shaped_output",
+    "signature",
+    "use",
+]

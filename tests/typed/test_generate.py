@@ -1,0 +1,349 @@
+"""``python -m replicate generate``: typed modules for real models, clean under mypy --strict
+and ruff, deterministic, runnable against the emulator, with schema change reports."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import inspect
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from real_models import SAMPLE, SAMPLE_FILE, add_model_from_json, client_for, posted, sample_model
+
+from replicate.emulator import Emulator
+from replicate.emulator.catalog import OWNER, version_id
+from replicate.schema import InputValidationError, parse_schema
+from replicate.typed.generate import module_path, module_source, parameter_names
+from replicate.typed.main import main
+from replicate.typed.resolve import info_from_model_json
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+# A model whose input names collide with everything they could collide with.
+AWKWARD: dict[str, Any] = {
+    "owner": "acme-labs",
+    "name": "2fast.model",
+    "description": 'Tricky """names""" and \\backslashes\\ \u2013 and unicode \u2019.',
+    "latest_version": {
+        "id": "a" * 64,
+        "openapi_schema": {
+            "components": {
+                "schemas": {
+                    "Input": {
+                        "type": "object",
+                        "required": ["class"],
+                        "properties": {
+                            "class": {"type": "string", "x-order": 0},
+                            "options": {"type": "integer", "default": 2, "x-order": 1},
+                            "client": {"type": "string", "default": "x", "x-order": 2},
+                            "timeout": {"type": "number", "x-order": 3},
+                            "from": {
+                                "allOf": [{"$ref": "#/components/schemas/from"}],
+                                "default": "a",
+                                "x-order": 4,
+                            },
+                            "a-b": {"type": "boolean", "default": True, "x-order": 5},
+                            "a_b": {
+                                "type": "array",
+                                "items": {"type": "integer"},
+                                "default": [1],
+                                "x-order": 6,
+                            },
+                            "str": {"type": "string", "default": None, "x-order": 7},
+                            "Output": {"type": "string", "format": "uri", "x-order": 8},
+                            "token": {
+                                "type": "string",
+                                "format": "password",
+                                "x-cog-secret": True,
+                                "x-order": 9,
+                            },
+                        },
+                    },
+                    "Output": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "x-cog-array-type": "iterator",
+                    },
+                    "from": {"type": "string", "enum": ["a", "b"]},
+                }
+            }
+        },
+    },
+}
+
+USER_CODE = """\
+from azizakgul import water_color
+from zeke import haiku_standard
+
+from replicate.typed import Options
+
+text: str = haiku_standard.run(seed=1)
+haiku_standard.run(sed=1)  # line 7: no such input
+haiku_standard.run(seed="1")  # line 8: wrong type
+water_color.run(prompt="x", aspect_ratio="2:7")  # line 9: enum value not allowed
+water_color.run(Options(timeout=3), prompt="x", aspect_ratio="16:9")
+"""
+
+
+def generate(out: Path, *args: str, client: Any = None) -> tuple[int, str]:
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    buffer = StringIO()
+    with redirect_stdout(buffer):
+        status = main([*args, "--out", str(out)], client=client)
+    return status, buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    out = tmp_path_factory.mktemp("models")
+    awkward = out.parent / "awkward.json"
+    awkward.write_text(json.dumps(AWKWARD))
+    status, printed = generate(out, "--from-json", str(SAMPLE_FILE), str(awkward))
+    assert status == 0
+    assert len(printed.splitlines()) == len(SAMPLE) + 1
+    assert "(import zeke.haiku_standard)" in printed
+    sys.path.insert(0, str(out))
+    yield out
+    sys.path.remove(str(out))
+
+
+def test_modules_pass_mypy_strict_and_ruff(generated: Path) -> None:
+    user = generated / "user_code.py"
+    user.write_text(USER_CODE)
+    mypy = subprocess.run(
+        [
+            str(BIN / "mypy"),
+            "--strict",
+            "--no-error-summary",
+            "--cache-dir",
+            str(generated.parent / ".mypy_cache"),
+            ".",
+        ],
+        cwd=generated,
+        capture_output=True,
+        text=True,
+    )
+    errors = [line for line in mypy.stdout.splitlines() if ": error:" in line]
+    assert all(line.startswith("user_code.py:") for line in errors), mypy.stdout
+    flagged = {int(line.split(":")[1]) for line in errors}
+    assert flagged == {7, 8, 9}, mypy.stdout
+    assert 'Unexpected keyword argument "sed"' in mypy.stdout
+    assert 'Argument "aspect_ratio" to "run" has incompatible type' in mypy.stdout
+    user.unlink()
+    config = ["--config", str(ROOT / "pyproject.toml")]
+    ruff = subprocess.run(
+        [str(BIN / "ruff"), "check", *config, "."], cwd=generated, capture_output=True, text=True
+    )
+    assert ruff.returncode == 0, ruff.stdout
+    fmt = subprocess.run(
+        [str(BIN / "ruff"), "format", "--check", *config, "."],
+        cwd=generated,
+        capture_output=True,
+        text=True,
+    )
+    assert fmt.returncode == 0, fmt.stdout
+
+
+@pytest.mark.parametrize("raw", SAMPLE, ids=lambda raw: f"{raw['owner']}/{raw['name']}")
+def test_each_module_imports_with_the_schema_inputs(generated: Path, raw: dict[str, Any]) -> None:
+    package, name = module_path(raw["owner"], raw["name"])
+    module = importlib.import_module(f"{package}.{name}")
+    pinned: str = module.VERSION
+    assert pinned == raw["latest_version"]["id"]
+    schema = parse_schema(raw["latest_version"]["openapi_schema"])
+    params = list(inspect.signature(module.run).parameters.values())
+    assert params[0].kind is inspect.Parameter.POSITIONAL_ONLY
+    names = parameter_names(schema.inputs)
+    assert [p.name for p in params[1:]] == [names[s.name] for s in schema.inputs]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:])
+    assert set(module.Input.__annotations__) == set(names)
+    assert module.run.__doc__ and module.async_run.__doc__
+
+
+def test_generation_is_deterministic(generated: Path, tmp_path: Path) -> None:
+    status, _ = generate(tmp_path, "--from-json", str(SAMPLE_FILE))
+    assert status == 0
+    for path in tmp_path.rglob("*.py"):
+        assert path.read_bytes() == (generated / path.relative_to(tmp_path)).read_bytes()
+    source = info_from_model_json(SAMPLE[0])
+    assert module_source(source) == module_source(source)
+
+
+def test_awkward_names_never_collide(generated: Path, replicate_emulator: Emulator) -> None:
+    module = importlib.import_module("acme_labs.m_2fast_model")
+    params = list(inspect.signature(module.run).parameters)
+    assert params == [
+        "options_",
+        "class_",
+        "options",
+        "client",
+        "timeout",
+        "from_",
+        "a_b",
+        "a_b_",
+        "str_",
+        "Output_",
+        "token",
+    ]
+    assert "\u2019" in (module.__doc__ or "")  # escaped in the source, intact at run time
+    add_model_from_json(replicate_emulator, AWKWARD, output=["x", "y"])
+    client = client_for(replicate_emulator)
+    opts = module.Options(client=client)
+    output = module.run(opts, class_="c", options=3, client="d", timeout=1.5, from_="b", token="t")
+    assert list(output) == ["x", "y"]
+    sent = json.loads(posted(replicate_emulator)[0].body)["input"]
+    assert sent == {
+        "class": "c",
+        "options": 3,
+        "client": "d",
+        "timeout": 1.5,
+        "from": "b",
+        "a-b": True,
+        "token": "t",
+    }
+    with pytest.raises(InputValidationError, match="Output: a file input string must be a URL"):
+        module.run(opts, class_="c", Output_="local.png")
+
+
+def test_module_for_an_emulator_model_runs(replicate_emulator: Emulator, tmp_path: Path) -> None:
+    client = client_for(replicate_emulator)
+    status, printed = generate(tmp_path, "emulator/echo", "emulator/stream-text", client=client)
+    assert status == 0, printed
+    assert f"emulator/echo:{version_id(OWNER, 'echo', 2)}" in printed
+    sys.path.insert(0, str(tmp_path))
+    try:
+        echo = importlib.import_module("emulator.echo")
+        stream_text = importlib.import_module("emulator.stream_text")
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert echo.run(echo.Options(client=client), text="typed") == "typed"
+    tokens = stream_text.run(stream_text.Options(client=client), prompt="p", max_tokens=2)
+    assert len(list(tokens)) == 2
+
+    async def run_async() -> str:
+        result: str = await echo.async_run(echo.Options(client=client), text="async")
+        await client.aclose()
+        return result
+
+    import asyncio
+
+    assert asyncio.run(run_async()) == "async"
+    with pytest.raises(InputValidationError):
+        echo.run(echo.Options(client=client), text=3)
+
+
+def test_regenerating_reports_changes_and_check_fails(tmp_path: Path) -> None:
+    old = sample_model("ghadjeres/deepbach")
+    new = copy.deepcopy(old)
+    new["latest_version"]["id"] = "f" * 64
+    schemas = new["latest_version"]["openapi_schema"]["components"]["schemas"]
+    props = schemas["Input"]["properties"]
+    first = next(iter(props))
+    del props[first]
+    props["temperature"] = {"type": "number", "minimum": 0, "maximum": 2, "x-order": 99}
+    schemas["output_type"]["enum"] = [*schemas["output_type"]["enum"], "flac"]
+    schemas["Output"] = {"type": "array", "items": {"type": "string", "format": "uri"}}
+    old_file, new_file = tmp_path / "old.json", tmp_path / "new.json"
+    old_file.write_text(json.dumps(old))
+    new_file.write_text(json.dumps(new))
+    out = tmp_path / "out"
+    assert generate(out, "--from-json", str(old_file))[0] == 0
+    status, printed = generate(out, "--check", "--from-json", str(old_file))
+    assert (status, printed.strip()) == (0, "ghadjeres/deepbach: up to date")
+    status, printed = generate(out, "--check", "--from-json", str(new_file))
+    assert status == 1
+    assert f"- input {first}" in printed
+    assert "+ input temperature: float\n" in printed
+    assert "+ input output_type: enum value 'flac'" in printed
+    assert "~ output: FileOutput -> list[FileOutput]" in printed
+    assert f"~ version {old['latest_version']['id']} -> {'f' * 64}" in printed
+    status, printed = generate(out, "--from-json", str(new_file))
+    assert status == 0 and "+ input temperature" in printed
+    assert generate(out, "--check", "--from-json", str(new_file))[0] == 0
+
+
+def test_check_flags_a_pinned_version_that_is_no_longer_latest(
+    replicate_emulator: Emulator, tmp_path: Path
+) -> None:
+    client = client_for(replicate_emulator)
+    first = version_id(OWNER, "echo", 1)
+    assert generate(tmp_path, f"emulator/echo:{first}", client=client)[0] == 0
+    status, printed = generate(tmp_path, "--check", f"emulator/echo:{first}", client=client)
+    assert status == 1
+    assert f"pinned version {first} is not the latest ({version_id(OWNER, 'echo', 2)})" in printed
+
+
+def test_bad_invocations(tmp_path: Path) -> None:
+    assert generate(tmp_path)[0] == 2
+    missing = tmp_path / "missing.json"
+    assert generate(tmp_path, "--from-json", str(missing))[0] == 1
+
+
+def test_python_dash_m_entry_point(tmp_path: Path) -> None:
+    model = tmp_path / "m.json"
+    model.write_text(json.dumps(sample_model("zeke/haiku-standard")))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "replicate",
+            "generate",
+            "--from-json",
+            str(model),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "(import zeke.haiku_standard)" in done.stdout
+    assert (tmp_path / "out" / "zeke" / "haiku_standard.py").exists()
+
+
+def test_models_without_inputs_or_without_schema(
+    replicate_emulator: Emulator, tmp_path: Path
+) -> None:
+    no_inputs = sample_model("zeke/haiku-standard")
+    no_inputs["owner"] = "quiet-lab"  # owners no other test imports
+    schemas = no_inputs["latest_version"]["openapi_schema"]["components"]["schemas"]
+    schemas["Input"]["properties"] = {}
+    no_schema = sample_model("zeke/clip-age-prediction")
+    no_schema["latest_version"]["openapi_schema"] = None
+    no_schema["owner"] = "untyped-lab"
+    source = tmp_path / "models.json"
+    source.write_text(json.dumps([no_inputs, no_schema]))
+    out = tmp_path / "out"
+    assert generate(out, "--from-json", str(source))[0] == 0
+    mypy = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--no-error-summary", "."],
+        cwd=out,
+        capture_output=True,
+        text=True,
+    )
+    assert mypy.stdout == ""
+    sys.path.insert(0, str(out))
+    try:
+        haiku = importlib.import_module("quiet_lab.haiku_standard")
+        age = importlib.import_module("untyped_lab.clip_age_prediction")
+    finally:
+        sys.path.remove(str(out))
+    assert list(inspect.signature(haiku.run).parameters) == ["options"]
+    assert (
+        str(inspect.signature(age.run))
+        == "(options: 'Options | None' = None, /, **inputs: 'Any') -> 'Any'"
+    )
+    add_model_from_json(replicate_emulator, no_inputs, output="a haiku")
+    add_model_from_json(replicate_emulator, no_schema, output=[1, 2])
+    client = client_for(replicate_emulator)
+    assert haiku.run(haiku.Options(client=client)) == "a haiku"
+    assert age.run(age.Options(client=client), image="https://x/y.png") == [1, 2]

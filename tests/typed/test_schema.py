@@ -1,0 +1,241 @@
+"""replicate.schema: parsing real and seeded cog schemas, checking inputs, CLI coercion."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from real_models import SAMPLE, sample_model
+
+from replicate.emulator.catalog import seeded_models
+from replicate.helpers import FileOutput
+from replicate.schema import (
+    NO_DEFAULT,
+    FileInput,
+    InputValidationError,
+    SchemaError,
+    Secret,
+    check_inputs,
+    coerce_cli_value,
+    input_problems,
+    parse_schema,
+)
+
+
+def cog(properties: dict[str, Any], required: list[str], output: Any, **extra: Any) -> Any:
+    return {
+        "components": {
+            "schemas": {
+                "Input": {"type": "object", "properties": properties, "required": required},
+                "Output": output,
+                **extra,
+            }
+        }
+    }
+
+
+SECRET_MODEL = cog(
+    {
+        "prompt": {"type": "string", "x-order": 0, "description": "What to draw"},
+        "api_key": {
+            "type": "string",
+            "format": "password",
+            "x-cog-secret": True,
+            "writeOnly": True,
+            "x-order": 3,
+        },
+        "steps": {"type": "integer", "minimum": 1, "maximum": 50, "default": 20, "x-order": 1},
+        "scheduler": {
+            "allOf": [{"$ref": "#/components/schemas/scheduler"}],
+            "default": "DDIM",
+            "x-order": 2,
+        },
+        "image": {"type": "string", "format": "uri", "x-order": 4},
+        "guidance": {"type": "number", "x-order": 5},
+        "masks": {"type": "array", "items": {"type": "string", "format": "uri"}, "x-order": 6},
+        "seed": {"anyOf": [{"type": "integer"}, {"type": "null"}], "x-order": 7},
+        "extra": {"type": "object", "x-order": 8},
+        "anything": {"x-order": 9},
+    },
+    ["prompt"],
+    {"type": "array", "items": {"type": "string", "format": "uri"}},
+    scheduler={"title": "scheduler", "enum": ["DDIM", "K_EULER"], "type": "string"},
+)
+
+
+def test_inputs_come_in_x_order_with_their_types() -> None:
+    schema = parse_schema(SECRET_MODEL)
+    assert [s.name for s in schema.inputs] == [
+        "prompt",
+        "steps",
+        "scheduler",
+        "api_key",
+        "image",
+        "guidance",
+        "masks",
+        "seed",
+        "extra",
+        "anything",
+    ]
+    types = {s.name: s.annotation_source for s in schema.inputs}
+    assert types == {
+        "prompt": "str",
+        "steps": "int",
+        "scheduler": "Literal['DDIM', 'K_EULER']",
+        "api_key": "str | Secret",
+        "image": "FileInput",
+        "guidance": "float",
+        "masks": "list[FileInput]",
+        "seed": "int | None",
+        "extra": "dict[str, Any]",
+        "anything": "Any",
+    }
+    steps = schema.by_name["steps"]
+    assert (steps.default, steps.minimum, steps.maximum, steps.required) == (20, 1, 50, False)
+    assert schema.by_name["prompt"].required and schema.by_name["prompt"].default is NO_DEFAULT
+    assert schema.by_name["scheduler"].choices == ("DDIM", "K_EULER")
+    assert schema.by_name["api_key"].secret and schema.secrets == {"api_key"}
+    assert schema.by_name["masks"].is_file
+    assert schema.by_name["scheduler"].annotation == Literal["DDIM", "K_EULER"]
+    assert schema.by_name["image"].annotation == FileInput
+    assert schema.output.annotation_source() == "list[FileOutput]"
+    assert schema.output.annotation() == list[FileOutput]
+    assert "scheduler" in schema.source  # enum components travel with the schema
+
+
+def test_seeded_output_shapes() -> None:
+    by_name = {spec.name: parse_schema(spec.schema) for spec in seeded_models()}
+    stream = by_name["stream-text"].output
+    assert (stream.iterator, stream.concatenate) == (True, True)
+    assert stream.annotation_source() == "Iterator[str]"
+    assert stream.annotation(use_async=False) == Iterator[str]
+    assert by_name["image"].output.has_files
+    assert by_name["echo"].output.annotation_source() == "str"
+
+
+@pytest.mark.parametrize("raw", SAMPLE, ids=lambda raw: f"{raw['owner']}/{raw['name']}")
+def test_every_real_schema_parses(raw: dict[str, Any]) -> None:
+    openapi = raw["latest_version"]["openapi_schema"]
+    schema = parse_schema(openapi)
+    properties = openapi["components"]["schemas"]["Input"]["properties"]
+    assert {s.name for s in schema.inputs} == set(properties)
+    orders = [properties[s.name].get("x-order", 10_000) for s in schema.inputs]
+    assert orders == sorted(orders)
+
+
+def test_one_error_names_every_problem_and_hides_secrets() -> None:
+    schema = parse_schema(SECRET_MODEL)
+    secret_value = "sk-very-secret-value"
+    with pytest.raises(InputValidationError) as caught:
+        check_inputs(
+            schema,
+            {
+                "promt": "a cat",
+                "steps": 99,
+                "scheduler": "EULER",
+                "api_key": 12345,
+                "image": "not/a/url.png",
+                "guidance": "high",
+                "masks": ["https://x/a.png", 3],
+            },
+            model="acme/painter:v1",
+        )
+    error = caught.value
+    assert set(error.problems) == {
+        "promt",
+        "prompt",
+        "steps",
+        "scheduler",
+        "api_key",
+        "image",
+        "guidance",
+        "masks",
+    }
+    message = str(error)
+    assert message.startswith("invalid input for acme/painter:v1:")
+    assert "did you mean 'prompt'?" in error.problems["promt"]
+    assert error.problems["prompt"] == "required input is missing"
+    assert error.problems["steps"] == "must be <= 50"
+    assert error.problems["scheduler"] == "must be one of 'DDIM', 'K_EULER'"
+    assert error.problems["api_key"].startswith("<secret> must be a str or Secret")
+    assert "URL" in error.problems["image"]
+    assert "12345" not in message and secret_value not in message
+    problems = input_problems(
+        schema, {"prompt": "x", "api_key": Secret(secret_value), "seed": None}
+    )
+    assert problems == {}
+
+
+def test_valid_inputs_pass_unchanged() -> None:
+    schema = parse_schema(SECRET_MODEL)
+    inputs = {
+        "prompt": "a cat",
+        "steps": 10,
+        "scheduler": "K_EULER",
+        "image": Path("cat.png"),
+        "guidance": 7,
+        "masks": ["data:image/png;base64,AAAA", io.BytesIO(b"x")],
+        "seed": 3,
+        "extra": {"a": 1},
+        "anything": [1, "two"],
+    }
+    before = dict(inputs)
+    check_inputs(schema, inputs)
+    assert inputs == before
+
+
+def test_bool_is_not_a_number_and_bounds_are_inclusive() -> None:
+    schema = parse_schema(SECRET_MODEL)
+    assert input_problems(schema, {"prompt": "x", "steps": True}) == {
+        "steps": "must be an int, not bool"
+    }
+    assert input_problems(schema, {"prompt": "x", "steps": 1}) == {}
+    assert input_problems(schema, {"prompt": "x", "steps": 0}) == {"steps": "must be >= 1"}
+
+
+def test_secret_never_shows() -> None:
+    secret = Secret("hunter2")
+    assert (
+        "hunter2" not in repr(secret)
+        and "hunter2" not in str(secret)
+        and "hunter2" not in f"{secret}"
+    )
+    assert secret.get_secret_value() == "hunter2"
+    with pytest.raises(TypeError):
+        Secret(3)  # type: ignore[arg-type]
+
+
+def test_cli_values_follow_the_input_types() -> None:
+    by_name = parse_schema(SECRET_MODEL).by_name
+    assert coerce_cli_value(by_name["steps"], "30") == 30
+    assert coerce_cli_value(by_name["guidance"], "7.5") == 7.5
+    assert coerce_cli_value(by_name["scheduler"], "DDIM") == "DDIM"
+    assert coerce_cli_value(by_name["image"], "https://x/cat.png") == "https://x/cat.png"
+    assert coerce_cli_value(by_name["image"], "cat.png") == Path("cat.png")
+    assert coerce_cli_value(by_name["masks"], '["https://x/a.png"]') == ["https://x/a.png"]
+    assert coerce_cli_value(by_name["masks"], "a.png") == [Path("a.png")]
+    assert coerce_cli_value(by_name["seed"], "null") is None
+    assert coerce_cli_value(by_name["seed"], "4") == 4
+    assert coerce_cli_value(by_name["extra"], '{"a": 1}') == {"a": 1}
+    assert isinstance(coerce_cli_value(by_name["api_key"], "sk-1"), Secret)
+    with pytest.raises(ValueError, match="steps: cannot read 'many' as an integer"):
+        coerce_cli_value(by_name["steps"], "many")
+    real = parse_schema(sample_model("meta/meta-llama-3-8b")["latest_version"]["openapi_schema"])
+    assert coerce_cli_value(real.by_name["max_tokens"], "12") == 12
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ([], "openapi_schema must be an object"),
+        ({"components": []}, "no components.schemas"),
+        (cog({"a": 3}, [], {}), "Input.properties.a is not an object"),
+        ({"components": {"schemas": {"Input": {"properties": [], "required": []}}}}, "must be"),
+    ],
+)
+def test_malformed_schemas_are_named(schema: Any, message: str) -> None:
+    with pytest.raises(SchemaError, match=message):
+        parse_schema(schema)

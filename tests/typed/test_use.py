@@ -1,0 +1,255 @@
+"""replicate.use(): signatures, checks, runs, streaming, async, errors (against the emulator)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import pydoc
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, Literal
+
+import pytest
+from real_models import SAMPLE, add_model_from_json, client_for, lookups, posted, sample_model
+
+import replicate
+from replicate.emulator import Emulator
+from replicate.emulator.catalog import OWNER, version_id
+from replicate.exceptions import ModelError
+from replicate.helpers import FileOutput
+from replicate.schema import InputValidationError, SchemaError, Secret
+from replicate.typed import AsyncFunction, Function, ModelLookupError
+
+
+def test_signature_lists_inputs_in_x_order(replicate_emulator: Emulator) -> None:
+    fn = client_for(replicate_emulator).use("emulator/stream-text")
+    assert lookups(replicate_emulator) == []  # nothing is sent until needed
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    assert [p.name for p in params] == ["prompt", "max_tokens"]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params)
+    assert params[0].annotation == str | None and params[0].default is inspect.Parameter.empty
+    assert params[1].annotation is int and params[1].default == 16
+    assert sig.return_annotation == Iterator[str]
+    text = pydoc.render_doc(fn, renderer=pydoc.plaintext)
+    assert "max_tokens: int (default 16, range 1..4096)" in text
+    assert "Returns: Iterator[str]" in text
+    assert lookups(replicate_emulator) == ["/v1/models/emulator/stream-text"]
+
+
+def test_call_checks_then_runs_the_resolved_version(
+    replicate_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = client_for(replicate_emulator)
+    echo = client.use("emulator/echo")
+    with caplog.at_level(logging.INFO, logger="replicate"):
+        assert echo(text="hello") == "hello"
+    latest = version_id(OWNER, "echo", 2)
+    assert f"using the latest version {latest}" in caplog.text
+    assert echo(text="again") == "again"
+    assert client.use("emulator/echo")(text="third") == "third"
+    assert lookups(replicate_emulator) == ["/v1/models/emulator/echo"]  # once per client and ref
+    bodies = [json.loads(r.body) for r in posted(replicate_emulator)]
+    assert [b["version"] for b in bodies] == [latest] * 3
+    assert bodies[0]["input"] == {"text": "hello"}
+
+
+def test_bad_inputs_fail_before_any_request(replicate_emulator: Emulator) -> None:
+    fn = client_for(replicate_emulator).use("emulator/stream-text")
+    with pytest.raises(InputValidationError) as caught:
+        fn(promt="hi", max_tokens=0)
+    assert caught.value.problems == {
+        "promt": "unknown input; did you mean 'prompt'? (inputs: prompt, max_tokens)",
+        "max_tokens": "must be >= 1",
+    }
+    assert "emulator/stream-text:" in str(caught.value)
+    assert posted(replicate_emulator) == []
+
+
+def test_iterator_outputs_and_streaming(replicate_emulator: Emulator) -> None:
+    client = client_for(replicate_emulator)
+    output = client.use("emulator/stream-text")(prompt="hi", max_tokens=3)
+    assert len(str(output).split()) == 3  # concatenate: the text on demand
+    streamed = list(client.use("emulator/stream-text", streaming=True)(prompt="hi", max_tokens=3))
+    assert "".join(streamed) == str(output)
+    assert list(client.use("emulator/echo", streaming=True)(text="one")) == ["one"]
+    # run() reused the schema use() fetched: one lookup per ref, no version fetch of its own
+    assert sorted(lookups(replicate_emulator)) == [
+        "/v1/models/emulator/echo",
+        "/v1/models/emulator/stream-text",
+    ]
+
+
+def test_file_outputs(replicate_emulator: Emulator) -> None:
+    images = client_for(replicate_emulator).use("emulator/image")(prompt="x", num_outputs=2)
+    assert len(images) == 2 and all(isinstance(image, FileOutput) for image in images)
+    assert images[0].read().startswith(b"\x89PNG")
+
+
+def test_create_returns_a_run(replicate_emulator: Emulator) -> None:
+    client = client_for(replicate_emulator)
+    run = client.use("emulator/echo").create(text="later")
+    assert run.prediction.id in replicate_emulator.predictions
+    assert run.output() == "later"
+    assert "echoing 5 characters" in (run.logs() or "")
+    tokens = client.use("emulator/stream-text").create(prompt="a", max_tokens=2).output()
+    assert isinstance(tokens, str) and len(tokens.split()) == 2
+    streamed = client.use("emulator/stream-text", streaming=True).create(prompt="a", max_tokens=2)
+    assert "".join(streamed.output()) == tokens
+    with pytest.raises(ModelError):
+        client.use("emulator/fail").create(text="x").output()
+
+
+def test_pinned_ref_fetches_that_version(replicate_emulator: Emulator) -> None:
+    first = version_id(OWNER, "echo", 1)
+    fn = client_for(replicate_emulator).use(f"emulator/echo:{first}")
+    assert fn(text="v1") == "v1"
+    assert lookups(replicate_emulator) == [f"/v1/models/emulator/echo/versions/{first}"]
+    assert json.loads(posted(replicate_emulator)[0].body)["version"] == first
+
+
+def test_errors_name_the_model(replicate_emulator: Emulator) -> None:
+    client = client_for(replicate_emulator)
+    with pytest.raises(ModelLookupError, match="model emulator/nope was not found"):
+        client.use("emulator/nope")(text="x")
+    hidden = "0" * 64
+    with pytest.raises(ModelLookupError, match=f"version {hidden} of emulator/echo was not found"):
+        client.use(f"emulator/echo:{hidden}")(text="x")
+    broken = sample_model("zeke/haiku-standard")
+    broken["latest_version"]["openapi_schema"]["components"]["schemas"]["Input"] = ["oops"]
+    add_model_from_json(replicate_emulator, broken)
+    with pytest.raises(SchemaError, match=r"zeke/haiku-standard:\w+ has a malformed schema"):
+        client.use("zeke/haiku-standard")(seed=1)
+    with pytest.raises(ValueError, match="invalid model reference"):
+        client.use("not a ref")
+    assert posted(replicate_emulator) == []
+
+
+def test_model_without_schema_falls_back_to_untyped(replicate_emulator: Emulator) -> None:
+    raw = sample_model("zeke/haiku-standard")
+    raw["latest_version"]["openapi_schema"] = None
+    add_model_from_json(replicate_emulator, raw, output="a haiku")
+    fn = client_for(replicate_emulator).use("zeke/haiku-standard")
+    with pytest.warns(UserWarning, match="publishes no input schema"):
+        assert fn(anything=1) == "a haiku"
+    assert str(inspect.signature(fn)) == "(**inputs: Any) -> Any"
+
+
+def test_official_model_runs_by_name(replicate_emulator: Emulator) -> None:
+    # Official models list their latest version (as on the real API), so they are typed too.
+    fn = client_for(replicate_emulator).use("emulator/official")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fn(prompt="hi") == "official: hi"
+    assert "prompt" in inspect.signature(fn).parameters
+
+
+def test_secret_inputs_stay_secret(
+    replicate_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    raw = sample_model("zeke/haiku-standard")
+    props = raw["latest_version"]["openapi_schema"]["components"]["schemas"]["Input"]["properties"]
+    props["api_key"] = {"type": "string", "format": "password", "x-cog-secret": True, "x-order": 1}
+    add_model_from_json(replicate_emulator, raw, output="done")
+    fn = client_for(replicate_emulator).use("zeke/haiku-standard")
+    with caplog.at_level(logging.DEBUG):
+        assert fn(seed=1, api_key=Secret("sk-live-123")) == "done"
+        with pytest.raises(InputValidationError) as caught:
+            fn(seed=-1, api_key=["sk-live-456"])
+    assert "sk-live" not in caplog.text and "sk-live" not in str(caught.value)
+    assert caught.value.problems["api_key"].startswith("<secret>")
+    assert json.loads(posted(replicate_emulator)[0].body)["input"]["api_key"] == "sk-live-123"
+    assert (
+        "default"
+        not in pydoc.render_doc(fn, renderer=pydoc.plaintext).split("api_key")[1].split("\n")[0]
+    )
+
+
+@pytest.mark.anyio
+async def test_async_many_tasks_share_one_lookup(replicate_emulator: Emulator) -> None:
+    client = client_for(replicate_emulator)
+    fn = client.use("emulator/echo", use_async=True)
+    assert isinstance(fn, AsyncFunction)
+    outputs = await asyncio.gather(*(fn(text=f"t{i}") for i in range(20)))
+    assert outputs == [f"t{i}" for i in range(20)]
+    assert lookups(replicate_emulator) == ["/v1/models/emulator/echo"]
+    run = await fn.create(text="async run")
+    assert await run.output() == "async run"
+    assert "echoing" in (await run.logs() or "")
+    stream = await client.use("emulator/stream-text", streaming=True, use_async=True)(
+        prompt="x", max_tokens=2
+    )
+    assert isinstance(stream, AsyncIterator)
+    assert len([item async for item in stream]) == 2
+    sig = inspect.signature(client.use("emulator/stream-text", use_async=True))
+    assert sig.return_annotation == AsyncIterator[str]
+    with pytest.raises(InputValidationError):
+        await fn(text=3)
+    await client.aclose()
+
+
+@pytest.mark.anyio
+async def test_async_lookup_errors_reach_every_waiter(replicate_emulator: Emulator) -> None:
+    fn = client_for(replicate_emulator).use("emulator/missing", use_async=True)
+    results = await asyncio.gather(*(fn(x=1) for _ in range(5)), return_exceptions=True)
+    assert all(isinstance(r, ModelLookupError) for r in results)
+
+
+def test_module_level_use(replicate_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replicate, "default_client", client_for(replicate_emulator), raising=False)
+    fn = replicate.use("emulator/echo")
+    assert isinstance(fn, Function)
+    assert fn(text="module") == "module"
+
+
+@pytest.mark.parametrize("raw", SAMPLE, ids=lambda raw: f"{raw['owner']}/{raw['name']}")
+def test_real_signature_lists_exactly_the_schema_inputs(
+    replicate_emulator: Emulator, raw: dict[str, Any]
+) -> None:
+    add_model_from_json(replicate_emulator, raw)
+    fn = client_for(replicate_emulator).use(f"{raw['owner']}/{raw['name']}")
+    properties = raw["latest_version"]["openapi_schema"]["components"]["schemas"]["Input"][
+        "properties"
+    ]
+    names = [p.name for p in inspect.signature(fn).parameters.values()]
+    assert sorted(names) == sorted(properties)
+    for name in names:
+        assert properties[name].get("x-order", 0) >= 0
+
+
+def test_real_enum_and_file_types(replicate_emulator: Emulator) -> None:
+    raw = sample_model("azizakgul/water-color")
+    add_model_from_json(replicate_emulator, raw, output=["https://example.com/a.png"])
+    client = client_for(replicate_emulator)
+    sig = inspect.signature(client.use("azizakgul/water-color"))
+    aspect = sig.parameters["aspect_ratio"].annotation
+    assert aspect.__origin__ is Literal and "1:1" in aspect.__args__
+    assert sig.return_annotation == list[FileOutput]
+
+
+def test_threads_share_one_lookup(replicate_emulator: Emulator) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    fn = client_for(replicate_emulator).use("emulator/echo")
+    with ThreadPoolExecutor(8) as pool:
+        outputs = list(pool.map(lambda i: fn(text=f"t{i}"), range(8)))
+    assert outputs == [f"t{i}" for i in range(8)]
+    assert lookups(replicate_emulator) == ["/v1/models/emulator/echo"]
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_lookup_does_not_fail_the_other_tasks(
+    replicate_emulator: Emulator,
+) -> None:
+    replicate_emulator.faults.add("models.get", latency=0.3, times=1)
+    fn = client_for(replicate_emulator).use("emulator/echo", use_async=True)
+    first = asyncio.create_task(fn(text="a"))
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(fn(text="b"))
+    await asyncio.sleep(0.05)
+    first.cancel()
+    assert await second == "b"
+    with pytest.raises(asyncio.CancelledError):
+        await first
