@@ -17,7 +17,7 @@ import httpx
 
 from ._flow import Action, Cancel, Emit, OpenStream, ReadChunk, Reload, Send, Sleep
 from ._ops import call_async, call_sync
-from ._transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION
+from ._transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION, STREAMED_EXTENSION
 from .exceptions import ReplicateError
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def stream_request(
         )
     )
     url = httpx.URL(action.url)
-    extensions: dict[str, Any] = {}
+    extensions: dict[str, Any] = {STREAMED_EXTENSION: True}
     if action.deadline is not None:
         extensions[DEADLINE_EXTENSION] = action.deadline
     if getattr(client, "authenticate_streams", False) and is_replicate_stream_host(url):

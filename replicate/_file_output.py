@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,12 +19,17 @@ from urllib.parse import unquote_to_bytes
 
 import httpx
 
+from ._limits import PIECE, Inflater, RateFloor, TooSlow
+from ._transport import STREAMED_EXTENSION
+
 if TYPE_CHECKING:
     from .client import Client
 
 __all__ = ["FileOutput", "is_file_url", "transform_output"]
 
-CHUNK_SIZE = 64 * 1024
+CHUNK_SIZE = PIECE
+#: Downloads are read as they arrive, never whole (see ``replicate._transport``).
+DOWNLOAD_EXTENSIONS = {STREAMED_EXTENSION: True}
 # A whole string that is one URL: no whitespace, so prose mentioning a link stays text.
 _URL = re.compile(r"(?:https?://[^\s]+|data:[^\s,]*,[^\s]*)\Z", re.ASCII)
 
@@ -94,10 +100,21 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
         resume = _Resume(self._client.retry_policy.max_retries)
         http = self._client._http
         while True:
-            with http.stream("GET", self.url, headers=resume.headers, follow_redirects=True) as r:
+            with http.stream(
+                "GET",
+                self.url,
+                headers=resume.headers,
+                follow_redirects=True,
+                extensions=DOWNLOAD_EXTENSIONS,
+            ) as r:
                 resume.response(r.status_code)
+                body = DownloadBody(r, self._client)
                 try:
-                    for chunk in r.iter_bytes(CHUNK_SIZE):
+                    for raw in r.iter_raw(CHUNK_SIZE):
+                        for chunk in body.feed(raw):
+                            if chunk := resume.fresh(chunk):
+                                yield chunk
+                    for chunk in body.flush():
                         if chunk := resume.fresh(chunk):
                             yield chunk
                     return
@@ -113,11 +130,20 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
         http = self._client._async_http()
         while True:
             async with http.stream(
-                "GET", self.url, headers=resume.headers, follow_redirects=True
+                "GET",
+                self.url,
+                headers=resume.headers,
+                follow_redirects=True,
+                extensions=DOWNLOAD_EXTENSIONS,
             ) as r:
                 resume.response(r.status_code)
+                body = DownloadBody(r, self._client)
                 try:
-                    async for chunk in r.aiter_bytes(CHUNK_SIZE):
+                    async for raw in r.aiter_raw(CHUNK_SIZE):
+                        for chunk in body.feed(raw):
+                            if chunk := resume.fresh(chunk):
+                                yield chunk
+                    for chunk in body.flush():
                         if chunk := resume.fresh(chunk):
                             yield chunk
                     return
@@ -152,6 +178,37 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         """Async :meth:`close`."""
+
+
+class DownloadBody:
+    """Decode a download's raw bytes into pieces of at most :data:`CHUNK_SIZE`, whatever
+    its ``Content-Encoding`` or type, under the rate floor of :class:`RateFloor`."""
+
+    def __init__(self, response: httpx.Response, client: Client) -> None:
+        self._request = response.request
+        try:
+            self._inflater = Inflater(response.headers.get("content-encoding"))
+        except ValueError as exc:
+            raise httpx.DecodingError(str(exc), request=response.request) from None
+        self._floor = RateFloor(client._timeout.read, time.monotonic())
+
+    def feed(self, raw: bytes) -> Iterator[bytes]:
+        """Decoded pieces of ``raw``; a read timeout when the download is too slow."""
+        try:
+            self._floor.took(len(raw), time.monotonic())
+        except TooSlow as exc:
+            raise httpx.ReadTimeout(str(exc), request=self._request) from None
+        try:
+            yield from self._inflater.feed(raw)
+        except ValueError as exc:
+            raise httpx.DecodingError(str(exc), request=self._request) from None
+
+    def flush(self) -> Iterator[bytes]:
+        """The last decoded pieces once the raw body ended."""
+        try:
+            yield from self._inflater.flush()
+        except ValueError as exc:
+            raise httpx.DecodingError(str(exc), request=self._request) from None
 
 
 class _Resume:

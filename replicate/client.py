@@ -23,6 +23,7 @@ from ._transport import (
     _Gate,
     transport_kwargs,
 )
+from ._wallclock import install
 
 if TYPE_CHECKING:
     from replicate_api import Client as GeneratedClient
@@ -226,7 +227,7 @@ class Client:
                 if self._sync is None:
                     inner = self._user_transport
                     if not isinstance(inner, httpx.BaseTransport):
-                        inner = httpx.HTTPTransport(**self._transport_options)
+                        inner = install(httpx.HTTPTransport(**self._transport_options))
                     self._sync = httpx.Client(
                         transport=ApiTransport(inner, self._gate), **self._httpx_options()
                     )
