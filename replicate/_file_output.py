@@ -273,11 +273,33 @@ def _slices(data: bytes) -> Iterator[bytes]:
 
 
 def transform_output(value: Any, client: Client) -> Any:
-    """Replace every URL string in ``value`` (nested lists/dicts) by a :class:`FileOutput`."""
-    if isinstance(value, str):
-        return FileOutput(value, client) if is_file_url(value) else value
-    if isinstance(value, Mapping):
-        return {key: transform_output(item, client) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [transform_output(item, client) for item in value]
-    return value
+    """Replace every URL string in ``value`` (nested lists/dicts) by a :class:`FileOutput`.
+
+    Walks with an explicit stack rather than recursion, so any depth the JSON
+    decoder accepted is handled.
+    """
+
+    def convert(item: Any) -> Any:
+        if isinstance(item, str):
+            return FileOutput(item, client) if is_file_url(item) else item
+        if isinstance(item, Mapping):
+            copy: dict[Any, Any] = dict(item)
+            pending.append(copy)
+            return copy
+        if isinstance(item, list | tuple):
+            items = list(item)
+            pending.append(items)
+            return items
+        return item
+
+    pending: list[dict[Any, Any] | list[Any]] = []
+    result = convert(value)
+    while pending:
+        container = pending.pop()
+        if isinstance(container, dict):
+            for key, item in container.items():
+                container[key] = convert(item)
+        else:
+            for index, item in enumerate(container):
+                container[index] = convert(item)
+    return result

@@ -50,7 +50,10 @@ class Sleep:
 
 @attrs.frozen
 class Reload:
-    """Fetch the job's latest state into the job object."""
+    """Fetch the job's latest state into the job object, answered by ``bound``
+    (``time.monotonic()``; ``None``: the client's timeouts only)."""
+
+    bound: float | None = None
 
 
 @attrs.frozen
@@ -229,7 +232,7 @@ def error_detail(data: str) -> str:
     """The message of an ``error`` event (JSON ``{"detail": ...}`` or plain text)."""
     try:
         parsed = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return data
     if isinstance(parsed, dict):
         for key in ("detail", "error", "message"):
@@ -268,24 +271,16 @@ def poll_flow(
             yield Emit(values)
 
 
-# A response body cut off mid-way is past the transport's retries (they end when the
-# headers arrive); a reload is idempotent, so it is repeated here instead.
-BODY_FAILURES = (httpx.RemoteProtocolError, httpx.ReadError, httpx.ReadTimeout)
-RELOAD_RETRIES = 2
-
-
 def reload_flow(deadline: Deadline) -> Flow[None]:
-    """Reload the job, repeating a reload whose response was cut off."""
-    failures = 0
-    while True:
-        try:
-            yield Reload()
-            return
-        except BODY_FAILURES as exc:
-            failures += 1
-            if failures > RELOAD_RETRIES or deadline.expired:
-                raise
-            logger.info("reload failed (%s); retrying", type(exc).__name__)
+    """Reload the job, by the deadline. The transport alone retries a failed reload
+    (cut bodies included), so a failure is not retried again here; one that comes
+    from reaching the deadline is :class:`Expired`."""
+    try:
+        yield Reload(deadline.at)
+    except httpx.TransportError:
+        if deadline.expired:
+            raise Expired from None
+        raise
 
 
 def _quiet(observe: Observer | None) -> Callable[[], Sequence[Any]]:

@@ -20,7 +20,7 @@ from attrs import frozen
 
 from ._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from ._retry import Failure, RetryPolicy, retry_delay
-from ._wallclock import bounded
+from ._wallclock import bounded, current
 from .exceptions import InvalidResponseError, ReplicateError, ReplicateException
 
 logger = logging.getLogger("replicate")
@@ -127,6 +127,8 @@ class _Gate:
             headers=response.headers,
             body=response.content,
         )
+        if delay is not None and _past_deadline(request, delay):
+            return None
         if delay is not None:
             logger.info(
                 "HTTP %s from %s %s; retry %d in %.2fs",
@@ -144,6 +146,8 @@ class _Gate:
         if failure is None or not _is_replayable(request) or _past_deadline(request):
             return None
         delay = retry_delay(self.policy, method=request.method, attempt=attempt, failure=failure)
+        if delay is not None and _past_deadline(request, delay):
+            return None
         if delay is not None:
             logger.info(
                 "%s on %s %s; retry %d in %.2fs",
@@ -189,10 +193,13 @@ def body_reader(request: httpx.Request, response: httpx.Response, *, error: bool
     )
 
 
-def _past_deadline(request: httpx.Request) -> bool:
-    # Requests made for a run with a time bound carry it (time.monotonic()): no retry after it.
+def _past_deadline(request: httpx.Request, delay: float = 0.0) -> bool:
+    # Requests made for a run with a time bound carry it (time.monotonic()), or run under
+    # a wall-clock bound: no retry that would start after it.
+    start = time.monotonic() + delay
     deadline = request.extensions.get(DEADLINE_EXTENSION)
-    return deadline is not None and time.monotonic() >= deadline
+    bound = current()
+    return (deadline is not None and start >= deadline) or (bound is not None and start >= bound)
 
 
 def _sleep(seconds: float) -> None:

@@ -39,6 +39,22 @@ def bounded(at: float | None) -> Iterator[None]:
         _BOUND.reset(token)
 
 
+@contextmanager
+def rebound(at: float) -> Iterator[None]:
+    """Within this block, socket operations end by ``at``, even if an enclosing bound has
+    passed (a cancel sent once a run's deadline is reached gets its own grace)."""
+    token = _BOUND.set(at)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+def current() -> float | None:
+    """The bound in force (``time.monotonic()``), if any."""
+    return _BOUND.get()
+
+
 def clamp(timeout: float | None, error: type[Exception]) -> float | None:
     """``timeout`` shortened to the bound in force; raises ``error`` once it has passed."""
     at = _BOUND.get()
