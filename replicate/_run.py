@@ -20,7 +20,7 @@ import attrs
 
 from ._drive import AsyncDriver, SyncDriver, is_interrupt
 from ._file_output import transform_output
-from ._flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow
+from ._flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow, within
 from ._numbers import finite_seconds
 from ._orphans import async_cancel_orphan, cancel_orphan
 from ._outputs import (
@@ -193,7 +193,8 @@ def run_flow(client: Client, prediction: Prediction, options: RunOptions) -> Flo
     kind = OutputKind()
     # The schema only matters if the output could be an iterator: still running, or a list.
     if not prediction.done or isinstance(prediction.output, list):
-        kind = output_kind((yield from schema_flow(client, prediction)))
+        schema = within(options.deadline, schema_flow(client, prediction))
+        kind = output_kind((yield from guard_deadline(schema, prediction, cancel=True)))
     if kind.iterator:
         return kind
     waiting = wait_flow(
