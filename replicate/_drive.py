@@ -186,7 +186,8 @@ class SyncDriver(_Driver):
         elif isinstance(action, OpenStream):
             self._close()
             http = self.client._http
-            response = http.send(stream_request(http, self.client, action), stream=True)
+            with bounded(action.deadline):
+                response = http.send(stream_request(http, self.client, action), stream=True)
             self._response = response
             check_event_stream(response)
             self._chunks = response.iter_bytes()
@@ -272,7 +273,8 @@ class AsyncDriver(_Driver):
         elif isinstance(action, OpenStream):
             await self._close()
             http = self.client._async_http()
-            response = await http.send(stream_request(http, self.client, action), stream=True)
+            with bounded(action.deadline):
+                response = await http.send(stream_request(http, self.client, action), stream=True)
             self._response = response
             check_event_stream(response)
             self._chunks = response.aiter_bytes()

@@ -227,3 +227,29 @@ async def test_a_redirect_from_the_api_is_a_replicate_error(mode: str, status: i
         with pytest.raises(ReplicateError) as caught:
             await call(mode, replicate.predictions, "get", "p1")
         assert caught.value.status == status
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_stream_ends_by_its_deadline_when_the_event_stream_trickles(mode: str) -> None:
+    base: list[str] = []
+
+    def route(method: str, path: str) -> Any:
+        if method == "POST" and not path.endswith("/cancel"):
+            urls = {"stream": f"{base[0]}/stream/p1", "get": f"{base[0]}/v1/predictions/p1"}
+            return respond_json(201, prediction(urls=urls))
+        if path.startswith("/stream/"):
+            return trickle(head(200, {"Content-Type": "text/event-stream"}) + b": x\n" * 100)
+        return respond_json(200, prediction())
+
+    with Hostile(route, lifetime=12) as server:
+        base.append(server.url)
+        replicate = Client(TOKEN, base_url=server.url)
+        start = time.monotonic()
+        with pytest.raises(PredictionTimeoutError):
+            if mode == "sync":
+                for _ in replicate.stream("owner/model", input={}, timeout=1.5):
+                    pass
+            else:
+                async for _ in replicate.async_stream("owner/model", input={}, timeout=1.5):
+                    pass
+        assert time.monotonic() - start < 1.5 + DEADLINE_GRACE + SLACK
