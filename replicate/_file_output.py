@@ -100,23 +100,12 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
         resume = _Resume(self._client.retry_policy.max_retries)
         http = self._client._http
         while True:
-            with http.stream(
-                "GET",
-                self.url,
-                headers=resume.headers,
-                follow_redirects=True,
-                extensions=DOWNLOAD_EXTENSIONS,
-            ) as r:
-                resume.response(r.status_code)
-                body = DownloadBody(r, self._client)
+            with http.stream(**self._request(resume)) as r:
+                body = DownloadBody(r, self._client, resume)
                 try:
                     for raw in r.iter_raw(CHUNK_SIZE):
-                        for chunk in body.feed(raw):
-                            if chunk := resume.fresh(chunk):
-                                yield chunk
-                    for chunk in body.flush():
-                        if chunk := resume.fresh(chunk):
-                            yield chunk
+                        yield from body.feed(raw)
+                    yield from body.flush()
                     return
                 except httpx.TransportError:
                     resume.failed()
@@ -129,26 +118,27 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
         resume = _Resume(self._client.retry_policy.max_retries)
         http = self._client._async_http()
         while True:
-            async with http.stream(
-                "GET",
-                self.url,
-                headers=resume.headers,
-                follow_redirects=True,
-                extensions=DOWNLOAD_EXTENSIONS,
-            ) as r:
-                resume.response(r.status_code)
-                body = DownloadBody(r, self._client)
+            async with http.stream(**self._request(resume)) as r:
+                body = DownloadBody(r, self._client, resume)
                 try:
                     async for raw in r.aiter_raw(CHUNK_SIZE):
                         for chunk in body.feed(raw):
-                            if chunk := resume.fresh(chunk):
-                                yield chunk
-                    for chunk in body.flush():
-                        if chunk := resume.fresh(chunk):
                             yield chunk
+                    for chunk in body.flush():
+                        yield chunk
                     return
                 except httpx.TransportError:
                     resume.failed()
+
+    def _request(self, resume: _Resume) -> dict[str, Any]:
+        # Downloads follow redirects (CDNs) and are streamed, never read whole.
+        return {
+            "method": "GET",
+            "url": self.url,
+            "headers": resume.headers,
+            "follow_redirects": True,
+            "extensions": DOWNLOAD_EXTENSIONS,
+        }
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Stream the content to ``path`` (a file, or a directory to put the URL's
@@ -182,10 +172,16 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 class DownloadBody:
     """Decode a download's raw bytes into pieces of at most :data:`CHUNK_SIZE`, whatever
-    its ``Content-Encoding`` or type, under the rate floor of :class:`RateFloor`."""
+    its ``Content-Encoding`` or type, under the rate floor of :class:`RateFloor`.
+    With ``resume``, only the bytes not handed out before a break come out."""
 
-    def __init__(self, response: httpx.Response, client: Client) -> None:
+    def __init__(
+        self, response: httpx.Response, client: Client, resume: _Resume | None = None
+    ) -> None:
         self._request = response.request
+        self._resume = resume
+        if resume is not None:
+            resume.response(response.status_code)
         try:
             self._inflater = Inflater(response.headers.get("content-encoding"))
         except ValueError as exc:
@@ -198,15 +194,19 @@ class DownloadBody:
             self._floor.took(len(raw), time.monotonic())
         except TooSlow as exc:
             raise httpx.ReadTimeout(str(exc), request=self._request) from None
-        try:
-            yield from self._inflater.feed(raw)
-        except ValueError as exc:
-            raise httpx.DecodingError(str(exc), request=self._request) from None
+        yield from self._fresh(self._inflater.feed(raw))
 
     def flush(self) -> Iterator[bytes]:
         """The last decoded pieces once the raw body ended."""
+        yield from self._fresh(self._inflater.flush())
+
+    def _fresh(self, pieces: Iterator[bytes]) -> Iterator[bytes]:
         try:
-            yield from self._inflater.flush()
+            for piece in pieces:
+                if self._resume is not None:
+                    piece = self._resume.fresh(piece)
+                if piece:
+                    yield piece
         except ValueError as exc:
             raise httpx.DecodingError(str(exc), request=self._request) from None
 

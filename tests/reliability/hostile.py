@@ -21,7 +21,25 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from replicate import Client
+
 Script = Callable[["Connection"], None]
+
+TOKEN = "r8_hostile_token_0000000000"
+
+
+def client(url: str, **options: Any) -> Client:
+    """A client of ``url`` with a 1 s timeout and no retries unless told otherwise."""
+    return Client(TOKEN, base_url=url, **{"timeout": 1.0, "max_retries": 0, **options})
+
+
+async def call(mode: str, target: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """``target.name(...)`` (``mode="sync"``) or ``await target.async_name(...)``."""
+    if mode == "sync":
+        return getattr(target, name)(*args, **kwargs)
+    return await getattr(target, "async_" + name)(*args, **kwargs)
+
+
 Route = Callable[[str, str], Script]
 
 

@@ -11,10 +11,12 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import hostile
 import pytest
 from hostile import (
     Hostile,
     bomb,
+    call,
     nested,
     prediction,
     repeat,
@@ -34,19 +36,12 @@ from replicate.exceptions import (
 )
 from replicate.helpers import FileOutput
 
-TOKEN = "r8_hostile_token_0000000000"
 MiB = 1024 * 1024
 pytestmark = pytest.mark.anyio
 
 
 def client(url: str, **options: Any) -> Client:
-    return Client(TOKEN, base_url=url, **{"timeout": 5.0, "max_retries": 0, **options})
-
-
-async def call(mode: str, target: Any, name: str, *args: Any, **kwargs: Any) -> Any:
-    if mode == "sync":
-        return getattr(target, name)(*args, **kwargs)
-    return await getattr(target, "async_" + name)(*args, **kwargs)
+    return hostile.client(url, **{"timeout": 5.0, **options})
 
 
 class Peak:
