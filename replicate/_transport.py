@@ -20,7 +20,7 @@ from attrs import frozen
 
 from ._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from ._retry import Failure, RetryPolicy, retry_delay
-from ._wallclock import bounded, current
+from ._wallclock import Answer, answering, current
 from .exceptions import InvalidResponseError, ReplicateError, ReplicateException
 
 logger = logging.getLogger("replicate")
@@ -172,14 +172,14 @@ class _Gate:
         return ReplicateError.from_response(response, secrets=[token] if token else [])
 
 
-def attempt_bound(request: httpx.Request, start: float) -> float | None:
-    """When one attempt that began at ``start`` must have its whole answer (status line,
-    headers and, for API calls, the body): connect plus read timeout later (``None``:
+def attempt_answer(request: httpx.Request) -> Answer | None:
+    """How long the whole answer to one attempt (status line, headers and, for API
+    calls, the body) may take once the request is written: the read timeout (``None``:
     unbounded). Streams and downloads are bounded this way up to their headers only."""
     timeout = request.extensions.get("timeout")
     if not isinstance(timeout, dict) or timeout.get("read") is None:
         return None
-    return start + float(timeout.get("connect") or 0.0) + float(timeout["read"])
+    return Answer(float(timeout["read"]))
 
 
 def body_reader(request: httpx.Request, response: httpx.Response, *, error: bool) -> BodyReader:
@@ -219,20 +219,20 @@ def _loggable(url: httpx.URL) -> str:
 
 @frozen
 class _Send:
-    """Send the request, done by ``bound`` (``time.monotonic()``); the shell answers with
-    the response or throws the transport error."""
+    """Send the request, its answer bounded by ``answer``; the shell answers with the
+    response or throws the transport error."""
 
-    bound: float | None
+    answer: Answer | None
 
 
 @frozen
 class _ReadBody:
-    """Feed the raw body of ``response`` to ``reader`` until it is done (by ``bound``),
-    close the stream; answered with ``reader.finish()``."""
+    """Feed the raw body of ``response`` to ``reader`` until it is done (still within
+    ``answer``), close the stream; answered with ``reader.finish()``."""
 
     response: httpx.Response
     reader: BodyReader
-    bound: float | None
+    answer: Answer | None
 
 
 @frozen
@@ -251,16 +251,16 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
     API answers are read here, decoded and capped (:mod:`replicate._limits`), before the
     response is handed back, so that a body cut off mid-way is retried like any other
     transport failure; each attempt must be answered whole within its
-    :func:`attempt_bound`. Streams and downloads (and responses already read) are
+    :func:`attempt_answer`. Streams and downloads (and responses already read) are
     returned untouched for the caller to consume.
     """
     gate.prepare(request)
     streamed = bool(request.extensions.get(STREAMED_EXTENSION))
     attempt = 0
     while True:
-        bound = attempt_bound(request, time.monotonic())
+        answer = attempt_answer(request)
         try:
-            response: httpx.Response = yield _Send(bound)
+            response: httpx.Response = yield _Send(answer)
         except Exception as exc:
             delay = gate.after_error(request, exc, attempt)
             if delay is None:
@@ -277,7 +277,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                     request.method, _loggable(request.url), str(exc)
                 ) from None
             try:
-                raw: bytes = yield _ReadBody(response, reader, bound)
+                raw: bytes = yield _ReadBody(response, reader, answer)
             except UnsupportedEncoding as exc:
                 raise InvalidResponseError(
                     request.method, _loggable(request.url), str(exc)
@@ -314,10 +314,10 @@ class ApiTransport(httpx.BaseTransport):
         while True:
             try:
                 if isinstance(step, _Send):
-                    with bounded(step.bound):
+                    with answering(step.answer):
                         answer: Any = self._inner.handle_request(request)
                 elif isinstance(step, _ReadBody):
-                    with bounded(step.bound):
+                    with answering(step.answer):
                         answer = _read_sync(step.response, step.reader)
                 else:
                     _sleep(step.seconds)
@@ -347,10 +347,10 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
         while True:
             try:
                 if isinstance(step, _Send):
-                    with bounded(step.bound):
+                    with answering(step.answer):
                         answer: Any = await self._inner.handle_async_request(request)
                 elif isinstance(step, _ReadBody):
-                    with bounded(step.bound):
+                    with answering(step.answer):
                         answer = await _read_async(step.response, step.reader)
                 else:
                     await _async_sleep(step.seconds)

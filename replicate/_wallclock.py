@@ -1,12 +1,18 @@
-"""A wall-clock bound on whole requests, not just on each read.
+"""Wall-clock bounds on whole requests and answers, not just on each socket operation.
 
 httpx's timeouts apply to each socket operation, so a server that trickles one
-byte per second never trips them. Here the bound in force (a ``time.monotonic()``
-instant, kept in a context variable so that nested bounds only ever tighten) caps
-the timeout of every connect, read and write on the client's own connections:
-the network backend of its transports is wrapped by :func:`install`. Once the
-bound has passed, the next operation fails at once with ``httpcore``'s timeout,
-which httpx raises as ``httpx.ReadTimeout`` (``WriteTimeout``/``ConnectTimeout``).
+byte per second never trips them. Two bounds, kept in context variables, cap the
+timeouts of the operations on the client's own connections (the network backend
+of its transports is wrapped by :func:`install`):
+
+* :func:`bounded`: an instant (``time.monotonic()``) by which every connect, write
+  and read must end (a run's deadline); nested bounds only ever tighten.
+* :func:`answering`: an :class:`Answer`, the time the whole answer to one attempt
+  (status line, headers, body) may take, counted from its first read after the
+  request was written, so that uploading a large body does not eat into it.
+
+Once a bound has passed, the next operation fails at once with ``httpcore``'s
+timeout, which httpx raises as ``httpx.ReadTimeout`` (``WriteTimeout``/``ConnectTimeout``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,43 @@ import httpcore
 import httpx
 
 _BOUND: ContextVar[float | None] = ContextVar("replicate_wallclock_bound", default=None)
+
+
+class Answer:
+    """The ``seconds`` the answer to one attempt may take, from its first read after the
+    request was written (I/O-free: the clock readings are passed in)."""
+
+    __slots__ = ("_by", "seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._by: float | None = None
+
+    def wrote(self) -> None:
+        """The request is (still) being written: the answer has not started."""
+        self._by = None
+
+    def left(self, now: float) -> float:
+        """Seconds left for the answer; the first call starts its clock."""
+        if self._by is None:
+            self._by = now + self.seconds
+        return self._by - now
+
+
+_ANSWER: ContextVar[Answer | None] = ContextVar("replicate_wallclock_answer", default=None)
+
+
+@contextmanager
+def answering(answer: Answer | None) -> Iterator[None]:
+    """Within this block, reads are bounded by ``answer`` (``None``: no bound)."""
+    if answer is None:
+        yield
+        return
+    token = _ANSWER.set(answer)
+    try:
+        yield
+    finally:
+        _ANSWER.reset(token)
 
 
 @contextmanager
@@ -56,11 +99,28 @@ def current() -> float | None:
 
 
 def clamp(timeout: float | None, error: type[Exception]) -> float | None:
-    """``timeout`` shortened to the bound in force; raises ``error`` once it has passed."""
+    """``timeout`` of a connect or write, shortened to the bound in force; raises
+    ``error`` once it has passed."""
+    answer = _ANSWER.get()
+    if answer is not None:
+        answer.wrote()
+    return _shortened(timeout, error, None)
+
+
+def clamp_read(timeout: float | None) -> float | None:
+    """``timeout`` of a read, shortened to the bound and the answer in force."""
+    answer = _ANSWER.get()
+    now = time.monotonic()
+    return _shortened(timeout, httpcore.ReadTimeout, None if answer is None else answer.left(now))
+
+
+def _shortened(timeout: float | None, error: type[Exception], left: float | None) -> float | None:
     at = _BOUND.get()
-    if at is None:
+    if at is not None:
+        until = at - time.monotonic()
+        left = until if left is None else min(left, until)
+    if left is None:
         return timeout
-    left = at - time.monotonic()
     if left <= 0:
         raise error("the request's total time limit was reached")
     return left if timeout is None else min(timeout, left)
@@ -71,7 +131,7 @@ class _Stream(httpcore.NetworkStream):
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, clamp(timeout, httpcore.ReadTimeout))
+        return self._inner.read(max_bytes, clamp_read(timeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, clamp(timeout, httpcore.WriteTimeout))
@@ -122,7 +182,7 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         self._inner = inner
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, clamp(timeout, httpcore.ReadTimeout))
+        return await self._inner.read(max_bytes, clamp_read(timeout))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         await self._inner.write(buffer, clamp(timeout, httpcore.WriteTimeout))
