@@ -21,6 +21,8 @@ ERROR_BODY_LIMIT = 64 * 1024
 PIECE = 64 * 1024
 
 _GZIP = ("gzip", "x-gzip")
+#: The encodings the client asks for (the ones :class:`Inflater` decodes).
+ACCEPT_ENCODING = "gzip, deflate"
 
 
 class UnsupportedEncoding(ValueError):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack, overload
 import attrs
 import httpx
 
+from ._limits import ACCEPT_ENCODING
 from ._numbers import count, finite_seconds
 from ._retry import RetryPolicy
 from ._transport import (
@@ -204,7 +205,13 @@ class Client:
         self._timeout = DEFAULT_TIMEOUT if timeout is None else checked_timeout(timeout)
         self._gate = _Gate(origin, self._token, policy)
         _check_httpx_kwargs(httpx_kwargs)
-        headers = {"User-Agent": USER_AGENT, **dict(httpx_kwargs.pop("headers", None) or {})}
+        headers = {
+            "User-Agent": USER_AGENT,
+            # Only what replicate._limits can decode while counting (httpx would add br/zstd
+            # when their packages happen to be installed).
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **dict(httpx_kwargs.pop("headers", None) or {}),
+        }
         self._user_transport: Any = httpx_kwargs.pop("transport", None)
         self._transport_options = transport_kwargs(httpx_kwargs)
         self._client_options = {"headers": headers, **httpx_kwargs}

@@ -101,6 +101,15 @@ async def test_an_error_body_is_cut_to_its_small_limit(mode: str, status: int) -
     assert len(caught.value.detail or "") <= ERROR_BODY_LIMIT
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_an_encoding_that_cannot_be_counted_is_an_invalid_response(mode: str) -> None:
+    headers = {"Content-Type": "application/json", "Content-Encoding": "br"}
+    with Hostile(lambda m, p: respond(200, b"\x0b\x01\x80{}\x03", headers)) as server:
+        replicate = client(server.url)
+        with pytest.raises(InvalidResponseError, match="br"):
+            await call(mode, replicate.predictions, "get", "p1")
+
+
 # --- downloads ------------------------------------------------------------------------------
 
 DOWNLOAD_SIZE = 64 * MiB
