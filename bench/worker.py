@@ -425,14 +425,15 @@ def bench_download_memory(impl: str, url: str) -> dict[str, Any]:
             for chunk in output:
                 received += len(chunk)
 
-    small = url.rsplit("/", 1)[0] + "/1024"
+    path, _, query = url.partition("?")
+    small = path.rsplit("/", 1)[0] + "/1024" + (f"?{query}" if query else "")
     if impl == "raw":
         client.get(small)
     else:
         for _ in file_output_class(replicate)(small, library):
             pass
     result = measure_peak(read)
-    expected = int(url.rsplit("/", 1)[1])
+    expected = int(path.rsplit("/", 1)[1])
     if received != expected:
         raise AssertionError(f"read {received} bytes, expected {expected}")
     return result

@@ -17,7 +17,8 @@ import httpx
 
 from ._flow import Action, Cancel, Emit, OpenStream, ReadChunk, Reload, Send, Sleep
 from ._ops import call_async, call_sync
-from ._transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION
+from ._transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION, STREAMED_EXTENSION
+from ._wallclock import bounded, rebound
 from .exceptions import ReplicateError
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ logger = logging.getLogger("replicate")
 
 #: How long an interrupted run may spend asking the API to cancel its job.
 CANCEL_TIMEOUT = 5.0
+#: How long a run past its deadline may spend asking the API to cancel its job: a run
+#: with ``timeout=T`` ends within T plus this (and scheduling noise).
+DEADLINE_GRACE = 2.0
 
 _REPLICATE_DOMAINS = ("replicate.com", "replicate.net")
 
@@ -54,7 +58,7 @@ def stream_request(
         )
     )
     url = httpx.URL(action.url)
-    extensions: dict[str, Any] = {}
+    extensions: dict[str, Any] = {STREAMED_EXTENSION: True}
     if action.deadline is not None:
         extensions[DEADLINE_EXTENSION] = action.deadline
     if getattr(client, "authenticate_streams", False) and is_replicate_stream_host(url):
@@ -161,7 +165,8 @@ class SyncDriver(_Driver):
             if self._interruptible:
                 self._close()
                 try:
-                    self.job.cancel()
+                    with rebound(time.monotonic() + CANCEL_TIMEOUT):
+                        self.job.cancel()
                 except Exception as exc:
                     logger.warning("could not cancel %s: %s", self.job.id, exc)
             raise
@@ -176,18 +181,21 @@ class SyncDriver(_Driver):
             if action.seconds > 0:
                 time.sleep(action.seconds)
         elif isinstance(action, Reload):
-            self.job.reload()
+            with bounded(action.bound):
+                self.job.reload()
         elif isinstance(action, OpenStream):
             self._close()
             http = self.client._http
-            response = http.send(stream_request(http, self.client, action), stream=True)
+            with bounded(action.deadline):
+                response = http.send(stream_request(http, self.client, action), stream=True)
             self._response = response
             check_event_stream(response)
             self._chunks = response.iter_bytes()
         elif isinstance(action, Send):
             return call_sync(self.client, action.call)
         elif isinstance(action, Cancel):
-            self.job.cancel()
+            with rebound(time.monotonic() + DEADLINE_GRACE):  # sent at the deadline
+                self.job.cancel()
         return None
 
     def _close(self) -> None:
@@ -260,18 +268,21 @@ class AsyncDriver(_Driver):
             if action.seconds > 0:
                 await anyio.sleep(action.seconds)
         elif isinstance(action, Reload):
-            await self.job.async_reload()
+            with bounded(action.bound):
+                await self.job.async_reload()
         elif isinstance(action, OpenStream):
             await self._close()
             http = self.client._async_http()
-            response = await http.send(stream_request(http, self.client, action), stream=True)
+            with bounded(action.deadline):
+                response = await http.send(stream_request(http, self.client, action), stream=True)
             self._response = response
             check_event_stream(response)
             self._chunks = response.aiter_bytes()
         elif isinstance(action, Send):
             return await call_async(self.client, action.call)
         elif isinstance(action, Cancel):
-            await self.job.async_cancel()
+            with rebound(time.monotonic() + DEADLINE_GRACE):  # sent at the deadline
+                await self.job.async_cancel()
         return None
 
     async def _close(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,12 +19,17 @@ from urllib.parse import unquote_to_bytes
 
 import httpx
 
+from ._limits import PIECE, Inflater, RateFloor, TooSlow
+from ._transport import STREAMED_EXTENSION
+
 if TYPE_CHECKING:
     from .client import Client
 
 __all__ = ["FileOutput", "is_file_url", "transform_output"]
 
-CHUNK_SIZE = 64 * 1024
+CHUNK_SIZE = PIECE
+#: Downloads are read as they arrive, never whole (see ``replicate._transport``).
+DOWNLOAD_EXTENSIONS = {STREAMED_EXTENSION: True}
 # A whole string that is one URL: no whitespace, so prose mentioning a link stays text.
 _URL = re.compile(r"(?:https?://[^\s]+|data:[^\s,]*,[^\s]*)\Z", re.ASCII)
 
@@ -94,12 +100,12 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
         resume = _Resume(self._client.retry_policy.max_retries)
         http = self._client._http
         while True:
-            with http.stream("GET", self.url, headers=resume.headers, follow_redirects=True) as r:
-                resume.response(r.status_code)
+            with http.stream(**self._request(resume)) as r:
+                body = DownloadBody(r, self._client, resume)
                 try:
-                    for chunk in r.iter_bytes(CHUNK_SIZE):
-                        if chunk := resume.fresh(chunk):
-                            yield chunk
+                    for raw in r.iter_raw(CHUNK_SIZE):
+                        yield from body.feed(raw)
+                    yield from body.flush()
                     return
                 except httpx.TransportError:
                     resume.failed()
@@ -112,17 +118,27 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
         resume = _Resume(self._client.retry_policy.max_retries)
         http = self._client._async_http()
         while True:
-            async with http.stream(
-                "GET", self.url, headers=resume.headers, follow_redirects=True
-            ) as r:
-                resume.response(r.status_code)
+            async with http.stream(**self._request(resume)) as r:
+                body = DownloadBody(r, self._client, resume)
                 try:
-                    async for chunk in r.aiter_bytes(CHUNK_SIZE):
-                        if chunk := resume.fresh(chunk):
+                    async for raw in r.aiter_raw(CHUNK_SIZE):
+                        for chunk in body.feed(raw):
                             yield chunk
+                    for chunk in body.flush():
+                        yield chunk
                     return
                 except httpx.TransportError:
                     resume.failed()
+
+    def _request(self, resume: _Resume) -> dict[str, Any]:
+        # Downloads follow redirects (CDNs) and are streamed, never read whole.
+        return {
+            "method": "GET",
+            "url": self.url,
+            "headers": resume.headers,
+            "follow_redirects": True,
+            "extensions": DOWNLOAD_EXTENSIONS,
+        }
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Stream the content to ``path`` (a file, or a directory to put the URL's
@@ -152,6 +168,47 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         """Async :meth:`close`."""
+
+
+class DownloadBody:
+    """Decode a download's raw bytes into pieces of at most :data:`CHUNK_SIZE`, whatever
+    its ``Content-Encoding`` or type, under the rate floor of :class:`RateFloor`.
+    With ``resume``, only the bytes not handed out before a break come out."""
+
+    def __init__(
+        self, response: httpx.Response, client: Client, resume: _Resume | None = None
+    ) -> None:
+        self._request = response.request
+        self._resume = resume
+        if resume is not None:
+            resume.response(response.status_code)
+        try:
+            self._inflater = Inflater(response.headers.get("content-encoding"))
+        except ValueError as exc:
+            raise httpx.DecodingError(str(exc), request=response.request) from None
+        self._floor = RateFloor(client._timeout.read, time.monotonic())
+
+    def feed(self, raw: bytes) -> Iterator[bytes]:
+        """Decoded pieces of ``raw``; a read timeout when the download is too slow."""
+        try:
+            self._floor.took(len(raw), time.monotonic())
+        except TooSlow as exc:
+            raise httpx.ReadTimeout(str(exc), request=self._request) from None
+        yield from self._fresh(self._inflater.feed(raw))
+
+    def flush(self) -> Iterator[bytes]:
+        """The last decoded pieces once the raw body ended."""
+        yield from self._fresh(self._inflater.flush())
+
+    def _fresh(self, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        try:
+            for piece in pieces:
+                if self._resume is not None:
+                    piece = self._resume.fresh(piece)
+                if piece:
+                    yield piece
+        except ValueError as exc:
+            raise httpx.DecodingError(str(exc), request=self._request) from None
 
 
 class _Resume:
@@ -216,11 +273,33 @@ def _slices(data: bytes) -> Iterator[bytes]:
 
 
 def transform_output(value: Any, client: Client) -> Any:
-    """Replace every URL string in ``value`` (nested lists/dicts) by a :class:`FileOutput`."""
-    if isinstance(value, str):
-        return FileOutput(value, client) if is_file_url(value) else value
-    if isinstance(value, Mapping):
-        return {key: transform_output(item, client) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [transform_output(item, client) for item in value]
-    return value
+    """Replace every URL string in ``value`` (nested lists/dicts) by a :class:`FileOutput`.
+
+    Walks with an explicit stack rather than recursion, so any depth the JSON
+    decoder accepted is handled.
+    """
+
+    def convert(item: Any) -> Any:
+        if isinstance(item, str):
+            return FileOutput(item, client) if is_file_url(item) else item
+        if isinstance(item, Mapping):
+            copy: dict[Any, Any] = dict(item)
+            pending.append(copy)
+            return copy
+        if isinstance(item, list | tuple):
+            items = list(item)
+            pending.append(items)
+            return items
+        return item
+
+    pending: list[dict[Any, Any] | list[Any]] = []
+    result = convert(value)
+    while pending:
+        container = pending.pop()
+        if isinstance(container, dict):
+            for key, item in container.items():
+                container[key] = convert(item)
+        else:
+            for index, item in enumerate(container):
+                container[index] = convert(item)
+    return result

@@ -50,7 +50,10 @@ class Sleep:
 
 @attrs.frozen
 class Reload:
-    """Fetch the job's latest state into the job object."""
+    """Fetch the job's latest state into the job object, answered by ``bound``
+    (``time.monotonic()``; ``None``: the client's timeouts only)."""
+
+    bound: float | None = None
 
 
 @attrs.frozen
@@ -229,7 +232,7 @@ def error_detail(data: str) -> str:
     """The message of an ``error`` event (JSON ``{"detail": ...}`` or plain text)."""
     try:
         parsed = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return data
     if isinstance(parsed, dict):
         for key in ("detail", "error", "message"):
@@ -268,24 +271,26 @@ def poll_flow(
             yield Emit(values)
 
 
-# A response body cut off mid-way is past the transport's retries (they end when the
-# headers arrive); a reload is idempotent, so it is repeated here instead.
-BODY_FAILURES = (httpx.RemoteProtocolError, httpx.ReadError, httpx.ReadTimeout)
-RELOAD_RETRIES = 2
-
-
 def reload_flow(deadline: Deadline) -> Flow[None]:
-    """Reload the job, repeating a reload whose response was cut off."""
-    failures = 0
-    while True:
-        try:
-            yield Reload()
-            return
-        except BODY_FAILURES as exc:
-            failures += 1
-            if failures > RELOAD_RETRIES or deadline.expired:
-                raise
-            logger.info("reload failed (%s); retrying", type(exc).__name__)
+    """Reload the job, by the deadline. The transport alone retries a failed reload
+    (cut bodies included), so a failure is not retried again here; one that comes
+    from reaching the deadline is :class:`Expired`."""
+    yield from within(deadline, _reload(deadline))
+
+
+def _reload(deadline: Deadline) -> Flow[None]:
+    yield Reload(deadline.at)
+
+
+def within(deadline: Deadline, flow: Flow[T]) -> Flow[T]:
+    """Run ``flow``, whose requests are bounded by ``deadline``: a transport failure once
+    it has passed (the bound cut the request short) is :class:`Expired`."""
+    try:
+        return (yield from flow)
+    except httpx.TransportError:
+        if deadline.expired:
+            raise Expired from None
+        raise
 
 
 def _quiet(observe: Observer | None) -> Callable[[], Sequence[Any]]:
@@ -297,21 +302,28 @@ def _quiet(observe: Observer | None) -> Callable[[], Sequence[Any]]:
     return update
 
 
-def _event_applier(job: Job) -> Callable[[list[ServerSentEvent]], None]:
-    """Keep ``job`` roughly current from its events between fetches, for progress callbacks.
+def _event_applier(job: Job, *, track_logs: bool) -> Callable[[list[ServerSentEvent]], None]:
+    """Keep ``job`` roughly current from its events between fetches.
 
-    Streams replay from the start, so the logs are rebuilt from ``logs`` events; any
-    event from the model means it is running. The final fetch sets the true state.
+    Any event from the model means it is running. With ``track_logs`` (a progress
+    callback will look), ``job.logs`` is rebuilt from the ``logs`` events (streams
+    replay from the start), once per batch of events rather than per event; without
+    it the logs are left to the final fetch, which sets the true state, so many
+    ``logs`` events cost linear time.
     """
     lines: list[str] = []
 
     def apply(events: list[ServerSentEvent]) -> None:
+        logged = False
         for event in events:
             if event.event == "logs":
-                lines.append(event.data)
-                job.logs = "\n".join(lines) + "\n"
+                logged = True
+                if track_logs:
+                    lines.append(event.data)
             if event.event in ("logs", "output") and job.status == "starting":
                 job.status = "processing"
+        if logged and track_logs:
+            job.logs = "\n".join(lines) + "\n"
 
     return apply
 
@@ -334,7 +346,7 @@ def wait_flow(
         return
     update = _quiet(observe)
     if stream_url is not None:
-        apply = _event_applier(job)
+        apply = _event_applier(job, track_logs=observe is not None)
 
         def on_events(events: list[ServerSentEvent]) -> Sequence[Any]:
             apply(events)
@@ -369,7 +381,7 @@ def output_flow(
     emitted = 0
     update = _quiet(observe)
     if stream_url is not None and not job.done:
-        apply = _event_applier(job)
+        apply = _event_applier(job, track_logs=observe is not None)
 
         def on_events(events: list[ServerSentEvent]) -> Sequence[Any]:
             nonlocal emitted

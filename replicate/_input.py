@@ -134,8 +134,7 @@ def normalize_strategy(strategy: str) -> Literal["upload", "data-uri"]:
         return _STRATEGIES[strategy]
     except (KeyError, TypeError):
         raise ValueError(
-            f"unknown file encoding strategy {strategy!r}; "
-            "use 'default', 'upload' or 'data-uri'"
+            f"unknown file encoding strategy {strategy!r}; use 'default', 'upload' or 'data-uri'"
         ) from None
 
 
@@ -392,9 +391,7 @@ class _Walker:
         for key, item in value.items():
             try:
                 if not isinstance(key, str):
-                    raise _PathError(
-                        InputTypeError, f"keys must be str, not {type(key).__name__}"
-                    )
+                    raise _PathError(InputTypeError, f"keys must be str, not {type(key).__name__}")
                 _check_text(key)
                 result[key] = self.walk(item, depth + 1)
             except _PathError as error:

@@ -92,10 +92,12 @@ class Job(Resource):
 
     def _wait_flow(self, timeout: float | None) -> Any:
         from ._flow import Deadline, guard_deadline, stream_url, wait_flow
+        from ._numbers import finite_seconds
 
+        seconds = None if timeout is None else finite_seconds("timeout", timeout)
         waiting = wait_flow(
             self,
-            deadline=Deadline.after(timeout),
+            deadline=Deadline.after(seconds),
             poll_interval=self._bound_client().poll_interval,
             stream_url=stream_url(self),
         )

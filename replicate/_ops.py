@@ -76,13 +76,13 @@ class Call(Generic[T]):
 def call_sync(client: Client, call: Call[T]) -> T:
     """Send ``call`` with the client's sync connection and parse the result."""
     response = client._http.request(**request_args(call))
-    return call.parse(client, _decode(call.decode, response))
+    return call.parse(client, _decode(client, call.decode, response))
 
 
 async def call_async(client: Client, call: Call[T]) -> T:
     """Async twin of :func:`call_sync`, on the client's event-loop-local connection."""
     response = await client._async_http().request(**request_args(call))
-    return call.parse(client, _decode(call.decode, response))
+    return call.parse(client, _decode(client, call.decode, response))
 
 
 def request_args(call: Call[Any]) -> dict[str, Any]:
@@ -129,14 +129,18 @@ def _kwargs(call: Call[Any]) -> dict[str, Any]:
     }
 
 
-def _decode(decode: Decode, response: httpx.Response) -> Any:
+def _decode(client: Client, decode: Decode, response: httpx.Response) -> Any:
+    if not response.is_success:
+        # Errors raised already; what is left (3xx, 1xx) is not an answer either.
+        raise client._gate.error(response.request, response)
     body = response.content
     if decode == "json":
         try:
             return json.loads(body) if body else None
-        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError alike
+        except (ValueError, RecursionError) as error:  # garbled, cut, or nested too deep
             url = response.request.url.copy_with(query=None)
-            raise InvalidResponseError(response.request.method, str(url), str(error)) from None
+            reason = "nested too deep" if isinstance(error, RecursionError) else str(error)
+            raise InvalidResponseError(response.request.method, str(url), reason) from None
     if decode == "text":
         return body.decode("utf-8", "replace")
     if decode == "bytes":

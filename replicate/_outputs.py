@@ -129,7 +129,7 @@ def items_flow(
 
     def item(value: Any, from_stream: bool) -> Any:
         if from_stream and kind.item_type not in (None, "string"):
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(ValueError, RecursionError):  # kept as the text sent
                 value = json.loads(value)
         return transform_output(value, client) if use_file_output else value
 

@@ -25,7 +25,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Literal
 
-from attrs import frozen
+from attrs import field, frozen
+
+from ._numbers import count, finite_seconds
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY", "TRACE"})
 _NOT_WORTH_RETRYING_5XX = frozenset({501, 505})
@@ -43,10 +45,12 @@ class RetryPolicy:
     ``max_retry_after`` is not waited for: the error is raised instead.
     """
 
-    max_retries: int = 4
-    backoff_base: float = 0.5
-    backoff_max: float = 8.0
-    max_retry_after: float = 60.0
+    max_retries: int = field(default=4, validator=lambda _, a, v: count(a.name, v))
+    backoff_base: float = field(default=0.5, validator=lambda _, a, v: finite_seconds(a.name, v))
+    backoff_max: float = field(default=8.0, validator=lambda _, a, v: finite_seconds(a.name, v))
+    max_retry_after: float = field(
+        default=60.0, validator=lambda _, a, v: finite_seconds(a.name, v)
+    )
 
     def backoff(self, attempt: int, rand: Callable[[], float] = random.random) -> float:
         """Capped exponential backoff with jitter for retry number ``attempt`` (0-based)."""
@@ -132,7 +136,7 @@ def _body_retry_after(body: bytes) -> float | None:
         return None
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     value = data.get("retry_after") if isinstance(data, dict) else None
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -20,7 +20,8 @@ import attrs
 
 from ._drive import AsyncDriver, SyncDriver, is_interrupt
 from ._file_output import transform_output
-from ._flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow
+from ._flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow, within
+from ._numbers import finite_seconds
 from ._orphans import async_cancel_orphan, cancel_orphan
 from ._outputs import (
     AsyncOutputIterator,
@@ -30,6 +31,7 @@ from ._outputs import (
     output_kind,
     schema_flow,
 )
+from ._wallclock import bounded
 from .exceptions import ModelError, PredictionTimeoutError
 from .identifier import ModelVersionIdentifier, is_version_id
 
@@ -57,6 +59,7 @@ class RunParams(TypedDict, total=False):
     webhook_events_filter: Sequence[str]
     cancel_after: str | int | float
     file_encoding_strategy: str
+
 
 # The API refuses Cancel-After values under this many seconds.
 MIN_CANCEL_AFTER = 5
@@ -154,18 +157,14 @@ def _bound_seconds(
         if not isinstance(deadline, datetime.datetime):
             raise TypeError("deadline must be a datetime.datetime")
         now = datetime.datetime.now(deadline.tzinfo)
-        timeout = (deadline - now).total_seconds()
+        timeout = (deadline - now).total_seconds()  # a datetime is always finite
         if timeout <= 0:
             raise ValueError(f"deadline {deadline.isoformat()} has already passed")
     if timeout is None:
         return None
     if isinstance(timeout, datetime.timedelta):
         timeout = timeout.total_seconds()
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or math.isnan(timeout):
-        raise TypeError("timeout must be a number of seconds or a datetime.timedelta")
-    if timeout <= 0:
-        raise ValueError(f"timeout must be positive, got {timeout!r}")
-    return float(timeout)
+    return finite_seconds("timeout", timeout, positive=True)
 
 
 def _bounded_wait(wait: bool | int, seconds: float | None) -> bool | int:
@@ -194,7 +193,8 @@ def run_flow(client: Client, prediction: Prediction, options: RunOptions) -> Flo
     kind = OutputKind()
     # The schema only matters if the output could be an iterator: still running, or a list.
     if not prediction.done or isinstance(prediction.output, list):
-        kind = output_kind((yield from schema_flow(client, prediction)))
+        schema = within(options.deadline, schema_flow(client, prediction))
+        kind = output_kind((yield from guard_deadline(schema, prediction, cancel=True)))
     if kind.iterator:
         return kind
     waiting = wait_flow(
@@ -254,14 +254,16 @@ def run(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs:
     """See :meth:`replicate.Client.run`."""
     target, options = plan_run(client, ref, **kwargs)
     since = _now()
-    try:
-        prediction = client.predictions.create(**target, input=input, **options.create_args)
-    except KeyboardInterrupt:  # the server may have made it without answering yet
-        cancel_orphan(client, target, input, since)
-        raise
-    # Ctrl-C while waiting or iterating cancels the prediction on the server.
-    driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
-    kind = driver.run(run_flow(client, prediction, options))
+    # Every request of the run answers by its deadline (the cancel after it has a grace).
+    with bounded(options.deadline.at):
+        try:
+            prediction = client.predictions.create(**target, input=input, **options.create_args)
+        except KeyboardInterrupt:  # the server may have made it without answering yet
+            cancel_orphan(client, target, input, since)
+            raise
+        # Ctrl-C while waiting or iterating cancels the prediction on the server.
+        driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
+        kind = driver.run(run_flow(client, prediction, options))
     if kind.iterator:
         return OutputIterator(driver, options.items(client, prediction, kind), kind)
     return finish(client, prediction, options)
@@ -273,16 +275,17 @@ async def async_run(
     """See :meth:`replicate.Client.async_run`."""
     target, options = plan_run(client, ref, **kwargs)
     since = _now()
-    try:
-        prediction = await client.predictions.async_create(
-            **target, input=input, **options.create_args
-        )
-    except BaseException as exc:
-        if is_interrupt(exc):  # the server may have made it without answering yet
-            await async_cancel_orphan(client, target, input, since)
-        raise
-    driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
-    kind = await driver.run(run_flow(client, prediction, options))
+    with bounded(options.deadline.at):
+        try:
+            prediction = await client.predictions.async_create(
+                **target, input=input, **options.create_args
+            )
+        except BaseException as exc:
+            if is_interrupt(exc):  # the server may have made it without answering yet
+                await async_cancel_orphan(client, target, input, since)
+            raise
+        driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
+        kind = await driver.run(run_flow(client, prediction, options))
     if kind.iterator:
         return AsyncOutputIterator(driver, options.items(client, prediction, kind), kind)
     return finish(client, prediction, options)

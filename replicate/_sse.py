@@ -4,7 +4,12 @@ The parser follows the WHATWG "event stream interpretation" rules. It works on
 whole chunks with ``bytes.rfind``/``str.split`` instead of a per-byte loop: line
 terminators (CR, LF, CRLF) are ASCII and can never occur inside a multi-byte
 UTF-8 sequence, so everything up to the last terminator in the buffer can be
-decoded and split at once, and only the unterminated tail is carried over.
+decoded and split at once, and only the unterminated tail is carried over (as a
+list of chunks, joined once its line ends, so a long line costs linear time).
+
+Lines and events are bounded (:data:`MAX_LINE`, :data:`MAX_EVENT`): a server that
+never ends a line or an event gets :class:`~replicate.exceptions.EventTooLargeError`
+instead of the client's memory.
 """
 
 from __future__ import annotations
@@ -13,8 +18,12 @@ import enum
 
 import attrs
 
+from .exceptions import EventTooLargeError
+
 __all__ = [
     "DEFAULT_RECONNECT_DELAY",
+    "MAX_EVENT",
+    "MAX_LINE",
     "EventType",
     "Reconnect",
     "ReconnectLimitExceeded",
@@ -25,6 +34,11 @@ __all__ = [
 
 DEFAULT_RECONNECT_DELAY = 1.0
 """Seconds to wait before reconnecting when the server never sent a ``retry`` field."""
+
+MAX_LINE = 16 * 1024 * 1024
+"""Longest line (bytes before its terminator) an event stream may send."""
+MAX_EVENT = 32 * 1024 * 1024
+"""Most data (the ``data`` lines joined) one event may carry."""
 
 # A retry value longer than this is nonsense (over 30 years in ms); ignoring it
 # also keeps int() clear of Python's limit on huge decimal strings.
@@ -89,32 +103,51 @@ class SSEDecoder:
 
     __slots__ = (
         "_data",
+        "_data_size",
         "_event_type",
         "_id_buffer",
+        "_max_event",
+        "_max_line",
         "_retry_in_block",
         "_skip_lf",
         "_started",
         "_tail",
+        "_tail_size",
         "last_event_id",
         "retry",
     )
 
-    def __init__(self, *, last_event_id: str = "", retry: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        last_event_id: str = "",
+        retry: int | None = None,
+        max_line: int = MAX_LINE,
+        max_event: int = MAX_EVENT,
+    ) -> None:
         self.last_event_id = last_event_id
         self.retry = retry
         self._id_buffer = last_event_id
         self._data: list[str] = []
+        self._data_size = 0
         self._event_type = ""
         self._retry_in_block: int | None = None
-        self._tail = b""
+        self._tail: list[bytes] = []
+        self._tail_size = 0
         self._skip_lf = False
         self._started = False
+        self._max_line = max_line
+        self._max_event = max_event
 
     def feed(self, chunk: bytes | bytearray | memoryview) -> list[ServerSentEvent]:
-        """Parse one chunk and return the events it completed, in order."""
+        """Parse one chunk and return the events it completed, in order.
+
+        Raises :class:`~replicate.exceptions.EventTooLargeError` once a line grows
+        past ``max_line`` bytes or an event's data past ``max_event``.
+        """
         if not chunk:
             return []
-        buf = self._tail + chunk if self._tail else bytes(chunk)
+        buf = bytes(chunk)
         if self._skip_lf:
             # The previous chunk ended in CR; an LF here completes that CRLF.
             self._skip_lf = False
@@ -122,15 +155,20 @@ class SSEDecoder:
                 buf = buf[1:]
         cut = max(buf.rfind(b"\n"), buf.rfind(b"\r"))
         if cut < 0:
-            self._tail = buf
+            self._carry(buf)
             return []
-        self._tail = buf[cut + 1 :]
         end = cut
         if buf[cut] == 0x0D:
             self._skip_lf = cut == len(buf) - 1
         elif cut and buf[cut - 1] == 0x0D:
             end = cut - 1  # the final terminator is a CRLF pair
-        text = buf[:end].decode("utf-8", "replace")
+        head = buf[:end]
+        if self._tail:
+            # Only now is the carried line complete: join it once.
+            head = b"".join((*self._tail, head))
+            self._tail, self._tail_size = [], 0
+        self._carry(buf[cut + 1 :])
+        text = head.decode("utf-8", "replace")
         if not self._started:
             self._started = True
             if text[:1] == "\ufeff":
@@ -139,11 +177,22 @@ class SSEDecoder:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         return self._process_lines(text.split("\n"))
 
+    def _carry(self, part: bytes) -> None:
+        if not part:
+            return
+        self._tail.append(part)
+        self._tail_size += len(part)
+        if self._tail_size > self._max_line:
+            raise EventTooLargeError(
+                f"event stream line longer than {self._max_line} bytes without a line end"
+            )
+
     def close(self) -> list[ServerSentEvent]:
         """Signal end of stream. An event without its final blank line is discarded."""
-        self._tail = b""
+        self._tail, self._tail_size = [], 0
         self._skip_lf = False
         self._data = []
+        self._data_size = 0
         self._event_type = ""
         self._retry_in_block = None
         self._id_buffer = self.last_event_id
@@ -152,10 +201,14 @@ class SSEDecoder:
     def _process_lines(self, lines: list[str]) -> list[ServerSentEvent]:
         events: list[ServerSentEvent] = []
         data = self._data
+        data_size = self._data_size
         event_type = self._event_type
         id_buffer = self._id_buffer
         retry_in_block = self._retry_in_block
+        max_line, max_event = self._max_line, self._max_event
         for line in lines:
+            if len(line) > max_line:  # characters: at most as many as bytes
+                raise EventTooLargeError(f"event stream line longer than {max_line} bytes")
             if not line:
                 self.last_event_id = id_buffer
                 if data:
@@ -169,6 +222,7 @@ class SSEDecoder:
                         )
                     )
                     data = []
+                    data_size = 0
                 event_type = ""
                 retry_in_block = None
                 continue
@@ -179,6 +233,9 @@ class SSEDecoder:
                 if value[:1] == " ":
                     value = value[1:]
             if field == "data":
+                data_size += len(value) + 1
+                if data_size > max_event:
+                    raise EventTooLargeError(f"event stream event larger than {max_event} bytes")
                 data.append(value)
             elif field == "event":
                 event_type = value
@@ -192,6 +249,7 @@ class SSEDecoder:
             ):
                 retry_in_block = self.retry = int(value)
         self._data = data
+        self._data_size = data_size
         self._event_type = event_type
         self._id_buffer = id_buffer
         self._retry_in_block = retry_in_block

@@ -18,8 +18,10 @@ from typing import Any
 import httpx
 from attrs import frozen
 
+from ._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from ._retry import Failure, RetryPolicy, retry_delay
-from .exceptions import ReplicateError, ReplicateException
+from ._wallclock import Answer, answering, current
+from .exceptions import InvalidResponseError, ReplicateError, ReplicateException
 
 logger = logging.getLogger("replicate")
 
@@ -33,6 +35,9 @@ MAX_SERVER_WAIT = 60.0
 STREAM_TOKEN_EXTENSION = "replicate_stream_token"
 #: Request extension with a ``time.monotonic()`` deadline after which no retry is made.
 DEADLINE_EXTENSION = "replicate_deadline"
+#: Request extension marking a body the caller reads as it arrives (event streams and
+#: downloads): it is handed back unread instead of being read whole and capped.
+STREAMED_EXTENSION = "replicate_streamed"
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait(?:\s*=\s*(\d+))?(?:$|[,;\s])")
 
 
@@ -122,6 +127,8 @@ class _Gate:
             headers=response.headers,
             body=response.content,
         )
+        if delay is not None and _past_deadline(request, delay):
+            return None
         if delay is not None:
             logger.info(
                 "HTTP %s from %s %s; retry %d in %.2fs",
@@ -139,6 +146,8 @@ class _Gate:
         if failure is None or not _is_replayable(request) or _past_deadline(request):
             return None
         delay = retry_delay(self.policy, method=request.method, attempt=attempt, failure=failure)
+        if delay is not None and _past_deadline(request, delay):
+            return None
         if delay is not None:
             logger.info(
                 "%s on %s %s; retry %d in %.2fs",
@@ -163,16 +172,34 @@ class _Gate:
         return ReplicateError.from_response(response, secrets=[token] if token else [])
 
 
-def _past_deadline(request: httpx.Request) -> bool:
-    # Requests made for a run with a time bound carry it (time.monotonic()): no retry after it.
+def attempt_answer(request: httpx.Request) -> Answer | None:
+    """How long the whole answer to one attempt (status line, headers and, for API
+    calls, the body) may take once the request is written: the read timeout (``None``:
+    unbounded). Streams and downloads are bounded this way up to their headers only."""
+    timeout = request.extensions.get("timeout")
+    if not isinstance(timeout, dict) or timeout.get("read") is None:
+        return None
+    return Answer(float(timeout["read"]))
+
+
+def body_reader(request: httpx.Request, response: httpx.Response, *, error: bool) -> BodyReader:
+    """The capped reader for an API answer (or an error body, cut rather than refused)."""
+    return BodyReader(
+        response.headers.get("content-encoding"),
+        limit=ERROR_BODY_LIMIT if error else API_BODY_LIMIT,
+        truncate=error,
+        method=request.method,
+        url=_loggable(request.url),
+    )
+
+
+def _past_deadline(request: httpx.Request, delay: float = 0.0) -> bool:
+    # Requests made for a run with a time bound carry it (time.monotonic()), or run under
+    # a wall-clock bound: no retry that would start after it.
+    start = time.monotonic() + delay
     deadline = request.extensions.get(DEADLINE_EXTENSION)
-    return deadline is not None and time.monotonic() >= deadline
-
-
-def is_json(response: httpx.Response) -> bool:
-    """Whether a response carries JSON (API answers), as opposed to a stream or a file."""
-    kind = str(response.headers.get("content-type", "")).partition(";")[0].strip().lower()
-    return kind == "application/json" or kind.endswith("+json")
+    bound = current()
+    return (deadline is not None and start >= deadline) or (bound is not None and start >= bound)
 
 
 def _sleep(seconds: float) -> None:
@@ -192,14 +219,20 @@ def _loggable(url: httpx.URL) -> str:
 
 @frozen
 class _Send:
-    """Send the request; the shell answers with the response or throws the transport error."""
+    """Send the request, its answer bounded by ``answer``; the shell answers with the
+    response or throws the transport error."""
+
+    answer: Answer | None
 
 
 @frozen
 class _ReadBody:
-    """Read the whole body of ``response`` and close its stream; answered with the bytes."""
+    """Feed the raw body of ``response`` to ``reader`` until it is done (still within
+    ``answer``), close the stream; answered with ``reader.finish()``."""
 
     response: httpx.Response
+    reader: BodyReader
+    answer: Answer | None
 
 
 @frozen
@@ -209,22 +242,25 @@ class _Sleep:
     seconds: float
 
 
-_SEND = _Send()
 Step = _Send | _ReadBody | _Sleep
 
 
 def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.Response]:
     """One request with its retries, as an I/O-free generator of steps for a transport shell.
 
-    JSON bodies are read here, before the response is handed back, so that a body cut off
-    mid-way is retried like any other transport failure; streams and downloads (and
-    responses already read) are returned untouched for the caller to consume.
+    API answers are read here, decoded and capped (:mod:`replicate._limits`), before the
+    response is handed back, so that a body cut off mid-way is retried like any other
+    transport failure; each attempt must be answered whole within its
+    :func:`attempt_answer`. Streams and downloads (and responses already read) are
+    returned untouched for the caller to consume.
     """
     gate.prepare(request)
+    streamed = bool(request.extensions.get(STREAMED_EXTENSION))
     attempt = 0
     while True:
+        answer = attempt_answer(request)
         try:
-            response: httpx.Response = yield _SEND
+            response: httpx.Response = yield _Send(answer)
         except Exception as exc:
             delay = gate.after_error(request, exc, attempt)
             if delay is None:
@@ -232,15 +268,28 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
         else:
             gate.log(request, response)
             failed = response.status_code >= 400
-            if not failed and (response.is_stream_consumed or not is_json(response)):
+            if not failed and (response.is_stream_consumed or streamed):
                 return response
             try:
-                raw: bytes = yield _ReadBody(response)
+                reader = body_reader(request, response, error=failed)
+            except UnsupportedEncoding as exc:
+                raise InvalidResponseError(
+                    request.method, _loggable(request.url), str(exc)
+                ) from None
+            try:
+                raw: bytes = yield _ReadBody(response, reader, answer)
+            except UnsupportedEncoding as exc:
+                raise InvalidResponseError(
+                    request.method, _loggable(request.url), str(exc)
+                ) from None
             except Exception as exc:
                 delay = None if failed else gate.after_error(request, exc, attempt)
                 if delay is None:
                     raise
             else:
+                # Decoded here: httpx must not decode it again.
+                for name in ("content-encoding", "content-length"):
+                    response.headers.pop(name, None)
                 response.stream = httpx.ByteStream(raw)
                 if not failed:
                     return response
@@ -265,9 +314,11 @@ class ApiTransport(httpx.BaseTransport):
         while True:
             try:
                 if isinstance(step, _Send):
-                    answer: Any = self._inner.handle_request(request)
+                    with answering(step.answer):
+                        answer: Any = self._inner.handle_request(request)
                 elif isinstance(step, _ReadBody):
-                    answer = _read_sync(step.response)
+                    with answering(step.answer):
+                        answer = _read_sync(step.response, step.reader)
                 else:
                     _sleep(step.seconds)
                     answer = None
@@ -296,9 +347,11 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
         while True:
             try:
                 if isinstance(step, _Send):
-                    answer: Any = await self._inner.handle_async_request(request)
+                    with answering(step.answer):
+                        answer: Any = await self._inner.handle_async_request(request)
                 elif isinstance(step, _ReadBody):
-                    answer = await _read_async(step.response)
+                    with answering(step.answer):
+                        answer = await _read_async(step.response, step.reader)
                 else:
                     await _async_sleep(step.seconds)
                     answer = None
@@ -314,20 +367,26 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def _read_sync(response: httpx.Response) -> bytes:
+def _read_sync(response: httpx.Response, reader: BodyReader) -> bytes:
     stream = response.stream
     assert isinstance(stream, httpx.SyncByteStream)
     try:
-        return b"".join(stream)
+        for chunk in stream:
+            if reader.feed(chunk):
+                break
+        return reader.finish()
     finally:
         stream.close()
 
 
-async def _read_async(response: httpx.Response) -> bytes:
+async def _read_async(response: httpx.Response, reader: BodyReader) -> bytes:
     stream = response.stream
     assert isinstance(stream, httpx.AsyncByteStream)
     try:
-        return b"".join([chunk async for chunk in stream])
+        async for chunk in stream:
+            if reader.feed(chunk):
+                break
+        return reader.finish()
     finally:
         await stream.aclose()
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Unpack, overlo
 import attrs
 import httpx
 
+from ._limits import ACCEPT_ENCODING
+from ._numbers import count, finite_seconds
 from ._retry import RetryPolicy
 from ._transport import (
     TOKEN_ENV_VAR,
@@ -23,6 +25,7 @@ from ._transport import (
     _Gate,
     transport_kwargs,
 )
+from ._wallclock import install
 
 if TYPE_CHECKING:
     from replicate_api import Client as GeneratedClient
@@ -71,6 +74,18 @@ def _poll_interval_from_env() -> float | None:
     if not interval > 0:
         raise ValueError(f"REPLICATE_POLL_INTERVAL must be positive, got {value!r}")
     return interval
+
+
+def checked_timeout(timeout: Any) -> httpx.Timeout:
+    """``timeout`` (seconds or an ``httpx.Timeout``) with every part finite and not
+    negative; a part may be ``None`` (no limit) only inside an ``httpx.Timeout``."""
+    if not isinstance(timeout, httpx.Timeout):
+        return httpx.Timeout(finite_seconds("timeout", timeout))
+    for part in ("connect", "read", "write", "pool"):
+        value = timeout.as_dict()[part]
+        if value is not None:
+            finite_seconds(f"timeout.{part}", value)
+    return timeout
 
 
 def _check_httpx_kwargs(kwargs: dict[str, Any]) -> None:
@@ -177,9 +192,7 @@ class Client:
             )
         policy = retry or RetryPolicy()
         if max_retries is not None:
-            if max_retries < 0:
-                raise ValueError("max_retries must not be negative")
-            policy = attrs.evolve(policy, max_retries=max_retries)
+            policy = attrs.evolve(policy, max_retries=count("max_retries", max_retries))
         self.poll_interval: float | None = (
             poll_interval if poll_interval is not None else _poll_interval_from_env()
         )
@@ -190,10 +203,16 @@ class Client:
         self.detect_file_paths = detect_file_paths
         #: Send the token to stream URLs on Replicate's own https hosts (never other origins).
         self.authenticate_streams = authenticate_streams
-        self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
+        self._timeout = DEFAULT_TIMEOUT if timeout is None else checked_timeout(timeout)
         self._gate = _Gate(origin, self._token, policy)
         _check_httpx_kwargs(httpx_kwargs)
-        headers = {"User-Agent": USER_AGENT, **dict(httpx_kwargs.pop("headers", None) or {})}
+        headers = {
+            "User-Agent": USER_AGENT,
+            # Only what replicate._limits can decode while counting (httpx would add br/zstd
+            # when their packages happen to be installed).
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **dict(httpx_kwargs.pop("headers", None) or {}),
+        }
         self._user_transport: Any = httpx_kwargs.pop("transport", None)
         self._transport_options = transport_kwargs(httpx_kwargs)
         self._client_options = {"headers": headers, **httpx_kwargs}
@@ -227,7 +246,7 @@ class Client:
                 if self._sync is None:
                     inner = self._user_transport
                     if not isinstance(inner, httpx.BaseTransport):
-                        inner = httpx.HTTPTransport(**self._transport_options)
+                        inner = install(httpx.HTTPTransport(**self._transport_options))
                     self._sync = httpx.Client(
                         transport=ApiTransport(inner, self._gate), **self._httpx_options()
                     )

@@ -203,6 +203,26 @@ class InvalidResponseError(ReplicateException, ValueError):
         super().__init__(f"{method} {url} returned a body that is not valid JSON: {reason}")
 
 
+class ResponseTooLargeError(InvalidResponseError):
+    """A response body (after decompression) larger than this client accepts.
+
+    API answers are capped at ``replicate._limits.API_BODY_LIMIT`` decoded bytes
+    (see docs/reliability.md); the excess is never read into memory.
+    """
+
+    def __init__(self, method: str, url: str, limit: int) -> None:
+        self.method = method
+        self.url = url
+        self.limit = limit
+        ReplicateException.__init__(
+            self, f"{method} {url} returned a body larger than {limit} bytes (decoded); refused"
+        )
+
+
+class EventTooLargeError(ReplicateException, ValueError):
+    """An event stream sent a line or an event larger than the parser accepts."""
+
+
 def status_phrase(status: int) -> str | None:
     """The reason phrase for an HTTP status, including the non-IANA 52x codes."""
     try:
@@ -215,7 +235,7 @@ def problem_fields(status: int, body: bytes) -> dict[str, Any]:
     """Decode an error body into problem-details fields, whatever its format."""
     try:
         data = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep to decode: shown as text
         data = None
     if isinstance(data, dict):
         fields = dict(data)

@@ -12,7 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from attrs import define
 
-from ._file_output import CHUNK_SIZE, async_write_chunks, write_chunks
+from ._file_output import (
+    CHUNK_SIZE,
+    DOWNLOAD_EXTENSIONS,
+    DownloadBody,
+    async_write_chunks,
+    write_chunks,
+)
 from ._ops import Call, LazyArg, generated_model, request_args
 from .pagination import Cursor, Page, page_call
 from .resource import Namespace, Resource, returns_true
@@ -215,7 +221,7 @@ class Files(Namespace):
         Returns the bytes, or with ``path`` streams them to that file and returns its path.
         """
         if path is None:
-            return self._run(_download_call(file, signed))
+            return b"".join(self.iter_download(file, **signed))
         return write_chunks(path, self.iter_download(file, **signed))
 
     @overload
@@ -229,7 +235,7 @@ class Files(Namespace):
     ) -> bytes | Path:
         """Async :meth:`download`."""
         if path is None:
-            return await self._arun(_download_call(file, signed))
+            return b"".join([chunk async for chunk in self.async_iter_download(file, **signed)])
         return await async_write_chunks(path, self.async_iter_download(file, **signed))
 
     def iter_download(
@@ -240,8 +246,11 @@ class Files(Namespace):
         return self._iter(request, chunk_size)
 
     def _iter(self, request: dict[str, Any], chunk_size: int) -> Iterator[bytes]:
-        with self._client._http.stream(**request) as response:
-            yield from response.iter_bytes(chunk_size)
+        with self._client._http.stream(**request, extensions=DOWNLOAD_EXTENSIONS) as response:
+            body = DownloadBody(response, self._client)
+            for raw in response.iter_raw(chunk_size):
+                yield from body.feed(raw)
+            yield from body.flush()
 
     def async_iter_download(
         self, file: File | str, *, chunk_size: int = CHUNK_SIZE, **signed: Any
@@ -251,8 +260,14 @@ class Files(Namespace):
         return self._aiter(request, chunk_size)
 
     async def _aiter(self, request: dict[str, Any], chunk_size: int) -> AsyncIterator[bytes]:
-        async with self._client._async_http().stream(**request) as response:
-            async for chunk in response.aiter_bytes(chunk_size):
+        async with self._client._async_http().stream(
+            **request, extensions=DOWNLOAD_EXTENSIONS
+        ) as response:
+            body = DownloadBody(response, self._client)
+            async for raw in response.aiter_raw(chunk_size):
+                for chunk in body.feed(raw):
+                    yield chunk
+            for chunk in body.flush():
                 yield chunk
 
 

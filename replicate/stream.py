@@ -188,8 +188,11 @@ def stream(
     (``use_file_output`` is accepted for 1.x compatibility; wrap a URL with
     ``FileOutput(event.data, client)`` to download it).
     """
+    from ._wallclock import bounded
+
     target, options = plan_stream(client, ref, **kwargs)
-    prediction = client.predictions.create(**target, input=input, **options.create_args)
+    with bounded(options.deadline.at):  # the create answers by the stream's deadline too
+        prediction = client.predictions.create(**target, input=input, **options.create_args)
     return EventStream(client, prediction, options.deadline)
 
 
@@ -200,6 +203,11 @@ def async_stream(
     target, options = plan_stream(client, ref, **kwargs)
 
     async def create() -> Prediction:
-        return await client.predictions.async_create(**target, input=input, **options.create_args)
+        from ._wallclock import bounded
+
+        with bounded(options.deadline.at):
+            return await client.predictions.async_create(
+                **target, input=input, **options.create_args
+            )
 
     return AsyncEventStream(client, create, options.deadline)

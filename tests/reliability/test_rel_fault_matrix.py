@@ -3,7 +3,7 @@
 Each cell injects one fault into the request that characterises the operation (the create
 POST of ``run`` in sync mode, the final GET of ``run`` with polling, the event-stream GET of
 ``wait`` and ``stream``, the next-page GET of pagination, the download of ``FileOutput``) on a
-real loopback emulator, and asserts the documented outcome (README, "Reliability"):
+real loopback emulator, and asserts the documented outcome (docs/reliability.md):
 
 * success after retrying, with exactly as many requests seen by the server as the client
   sent (baseline + the retries the rule allows), or
@@ -372,7 +372,7 @@ class Outcome:
 
 
 def expected(op: Op, fault: Fault) -> Outcome:
-    """The documented outcome of ``fault`` on ``op`` (see README, "Reliability")."""
+    """The documented outcome of ``fault`` on ``op`` (see docs/reliability.md)."""
     idempotent = op.method == "GET"
     all_attempts = FAST_RETRIES.max_retries + 1
     kind = fault.kind

@@ -1,0 +1,243 @@
+"""Wall-clock bounds on whole requests and answers, not just on each socket operation.
+
+httpx's timeouts apply to each socket operation, so a server that trickles one
+byte per second never trips them. Two bounds, kept in context variables, cap the
+timeouts of the operations on the client's own connections (the network backend
+of its transports is wrapped by :func:`install`):
+
+* :func:`bounded`: an instant (``time.monotonic()``) by which every connect, write
+  and read must end (a run's deadline); nested bounds only ever tighten.
+* :func:`answering`: an :class:`Answer`, the time the whole answer to one attempt
+  (status line, headers, body) may take, counted from its first read after the
+  request was written, so that uploading a large body does not eat into it.
+
+Once a bound has passed, the next operation fails at once with ``httpcore``'s
+timeout, which httpx raises as ``httpx.ReadTimeout`` (``WriteTimeout``/``ConnectTimeout``).
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import httpcore
+import httpx
+
+_BOUND: ContextVar[float | None] = ContextVar("replicate_wallclock_bound", default=None)
+
+
+class Answer:
+    """The ``seconds`` the answer to one attempt may take, from its first read after the
+    request was written (I/O-free: the clock readings are passed in)."""
+
+    __slots__ = ("_by", "seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._by: float | None = None
+
+    def wrote(self) -> None:
+        """The request is (still) being written: the answer has not started."""
+        self._by = None
+
+    def left(self, now: float) -> float:
+        """Seconds left for the answer; the first call starts its clock."""
+        if self._by is None:
+            self._by = now + self.seconds
+        return self._by - now
+
+
+_ANSWER: ContextVar[Answer | None] = ContextVar("replicate_wallclock_answer", default=None)
+
+
+@contextmanager
+def answering(answer: Answer | None) -> Iterator[None]:
+    """Within this block, reads are bounded by ``answer`` (``None``: no bound)."""
+    if answer is None:
+        yield
+        return
+    token = _ANSWER.set(answer)
+    try:
+        yield
+    finally:
+        _ANSWER.reset(token)
+
+
+@contextmanager
+def bounded(at: float | None) -> Iterator[None]:
+    """Within this block, socket operations end by ``at`` (``time.monotonic()``; ``None``:
+    no new bound). An enclosing, earlier bound still applies."""
+    current = _BOUND.get()
+    if at is None or (current is not None and current <= at):
+        yield
+        return
+    token = _BOUND.set(at)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+@contextmanager
+def rebound(at: float) -> Iterator[None]:
+    """Within this block, socket operations end by ``at``, even if an enclosing bound has
+    passed (a cancel sent once a run's deadline is reached gets its own grace)."""
+    token = _BOUND.set(at)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+def current() -> float | None:
+    """The bound in force (``time.monotonic()``), if any."""
+    return _BOUND.get()
+
+
+def clamp(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` of a connect or write, shortened to the bound in force; raises
+    ``error`` once it has passed."""
+    answer = _ANSWER.get()
+    if answer is not None:
+        answer.wrote()
+    return _shortened(timeout, error, None)
+
+
+def clamp_read(timeout: float | None) -> float | None:
+    """``timeout`` of a read, shortened to the bound and the answer in force."""
+    answer = _ANSWER.get()
+    now = time.monotonic()
+    return _shortened(timeout, httpcore.ReadTimeout, None if answer is None else answer.left(now))
+
+
+def _shortened(timeout: float | None, error: type[Exception], left: float | None) -> float | None:
+    at = _BOUND.get()
+    if at is not None:
+        until = at - time.monotonic()
+        left = until if left is None else min(left, until)
+    if left is None:
+        return timeout
+    if left <= 0:
+        raise error("the request's total time limit was reached")
+    return left if timeout is None else min(timeout, left)
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, clamp_read(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, clamp(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        timeout = clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, clamp_read(timeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, clamp(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        timeout = clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _AsyncBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        timeout = clamp(timeout, httpcore.ConnectTimeout)
+        stream = await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _AsyncStream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        timeout = clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def install(transport: httpx.HTTPTransport) -> httpx.HTTPTransport:
+    """Make ``transport``'s connections honour the bound in force (returns it)."""
+    pool: Any = transport._pool  # httpx keeps its httpcore pool here
+    pool._network_backend = _Backend(pool._network_backend)
+    return transport
+
+
+def install_async(transport: httpx.AsyncHTTPTransport) -> httpx.AsyncHTTPTransport:
+    """Async :func:`install`."""
+    pool: Any = transport._pool
+    pool._network_backend = _AsyncBackend(pool._network_backend)
+    return transport
