@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from attrs import frozen
 
-from ._retry import Failure, RetryPolicy, retry_delay
+from ._retry import Failure, RetryPolicy, requested_delay, retry_delay
 from .exceptions import ReplicateError, ReplicateException
 
 logger = logging.getLogger("replicate")
@@ -85,6 +85,9 @@ class _Gate:
         self.origin = origin
         self.token = token
         self.policy = policy
+        #: Called with the server's requested delay (or None) on every 429 answer to a
+        #: POST (creates), so a rate limiter shared by many tasks slows them all down.
+        self.throttle_listeners: list[Callable[[float | None], None]] = []
 
     def prepare(self, request: httpx.Request) -> None:
         """Attach the token for API requests only, and stretch the read timeout for waits."""
@@ -112,6 +115,10 @@ class _Gate:
         self, request: httpx.Request, response: httpx.Response, attempt: int
     ) -> float | None:
         """Delay before retrying this (already read) error response, or ``None``."""
+        if response.status_code == 429 and request.method == "POST":
+            requested = requested_delay(response.headers, response.content)
+            for listener in self.throttle_listeners:
+                listener(requested)
         if not _is_replayable(request) or _past_deadline(request):
             return None
         delay = retry_delay(

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 
 from .app import EmulatorApp
+from . import ratelimit
 from .jobs import QUIRKS
 from .server import LISTENING, bind_socket, make_server, new_event_loop, serve, url_for
 
@@ -35,6 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-record", action="store_true", help="do not keep a request log")
     parser.add_argument("--log-level", default="warning")
+    ratelimit.add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> None:
         sse_retry_ms=retry,
         record=not args.no_record,
     )
+    app.rate_limit = ratelimit.from_arguments(args)
     sock = bind_socket(args.host, args.port)
     server = make_server(app, args.log_level)
     print(LISTENING + url_for(sock), flush=True)

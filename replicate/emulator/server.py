@@ -22,6 +22,7 @@ from .app import EmulatorApp, RecordedRequest
 from .faults import Fault, FaultSet
 from .files_api import signed_download_url
 from .jobs import QUIRKS, Job
+from .ratelimit import RateLimit, rate_limit_args
 from .store import Deployment, Model, StoredFile
 from .webhooks import Delivery
 
@@ -142,6 +143,7 @@ class Emulator:
         file_expiry: float = 24 * 3600,
         sse_retry_ms: int | None = None,
         record: bool = True,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self._settings: dict[str, Any] = {
             "token": token,
@@ -154,6 +156,7 @@ class Emulator:
         }
         self._host, self._port, self._seed, self._process_mode = host, port, seed, process
         self._record = record
+        self._rate_limit = rate_limit
         self.app = EmulatorApp(
             token=token,
             seed=seed,
@@ -165,6 +168,7 @@ class Emulator:
             sse_retry_ms=self._settings["sse_retry_ms"],
             record=record,
         )
+        self.app.rate_limit = rate_limit
         self.base_url = ""
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -231,6 +235,8 @@ class Emulator:
             args += ["--token", settings["token"]]
         if not self._record:
             args.append("--no-record")
+        if self._rate_limit is not None:
+            args += rate_limit_args(self._rate_limit)
         for quirk in sorted(settings["quirks"]):
             args += ["--quirk", quirk]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -282,6 +288,19 @@ class Emulator:
             httpx.post(f"{self.base_url}/_emulator/reset").raise_for_status()
             return
         self.call(self.app.reset)
+
+    def set_rate_limit(self, rate_limit: RateLimit | None) -> None:
+        """Turn the rate-limit mode on (``RateLimit.parse("60/s", burst=20)``) or off (None).
+
+        Only before :meth:`start` with ``process=True``."""
+        if self._process is not None:
+            raise RuntimeError("set the rate limit of a process emulator before starting it")
+        self._rate_limit = rate_limit
+
+        def apply() -> None:
+            self.app.rate_limit = rate_limit
+
+        self.call(apply)
 
     def summary(self) -> dict[str, Any]:
         """Request count, prediction and training statuses by id, webhook delivery count.
