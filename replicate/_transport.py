@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Generator
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
@@ -33,6 +34,12 @@ MAX_SERVER_WAIT = 60.0
 STREAM_TOKEN_EXTENSION = "replicate_stream_token"
 #: Request extension with a ``time.monotonic()`` deadline after which no retry is made.
 DEADLINE_EXTENSION = "replicate_deadline"
+#: Set (for the current task) by callers that pace their own creates, i.e. batches: a 429
+#: answer is handed to this callback with the server's requested delay and raised at once
+#: instead of retried here, so the wait happens once, in the caller's shared rate limiter.
+THROTTLE_HANDLER: ContextVar[Callable[[float | None], None] | None] = ContextVar(
+    "replicate_throttle_handler", default=None
+)
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait(?:\s*=\s*(\d+))?(?:$|[,;\s])")
 
 
@@ -85,9 +92,6 @@ class _Gate:
         self.origin = origin
         self.token = token
         self.policy = policy
-        #: Called with the server's requested delay (or None) on every 429 answer to a
-        #: POST (creates), so a rate limiter shared by many tasks slows them all down.
-        self.throttle_listeners: list[Callable[[float | None], None]] = []
 
     def prepare(self, request: httpx.Request) -> None:
         """Attach the token for API requests only, and stretch the read timeout for waits."""
@@ -115,10 +119,10 @@ class _Gate:
         self, request: httpx.Request, response: httpx.Response, attempt: int
     ) -> float | None:
         """Delay before retrying this (already read) error response, or ``None``."""
-        if response.status_code == 429 and request.method == "POST":
-            requested = requested_delay(response.headers, response.content)
-            for listener in self.throttle_listeners:
-                listener(requested)
+        handler = THROTTLE_HANDLER.get()
+        if response.status_code == 429 and handler is not None:
+            handler(requested_delay(response.headers, response.content))
+            return None
         if not _is_replayable(request) or _past_deadline(request):
             return None
         delay = retry_delay(

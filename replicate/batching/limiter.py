@@ -4,7 +4,9 @@ The API accepts 600 prediction creates per minute with short bursts. :class:`Tok
 holds the decisions (refill, take, back off after a 429) as plain arithmetic on a clock
 value the caller passes in; the emulator uses the same bucket to refuse requests.
 :class:`Limiter` is the async shell a batch waits on: one per client, shared by every
-task of that client, told about every 429 the client's transport sees.
+task of that client. A batch's creates run with ``THROTTLE_HANDLER`` (in ``_transport``)
+set to :meth:`Limiter.throttled`: a 429 is reported to the limiter and not retried by
+the transport, so each throttled create waits once, in the shared queue.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ DEFAULT_RATE_PER_MINUTE = 600.0
 DEFAULT_BURST = 10
 # After a 429 the rate drops by this factor (never below MIN_RATE_FRACTION of the
 # configured rate) and climbs back by RECOVERY of the configured rate per granted token.
-_BACKOFF = 0.9
-_MIN_RATE_FRACTION = 0.5
-_RECOVERY = 0.01
+_BACKOFF = 0.75
+_MIN_RATE_FRACTION = 0.05
+_RECOVERY = 0.002
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute|h|hour))?\s*$")
 _UNIT_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60}
@@ -159,10 +161,9 @@ _limiters_lock = threading.Lock()
 
 
 def client_limiter(client: Client) -> Limiter:
-    """The limiter shared by every batch of ``client``; 429s the client sees slow it down."""
+    """The limiter shared by every batch of ``client``."""
     with _limiters_lock:
         limiter = _limiters.get(client)
         if limiter is None:
             limiter = _limiters[client] = Limiter()
-            client._gate.throttle_listeners.append(limiter.throttled)
         return limiter

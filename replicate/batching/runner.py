@@ -27,6 +27,7 @@ import attrs
 from .._drive import CANCEL_TIMEOUT, AsyncDriver
 from .._orphans import CLOCK_SKEW, matching_predictions, recent_predictions_flow
 from .._run import run_target
+from .._transport import THROTTLE_HANDLER
 from ..exceptions import ReplicateError
 from ..identifier import model_owner_name
 from .keys import KeySpec, Shard, check_inputs, select_shard
@@ -314,6 +315,7 @@ class BatchRun:
         while True:
             await self.limiter.acquire()
             self.ledger.creating(entry.key, _utcnow())
+            paced = THROTTLE_HANDLER.set(self.limiter.throttled)
             try:
                 prediction = await self.client.predictions.async_create(
                     **self.target, input=entry.input
@@ -323,13 +325,15 @@ class BatchRun:
                 raise
             except Exception as exc:
                 if _throttled(exc):
-                    # Not created; the transport already told the limiter to slow down.
+                    # Not created; the limiter was told and paces the next attempt.
                     self.ledger.pending(entry.key)
                     continue
                 if _definitive(exc):
                     self.ledger.finished(entry.key, "failed", None, str(exc), None)
                     raise _Refused(str(exc)) from exc
                 raise
+            finally:
+                THROTTLE_HANDLER.reset(paced)
             self.ledger.created(entry.key, prediction.id)
             self.tally.created += 1
             self._progress()
