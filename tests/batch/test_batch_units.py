@@ -36,10 +36,9 @@ def test_bucket_pauses_and_slows_after_throttle() -> None:
     bucket.throttled(retry_after=2.0, now=0.0)
     assert bucket.take(1.0) == pytest.approx(1.0)  # paused until t=2
     assert bucket.current_per_minute < 60
-    assert bucket.current_per_minute >= 30  # never below half the configured rate
     for _ in range(200):
         bucket.throttled(None, now=3.0)
-    assert bucket.current_per_minute == 30
+    assert bucket.current_per_minute == pytest.approx(3)  # never below 5% of the rate
 
 
 def test_bucket_recovers_rate_after_throttle() -> None:
