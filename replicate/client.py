@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from ._run import RunParams
     from ._search import SearchResults
     from ._webhooks import Webhooks
-    from .batching import AsyncBatch, BatchParams, BatchResult
     from .account import Accounts
+    from .batching import AsyncBatch, BatchParams, BatchResult
     from .collection import Collections
     from .deployment import Deployments
     from .file import Files

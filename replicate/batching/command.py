@@ -26,7 +26,9 @@ PLAIN_INTERVAL = 5.0
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``replicate batch``."""
     parser.add_argument("ref", metavar="REF", help="owner/name, owner/name:version or version id")
-    parser.add_argument("--input", "-i", required=True, type=Path, help="JSON lines, one input each")
+    parser.add_argument(
+        "--input", "-i", required=True, type=Path, help="JSON lines, one input each"
+    )
     parser.add_argument("--output", "-o", required=True, type=Path, help="results as JSON lines")
     parser.add_argument(
         "--ledger", type=Path, default=None, help="SQLite file to resume from (default: OUTPUT.db)"

@@ -37,9 +37,7 @@ def input_key(value: Mapping[str, Any], key: KeySpec) -> str:
     return str(found)
 
 
-def check_inputs(
-    inputs: Iterable[Any], key: KeySpec
-) -> list[tuple[str, int, dict[str, Any]]]:
+def check_inputs(inputs: Iterable[Any], key: KeySpec) -> list[tuple[str, int, dict[str, Any]]]:
     """``(key, index, input)`` for every input; a clear error for a bad or repeated one.
 
     Inputs must be JSON objects of JSON values (so that a rerun can match them), and

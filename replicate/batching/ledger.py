@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -63,8 +63,8 @@ class LedgerMismatch(ValueError):
 class Ledger:
     """An open ledger file (``":memory:"`` keeps it in memory: no resume)."""
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path)
+    def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
+        self.path = os.fspath(path)
         # Used from one event-loop thread at a time; autocommit off, explicit transactions.
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -142,9 +142,7 @@ class Ledger:
         """The batch cancelled this input's prediction on Ctrl-C."""
         self._set(key, INTERRUPTED)
 
-    def finished(
-        self, key: str, status: str, output: Any, error: str | None, metrics: Any
-    ) -> None:
+    def finished(self, key: str, status: str, output: Any, error: str | None, metrics: Any) -> None:
         """The prediction ended (``status`` is its terminal status)."""
         self._set(
             key,

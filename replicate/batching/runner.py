@@ -18,7 +18,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -261,8 +261,11 @@ class BatchRun:
         exact = [p for p in candidates if p.input == entry.input]
         chosen = (exact or candidates)[-1:] if (exact or candidates) else []
         if len(exact or candidates) > 1:
-            logger.warning("input %s: %d predictions match; adopting the oldest", entry.key,
-                           len(exact or candidates))
+            logger.warning(
+                "input %s: %d predictions match; adopting the oldest",
+                entry.key,
+                len(exact or candidates),
+            )
         if not chosen:
             return None
         self._claimed.add(chosen[0].id)
@@ -289,12 +292,10 @@ class BatchRun:
             if prediction.status == "succeeded" and self.options.output_dir is not None:
                 output = await save_outputs(self.client, output, self.options.output_dir, entry.key)
             error = None if prediction.error is None else str(prediction.error)
-            self.ledger.finished(
-                entry.key, prediction.status, output, error, prediction.metrics
-            )
+            status = prediction.status or "unknown"
+            self.ledger.finished(entry.key, status, output, error, prediction.metrics)
             return BatchResult(
-                entry.index, entry.key, prediction.id, prediction.status, output, error,
-                prediction.metrics,
+                entry.index, entry.key, prediction.id, status, output, error, prediction.metrics
             )
         except asyncio.CancelledError:
             if prediction is not None and not prediction.done and self.options.cancel_on_interrupt:
@@ -305,7 +306,10 @@ class BatchRun:
             # keeps it as created/creating, so a rerun picks it up.
             logger.warning("input %s: %s", entry.key, exc)
             return BatchResult(
-                entry.index, entry.key, prediction.id if prediction else None, "failed",
+                entry.index,
+                entry.key,
+                prediction.id if prediction else None,
+                "failed",
                 error=f"{type(exc).__name__}: {exc}",
             )
 
@@ -411,9 +415,7 @@ class AsyncBatch:
         self._owns_ledger = owns_ledger
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._ready: collections.deque[BatchResult] = collections.deque()
-        self._order = (
-            Reorder([index for _, index, _ in run.items]) if run.options.ordered else None
-        )
+        self._order = Reorder([index for _, index, _ in run.items]) if run.options.ordered else None
         self._task: asyncio.Task[None] | None = None
 
     def __aiter__(self) -> AsyncBatch:

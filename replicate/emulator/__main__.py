@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import contextlib
 
-from .app import EmulatorApp
 from . import ratelimit
+from .app import EmulatorApp
 from .jobs import QUIRKS
 from .server import LISTENING, bind_socket, make_server, new_event_loop, serve, url_for
 

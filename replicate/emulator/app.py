@@ -150,8 +150,11 @@ class EmulatorApp:
                 )
             if route.auth:
                 self.authenticate(request)
-            limit = self.rate_limit
-            throttled = limit.check(request.operation, time.monotonic()) if limit else None
+            throttled = (
+                self.rate_limit.check(request.operation, time.monotonic())
+                if self.rate_limit
+                else None
+            )
             response = throttled or await route.handler(request)
         except HTTPError as exc:
             response = exc.response

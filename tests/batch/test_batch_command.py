@@ -72,7 +72,7 @@ def test_command_rejects_bad_input_file(limited: Emulator, tmp_path: Path) -> No
 def test_read_inputs_requires_objects(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text('{"a": 1}\n\n[1, 2]\n')
-    with pytest.raises(ValueError, match="in.jsonl:3: an input must be a JSON object"):
+    with pytest.raises(ValueError, match=r"in\.jsonl:3: an input must be a JSON object"):
         read_inputs(path)
 
 

@@ -45,8 +45,10 @@ def test_result_json_lines_fields(client: replicate.Client) -> None:
 
 def test_failures_and_refusals_are_results(client: replicate.Client) -> None:
     results = {r.index: r for r in client.batch("emulator/fail", [{"text": "a"}, {"text": 5}])}
-    assert results[0].status == "failed" and results[0].id and "emulated failure" in (
-        results[0].error or ""
+    assert (
+        results[0].status == "failed"
+        and results[0].id
+        and "emulated failure" in (results[0].error or "")
     )
     # 422 from the create: nothing was created, the error says why.
     assert results[1].status == "failed" and results[1].id is None
@@ -184,9 +186,7 @@ async def test_cancelling_the_consumer_cancels_in_flight_and_resumes(
             pass
 
     task = asyncio.ensure_future(consume())
-    assert await asyncio.to_thread(
-        emu.wait_for, lambda: len(emu.app.store.predictions) == 3, 5.0
-    )
+    assert await asyncio.to_thread(emu.wait_for, lambda: len(emu.app.store.predictions) == 3, 5.0)
     await asyncio.sleep(0.1)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -212,9 +212,7 @@ async def test_leave_running_on_interrupt(emu: Emulator, tmp_path: Path) -> None
     inputs = [{"seconds": 300 + i, "queue_seconds": 0} for i in range(2)]
     results = client.async_batch("emulator/slow", inputs, ledger=path, cancel_on_interrupt=False)
     task = asyncio.ensure_future(results.__anext__())
-    assert await asyncio.to_thread(
-        emu.wait_for, lambda: len(emu.app.store.predictions) == 2, 5.0
-    )
+    assert await asyncio.to_thread(emu.wait_for, lambda: len(emu.app.store.predictions) == 2, 5.0)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
