@@ -18,7 +18,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -43,6 +43,10 @@ logger = logging.getLogger("replicate")
 
 #: Predictions in flight at once by default (a 6 s model keeps 600/min busy with 60).
 DEFAULT_CONCURRENCY = 100
+#: Seconds the API may hold a create until the prediction finishes (``Prefer: wait``):
+#: short models then cost one request instead of three. Kept short, as the id reaches
+#: the ledger only when the create answers (a crash meanwhile is recovered by lookup).
+CREATE_HOLD = 5
 ProgressCallback = Callable[[BatchProgress], None]
 
 
@@ -274,6 +278,13 @@ class BatchRun:
     # --- one input ---------------------------------------------------------------------
 
     async def _one(self, entry: Entry) -> BatchResult:
+        self.tally.in_flight += 1
+        try:
+            return await self._settle(entry)
+        finally:
+            self.tally.in_flight -= 1
+
+    async def _settle(self, entry: Entry) -> BatchResult:
         prediction: Prediction | None = None
         try:
             if entry.state == CREATED and entry.prediction_id:
@@ -283,11 +294,7 @@ class BatchRun:
                     prediction = await self._create(entry)
                 except _Refused as refused:
                     return BatchResult(entry.index, entry.key, None, "failed", error=str(refused))
-            self.tally.in_flight += 1
-            try:
-                await prediction.async_wait()
-            finally:
-                self.tally.in_flight -= 1
+            await prediction.async_wait()
             output = prediction.output
             if prediction.status == "succeeded" and self.options.output_dir is not None:
                 output = await save_outputs(self.client, output, self.options.output_dir, entry.key)
@@ -318,14 +325,18 @@ class BatchRun:
         API refuses it for good (e.g. invalid input)."""
         while True:
             await self.limiter.acquire()
-            self.ledger.creating(entry.key, _utcnow())
+            since = _utcnow()
+            self.ledger.creating(entry.key, since)
             paced = THROTTLE_HANDLER.set(self.limiter.throttled)
             try:
                 prediction = await self.client.predictions.async_create(
-                    **self.target, input=entry.input
+                    **self.target, input=entry.input, wait=CREATE_HOLD
                 )
             except asyncio.CancelledError:
-                # The create may have reached the server: leave it 'creating' for a rerun.
+                # The create may have reached the server (it may be held there): find and
+                # cancel it, or leave it 'creating' for a rerun to look up.
+                if self.options.cancel_on_interrupt:
+                    await _shielded(self._cancel_unrecorded(entry, since))
                 raise
             except Exception as exc:
                 if _throttled(exc):
@@ -344,7 +355,6 @@ class BatchRun:
             return prediction
 
     async def _cancel(self, entry: Entry, prediction: Prediction) -> None:
-        # The task is being cancelled: only a shielded scope can still send.
         async def cancel() -> None:
             try:
                 await prediction.async_cancel()
@@ -352,11 +362,27 @@ class BatchRun:
             except Exception as exc:
                 logger.warning("could not cancel %s: %s", prediction.id, exc)
 
-        task = asyncio.ensure_future(cancel())
+        await _shielded(cancel())
+
+    async def _cancel_unrecorded(self, entry: Entry, since: datetime.datetime) -> None:
         try:
-            await asyncio.wait_for(asyncio.shield(task), CANCEL_TIMEOUT)
-        except (asyncio.CancelledError, TimeoutError):
-            await asyncio.wait({task}, timeout=CANCEL_TIMEOUT)
+            driver = AsyncDriver(self.client, None)
+            found = self._find(entry, await driver.run(recent_predictions_flow(since)))
+            if found is not None:
+                self.ledger.created(entry.key, found.id)
+                await found.async_cancel()
+                self.ledger.interrupted(entry.key)
+        except Exception as exc:
+            logger.warning("input %s: could not cancel its prediction: %s", entry.key, exc)
+
+
+async def _shielded(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` to its end (at most CANCEL_TIMEOUT) although our task is being cancelled."""
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.wait_for(asyncio.shield(task), CANCEL_TIMEOUT)
+    except (asyncio.CancelledError, TimeoutError):
+        await asyncio.wait({task}, timeout=CANCEL_TIMEOUT)
 
 
 # --- output files ------------------------------------------------------------------------
