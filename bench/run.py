@@ -532,7 +532,7 @@ def main() -> int:
         "concurrency": lambda: concurrency(1 if quick else 3, 1000),
         "lag": lambda: lag(1 if quick else 3),
         "memory": lambda: memory(1 if quick else 2, 100 * MIB),
-        "batch": lambda: batch(1 if quick else 2, 10_000, 500, 50),
+        "batch": lambda: batch(1 if quick else 2, 10_000, 200, 50),
     }
     started = time.monotonic()
     rows: list[Row] = []
