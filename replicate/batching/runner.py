@@ -32,7 +32,7 @@ from ..exceptions import ReplicateError
 from ..identifier import model_owner_name
 from .keys import KeySpec, Shard, check_inputs, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
-from .limiter import DEFAULT_BURST, client_limiter, parse_rate
+from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
 from .progress import BatchProgress, BatchResult, Reorder, Tally
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def batch_options(
     per_minute = None if rate is None else parse_rate(rate)
     if parsed_shard is not None:
         # Shards run on separate machines: each gets its part of the account's rate.
-        per_minute = parsed_shard.share(per_minute or client_default_rate())
+        per_minute = parsed_shard.share(per_minute or DEFAULT_RATE_PER_MINUTE)
     if burst is not None and not burst >= 1:
         raise ValueError(f"burst must be at least 1, got {burst}")
     options = BatchOptions(
@@ -113,13 +113,6 @@ def batch_options(
         cancel_on_interrupt,
     )
     return options, parsed_shard
-
-
-def client_default_rate() -> float:
-    """Creates per minute when no rate is given."""
-    from .limiter import DEFAULT_RATE_PER_MINUTE
-
-    return DEFAULT_RATE_PER_MINUTE
 
 
 def ref_name(target: Mapping[str, Any]) -> str:
@@ -262,18 +255,16 @@ class BatchRun:
             and (created := _parse_time(p.created_at)) is not None
             and created >= earliest
         ]
-        exact = [p for p in candidates if p.input == entry.input]
-        chosen = (exact or candidates)[-1:] if (exact or candidates) else []
-        if len(exact or candidates) > 1:
-            logger.warning(
-                "input %s: %d predictions match; adopting the oldest",
-                entry.key,
-                len(exact or candidates),
-            )
-        if not chosen:
+        # Prefer predictions whose input is exactly this one; the list is newest first.
+        matches = [p for p in candidates if p.input == entry.input] or candidates
+        if not matches:
             return None
-        self._claimed.add(chosen[0].id)
-        return chosen[0]
+        if len(matches) > 1:
+            logger.warning(
+                "input %s: %d predictions match; adopting the oldest", entry.key, len(matches)
+            )
+        self._claimed.add(matches[-1].id)
+        return matches[-1]
 
     # --- one input ---------------------------------------------------------------------
 
@@ -431,8 +422,8 @@ _END = object()
 class AsyncBatch:
     """The results of :func:`async_batch`: ``async for result in ...``.
 
-    The engine starts with the first ``__anext__``. Leaving the loop early, ``aclose()``
-    or cancelling the consuming task stops it: in-flight predictions are cancelled
+    The engine starts with the first ``__anext__``. ``aclose()`` (or ``async with``),
+    cancelling the consuming task, or dropping the iterator after leaving the loop stops it: in-flight predictions are cancelled
     (unless ``cancel_on_interrupt=False``) and the ledger is left ready to resume.
     """
 
@@ -449,8 +440,10 @@ class AsyncBatch:
 
     async def __anext__(self) -> BatchResult:
         if self._task is None:
-            self._task = asyncio.ensure_future(self._run.run(self._queue.put_nowait))
-            self._task.add_done_callback(lambda _: self._queue.put_nowait(_END))
+            # The task must not reference self, so that __del__ can stop an abandoned batch.
+            results = self._queue
+            self._task = asyncio.ensure_future(self._run.run(results.put_nowait))
+            self._task.add_done_callback(lambda _: results.put_nowait(_END))
         try:
             while not self._ready:
                 item = await self._queue.get()
@@ -478,6 +471,12 @@ class AsyncBatch:
         if self._owns_ledger:
             self._owns_ledger = False
             self._run.ledger.close()
+
+    def __del__(self) -> None:
+        # Left by `break` without aclose(): stop creating predictions, cancel those in flight.
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
 
     async def __aenter__(self) -> AsyncBatch:
         return self

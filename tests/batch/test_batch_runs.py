@@ -222,3 +222,19 @@ async def test_leave_running_on_interrupt(emu: Emulator, tmp_path: Path) -> None
     assert all(r.ok for r in again)
     assert sorted(creates_per_input(emu).values()) == [1, 1]  # awaited by id, not re-created
     await client.aclose()
+
+
+@pytest.mark.anyio
+async def test_breaking_out_of_the_loop_stops_the_batch(emu: Emulator) -> None:
+    client = replicate.Client(api_token=TOKEN, base_url=emu.base_url)
+    inputs = [{"seconds": 1 + i / 10, "queue_seconds": 0} for i in range(40)] + [
+        {"seconds": 400 + i, "queue_seconds": 0} for i in range(3)
+    ]
+    async for _ in client.async_batch("emulator/slow", inputs, concurrency=3, ordered=False):
+        break
+    await asyncio.sleep(0.5)
+    made = len(emu.predictions)
+    await asyncio.sleep(0.5)
+    assert len(emu.predictions) == made < len(inputs)  # nothing created after the break
+    assert all(job.done for job in emu.predictions.values())
+    await client.aclose()
