@@ -50,7 +50,7 @@ class BatchProgress:
     """A snapshot of a running batch (handed to ``on_progress``).
 
     ``done`` counts finished inputs (``failed`` of them did not succeed); ``in_flight``
-    predictions are created and not finished; ``per_minute`` is the create rate of this
+    inputs are being worked on (waiting for a create token, being created, or running); ``per_minute`` is the create rate of this
     run so far; ``eta`` the seconds left at the current finishing pace (None: unknown).
     """
 
