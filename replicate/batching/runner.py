@@ -423,8 +423,9 @@ class AsyncBatch:
     """The results of :func:`async_batch`: ``async for result in ...``.
 
     The engine starts with the first ``__anext__``. ``aclose()`` (or ``async with``),
-    cancelling the consuming task, or dropping the iterator after leaving the loop stops it: in-flight predictions are cancelled
-    (unless ``cancel_on_interrupt=False``) and the ledger is left ready to resume.
+    cancelling the consuming task, or dropping the iterator after leaving the loop stops
+    it: in-flight predictions are cancelled (unless ``cancel_on_interrupt=False``) and the
+    ledger is left ready to resume.
     """
 
     def __init__(self, run: BatchRun, owns_ledger: bool) -> None:
