@@ -51,7 +51,8 @@ class BatchProgress:
 
     ``done`` counts finished inputs (``failed`` of them did not succeed); ``in_flight``
     inputs are being worked on (waiting for a create token, being created, or running);
-    ``per_minute`` is the create rate of this run so far; ``eta`` the seconds left at the current finishing pace (None: unknown).
+    ``per_minute`` is the create rate of this run so far; ``eta`` the seconds left at the
+    current finishing pace (None: unknown).
     """
 
     total: int
