@@ -1,9 +1,10 @@
-"""The batch engine (async) and its sync shell.
+"""The batch engine.
 
 :class:`BatchRun` drives every input of a batch through the ledger's states, taking a
 token from the client's shared :class:`~replicate.batching.limiter.Limiter` before each
 create. :func:`async_batch` hands its results out as an async iterator;
-:func:`batch` runs the same engine on an event loop in a helper thread.
+:func:`batch` runs the same engine on an event loop in a helper thread (see
+:mod:`.shells`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime
-import hashlib
 import logging
 import os
-import queue
-import re
-import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -30,10 +27,12 @@ from .._run import run_target
 from .._transport import THROTTLE_HANDLER
 from ..exceptions import ReplicateError
 from ..identifier import model_owner_name
+from .files import save_outputs
 from .keys import KeySpec, Shard, check_inputs, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
 from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
-from .progress import BatchProgress, BatchResult, Reorder, Tally
+from .progress import BatchProgress, BatchResult, Tally
+from .shells import AsyncBatch, in_thread
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -376,116 +375,6 @@ async def _shielded(work: Coroutine[Any, Any, None]) -> None:
         await asyncio.wait({task}, timeout=CANCEL_TIMEOUT)
 
 
-# --- output files ------------------------------------------------------------------------
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def output_folder(root: Path, key: str) -> Path:
-    """The folder of one input's files: its key made safe (and unique if it had to change)."""
-    safe = _UNSAFE.sub("_", key)[:80].strip("._") or "input"
-    if safe != key:
-        safe += "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
-    return root / safe
-
-
-async def save_outputs(client: Client, output: Any, root: Path, key: str) -> Any:
-    """Download every file URL in ``output`` under ``root/<key>/``; paths replace URLs."""
-    from .._file_output import FileOutput, is_file_url
-
-    folder = output_folder(root, key)
-    used: set[str] = set()
-
-    async def walk(value: Any) -> Any:
-        if isinstance(value, str) and is_file_url(value):
-            file = FileOutput(value, client)
-            name = file.name
-            while name in used:
-                name = f"{len(used)}_{file.name}"
-            used.add(name)
-            folder.mkdir(parents=True, exist_ok=True)
-            return str(await file.asave(folder / name))
-        if isinstance(value, list):
-            return [await walk(item) for item in value]
-        if isinstance(value, dict):
-            return {k: await walk(v) for k, v in value.items()}
-        return value
-
-    return await walk(output)
-
-
-# --- iterators ---------------------------------------------------------------------------
-
-_END = object()
-
-
-class AsyncBatch:
-    """The results of :func:`async_batch`: ``async for result in ...``.
-
-    The engine starts with the first ``__anext__``. ``aclose()`` (or ``async with``),
-    cancelling the consuming task, or dropping the iterator after leaving the loop stops
-    it: in-flight predictions are cancelled (unless ``cancel_on_interrupt=False``) and the
-    ledger is left ready to resume.
-    """
-
-    def __init__(self, run: BatchRun, owns_ledger: bool) -> None:
-        self._run = run
-        self._owns_ledger = owns_ledger
-        self._queue: asyncio.Queue[Any] = asyncio.Queue()
-        self._ready: collections.deque[BatchResult] = collections.deque()
-        self._order = Reorder([index for _, index, _ in run.items]) if run.options.ordered else None
-        self._task: asyncio.Task[None] | None = None
-
-    def __aiter__(self) -> AsyncBatch:
-        return self
-
-    async def __anext__(self) -> BatchResult:
-        if self._task is None:
-            # The task must not reference self, so that __del__ can stop an abandoned batch.
-            results = self._queue
-            self._task = asyncio.ensure_future(self._run.run(results.put_nowait))
-            self._task.add_done_callback(lambda _: results.put_nowait(_END))
-        try:
-            while not self._ready:
-                item = await self._queue.get()
-                if item is _END:
-                    self._finish()
-                    error = self._task.exception()
-                    if error is not None:
-                        raise error
-                    raise StopAsyncIteration
-                self._ready.extend(self._order.push(item) if self._order else [item])
-            return self._ready.popleft()
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            await self.aclose()
-            raise
-
-    async def aclose(self) -> None:
-        """Stop the batch (cancelling in-flight predictions unless told not to)."""
-        task = self._task
-        if task is not None and not task.done():
-            task.cancel()
-            await asyncio.wait({task})
-        self._finish()
-
-    def _finish(self) -> None:
-        if self._owns_ledger:
-            self._owns_ledger = False
-            self._run.ledger.close()
-
-    def __del__(self) -> None:
-        # Left by `break` without aclose(): stop creating predictions, cancel those in flight.
-        task = self._task
-        if task is not None and not task.done():
-            task.cancel()
-
-    async def __aenter__(self) -> AsyncBatch:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-
 def prepare(
     client: Client,
     ref: Any,
@@ -525,55 +414,4 @@ def batch(
     **params: Unpack[BatchParams],
 ) -> Iterator[BatchResult]:
     """See :meth:`replicate.Client.batch`: the async engine on a loop in a helper thread."""
-    return _in_thread(client, async_batch(client, ref, inputs, **params))
-
-
-def _in_thread(client: Client, results: AsyncBatch) -> Iterator[BatchResult]:
-    handoff: queue.Queue[Any] = queue.Queue()
-    state: dict[str, Any] = {}
-    started = threading.Event()
-
-    async def pump() -> None:
-        state["task"] = asyncio.current_task()
-        started.set()
-        try:
-            async for result in results:
-                handoff.put(result)
-        except BaseException as exc:
-            handoff.put(exc)
-            raise
-        finally:
-            await client.aclose()  # this loop's connections end with it
-            handoff.put(_END)
-
-    def main() -> None:
-        loop = asyncio.new_event_loop()
-        state["loop"] = loop
-        try:
-            loop.run_until_complete(pump())
-        except BaseException:
-            pass  # handed over through the queue
-        finally:
-            started.set()
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-
-    thread = threading.Thread(target=main, name="replicate-batch", daemon=True)
-    thread.start()
-    started.wait()
-    try:
-        while True:
-            item = handoff.get()
-            if item is _END:
-                return
-            if isinstance(item, asyncio.CancelledError):
-                continue
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        if thread.is_alive():
-            loop, task = state.get("loop"), state.get("task")
-            if loop is not None and task is not None:
-                loop.call_soon_threadsafe(task.cancel)
-            thread.join()
+    return in_thread(client, async_batch(client, ref, inputs, **params))
