@@ -171,6 +171,10 @@ def test_server_slower_than_configured_rate_slows_batch_down() -> None:
         assert limit.refused > 0
         # Slowing down: far fewer 429s than creates (no retry storm).
         assert limit.refused < 60
+        # Each throttled create was repeated once, by the limiter (the transport did not
+        # retry it as well).
+        creates = [r for r in emu.requests if r.operation == "models.predictions.create"]
+        assert len(creates) == 60 + limit.refused
 
 
 @pytest.mark.anyio
@@ -238,3 +242,14 @@ async def test_breaking_out_of_the_loop_stops_the_batch(emu: Emulator) -> None:
     assert len(emu.predictions) == made < len(inputs)  # nothing created after the break
     assert all(job.done for job in emu.predictions.values())
     await client.aclose()
+
+
+def test_shards_split_a_batch_across_runs(client: replicate.Client, emu: Emulator) -> None:
+    inputs = echo_inputs(40)
+    seen: list[int] = []
+    for shard in ("0/3", "1/3", "2/3"):
+        results = list(client.batch("emulator/echo", inputs, shard=shard))
+        assert all(r.ok for r in results)
+        seen += [r.index for r in results]
+    assert sorted(seen) == list(range(40))
+    assert all(n == 1 for n in creates_per_input(emu).values())
