@@ -5,7 +5,8 @@ order of implementations (A B C, C B A, ...) so drift hits all of them alike. Pr
 min/median/max and whether each target is met, writes bench/RESULTS.md, bench/results.json and
 docs/images/bench-chart.png (shown by docs/performance.md), and exits 0 whatever the numbers are.
 
-Options: `--quick` (fewer rounds), `--only overhead,import,cli,sse,concurrency,lag,memory`.
+Options: `--quick` (fewer rounds),
+`--only overhead,import,cli,sse,concurrency,lag,memory,typed,batch`.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ PYTHONS = {
     "ours": Path(os.environ.get("BENCH_OURS_PYTHON", ROOT / ".venv/bin/python")),
     "raw": Path(os.environ.get("BENCH_OURS_PYTHON", ROOT / ".venv/bin/python")),
     "aiohttp": Path(os.environ.get("BENCH_OURS_PYTHON", ROOT / ".venv/bin/python")),
+    "raw_aiohttp": Path(os.environ.get("BENCH_OURS_PYTHON", ROOT / ".venv/bin/python")),
     "v1": Path(os.environ.get("BENCH_V1_PYTHON", BENCH / ".venvs/v1/bin/python")),
     "parser": Path(os.environ.get("BENCH_OURS_PYTHON", ROOT / ".venv/bin/python")),
 }
 LABELS = {
     "ours": "ours", "v1": "replicate 1.0.7", "raw": "raw httpx", "parser": "ours (parser only)",
     "v1_httpx": "httpx in the 1.0.7 venv", "aiohttp": "ours with AiohttpTransport",
+    "raw_aiohttp": "raw aiohttp",
 }
 MIB = 1024 * 1024
 TWO_CORES = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
@@ -114,8 +117,8 @@ def server(argv: list[str], pattern: str, timeout: float = 30) -> Iterator[str |
                 process.wait()
 
 
-def emulator() -> contextlib.AbstractContextManager[str | None]:
-    return server([str(PYTHONS["ours"]), "-m", "replicate.emulator", "--port", "0"],
+def emulator(*extra: str) -> contextlib.AbstractContextManager[str | None]:
+    return server([str(PYTHONS["ours"]), "-m", "replicate.emulator", "--port", "0", *extra],
                   r"listening on (http://\S+)")
 
 
@@ -313,7 +316,10 @@ def sse(rounds: int) -> list[Row]:
 
 def concurrency(rounds: int, n: int) -> list[Row]:
     measure = with_emulator(lambda impl, url: run_worker("concurrency", impl, base_url=url, n=n))
-    results = interleaved(rounds, ["ours", "aiohttp", "v1", "raw"], measure)
+    results = interleaved(rounds, ["ours", "aiohttp", "v1", "raw", "raw_aiohttp"], measure)
+    cpu = {impl: ok_values(runs, "cpu_ms_per_run") for impl, runs in results.items()}
+    raw_aiohttp = results.pop("raw_aiohttp")
+    ratio_rows = versus_raw_aiohttp(n, results["ours"], results["aiohttp"], raw_aiohttp, cpu)
     walls = {impl: ok_values(runs, "wall_s") for impl, runs in results.items()}
     errors = {impl: ok_values(runs, "errors") for impl, runs in results.items()}
     notes = problems(results)
@@ -343,6 +349,59 @@ def concurrency(rounds: int, n: int) -> list[Row]:
         Row(f"4. {n} concurrent async_run, ours with replicate[aiohttp]: errors", "errors",
             {"ours": aiohttp_errors}, "0",
             None if not aiohttp_errors else max(aiohttp_errors) == 0),
+        *ratio_rows,
+    ]
+
+
+def versus_raw_aiohttp(n: int, ours: list[dict[str, Any]], aiohttp: list[dict[str, Any]],
+                       raw: list[dict[str, Any]], cpu: dict[str, list[float]]) -> list[Row]:
+    """Wall-time ratios against a bare aiohttp loop doing the same requests, and client CPU."""
+    default_ratio = pairwise_ratio(ours, raw, "wall_s")
+    aiohttp_ratio = pairwise_ratio(aiohttp, raw, "wall_s")
+    raw_walls = ok_values(raw, "wall_s")
+    notes = [f"raw aiohttp loop: {fmt(median(raw_walls) or 0)} s"] if raw_walls else []
+
+    def within(ratios: list[float], bound: float) -> bool | None:
+        value = median(ratios)
+        return None if value is None else value <= bound
+
+    return [
+        Row(f"4. {n} concurrent async_run vs raw aiohttp loop, default transport", "x",
+            {"ours": default_ratio}, "≤ 2", within(default_ratio, 2.0), notes),
+        Row(f"4. {n} concurrent async_run vs raw aiohttp loop, AiohttpTransport", "x",
+            {"ours": aiohttp_ratio}, "≤ 1.25", within(aiohttp_ratio, 1.25)),
+        Row(f"4. {n} concurrent async_run: client CPU per run (`raw`: raw aiohttp)", "ms",
+            {"ours": cpu["ours"], "v1": cpu["v1"], "raw": cpu["raw_aiohttp"]}, "—", None),
+        Row(f"4. {n} concurrent async_run: client CPU per run, AiohttpTransport", "ms",
+            {"ours": cpu["aiohttp"]}, "—", None),
+    ]
+
+
+def batch(rounds: int, n: int, per_second: int, burst: int) -> list[Row]:
+    """A batch through the emulator's rate-limit mode: time against what the limit allows."""
+
+    def measure(impl: str) -> dict[str, Any]:
+        limit = ["--rate-limit", f"{per_second}/s", "--rate-burst", str(burst),
+                 "--exact-retry-after", "--no-record"]
+        with emulator(*limit) as url:
+            if url is None:
+                return {"status": "unavailable", "reason": "the emulator did not start"}
+            return run_worker("batch", impl, base_url=url, n=n, per_second=per_second,
+                              server_burst=burst)
+
+    results = interleaved(rounds, ["ours"], measure)
+    ratios = ok_values(results["ours"], "ratio")
+    peaks = ok_values(results["ours"], "peak_mib")
+    failed = ok_values(results["ours"], "failed")
+    ratio = median(ratios)
+    return [
+        Row(f"7. batch of {n} at {per_second}/s (burst {burst}): time / time the limit allows",
+            "x", {"ours": ratios}, "≤ 1.05 and 0 failed",
+            None if ratio is None else ratio <= 1.05 and max(failed) == 0, problems(results)),
+        Row(f"7. batch of {n}: peak memory (RSS)", "MiB", {"ours": peaks}, "< 200",
+            None if not peaks else max(peaks) < 200),
+        Row(f"7. batch of {n}: client CPU per input", "ms",
+            {"ours": ok_values(results["ours"], "cpu_ms_per_input")}, "—", None),
     ]
 
 
@@ -506,7 +565,9 @@ def draw_chart() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, for a smoke run")
-    parser.add_argument("--only", default="overhead,import,cli,sse,concurrency,lag,memory,typed")
+    parser.add_argument(
+        "--only", default="overhead,import,cli,sse,concurrency,lag,memory,typed,batch"
+    )
     args = parser.parse_args()
     quick = args.quick
     for impl in ("ours", "v1"):
@@ -522,6 +583,7 @@ def main() -> int:
         "lag": lambda: lag(1 if quick else 3),
         "memory": lambda: memory(1 if quick else 2, 100 * MIB),
         "typed": lambda: typed_check(3 if quick else 9),
+        "batch": lambda: batch(1 if quick else 2, 10_000, 200, 50),
     }
     started = time.monotonic()
     rows: list[Row] = []

@@ -1,7 +1,7 @@
 """One benchmark measurement in a fresh process: `python worker.py BENCH IMPL [JSON-ARGS]`.
 
-IMPL is `ours` (this repository's package), `v1` (replicate 1.0.7 in its own venv) or `raw`
-(plain httpx). Prints a single JSON object on stdout:
+IMPL is `ours` (this repository's package), `v1` (replicate 1.0.7 in its own venv), `raw`
+(plain httpx) or `raw_aiohttp` (plain aiohttp, the concurrency reference). Prints a single JSON object on stdout:
 `{"status": "ok", ...measurements}`, `{"status": "unavailable", "reason": ...}` when the piece under
 test does not exist (yet), or `{"status": "error", "reason": ...}`.
 
@@ -236,6 +236,28 @@ def sse_parser_only(chunks: list[bytes], events: int) -> dict[str, Any]:
 # 4. concurrency: many async_run calls against the emulator
 
 
+async def _aiohttp_run(session: Any, model: str, model_input: dict[str, Any]) -> Any:
+    # The same requests as _raw_run, through a bare aiohttp session.
+    async with session.post(
+        f"/v1/models/{model}/predictions", json={"input": model_input}, headers={"Prefer": "wait"}
+    ) as response:
+        response.raise_for_status()
+        prediction = json.loads(await response.read())
+    while prediction["status"] not in ("succeeded", "failed", "canceled", "aborted"):
+        await asyncio.sleep(0.1)
+        async with session.get(f"/v1/predictions/{prediction['id']}") as response:
+            response.raise_for_status()
+            prediction = json.loads(await response.read())
+    if prediction["status"] != "succeeded":
+        raise RuntimeError(f"prediction {prediction['status']}")
+    return prediction["output"]
+
+
+def _cpu_seconds() -> float:
+    usage = os.times()
+    return usage.user + usage.system
+
+
 async def _raw_run(client: httpx.AsyncClient, model: str, model_input: dict[str, Any]) -> Any:
     response = await client.post(
         f"/v1/models/{model}/predictions", json={"input": model_input}, headers={"Prefer": "wait"}
@@ -259,7 +281,23 @@ def bench_concurrency(
     model_input = model_input if model_input is not None else {"seconds": 0.5}
 
     async def main() -> dict[str, Any]:
-        if impl == "raw":
+        session: Any = None
+        if impl == "raw_aiohttp":
+            try:
+                import aiohttp
+            except ImportError as exc:
+                raise Unavailable(f"aiohttp: {exc}") from exc
+            session = aiohttp.ClientSession(
+                base_url=base_url,
+                headers={"Authorization": f"Bearer {TOKEN}"},
+                connector=aiohttp.TCPConnector(limit=0),
+                timeout=aiohttp.ClientTimeout(total=90.0),
+            )
+
+            def one() -> Any:
+                return _aiohttp_run(session, model, model_input)
+
+        elif impl == "raw":
             client: Any = httpx.AsyncClient(
                 base_url=base_url,
                 headers={"Authorization": f"Bearer {TOKEN}"},
@@ -286,10 +324,13 @@ def bench_concurrency(
             def one() -> Any:
                 return client.async_run(model, input=model_input)
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
         tasks = [asyncio.ensure_future(one()) for _ in range(n)]
         done, pending = await asyncio.wait(tasks, timeout=deadline)
         elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_started
+        if session is not None:
+            await session.close()
         for task in pending:
             task.cancel()
         errors: collections.Counter[str] = collections.Counter()
@@ -299,9 +340,56 @@ def bench_concurrency(
         if pending:
             errors[f"unfinished after {deadline:.0f}s"] += len(pending)
             await asyncio.gather(*pending, return_exceptions=True)
-        return {"wall_s": elapsed, "errors": sum(errors.values()), "error_kinds": dict(errors)}
+        return {
+            "wall_s": elapsed,
+            "cpu_ms_per_run": 1000 * cpu / n,
+            "errors": sum(errors.values()),
+            "error_kinds": dict(errors),
+        }
 
     return asyncio.run(main())
+
+
+# --------------------------------------------------------------------------------------------
+# 7. a batch at the rate limit (the emulator runs with --rate-limit)
+
+
+def bench_batch(
+    impl: str, base_url: str, n: int = 10_000, per_second: float = 500, server_burst: int = 50,
+) -> dict[str, Any]:
+    """Run ``n`` inputs through client.async_batch; wall time against what the limit allows."""
+    replicate = import_replicate()
+    if impl != "ours" or not hasattr(replicate.Client, "async_batch"):
+        raise Unavailable("Client.async_batch does not exist here")
+    client = replicate.Client(api_token=TOKEN, base_url=base_url)
+    inputs = [{"text": f"input {i}"} for i in range(n)]
+
+    async def main() -> dict[str, Any]:
+        ok = 0
+        async for result in client.async_batch(
+            "emulator/echo", inputs, rate=f"{per_second}/s", burst=min(10, server_burst)
+        ):
+            ok += result.ok
+        return {"ok": ok}
+
+    gc.collect()
+    reset_peak_memory()
+    baseline, _ = memory_kib()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
+    counts = asyncio.run(main())
+    elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_started
+    _, peak = memory_kib()
+    allowed = (n - server_burst) / per_second
+    return {
+        "wall_s": elapsed,
+        "allowed_s": allowed,
+        "ratio": elapsed / allowed,
+        "failed": n - counts["ok"],
+        "peak_mib": peak / 1024,
+        "peak_above_baseline_mib": (peak - baseline) / 1024,
+        "cpu_ms_per_input": 1000 * cpu / n,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -448,6 +536,7 @@ BENCHES: dict[str, Callable[..., dict[str, Any]]] = {
     "lag": bench_lag,
     "upload_memory": bench_upload_memory,
     "download_memory": bench_download_memory,
+    "batch": bench_batch,
 }
 
 

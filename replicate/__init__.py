@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 # Submodules whose names are also default-client attributes are loaded first, so a
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ._search import SearchResults
     from ._webhooks import Webhooks
     from .account import Accounts
+    from .batching import AsyncBatch, BatchParams, BatchResult
     from .client import Client
     from .collection import Collections
     from .deployment import Deployments
@@ -56,10 +57,12 @@ __all__ = [
     "Client",
     "RetryPolicy",
     "accounts",
+    "async_batch",
     "async_paginate",
     "async_run",
     "async_search",
     "async_stream",
+    "batch",
     "collections",
     "default_client",
     "deployments",
@@ -92,6 +95,7 @@ _NAMESPACES = frozenset(
 _SUBMODULES = frozenset(
     {
         "account",
+        "batching",
         "client",
         "collection",
         "deployment",
@@ -181,6 +185,20 @@ def use(ref: str, *, streaming: bool = False, use_async: bool = False) -> Functi
     if use_async:
         return _default_client().use(ref, streaming=streaming, use_async=True)
     return _default_client().use(ref, streaming=streaming)
+
+
+def batch(
+    ref: Any, inputs: Iterable[Mapping[str, Any]], **params: Unpack[BatchParams]
+) -> Iterator[BatchResult]:
+    """Run a model on many inputs with the default client; see :meth:`Client.batch`."""
+    return _default_client().batch(ref, inputs, **params)
+
+
+def async_batch(
+    ref: Any, inputs: Iterable[Mapping[str, Any]], **params: Unpack[BatchParams]
+) -> AsyncBatch:
+    """Async :func:`batch`."""
+    return _default_client().async_batch(ref, inputs, **params)
 
 
 def search(query: str, *, limit: int | None = None) -> SearchResults:

@@ -1,4 +1,4 @@
-"""Cancelling the prediction of a create that was interrupted before it answered.
+"""Finding the prediction of a create that was interrupted before it answered.
 
 A ``Prefer: wait`` create holds its response until the model finishes, so a run
 interrupted during that hold has no prediction id yet, although the server has
@@ -6,6 +6,8 @@ made the prediction. :func:`cancel_orphan_flow` finds it among the newest
 predictions (same model or version, every plain JSON input value equal, created
 since shortly before the run began, not finished) and cancels it, but only when
 exactly one prediction matches: an ambiguous match is left alone and logged.
+Batches resuming after a crash use :func:`recent_predictions_flow` and
+:func:`matching_predictions` to find a create whose id was never recorded.
 """
 
 from __future__ import annotations
@@ -36,13 +38,7 @@ def cancel_orphan_flow(
     from .prediction import Prediction, list_call
 
     page = yield Send(list_call(..., {"created_after": since - CLOCK_SKEW}))
-    matches = [
-        prediction
-        for prediction in page.results
-        if not prediction.done
-        and _same_target(prediction, target)
-        and _same_input(prediction.input or {}, input or {})
-    ]
+    matches = [p for p in matching_predictions(page.results, target, input) if not p.done]
     if len(matches) != 1:
         logger.warning(
             "interrupted before the API answered; %d matching predictions found, none cancelled",
@@ -51,6 +47,31 @@ def cancel_orphan_flow(
         return
     yield Send(Prediction._calls.cancel(matches[0].id))
     logger.info("cancelled prediction %s of an interrupted run", matches[0].id)
+
+
+def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
+    """Every prediction created since ``since`` (less the clock skew), all pages."""
+    from .prediction import list_call
+
+    found: list[Prediction] = []
+    cursor: Any = ...
+    while True:
+        page = yield Send(list_call(cursor, {"created_after": since - CLOCK_SKEW}))
+        found.extend(page.results)
+        if not page.next:
+            return found
+        cursor = page.next
+
+
+def matching_predictions(
+    predictions: list[Prediction], target: Mapping[str, Any], input: Mapping[str, Any] | None
+) -> list[Prediction]:
+    """The predictions of ``target`` whose input has every plain value of ``input``."""
+    return [
+        prediction
+        for prediction in predictions
+        if _same_target(prediction, target) and _same_input(prediction.input or {}, input or {})
+    ]
 
 
 def _same_target(prediction: Prediction, target: Mapping[str, Any]) -> bool:

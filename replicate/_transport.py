@@ -13,13 +13,14 @@ import logging
 import re
 import time
 from collections.abc import Callable, Generator
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
 from attrs import frozen
 
 from ._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
-from ._retry import Failure, RetryPolicy, retry_delay
+from ._retry import Failure, RetryPolicy, requested_delay, retry_delay
 from ._wallclock import Answer, answering, current
 from .exceptions import InvalidResponseError, ReplicateError, ReplicateException
 
@@ -38,6 +39,12 @@ DEADLINE_EXTENSION = "replicate_deadline"
 #: Request extension marking a body the caller reads as it arrives (event streams and
 #: downloads): it is handed back unread instead of being read whole and capped.
 STREAMED_EXTENSION = "replicate_streamed"
+#: Set (for the current task) by callers that pace their own creates, i.e. batches: a 429
+#: answer is handed to this callback with the server's requested delay and raised at once
+#: instead of retried here, so the wait happens once, in the caller's shared rate limiter.
+THROTTLE_HANDLER: ContextVar[Callable[[float | None], None] | None] = ContextVar(
+    "replicate_throttle_handler", default=None
+)
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait(?:\s*=\s*(\d+))?(?:$|[,;\s])")
 
 
@@ -117,6 +124,10 @@ class _Gate:
         self, request: httpx.Request, response: httpx.Response, attempt: int
     ) -> float | None:
         """Delay before retrying this (already read) error response, or ``None``."""
+        handler = THROTTLE_HANDLER.get()
+        if response.status_code == 429 and handler is not None:
+            handler(requested_delay(response.headers, response.content))
+            return None
         if not _is_replayable(request) or _past_deadline(request):
             return None
         delay = retry_delay(

@@ -8,7 +8,7 @@ import os
 import threading
 import warnings
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Unpack, overload
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ._search import SearchResults
     from ._webhooks import Webhooks
     from .account import Accounts
+    from .batching import AsyncBatch, BatchParams, BatchResult
     from .collection import Collections
     from .deployment import Deployments
     from .file import Files
@@ -442,6 +443,36 @@ class Client:
         if use_async:
             return use(ref, streaming=streaming, use_async=True, client=self)
         return use(ref, streaming=streaming, client=self)
+
+    def batch(
+        self, ref: Any, inputs: Iterable[Mapping[str, Any]], **params: Unpack[BatchParams]
+    ) -> Iterator[BatchResult]:
+        """Run a model on many inputs at the API's rate limit; yields one result per input.
+
+        Results come as predictions finish (``ordered=True``: in input order). Creates are
+        paced by a token bucket shared by every batch of this client (``rate``, default
+        600/min; ``burst``), which slows down when the API answers 429. ``concurrency``
+        caps predictions in flight. With ``ledger="batch.db"`` every input's progress is
+        kept in SQLite, so rerunning after a crash resumes without running any input
+        twice; inputs are matched by ``key`` (a field name or function; default: a hash
+        of the input). ``output_dir`` saves output files there (else results hold URLs,
+        which expire). ``shard="I/N"`` runs this machine's share of the inputs at its
+        share of the rate. ``on_progress`` gets a :class:`~replicate.batching.BatchProgress`.
+        Ctrl-C cancels the predictions in flight (``cancel_on_interrupt=False`` leaves
+        them running). See ``docs/batch.md``.
+        """
+        from .batching import batch
+
+        return batch(self, ref, inputs, **params)
+
+    def async_batch(
+        self, ref: Any, inputs: Iterable[Mapping[str, Any]], **params: Unpack[BatchParams]
+    ) -> AsyncBatch:
+        """Async :meth:`batch`: ``async for result in client.async_batch(...)``; cancelling
+        the consuming task (or ``aclose()``) stops the batch."""
+        from .batching import async_batch
+
+        return async_batch(self, ref, inputs, **params)
 
     def search(self, query: str, *, limit: int | None = None) -> SearchResults:
         """Search models, collections and docs (``GET /search``)."""

@@ -32,6 +32,12 @@ Seeded models (owner ``emulator``): ``echo`` (text -> text), ``stream-text`` (it
 name; one version, as official models list on the real API). Deployment
 ``emulator/echo-deployment`` serves ``emulator/echo``.
 
+Rate limit
+----------
+``Emulator(rate_limit=RateLimit.parse("600/min", burst=10))`` (or ``emu.set_rate_limit(...)``,
+or ``--rate-limit 600/min --rate-burst 10``) answers prediction creates beyond the limit with
+429 "Request was throttled" and ``Retry-After``, as the API does.
+
 Faults
 ------
 From Python: ``emu.faults.add(route, **fields)``; ``route`` is ``"*"``, an operationId
@@ -68,7 +74,8 @@ cleared by ``emu.reset()``.
 """
 
 from .faults import Fault, FaultSet
+from .ratelimit import RateLimit
 from .server import Emulator
 from .signature import Input
 
-__all__ = ["Emulator", "Fault", "FaultSet", "Input"]
+__all__ = ["Emulator", "Fault", "FaultSet", "Input", "RateLimit"]

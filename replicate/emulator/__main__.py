@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 
+from . import ratelimit
 from .app import EmulatorApp
 from .jobs import QUIRKS
 from .model_json import read_model_objects, spec_from_model_json
@@ -49,6 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tls-cert", default=None, help="serve https with this certificate chain")
     parser.add_argument("--tls-key", default=None, help="private key for --tls-cert")
     parser.add_argument("--log-level", default="warning")
+    ratelimit.add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -74,6 +76,7 @@ def main(argv: list[str] | None = None) -> None:
         record=not args.no_record,
         models=[spec_from_model_json(obj) for obj in objects],
     )
+    app.rate_limit = ratelimit.from_arguments(args)
     sock = bind_socket(args.host, args.port)
     server = make_server(app, args.log_level, tls)
     print(LISTENING + url_for(sock, "https" if tls else "http"), flush=True)

@@ -25,6 +25,7 @@ from .http import (
     problem,
 )
 from .lifecycle import Runner
+from .ratelimit import RateLimit
 from .store import Store
 from .webhooks import WebhookSender
 
@@ -71,6 +72,8 @@ class EmulatorApp:
         self.sse_retry_ms = sse_retry_ms
         self.record = record
         self.store = Store(seed, page_size, models)
+        #: Rate-limit mode: prediction creates beyond it are answered 429 (None: unlimited).
+        self.rate_limit: RateLimit | None = None
         self.faults = FaultSet(seed)
         self.requests: list[RecordedRequest] = []
         self.webhooks = WebhookSender(
@@ -150,7 +153,12 @@ class EmulatorApp:
                 )
             if route.auth:
                 self.authenticate(request)
-            response = await route.handler(request)
+            throttled = (
+                self.rate_limit.check(request.operation, time.monotonic())
+                if self.rate_limit
+                else None
+            )
+            response = throttled or await route.handler(request)
         except HTTPError as exc:
             response = exc.response
         except Exception as exc:  # an emulator bug: say so instead of a bare 500

@@ -26,6 +26,7 @@ from .files_api import signed_download_url
 from .functions import spec_from_function, split_name
 from .jobs import QUIRKS, Job
 from .model_json import read_model_objects, spec_from_model_json
+from .ratelimit import RateLimit, rate_limit_args
 from .store import Deployment, Model, StoredFile
 from .tls import TLSFiles, make_tls_files
 from .webhooks import Delivery
@@ -156,6 +157,7 @@ class Emulator:
         record: bool = True,
         tls: bool = False,
         models: str | os.PathLike[str] | list[dict[str, Any]] | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self._settings: dict[str, Any] = {
             "token": token,
@@ -173,6 +175,7 @@ class Emulator:
             self._models_file, models = models, read_model_objects(models)
         self._tls_wanted = tls
         self._tls: TLSFiles | None = None
+        self._rate_limit = rate_limit
         self.app = EmulatorApp(
             token=token,
             seed=seed,
@@ -185,6 +188,7 @@ class Emulator:
             record=record,
             models=[spec_from_model_json(obj) for obj in models or ()],
         )
+        self.app.rate_limit = rate_limit
         self.base_url = ""
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -259,6 +263,8 @@ class Emulator:
             args += ["--models", os.fspath(self._models_file)]
         elif self.app.store.permanent:
             raise ValueError("process=True takes models= as a file path (the child reads it)")
+        if self._rate_limit is not None:
+            args += rate_limit_args(self._rate_limit)
         for quirk in sorted(settings["quirks"]):
             args += ["--quirk", quirk]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -410,6 +416,19 @@ class Emulator:
             httpx.post(f"{self.base_url}/_emulator/reset").raise_for_status()
             return
         self.call(self.app.reset)
+
+    def set_rate_limit(self, rate_limit: RateLimit | None) -> None:
+        """Turn the rate-limit mode on (``RateLimit.parse("60/s", burst=20)``) or off (None).
+
+        Only before :meth:`start` with ``process=True``."""
+        if self._process is not None:
+            raise RuntimeError("set the rate limit of a process emulator before starting it")
+        self._rate_limit = rate_limit
+
+        def apply() -> None:
+            self.app.rate_limit = rate_limit
+
+        self.call(apply)
 
     def summary(self) -> dict[str, Any]:
         """Request count, prediction and training statuses by id, webhook delivery count.

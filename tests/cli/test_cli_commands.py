@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -179,10 +180,16 @@ def test_base_url_option_wins_over_the_environment(
     assert cli("account", "--base-url", cli_env.base_url).status == 0
 
 
-def test_mount_points_say_what_is_missing(cli: Cli) -> None:
-    result = cli("batch", "--anything")
-    assert result.status == 2
-    assert "replicate batch" in result.stderr
+def test_batch_runs_inputs_from_a_file(cli: Cli, tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs.jsonl"
+    inputs.write_text('{"text": "a"}\n{"text": "b"}\n', encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+    args = ["batch", "emulator/echo", "--input", str(inputs), "--output", str(results)]
+    assert cli(*args, "--quiet").status == 0
+    lines = [json.loads(line) for line in results.read_text("utf-8").splitlines()]
+    assert sorted(line["output"] for line in lines) == ["a", "b"]
+    missing = ["--input", str(tmp_path / "missing.jsonl"), "--output", str(results)]
+    assert cli("batch", "emulator/echo", *missing).status == 2
 
 
 def test_generate_writes_a_typed_module_per_model(

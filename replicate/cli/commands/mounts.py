@@ -1,15 +1,11 @@
-"""Commands implemented elsewhere: ``replicate generate`` (typed per-model modules) and
-``replicate batch`` (batch runs). Their modules are imported only when they run.
-
-MOUNT POINTS (issues 14 and 16): the try/except ImportError goes away when the modules
-land; the command-line behaviour is theirs, only the wiring lives here.
-"""
+"""Commands whose own modules parse their arguments: ``replicate generate`` (typed per-model
+modules, :mod:`replicate.typed.main`) and ``replicate batch`` (:mod:`replicate.batching.command`).
+Their modules are imported only when they run; only the wiring lives here."""
 
 from __future__ import annotations
 
 import argparse
 
-from .. import errors
 from ..context import Context
 from . import Group
 
@@ -31,17 +27,10 @@ def generate(ctx: Context) -> int:
 
 
 def batch(ctx: Context) -> int:
-    # MOUNT POINT (issue 16): replicate/batching/command.py.
-    try:
-        from ...batching import command  # type: ignore[import-not-found,attr-defined,unused-ignore]
-    except ImportError:
-        return _missing(ctx, "batch")
+    """``replicate batch``: many predictions at the API's rate limit (:mod:`replicate.batching`)."""
+    from ...batching import command
+
     parser = argparse.ArgumentParser(prog="replicate batch")
     command.add_arguments(parser)
-    status: int = command.run(parser.parse_args(ctx.args.options))
+    status: int = command.run(parser.parse_args(ctx.args.options), client=ctx.client)
     return status
-
-
-def _missing(ctx: Context, name: str) -> int:
-    print(f"error: `replicate {name}` is not part of this build yet", file=ctx.stderr)
-    return errors.USAGE

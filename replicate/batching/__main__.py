@@ -1,0 +1,7 @@
+"""``python -m replicate.batching REF --input ... --output ...`` (see :mod:`.command`)."""
+
+import sys
+
+from .command import main
+
+sys.exit(main())

@@ -1,0 +1,197 @@
+"""``replicate batch REF --input inputs.jsonl --output results.jsonl --ledger batch.db``.
+
+``add_arguments``/``run`` plug into the ``replicate`` command line; ``python -m
+replicate.batching`` runs the command on its own. Exit status: 0 when every input
+succeeded, 1 when some failed, 2 for bad arguments or input, 130 after Ctrl-C (the
+ledger is left ready: rerun the same command to resume).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .keys import Shard
+from .limiter import parse_rate
+from .progress import BatchProgress
+
+#: Plain progress lines (no terminal, or no ``rich``) at most this often.
+PLAIN_INTERVAL = 5.0
+
+if TYPE_CHECKING:
+    from ..client import Client
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``replicate batch``."""
+    parser.add_argument("ref", metavar="REF", help="owner/name, owner/name:version or version id")
+    parser.add_argument(
+        "--input", "-i", required=True, type=Path, help="JSON lines, one input each"
+    )
+    parser.add_argument("--output", "-o", required=True, type=Path, help="results as JSON lines")
+    parser.add_argument(
+        "--ledger", type=Path, default=None, help="SQLite file to resume from (default: OUTPUT.db)"
+    )
+    parser.add_argument("--concurrency", type=int, default=None, help="predictions in flight")
+    parser.add_argument("--rate", default=None, help="creates per minute: 600/min, 10/s")
+    parser.add_argument("--burst", type=int, default=None, help="creates allowed at once")
+    parser.add_argument("--output-dir", type=Path, default=None, help="save output files here")
+    parser.add_argument("--shard", default=None, metavar="I/N", help="this machine's share")
+    parser.add_argument("--key", default=None, help="input field naming each input")
+    parser.add_argument("--ordered", action="store_true", help="write results in input order")
+    parser.add_argument(
+        "--leave-running", action="store_true", help="on Ctrl-C, do not cancel predictions"
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
+
+def read_inputs(path: Path) -> list[dict[str, Any]]:
+    """The inputs of a JSON-lines file (blank lines skipped); errors name the line."""
+    inputs: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"{path}:{number}: not JSON ({exc})") from None
+            if not isinstance(value, dict):
+                raise ValueError(f"{path}:{number}: an input must be a JSON object")
+            inputs.append(value)
+    return inputs
+
+
+def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
+    """Run the batch the parsed arguments describe (with ``client``, or one from the
+    environment)."""
+    from ..client import Client
+    from .runner import DEFAULT_CONCURRENCY, batch
+
+    try:
+        inputs = read_inputs(args.input)
+        if args.rate is not None:
+            parse_rate(args.rate)
+        shard = Shard.parse(args.shard) if args.shard else None
+    except (OSError, ValueError) as exc:
+        print(f"replicate batch: {exc}", file=sys.stderr)
+        return 2
+    ledger = args.ledger or args.output.with_name(args.output.name + ".db")
+    display = _display(args.quiet)
+    failed = 0
+    client = client or Client()
+    try:
+        results = batch(
+            client,
+            args.ref,
+            inputs,
+            key=args.key,
+            ledger=ledger,
+            concurrency=args.concurrency or DEFAULT_CONCURRENCY,
+            rate=args.rate,
+            burst=args.burst,
+            shard=shard,
+            output_dir=args.output_dir,
+            on_progress=display.update,
+            ordered=args.ordered,
+            cancel_on_interrupt=not args.leave_running,
+        )
+        with args.output.open("w", encoding="utf-8") as out:
+            for result in results:
+                _write(out, result.to_json())
+                failed += not result.ok
+    except (TypeError, ValueError) as exc:
+        display.close()
+        print(f"replicate batch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        display.close()
+        print(
+            f"replicate batch: interrupted; rerun the same command to resume from {ledger}",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        client.close()
+    display.close()
+    return 1 if failed else 0
+
+
+def _write(out: IO[str], line: dict[str, Any]) -> None:
+    out.write(json.dumps(line, default=str) + "\n")
+    out.flush()  # results survive a crash of this process
+
+
+class _Display:
+    """Progress as plain lines on stderr (at most every few seconds)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self._last = 0.0
+
+    def update(self, progress: BatchProgress) -> None:
+        now = time.monotonic()
+        if self.quiet or (now - self._last < PLAIN_INTERVAL and progress.done < progress.total):
+            return
+        self._last = now
+        print(describe(progress), file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+class _RichDisplay(_Display):
+    """A progress bar (``rich``, when installed and stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        super().__init__(quiet=False)
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=False)
+        self._task = self._bar.add_task("batch", total=None)
+        self._bar.start()
+
+    def update(self, progress: BatchProgress) -> None:
+        self._bar.update(
+            self._task,
+            total=progress.total,
+            completed=progress.done,
+            description=describe(progress, bar=True),
+        )
+
+    def close(self) -> None:
+        self._bar.stop()
+
+
+def describe(progress: BatchProgress, *, bar: bool = False) -> str:
+    """One line about a batch's progress."""
+    eta = "?" if progress.eta is None else f"{progress.eta:.0f}s"
+    head = "" if bar else f"{progress.done}/{progress.total} done, "
+    return (
+        f"{head}{progress.failed} failed, {progress.in_flight} in flight, "
+        f"{progress.per_minute:.0f}/min, ETA {eta}"
+    )
+
+
+def _display(quiet: bool) -> _Display:
+    if quiet or not sys.stderr.isatty():
+        return _Display(quiet)
+    try:
+        import rich.progress  # noqa: F401  (optional: the replicate[cli] extra)
+    except ImportError:
+        return _Display(quiet)
+    return _RichDisplay()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m replicate.batching``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m replicate.batching",
+        description="Run a model on every input of a JSON-lines file at the API's rate limit.",
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

@@ -1,0 +1,102 @@
+"""Input keys and shards: which input is which across reruns and machines (pure functions)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+#: A key function, or the name of an input field holding the key; None hashes the input.
+KeySpec = str | Callable[[Mapping[str, Any]], str] | None
+
+_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+def input_hash(value: Mapping[str, Any]) -> str:
+    """A stable key for an input: a hash of its canonical JSON."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def input_key(value: Mapping[str, Any], key: KeySpec) -> str:
+    """The key of one input under ``key`` (see :data:`KeySpec`)."""
+    if key is None:
+        return input_hash(value)
+    if callable(key):
+        found = key(value)
+    else:
+        if key not in value:
+            raise ValueError(f"input has no key field {key!r}: {sorted(value)}")
+        found = value[key]
+    if not isinstance(found, str | int) or isinstance(found, bool) or found == "":
+        raise ValueError(f"an input key must be a non-empty string or an integer, got {found!r}")
+    return str(found)
+
+
+def check_inputs(inputs: Iterable[Any], key: KeySpec) -> list[tuple[str, int, dict[str, Any]]]:
+    """``(key, index, input)`` for every input; a clear error for a bad or repeated one.
+
+    Inputs must be JSON objects of JSON values (so that a rerun can match them), and
+    their keys unique (one prediction per key).
+    """
+    items: list[tuple[str, int, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(inputs):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"input #{index} must be a dict, got {type(value).__name__}")
+        try:
+            plain = json.loads(json.dumps(dict(value)))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"input #{index} is not plain JSON: {exc}") from None
+        name = input_key(plain, key)
+        if name in seen:
+            what = "is identical to" if key is None else "has the same key as"
+            raise ValueError(
+                f"input #{index} {what} input #{seen[name]} ({name}); a batch runs each "
+                "input once: remove the duplicate or give inputs distinct keys"
+            )
+        seen[name] = index
+        items.append((name, index, plain))
+    return items
+
+
+@attrs.frozen
+class Shard:
+    """Shard ``index`` (0-based) of ``count``."""
+
+    index: int
+    count: int
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.index < self.count:
+            raise ValueError(f"shard must be I/N with 0 <= I < N, got {self.index}/{self.count}")
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """From ``"I/N"`` (``"0/4"`` is the first of four)."""
+        match = _SHARD.match(text)
+        if match is None:
+            raise ValueError(f"shard must look like I/N (e.g. 0/4), got {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    def holds(self, key: str) -> bool:
+        """Whether the input with this key belongs to this shard (same answer everywhere)."""
+        digest = hashlib.sha256(key.encode()).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index
+
+    def share(self, per_minute: float) -> float:
+        """This shard's part of a rate shared by all shards."""
+        return per_minute / self.count
+
+
+def select_shard(
+    items: list[tuple[str, int, dict[str, Any]]], shard: Shard | None
+) -> list[tuple[str, int, dict[str, Any]]]:
+    """The items of this shard (all of them without one)."""
+    if shard is None:
+        return items
+    return [item for item in items if shard.holds(item[0])]

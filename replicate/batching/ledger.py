@@ -1,0 +1,194 @@
+"""The batch ledger: each input's state in an embedded SQLite file.
+
+Every step of an input is written (and committed) before and after it happens:
+``pending`` -> ``creating`` (with the time the create was sent) -> ``created`` (with the
+prediction id) -> ``succeeded`` / ``failed`` / ``canceled``. WAL journaling and one
+transaction per change mean a process killed at any moment leaves the last committed
+state, from which a rerun resumes. ``interrupted`` marks a prediction the batch itself
+cancelled on Ctrl-C: it is checked, and created again only if it really was cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+PENDING, CREATING, CREATED = "pending", "creating", "created"
+INTERRUPTED = "interrupted"
+FINISHED = frozenset({"succeeded", "failed", "canceled", "aborted"})
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (
+    key TEXT PRIMARY KEY,
+    idx INTEGER NOT NULL,
+    input TEXT NOT NULL,
+    state TEXT NOT NULL,
+    since TEXT,
+    prediction_id TEXT,
+    output TEXT,
+    error TEXT,
+    metrics TEXT,
+    updated REAL NOT NULL
+);
+"""
+
+
+@attrs.frozen
+class Entry:
+    """One input's row."""
+
+    key: str
+    index: int
+    input: dict[str, Any]
+    state: str
+    since: datetime.datetime | None = None
+    prediction_id: str | None = None
+    output: Any = None
+    error: str | None = None
+    metrics: dict[str, Any] | None = None
+
+
+class LedgerMismatch(ValueError):
+    """The ledger belongs to another batch (another model, or changed inputs)."""
+
+
+class Ledger:
+    """An open ledger file (``":memory:"`` keeps it in memory: no resume)."""
+
+    def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
+        self.path = os.fspath(path)
+        # Used from one event-loop thread at a time; autocommit off, explicit transactions.
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def bind(self, ref: str) -> None:
+        """Record which model this ledger runs; refuse a ledger of another model."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'ref'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES ('ref', ?)", (ref,))
+        elif row[0] != ref:
+            raise LedgerMismatch(
+                f"ledger {self.path} belongs to a batch of {row[0]!r}, not {ref!r}; "
+                "use another ledger file"
+            )
+
+    def add(self, items: Iterable[tuple[str, int, dict[str, Any]]]) -> list[Entry]:
+        """Register inputs (``key, index, input``) and return every entry for them.
+
+        Inputs already in the ledger keep their state; a key whose input changed since
+        is refused, as its recorded prediction would not match it.
+        """
+        now = time.time()
+        entries: list[Entry] = []
+        with self._transaction():
+            for key, index, value in items:
+                text = _dumps(value)
+                row = self._db.execute("SELECT * FROM inputs WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    self._db.execute(
+                        "INSERT INTO inputs (key, idx, input, state, updated) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (key, index, text, PENDING, now),
+                    )
+                    entries.append(Entry(key, index, value, PENDING))
+                    continue
+                if row[2] != text:
+                    raise LedgerMismatch(
+                        f"input {key!r} differs from the one recorded in {self.path}"
+                    )
+                if row[1] != index:
+                    self._db.execute("UPDATE inputs SET idx = ? WHERE key = ?", (index, key))
+                entries.append(attrs.evolve(_entry(row), index=index))
+        return entries
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry, in input order."""
+        for row in self._db.execute("SELECT * FROM inputs ORDER BY idx"):
+            yield _entry(row)
+
+    def creating(self, key: str, since: datetime.datetime) -> None:
+        """Committed just before the create request is sent."""
+        self._set(key, CREATING, since=since.isoformat())
+
+    def created(self, key: str, prediction_id: str) -> None:
+        """Committed as soon as the create answered."""
+        self._set(key, CREATED, prediction_id=prediction_id)
+
+    def pending(self, key: str) -> None:
+        """Back to pending: the create is known not to have happened (or was cancelled)."""
+        self._set(key, PENDING, since=None, prediction_id=None)
+
+    def interrupted(self, key: str) -> None:
+        """The batch cancelled this input's prediction on Ctrl-C."""
+        self._set(key, INTERRUPTED)
+
+    def finished(self, key: str, status: str, output: Any, error: str | None, metrics: Any) -> None:
+        """The prediction ended (``status`` is its terminal status)."""
+        self._set(
+            key,
+            status,
+            output=_dumps(output),
+            error=error,
+            metrics=None if metrics is None else _dumps(metrics),
+        )
+
+    def _set(self, key: str, state: str, **fields: Any) -> None:
+        assignments = "".join(f", {name} = ?" for name in fields)
+        with self._transaction():
+            self._db.execute(
+                f"UPDATE inputs SET state = ?, updated = ?{assignments} WHERE key = ?",
+                (state, time.time(), *fields.values(), key),
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    key, index, text, state, since, prediction_id, output, error, metrics, _ = row
+    return Entry(
+        key,
+        index,
+        json.loads(text),
+        state,
+        datetime.datetime.fromisoformat(since) if since else None,
+        prediction_id,
+        json.loads(output) if output is not None else None,
+        error,
+        json.loads(metrics) if metrics is not None else None,
+    )

@@ -1,0 +1,417 @@
+"""The batch engine.
+
+:class:`BatchRun` drives every input of a batch through the ledger's states, taking a
+token from the client's shared :class:`~replicate.batching.limiter.Limiter` before each
+create. :func:`async_batch` hands its results out as an async iterator;
+:func:`batch` runs the same engine on an event loop in a helper thread (see
+:mod:`.shells`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime
+import logging
+import os
+import time
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+
+import attrs
+
+from .._drive import CANCEL_TIMEOUT, AsyncDriver
+from .._orphans import CLOCK_SKEW, matching_predictions, recent_predictions_flow
+from .._run import run_target
+from .._transport import THROTTLE_HANDLER
+from ..exceptions import ReplicateError
+from ..identifier import model_owner_name
+from .files import save_outputs
+from .keys import KeySpec, Shard, check_inputs, select_shard
+from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
+from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
+from .progress import BatchProgress, BatchResult, Tally
+from .shells import AsyncBatch, in_thread
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..prediction import Prediction
+
+logger = logging.getLogger("replicate")
+
+#: Predictions in flight at once by default (a 6 s model keeps 600/min busy with 60).
+DEFAULT_CONCURRENCY = 100
+#: Seconds the API may hold a create until the prediction finishes (``Prefer: wait``):
+#: short models then cost one request instead of three. Kept short, as the id reaches
+#: the ledger only when the create answers (a crash meanwhile is recovered by lookup).
+CREATE_HOLD = 5
+ProgressCallback = Callable[[BatchProgress], None]
+
+
+class BatchParams(TypedDict, total=False):
+    """Keyword arguments of :meth:`replicate.Client.batch` and ``async_batch``."""
+
+    key: KeySpec
+    ledger: Ledger | str | os.PathLike[str] | None
+    concurrency: int
+    rate: str | float | None
+    burst: float | None
+    shard: Shard | str | None
+    output_dir: str | os.PathLike[str] | None
+    on_progress: ProgressCallback | None
+    ordered: bool
+    cancel_on_interrupt: bool
+
+
+@attrs.frozen
+class BatchOptions:
+    """Validated settings of one batch (checked before anything is sent)."""
+
+    concurrency: int = DEFAULT_CONCURRENCY
+    per_minute: float | None = None
+    burst: float | None = None
+    output_dir: Path | None = None
+    on_progress: ProgressCallback | None = None
+    ordered: bool = False
+    cancel_on_interrupt: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {self.concurrency}")
+        if self.on_progress is not None and not callable(self.on_progress):
+            raise TypeError("on_progress must be a callable taking a BatchProgress")
+
+
+def batch_options(
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    rate: str | float | None = None,
+    burst: float | None = None,
+    shard: Shard | str | None = None,
+    output_dir: str | os.PathLike[str] | None = None,
+    on_progress: ProgressCallback | None = None,
+    ordered: bool = False,
+    cancel_on_interrupt: bool = True,
+) -> tuple[BatchOptions, Shard | None]:
+    """Check the keyword arguments of ``batch``/``async_batch``."""
+    parsed_shard = Shard.parse(shard) if isinstance(shard, str) else shard
+    per_minute = None if rate is None else parse_rate(rate)
+    if parsed_shard is not None:
+        # Shards run on separate machines: each gets its part of the account's rate.
+        per_minute = parsed_shard.share(per_minute or DEFAULT_RATE_PER_MINUTE)
+    if burst is not None and not burst >= 1:
+        raise ValueError(f"burst must be at least 1, got {burst}")
+    options = BatchOptions(
+        concurrency,
+        per_minute,
+        burst,
+        None if output_dir is None else Path(output_dir),
+        on_progress,
+        ordered,
+        cancel_on_interrupt,
+    )
+    return options, parsed_shard
+
+
+def ref_name(target: Mapping[str, Any]) -> str:
+    """What a ledger records as the batch's model: a version id or ``owner/name``."""
+    if "version" in target:
+        return str(target["version"])
+    owner, name = model_owner_name(target["model"])
+    return f"{owner}/{name}"
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _parse_time(value: str | None) -> datetime.datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def _definitive(exc: BaseException) -> bool:
+    """A refusal meaning the create did not happen and will not succeed if repeated."""
+    return isinstance(exc, ReplicateError) and exc.status is not None and 400 <= exc.status < 500
+
+
+class _Refused(Exception):
+    """The API refused the create for good (recorded as failed)."""
+
+
+def _throttled(exc: BaseException) -> bool:
+    return isinstance(exc, ReplicateError) and exc.status == 429
+
+
+class BatchRun:
+    """One run of a batch over its ledger."""
+
+    def __init__(
+        self,
+        client: Client,
+        ref: Any,
+        items: list[tuple[str, int, dict[str, Any]]],
+        ledger: Ledger,
+        options: BatchOptions,
+    ) -> None:
+        self.client = client
+        self.target = run_target(ref)
+        self.items = items
+        self.ledger = ledger
+        self.options = options
+        self.limiter = client_limiter(client)
+        if options.per_minute is not None or options.burst is not None:
+            self.limiter.configure(
+                options.per_minute or self.limiter.bucket.per_minute,
+                options.burst or (None if options.per_minute is None else DEFAULT_BURST),
+            )
+        self.tally = Tally(len(items), time.monotonic())
+        self._claimed: set[str] = set()
+
+    async def run(self, emit: Callable[[BatchResult], None]) -> None:
+        """Take every input to a result, handing each to ``emit`` as it is known."""
+        self.ledger.bind(ref_name(self.target))
+        entries = self.ledger.add(self.items)
+        self._claimed = {e.prediction_id for e in self.ledger.entries() if e.prediction_id}
+        work: collections.deque[Entry] = collections.deque()
+        for entry in entries:
+            if entry.state in FINISHED:
+                self._emit(emit, self._from_ledger(entry))
+        entries = await self._recover([e for e in entries if e.state not in FINISHED])
+        work.extend(e for e in entries if e.state == CREATED)
+        work.extend(e for e in entries if e.state != CREATED)
+        self._progress()
+
+        async def worker() -> None:
+            while work:
+                entry = work.popleft()
+                self._emit(emit, await self._one(entry))
+
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(self.options.concurrency, len(work))):
+                group.create_task(worker())
+
+    def _emit(self, emit: Callable[[BatchResult], None], result: BatchResult) -> None:
+        self.tally.finish(result)
+        emit(result)
+        self._progress()
+
+    def _progress(self) -> None:
+        if self.options.on_progress is not None:
+            self.options.on_progress(self.tally.snapshot(time.monotonic()))
+
+    def _from_ledger(self, entry: Entry) -> BatchResult:
+        return BatchResult(
+            entry.index,
+            entry.key,
+            entry.prediction_id,
+            entry.state,
+            entry.output,
+            entry.error,
+            entry.metrics,
+            resumed=True,
+        )
+
+    # --- resuming ----------------------------------------------------------------------
+
+    async def _recover(self, entries: list[Entry]) -> list[Entry]:
+        """Settle inputs a previous run left mid-way; returns the entries to work on."""
+        unsure = [e for e in entries if e.state == CREATING]
+        if unsure:
+            since = min(e.since or _utcnow() for e in unsure)
+            driver = AsyncDriver(self.client, None)
+            recent = await driver.run(recent_predictions_flow(since))
+            for entry in unsure:
+                found = self._find(entry, recent)
+                if found is None:
+                    self.ledger.pending(entry.key)
+                else:
+                    logger.info("input %s: adopting prediction %s", entry.key, found.id)
+                    self.ledger.created(entry.key, found.id)
+        for entry in entries:
+            if entry.state == INTERRUPTED and entry.prediction_id:
+                prediction = await self.client.predictions.async_get(entry.prediction_id)
+                if prediction.status == "canceled":
+                    self.ledger.pending(entry.key)  # cancelled by our Ctrl-C: run it again
+                else:
+                    self.ledger.created(entry.key, entry.prediction_id)
+        keys = {e.key for e in entries}
+        return [e for e in self.ledger.entries() if e.key in keys]
+
+    def _find(self, entry: Entry, recent: list[Prediction]) -> Prediction | None:
+        """The prediction a create of ``entry`` made without its id being recorded."""
+        earliest = (entry.since or _utcnow()) - CLOCK_SKEW
+        candidates = [
+            p
+            for p in matching_predictions(recent, self.target, entry.input)
+            if p.id not in self._claimed
+            and (created := _parse_time(p.created_at)) is not None
+            and created >= earliest
+        ]
+        # Prefer predictions whose input is exactly this one; the list is newest first.
+        matches = [p for p in candidates if p.input == entry.input] or candidates
+        if not matches:
+            return None
+        if len(matches) > 1:
+            logger.warning(
+                "input %s: %d predictions match; adopting the oldest", entry.key, len(matches)
+            )
+        self._claimed.add(matches[-1].id)
+        return matches[-1]
+
+    # --- one input ---------------------------------------------------------------------
+
+    async def _one(self, entry: Entry) -> BatchResult:
+        self.tally.in_flight += 1
+        try:
+            return await self._settle(entry)
+        finally:
+            self.tally.in_flight -= 1
+
+    async def _settle(self, entry: Entry) -> BatchResult:
+        prediction: Prediction | None = None
+        try:
+            if entry.state == CREATED and entry.prediction_id:
+                prediction = await self.client.predictions.async_get(entry.prediction_id)
+            else:
+                try:
+                    prediction = await self._create(entry)
+                except _Refused as refused:
+                    return BatchResult(entry.index, entry.key, None, "failed", error=str(refused))
+            await prediction.async_wait()
+            output = prediction.output
+            if prediction.status == "succeeded" and self.options.output_dir is not None:
+                output = await save_outputs(self.client, output, self.options.output_dir, entry.key)
+            error = None if prediction.error is None else str(prediction.error)
+            status = prediction.status or "unknown"
+            self.ledger.finished(entry.key, status, output, error, prediction.metrics)
+            return BatchResult(
+                entry.index, entry.key, prediction.id, status, output, error, prediction.metrics
+            )
+        except asyncio.CancelledError:
+            if prediction is not None and not prediction.done and self.options.cancel_on_interrupt:
+                await self._cancel(entry, prediction)
+            raise
+        except Exception as exc:
+            # The prediction may still run (or the create may have happened): the ledger
+            # keeps it as created/creating, so a rerun picks it up.
+            logger.warning("input %s: %s", entry.key, exc)
+            return BatchResult(
+                entry.index,
+                entry.key,
+                prediction.id if prediction else None,
+                "failed",
+                error=f"{type(exc).__name__}: {exc}",
+            )
+
+    async def _create(self, entry: Entry) -> Prediction:
+        """Create the prediction, recording each step first; :class:`_Refused` if the
+        API refuses it for good (e.g. invalid input)."""
+        while True:
+            await self.limiter.acquire()
+            since = _utcnow()
+            self.ledger.creating(entry.key, since)
+            paced = THROTTLE_HANDLER.set(self.limiter.throttled)
+            try:
+                prediction = await self.client.predictions.async_create(
+                    **self.target, input=entry.input, wait=CREATE_HOLD
+                )
+            except asyncio.CancelledError:
+                # The create may have reached the server (it may be held there): find and
+                # cancel it, or leave it 'creating' for a rerun to look up.
+                if self.options.cancel_on_interrupt:
+                    await _shielded(self._cancel_unrecorded(entry, since))
+                raise
+            except Exception as exc:
+                if _throttled(exc):
+                    # Not created; the limiter was told and paces the next attempt.
+                    self.ledger.pending(entry.key)
+                    continue
+                if _definitive(exc):
+                    self.ledger.finished(entry.key, "failed", None, str(exc), None)
+                    raise _Refused(str(exc)) from exc
+                raise
+            finally:
+                THROTTLE_HANDLER.reset(paced)
+            self.ledger.created(entry.key, prediction.id)
+            self.tally.created += 1
+            self._progress()
+            return prediction
+
+    async def _cancel(self, entry: Entry, prediction: Prediction) -> None:
+        async def cancel() -> None:
+            try:
+                await prediction.async_cancel()
+                self.ledger.interrupted(entry.key)
+            except Exception as exc:
+                logger.warning("could not cancel %s: %s", prediction.id, exc)
+
+        await _shielded(cancel())
+
+    async def _cancel_unrecorded(self, entry: Entry, since: datetime.datetime) -> None:
+        try:
+            driver = AsyncDriver(self.client, None)
+            found = self._find(entry, await driver.run(recent_predictions_flow(since)))
+            if found is not None:
+                self.ledger.created(entry.key, found.id)
+                await found.async_cancel()
+                self.ledger.interrupted(entry.key)
+        except Exception as exc:
+            logger.warning("input %s: could not cancel its prediction: %s", entry.key, exc)
+
+
+async def _shielded(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` to its end (at most CANCEL_TIMEOUT) although our task is being cancelled."""
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.wait_for(asyncio.shield(task), CANCEL_TIMEOUT)
+    except (asyncio.CancelledError, TimeoutError):
+        await asyncio.wait({task}, timeout=CANCEL_TIMEOUT)
+
+
+def prepare(
+    client: Client,
+    ref: Any,
+    inputs: Iterable[Mapping[str, Any]],
+    *,
+    key: KeySpec,
+    ledger: Ledger | str | os.PathLike[str] | None,
+    options: BatchOptions,
+    shard: Shard | None,
+) -> tuple[BatchRun, bool]:
+    """Check everything and open the ledger; nothing is sent yet."""
+    run_target(ref)  # a bad ref fails here, before the ledger file is created
+    items = select_shard(check_inputs(inputs, key), shard)
+    owns = not isinstance(ledger, Ledger)
+    opened = ledger if isinstance(ledger, Ledger) else Ledger(ledger or ":memory:")
+    return BatchRun(client, ref, items, opened, options), owns
+
+
+def async_batch(
+    client: Client,
+    ref: Any,
+    inputs: Iterable[Mapping[str, Any]],
+    **params: Unpack[BatchParams],
+) -> AsyncBatch:
+    """See :meth:`replicate.Client.async_batch`."""
+    settings: dict[str, Any] = dict(params)
+    key, ledger = settings.pop("key", None), settings.pop("ledger", None)
+    options, shard = batch_options(**settings)
+    run, owns = prepare(client, ref, inputs, key=key, ledger=ledger, options=options, shard=shard)
+    return AsyncBatch(run, owns)
+
+
+def batch(
+    client: Client,
+    ref: Any,
+    inputs: Iterable[Mapping[str, Any]],
+    **params: Unpack[BatchParams],
+) -> Iterator[BatchResult]:
+    """See :meth:`replicate.Client.batch`: the async engine on a loop in a helper thread."""
+    return in_thread(client, async_batch(client, ref, inputs, **params))
