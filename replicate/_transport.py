@@ -19,6 +19,7 @@ import httpx
 from attrs import frozen
 
 from ._retry import Failure, RetryPolicy, retry_delay
+from ._secrets import remember
 from .exceptions import ReplicateError, ReplicateException
 
 logger = logging.getLogger("replicate")
@@ -99,6 +100,7 @@ class _Gate:
             token = self.token()
             if not token:
                 raise MissingTokenError()
+            remember(token)
             request.headers["Authorization"] = f"Bearer {token}"
         else:
             request.headers.pop("Authorization", None)
