@@ -30,6 +30,9 @@ SCRUBBED_LOGGERS = (
     "httpcore.proxy",
     "httpcore.socks",
 )
+# Shorter "tokens" (test placeholders like "x") are not remembered process-wide: scrubbing
+# them from every message would garble ordinary text. Replicate's tokens are 40 characters.
+MIN_REMEMBERED = 8
 # At most this many distinct tokens are remembered (a process rarely uses more than a few).
 _MAX_REMEMBERED = 64
 
@@ -40,7 +43,7 @@ _installed = False
 
 def remember(token: str | None) -> None:
     """Add a token to those scrubbed from every message, and install the log filter."""
-    if not token or token in _known:
+    if not token or len(token) < MIN_REMEMBERED or token in _known:
         return
     with _lock:
         _known[token] = None

@@ -20,7 +20,7 @@ from ._job import (
     webhook_fields,
 )
 from ._ops import Call, GeneratedBody
-from .identifier import ModelVersionIdentifier, model_owner_name
+from .identifier import ModelVersionIdentifier, check_version_id, model_owner_name
 from .pagination import Cursor, Page, page_call
 
 if TYPE_CHECKING:
@@ -243,7 +243,7 @@ def version_id(version: Any) -> str:
         return ref.version
     if "/" in value:
         raise ValueError(f"version {value!r} names a model, not a version; use model= instead")
-    return value
+    return check_version_id(value)
 
 
 def prefer_header(wait: bool | int | None) -> str | None:
