@@ -134,6 +134,8 @@ class Client:
     ``detect_file_paths=True`` also uploads input strings that name an existing file.
     ``authenticate_streams=True`` lets the token go to event-stream URLs on
     Replicate's own https hosts when they differ from the API origin.
+    ``allow_http_webhooks=True`` lets plain ``http://`` webhook URLs be sent (by default
+    they are refused unless the API itself is on loopback, e.g. the emulator).
     Other keyword arguments (``transport``, ``headers``, ``proxy``, ``limits``,
     ``verify``, ``http2``, ...) configure the underlying httpx clients. Without
     ``transport=``, async requests go through :class:`~replicate.transports.ShardedAsyncTransport`
@@ -160,6 +162,7 @@ class Client:
         use_file_output: bool = True,
         detect_file_paths: bool = False,
         authenticate_streams: bool = False,
+        allow_http_webhooks: bool = False,
         **httpx_kwargs: Any,
     ) -> None:
         if api_token is not None and not isinstance(api_token, str):
@@ -189,6 +192,8 @@ class Client:
         self.detect_file_paths = detect_file_paths
         #: Send the token to stream URLs on Replicate's own https hosts (never other origins).
         self.authenticate_streams = authenticate_streams
+        #: Send plain ``http://`` webhook URLs to a non-loopback API (off: refused).
+        self.allow_http_webhooks = allow_http_webhooks
         self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
         self._gate = _Gate(origin, self._token, policy)
         _check_httpx_kwargs(httpx_kwargs)
