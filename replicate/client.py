@@ -8,13 +8,14 @@ import os
 import threading
 import warnings
 import weakref
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack, overload
 
 import attrs
 import httpx
 
+from ._loop_end import on_loop_end
 from ._retry import RetryPolicy
 from ._transport import (
     TOKEN_ENV_VAR,
@@ -205,6 +206,9 @@ class Client:
         self._sync: httpx.Client | None = None
         self._async: weakref.WeakKeyDictionary[Any, httpx.AsyncClient] = weakref.WeakKeyDictionary()
         self._async_fallback: httpx.AsyncClient | None = None
+        # Per loop: what closes its client when the loop ends (every asyncio.run() would
+        # otherwise leave a client and its connections behind).
+        self._async_closers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         return f"replicate.Client(base_url={self.base_url!r})"
@@ -253,6 +257,7 @@ class Client:
         loop, client = self._loop_async_client()
         if client is None:
             with self._lock:  # several threads may each run their own loop
+                self._forget_closed_loops()
                 client = self._async.get(loop) if loop is not None else self._async_fallback
                 if client is None:
                     client = self._new_async_client()
@@ -260,7 +265,26 @@ class Client:
                         self._async_fallback = client
                     else:
                         self._async[loop] = client
+                        self._async_closers[loop] = on_loop_end(self._releaser(loop, client))
         return client
+
+    def _releaser(self, loop: Any, client: httpx.AsyncClient) -> Callable[[], Awaitable[None]]:
+        """Forget ``loop``'s client and close it: at the loop's end or on ``aclose()``."""
+
+        async def release() -> None:
+            if self._async.get(loop) is client:
+                del self._async[loop]
+                self._async_closers.pop(loop, None)
+            await client.aclose()
+
+        return release
+
+    def _forget_closed_loops(self) -> None:
+        # Loops closed without finalising their async generators (loop.close() called by
+        # hand): their clients can no longer be closed properly; let them go.
+        for loop in [loop for loop in self._async if loop.is_closed()]:
+            del self._async[loop]
+            self._async_closers.pop(loop, None)
 
     def _new_async_client(self) -> httpx.AsyncClient:
         inner = self._user_transport
@@ -291,6 +315,10 @@ class Client:
         """Close the connection pool of the running event loop (if it opened one)."""
         loop, client = self._loop_async_client()
         if client is None:
+            return
+        closer = self._async_closers.get(loop) if loop is not None else None
+        if closer is not None:
+            await closer.aclose()  # runs the releaser: forgets and closes the client
             return
         await client.aclose()
         if loop is None:
