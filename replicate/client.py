@@ -16,6 +16,7 @@ import attrs
 import httpx
 
 from ._loop_end import on_loop_end
+from ._retire import DrainingClient
 from ._retry import RetryPolicy
 from ._transport import (
     TOKEN_ENV_VAR,
@@ -203,7 +204,7 @@ class Client:
         self._transport_options = transport_kwargs(httpx_kwargs)
         self._client_options = {"headers": headers, **httpx_kwargs}
         self._lock = threading.Lock()
-        self._sync: httpx.Client | None = None
+        self._sync: DrainingClient | None = None
         self._async: weakref.WeakKeyDictionary[Any, httpx.AsyncClient] = weakref.WeakKeyDictionary()
         self._async_fallback: httpx.AsyncClient | None = None
         # Per loop: what closes its client when the loop ends (every asyncio.run() would
@@ -236,8 +237,10 @@ class Client:
                     inner = self._user_transport
                     if not isinstance(inner, httpx.BaseTransport):
                         inner = httpx.HTTPTransport(**self._transport_options)
-                    self._sync = httpx.Client(
-                        transport=ApiTransport(inner, self._gate), **self._httpx_options()
+                    self._sync = DrainingClient(
+                        lambda: self._http,
+                        transport=ApiTransport(inner, self._gate),
+                        **self._httpx_options(),
                     )
                 client = self._sync
         return client
@@ -306,10 +309,15 @@ class Client:
         return bind_generated_client(self)
 
     def close(self) -> None:
-        """Close the synchronous connection pool."""
-        if self._sync is not None:
-            self._sync.close()
-            self._sync = None
+        """Close the synchronous connection pool.
+
+        Requests other threads have in flight still finish: the pool closes when the last
+        of them ends. A later call opens a new pool.
+        """
+        with self._lock:
+            retired, self._sync = self._sync, None
+        if retired is not None:
+            retired.close()
 
     async def aclose(self) -> None:
         """Close the connection pool of the running event loop (if it opened one)."""
