@@ -10,6 +10,7 @@ parks one such generator whose ``finally`` awaits the clean-up.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import suppress
 
 
 def on_loop_end(cleanup: Callable[[], Awaitable[None]]) -> AsyncGenerator[None, None]:
@@ -28,8 +29,6 @@ def on_loop_end(cleanup: Callable[[], Awaitable[None]]) -> AsyncGenerator[None, 
     handle = parked()
     # Start it up to its ``yield``: that registers it with the running loop (the loop's
     # first-iteration hook) without needing an ``await`` here.
-    try:
+    with suppress(StopIteration):
         handle.asend(None).send(None)
-    except StopIteration:
-        pass
     return handle
