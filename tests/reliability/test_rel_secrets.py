@@ -91,3 +91,18 @@ async def test_httpx_and_httpcore_log_records_are_scrubbed(
     assert any("cursor=" in m for m in messages if "HTTP Request" in m), messages
     assert any("X-Echo" in m for m in messages), messages
     assert_no_token(*messages)
+
+
+@MODES
+async def test_a_token_used_as_a_prediction_id_stays_out_of_errors_and_logs(
+    mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = {"title": "Not found", "status": 404, "detail": "no such prediction"}
+    with scripted([json_reply(404, missing)]) as api:
+        client = make_client(api.base_url)
+        with caplog.at_level(logging.DEBUG), pytest.raises(ReplicateError) as caught:
+            await call(mode, client.predictions, "get", TOKEN)
+        assert api.seen and TOKEN in api.seen[0]["path"]  # it was the id the server got
+    assert "/v1/predictions/" in str(caught.value)
+    assert_no_token(str(caught.value), repr(caught.value), caught.value.url or "")
+    assert_no_token(*(record.getMessage() for record in caplog.records))
