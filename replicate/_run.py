@@ -58,6 +58,7 @@ class RunParams(TypedDict, total=False):
     cancel_after: str | int | float
     file_encoding_strategy: str
 
+
 # The API refuses Cancel-After values under this many seconds.
 MIN_CANCEL_AFTER = 5
 MAX_PREFER_WAIT = 60

@@ -37,6 +37,8 @@ _EXTRA_PHRASES = {
     529: "Site Is Overloaded",
     530: "Origin DNS Error",
 }
+
+
 class ReplicateException(Exception):
     """Base class for every exception this package raises on purpose.
 
