@@ -9,16 +9,18 @@ file hosts (CDNs) never see it. ``data:`` URIs are decoded locally.
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 import re
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 import httpx
 
+from ._filenames import DEFAULT_NAME, safe_file_name
 from ._limits import PIECE, Inflater, RateFloor, TooSlow
 from ._transport import STREAMED_EXTENSION
 
@@ -49,7 +51,11 @@ def decode_data_uri(uri: str) -> bytes:
     if not header.startswith("data:") or not comma:
         raise ValueError("not a data: URI")
     if header.endswith(";base64"):
-        return base64.b64decode(unquote_to_bytes(payload), validate=False)
+        data = re.sub(rb"\s+", b"", unquote_to_bytes(payload))
+        try:
+            return base64.b64decode(data, validate=True)
+        except binascii.Error as error:
+            raise ValueError(f"malformed base64 in data: URI: {error}") from None
     return unquote_to_bytes(payload)
 
 
@@ -157,11 +163,15 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     @property
     def name(self) -> str:
-        """The file name at the end of the URL (``"output"`` for data URIs or bare paths)."""
+        """A safe file name from the end of the URL (``"output"`` for data URIs or bare paths).
+
+        Only the last component is kept (``/``, ``\\`` and ``:`` all separate, also when
+        percent-encoded), without control characters, ``.``/``..`` or Windows device
+        names, and at most 255 bytes long: ``save(directory)`` always writes inside it.
+        """
         if self.is_data_uri:
-            return "output"
-        tail = httpx.URL(self.url).path.rstrip("/").rpartition("/")[2]
-        return tail or "output"
+            return DEFAULT_NAME
+        return safe_file_name(unquote(urlsplit(self.url).path))
 
     def close(self) -> None:
         """Nothing to release: each read opens and closes its own response."""

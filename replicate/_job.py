@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from attrs import define, frozen
 
@@ -144,6 +146,14 @@ class CreatePlan(Generic[J]):
     input: Any
     strategy: str | None
     call: Callable[[dict[str, Any]], Call[J]]
+    #: The create body's webhook URLs, checked against the client before anything is sent.
+    webhooks: tuple[str, ...] = ()
+
+    def check(self, client: Client) -> None:
+        """The checks that depend on the client (the webhook scheme policy)."""
+        check_webhook_schemes(
+            self.webhooks, api_base_url=client.base_url, allow_http=client.allow_http_webhooks
+        )
 
 
 def create_arguments(
@@ -173,19 +183,64 @@ def create_arguments(
     return {**params, **named}
 
 
+WEBHOOK_URL_FIELDS = ("webhook", "webhook_completed")
+# Characters a webhook URL must not hold: whitespace and controls (a URL with a space in it
+# is a typo or an injection attempt, never an address the API can call).
+_URL_BAD = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def check_webhook_url(url: Any, name: str = "webhook") -> str:
+    """``url`` if it is an absolute ``https://``/``http://`` URL with a host, else ``ValueError``.
+
+    Whether plain ``http://`` may be sent is decided per client by :func:`check_webhook_schemes`.
+    """
+    if not isinstance(url, str):
+        raise TypeError(f"{name} must be a URL string, got {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        host = None
+    if parts.scheme not in ("https", "http") or not host or _URL_BAD.search(url):
+        raise ValueError(
+            f"{name} must be an absolute https:// URL with a host and no spaces, got {url!r}"
+        )
+    return url
+
+
+def check_webhook_schemes(urls: Iterable[str], *, api_base_url: str, allow_http: bool) -> None:
+    """Refuse plain ``http://`` webhook URLs unless the API itself is on loopback (the
+    emulator) or the client opted in with ``Client(allow_http_webhooks=True)``."""
+    if allow_http or _is_loopback_url(api_base_url):
+        return
+    for url in urls:
+        if urlsplit(url).scheme == "http":
+            raise ValueError(
+                f"webhook {url!r} is plain http://: the API calls webhooks over HTTPS; "
+                "use an https:// URL, or pass Client(allow_http_webhooks=True) to send it anyway"
+            )
+
+
+def _is_loopback_url(url: str) -> bool:
+    from .client import _is_loopback
+
+    return _is_loopback(urlsplit(url).hostname or "")
+
+
+def webhook_urls(body: Mapping[str, Any]) -> tuple[str, ...]:
+    """The webhook URLs of a create body built by :func:`webhook_fields`."""
+    return tuple(body[name] for name in WEBHOOK_URL_FIELDS if name in body)
+
+
 def webhook_fields(arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The create body's ``webhook``, ``webhook_completed`` and ``webhook_events_filter``
     members from a create call's ``arguments``, checked before anything is sent."""
-    webhook = arguments.get("webhook")
-    webhook_completed = arguments.get("webhook_completed")
     webhook_events_filter: Sequence[str] | None = arguments.get("webhook_events_filter")
     body: dict[str, Any] = {}
-    if webhook is not None:
-        if not isinstance(webhook, str) or not webhook.startswith(("https://", "http://")):
-            raise ValueError(f"webhook must be an http(s) URL, got {webhook!r}")
-        body["webhook"] = webhook
-    if webhook_completed is not None:
-        body["webhook_completed"] = webhook_completed
+    for name in WEBHOOK_URL_FIELDS:
+        if arguments.get(name) is not None:
+            body[name] = check_webhook_url(arguments[name], name)
     if webhook_events_filter is not None:
         if isinstance(webhook_events_filter, str):
             raise TypeError("webhook_events_filter must be a list of event names, not a str")
@@ -206,9 +261,11 @@ class JobNamespace(Namespace, Generic[J]):
     _calls: JobCalls[J]
 
     def _create(self, plan: CreatePlan[J]) -> J:
+        plan.check(self._client)
         return self._run(plan.call(encode_json(plan.input, self._client, plan.strategy)))
 
     async def _async_create(self, plan: CreatePlan[J]) -> J:
+        plan.check(self._client)
         encoded = await async_encode_json(plan.input, self._client, plan.strategy)
         return await self._arun(plan.call(encoded))
 

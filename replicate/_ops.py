@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from attrs import field, frozen
 
 from .exceptions import InvalidResponseError
+from .identifier import path_segment
 
 if TYPE_CHECKING:
     import httpx
@@ -71,6 +72,12 @@ class Call(Generic[T]):
     content: bytes | None = None
     headers: Mapping[str, str] | None = None
     decode: Decode = "json"
+
+    def __attrs_post_init__(self) -> None:
+        # Positional arguments of a generated operation are its path parameters: every
+        # namespace's ids, owners and names pass this one check before anything is sent.
+        for value in self.args:
+            path_segment(value, f"{self.op} path parameter")
 
 
 def call_sync(client: Client, call: Call[T]) -> T:

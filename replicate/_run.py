@@ -136,6 +136,9 @@ def run_options(
     With a time bound, ``Prefer: wait`` never holds past it and ``Cancel-After``
     tells the server to stop the model too (at least the API's 5 s minimum).
     """
+    from .prediction import prefer_header
+
+    prefer_header(wait)  # refuse a bad wait now, before the time bound can shorten it
     seconds = _bound_seconds(timeout, deadline)
     if progress is not None and not callable(progress):
         raise TypeError("progress must be a callable taking the prediction")

@@ -21,6 +21,7 @@ from attrs import frozen
 
 from ._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from ._retry import Failure, RetryPolicy, requested_delay, retry_delay
+from ._secrets import remember
 from ._wallclock import Answer, answering, current
 from .exceptions import InvalidResponseError, ReplicateError, ReplicateException
 
@@ -111,6 +112,7 @@ class _Gate:
             token = self.token()
             if not token:
                 raise MissingTokenError()
+            remember(token)
             request.headers["Authorization"] = f"Bearer {token}"
         else:
             request.headers.pop("Authorization", None)

@@ -8,7 +8,7 @@ import os
 import threading
 import warnings
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Unpack, overload
 
@@ -16,7 +16,9 @@ import attrs
 import httpx
 
 from ._limits import ACCEPT_ENCODING
+from ._loop_end import on_loop_end
 from ._numbers import count, finite_seconds
+from ._retire import DrainingClient
 from ._retry import RetryPolicy
 from ._transport import (
     TOKEN_ENV_VAR,
@@ -151,6 +153,8 @@ class Client:
     ``detect_file_paths=True`` also uploads input strings that name an existing file.
     ``authenticate_streams=True`` lets the token go to event-stream URLs on
     Replicate's own https hosts when they differ from the API origin.
+    ``allow_http_webhooks=True`` lets plain ``http://`` webhook URLs be sent (by default
+    they are refused unless the API itself is on loopback, e.g. the emulator).
     Other keyword arguments (``transport``, ``headers``, ``proxy``, ``limits``,
     ``verify``, ``http2``, ...) configure the underlying httpx clients. Without
     ``transport=``, async requests go through :class:`~replicate.transports.ShardedAsyncTransport`
@@ -177,6 +181,7 @@ class Client:
         use_file_output: bool = True,
         detect_file_paths: bool = False,
         authenticate_streams: bool = False,
+        allow_http_webhooks: bool = False,
         **httpx_kwargs: Any,
     ) -> None:
         if api_token is not None and not isinstance(api_token, str):
@@ -204,6 +209,8 @@ class Client:
         self.detect_file_paths = detect_file_paths
         #: Send the token to stream URLs on Replicate's own https hosts (never other origins).
         self.authenticate_streams = authenticate_streams
+        #: Send plain ``http://`` webhook URLs to a non-loopback API (off: refused).
+        self.allow_http_webhooks = allow_http_webhooks
         self._timeout = DEFAULT_TIMEOUT if timeout is None else checked_timeout(timeout)
         self._gate = _Gate(origin, self._token, policy)
         _check_httpx_kwargs(httpx_kwargs)
@@ -218,9 +225,12 @@ class Client:
         self._transport_options = transport_kwargs(httpx_kwargs)
         self._client_options = {"headers": headers, **httpx_kwargs}
         self._lock = threading.Lock()
-        self._sync: httpx.Client | None = None
+        self._sync: DrainingClient | None = None
         self._async: weakref.WeakKeyDictionary[Any, httpx.AsyncClient] = weakref.WeakKeyDictionary()
         self._async_fallback: httpx.AsyncClient | None = None
+        # Per loop: what closes its client when the loop ends (every asyncio.run() would
+        # otherwise leave a client and its connections behind).
+        self._async_closers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         return f"replicate.Client(base_url={self.base_url!r})"
@@ -248,8 +258,10 @@ class Client:
                     inner = self._user_transport
                     if not isinstance(inner, httpx.BaseTransport):
                         inner = install(httpx.HTTPTransport(**self._transport_options))
-                    self._sync = httpx.Client(
-                        transport=ApiTransport(inner, self._gate), **self._httpx_options()
+                    self._sync = DrainingClient(
+                        lambda: self._http,
+                        transport=ApiTransport(inner, self._gate),
+                        **self._httpx_options(),
                     )
                 client = self._sync
         return client
@@ -269,6 +281,7 @@ class Client:
         loop, client = self._loop_async_client()
         if client is None:
             with self._lock:  # several threads may each run their own loop
+                self._forget_closed_loops()
                 client = self._async.get(loop) if loop is not None else self._async_fallback
                 if client is None:
                     client = self._new_async_client()
@@ -276,7 +289,26 @@ class Client:
                         self._async_fallback = client
                     else:
                         self._async[loop] = client
+                        self._async_closers[loop] = on_loop_end(self._releaser(loop, client))
         return client
+
+    def _releaser(self, loop: Any, client: httpx.AsyncClient) -> Callable[[], Awaitable[None]]:
+        """Forget ``loop``'s client and close it: at the loop's end or on ``aclose()``."""
+
+        async def release() -> None:
+            if self._async.get(loop) is client:
+                del self._async[loop]
+                self._async_closers.pop(loop, None)
+            await client.aclose()
+
+        return release
+
+    def _forget_closed_loops(self) -> None:
+        # Loops closed without finalising their async generators (loop.close() called by
+        # hand): their clients can no longer be closed properly; let them go.
+        for loop in [loop for loop in self._async if loop.is_closed()]:
+            del self._async[loop]
+            self._async_closers.pop(loop, None)
 
     def _new_async_client(self) -> httpx.AsyncClient:
         inner = self._user_transport
@@ -298,15 +330,24 @@ class Client:
         return bind_generated_client(self)
 
     def close(self) -> None:
-        """Close the synchronous connection pool."""
-        if self._sync is not None:
-            self._sync.close()
-            self._sync = None
+        """Close the synchronous connection pool.
+
+        Requests other threads have in flight still finish: the pool closes when the last
+        of them ends. A later call opens a new pool.
+        """
+        with self._lock:
+            retired, self._sync = self._sync, None
+        if retired is not None:
+            retired.close()
 
     async def aclose(self) -> None:
         """Close the connection pool of the running event loop (if it opened one)."""
         loop, client = self._loop_async_client()
         if client is None:
+            return
+        closer = self._async_closers.get(loop) if loop is not None else None
+        if closer is not None:
+            await closer.aclose()  # runs the releaser: forgets and closes the client
             return
         await client.aclose()
         if loop is None:

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
+from ._secrets import REDACTED as REDACTED
+from ._secrets import known_and, scrub, scrub_text
+
 if TYPE_CHECKING:
     import httpx
 
@@ -34,11 +37,17 @@ _EXTRA_PHRASES = {
     529: "Site Is Overloaded",
     530: "Origin DNS Error",
 }
-REDACTED = "[REDACTED]"
 
 
 class ReplicateException(Exception):
-    """Base class for every exception this package raises on purpose."""
+    """Base class for every exception this package raises on purpose.
+
+    Its message never carries an API token the process has used: text arguments are
+    scrubbed when the exception is built.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub_text(a) if isinstance(a, str) else a for a in args))
 
 
 class ReplicateError(ReplicateException):
@@ -92,12 +101,13 @@ class ReplicateError(ReplicateException):
     ) -> ReplicateError:
         """Build an error from an API response whose body has been read.
 
-        ``secrets`` are scrubbed from every text field, so a server that echoes
-        the token back cannot leak it into logs through this exception.
+        ``secrets`` (and every token the process has used) are scrubbed from every
+        text field and member name, so a server that echoes the token back cannot
+        leak it into logs through this exception.
         """
         request = response.request
-        fields = problem_fields(response.status_code, response.content)
-        fields = _scrub(fields, [s for s in secrets if s])
+        known = known_and(secrets)
+        fields = scrub(problem_fields(response.status_code, response.content, known), known)
         extensions = {k: v for k, v in fields.items() if k not in _PROBLEM_FIELDS}
         status = fields.get("status")
         return cls(
@@ -108,7 +118,7 @@ class ReplicateError(ReplicateException):
             instance=_str_or_none(fields.get("instance")),
             extensions=extensions,
             method=request.method,
-            url=str(request.url.copy_with(query=None)),
+            url=scrub_text(str(request.url.copy_with(query=None)), known),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -140,13 +150,13 @@ class ReplicateError(ReplicateException):
         return message
 
     def __str__(self) -> str:
-        return self._message()
+        return scrub_text(self._message())
 
     def __repr__(self) -> str:
         shown = ", ".join(
             f"{k}={getattr(self, k)!r}" for k in _PROBLEM_FIELDS if getattr(self, k) is not None
         )
-        return f"ReplicateError({shown})"
+        return scrub_text(f"ReplicateError({shown})")
 
 
 class ModelError(ReplicateException):
@@ -170,7 +180,7 @@ class StreamError(ModelError, RuntimeError):
     """
 
     def __init__(self, prediction: Prediction, detail: str) -> None:
-        self.detail = detail
+        self.detail = scrub_text(detail)
         self.prediction = prediction
         ReplicateException.__init__(self, f"{detail} (prediction {prediction.id})")
 
@@ -231,8 +241,12 @@ def status_phrase(status: int) -> str | None:
         return _EXTRA_PHRASES.get(status)
 
 
-def problem_fields(status: int, body: bytes) -> dict[str, Any]:
-    """Decode an error body into problem-details fields, whatever its format."""
+def problem_fields(status: int, body: bytes, secrets: list[str] | None = None) -> dict[str, Any]:
+    """Decode an error body into problem-details fields, whatever its format.
+
+    A text body is scrubbed of ``secrets`` (default: every token used) before and after
+    it is cut to a readable length, so no part of a token survives the cut.
+    """
     try:
         data = json.loads(body) if body else None
     except (ValueError, RecursionError):  # nested too deep to decode: shown as text
@@ -243,27 +257,13 @@ def problem_fields(status: int, body: bytes) -> dict[str, Any]:
         if "detail" not in fields and isinstance(fields.get("error"), str):
             fields["detail"] = fields["error"]
         return fields
-    text = body.decode("utf-8", "replace").strip()
+    text = scrub_text(body.decode("utf-8", "replace").strip(), secrets)
     if len(text) > _MAX_TEXT_DETAIL:
-        text = text[:_MAX_TEXT_DETAIL] + "..."
+        text = scrub_text(text[:_MAX_TEXT_DETAIL], secrets) + "..."
     fields_: dict[str, Any] = {"status": status}
     if text:
         fields_["detail"] = text
     return fields_
-
-
-def _scrub(value: Any, secrets: list[str]) -> Any:
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, REDACTED)
-        return value
-    if isinstance(value, dict):
-        return {k: _scrub(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v, secrets) for v in value]
-    return value
 
 
 def _str_or_none(value: Any) -> str | None:

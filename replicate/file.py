@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from ._file_output import (
     async_write_chunks,
     write_chunks,
 )
+from ._input import MAX_UPLOAD_BYTES, FileTooLargeError, InputTypeError, InputValueError
 from ._ops import Call, LazyArg, generated_model, request_args
 from .pagination import Cursor, Page, page_call
 from .resource import Namespace, Resource, returns_true
@@ -103,12 +105,57 @@ def _opened(
 def _upload_call(
     stream: IO[bytes], filename: str, content_type: str | None, metadata: Any
 ) -> Call[File]:
+    stream = _within_upload_limit(stream, filename)
+    _check_metadata(metadata)
     if content_type is None:
         import mimetypes
 
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     body = _UploadBody(stream, filename, content_type, metadata)
     return Call(parse_file, op="files.files_create", kwargs={"body": body})
+
+
+def _within_upload_limit(stream: IO[bytes], filename: str) -> IO[bytes]:
+    """``stream`` if what is left of it fits ``POST /files`` (100 MiB), else
+    :class:`FileTooLargeError` before anything is sent. A stream whose size cannot be
+    known without reading is read (up to the limit) into memory."""
+    size = _remaining_size(stream)
+    measured = size is not None
+    if size is None:
+        data = stream.read(MAX_UPLOAD_BYTES + 1)
+        stream, size = io.BytesIO(data), len(data)
+    if size > MAX_UPLOAD_BYTES:
+        how_big = f"is {size} bytes" if measured else "has more bytes than that"
+        raise FileTooLargeError(
+            "file",
+            f"{filename!r} {how_big}: files.create accepts at most "
+            f"{MAX_UPLOAD_BYTES} bytes (100 MiB)",
+        )
+    return stream
+
+
+def _remaining_size(stream: IO[bytes]) -> int | None:
+    try:
+        if stream.seekable():
+            here = stream.tell()
+            end = stream.seek(0, io.SEEK_END)
+            stream.seek(here)
+            return end - here
+    except (AttributeError, OSError, ValueError):
+        pass
+    return None
+
+
+def _check_metadata(metadata: Any) -> None:
+    # NaN and infinities are not JSON: the API would get a body it cannot parse.
+    if metadata is None:
+        return
+    try:
+        json.dumps(metadata, allow_nan=False)
+    except ValueError as error:
+        raise InputValueError("metadata", f"{error}; use finite numbers") from None
+    except TypeError as error:
+        raise InputTypeError("metadata", str(error)) from None
 
 
 def _id_of(file: File | str) -> str:

@@ -6,8 +6,34 @@ import re
 from typing import Any, NamedTuple
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
-_REF = re.compile(rf"^(?P<owner>{_NAME})/(?P<name>{_NAME})(?::(?P<version>[A-Za-z0-9._-]+))?$")
-_VERSION_ID = re.compile(r"^[0-9a-f]{64}$")
+_REF = re.compile(rf"(?P<owner>{_NAME})/(?P<name>{_NAME})(?::(?P<version>[^/]*))?")
+_VERSION_ID = re.compile(r"[0-9a-f]{64}")
+# Characters no path parameter may hold: separators, controls, and whitespace at the ends.
+_BAD_SEGMENT = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+def path_segment(value: Any, what: str) -> str:
+    """``value`` checked as one URL path parameter (an id, owner, name, ...).
+
+    The one rule for every namespace: a non-empty ``str``, not ``.`` or ``..``,
+    without ``/``, ``\\`` or control characters, and without surrounding spaces.
+    (The generated operations percent-encode it.) ``what`` names it in the error.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, got {type(value).__name__}")
+    if value in ("", ".", "..") or value != value.strip() or _BAD_SEGMENT.search(value):
+        raise ValueError(
+            f"{what} {value!r} is not a valid path parameter "
+            "(empty, '.', '..', or contains '/', '\\\\', spaces at its ends or control characters)"
+        )
+    return value
+
+
+def check_version_id(value: str, what: str = "version") -> str:
+    """``value`` if it is a version id (64 lowercase hex digits), else ``ValueError``."""
+    if not isinstance(value, str) or not _VERSION_ID.fullmatch(value):
+        raise ValueError(f"{what} must be 64 lowercase hex digits, got {value!r}")
+    return value
 
 
 class ModelVersionIdentifier(NamedTuple):
@@ -22,17 +48,20 @@ class ModelVersionIdentifier(NamedTuple):
         """Parse ``owner/name`` or ``owner/name:version``; ``ValueError`` if malformed."""
         if not isinstance(ref, str):
             raise TypeError(f"model reference must be a str, got {type(ref).__name__}")
-        match = _REF.match(ref)
+        match = _REF.fullmatch(ref)
         if match is None:
             raise ValueError(
                 f"invalid model reference {ref!r}: expected 'owner/name' or 'owner/name:version'"
             )
-        return cls(match["owner"], match["name"], match["version"])
+        version = match["version"]
+        if version is not None:
+            check_version_id(version, f"the version in model reference {ref!r}")
+        return cls(match["owner"], match["name"], version)
 
 
 def is_version_id(value: str) -> bool:
     """Whether ``value`` looks like a bare version id (64 lowercase hex digits)."""
-    return bool(_VERSION_ID.match(value))
+    return bool(_VERSION_ID.fullmatch(value))
 
 
 def model_owner_name(model: Any, argument: str = "model") -> tuple[str, str]:
@@ -42,11 +71,13 @@ def model_owner_name(model: Any, argument: str = "model") -> tuple[str, str]:
     """
     if isinstance(model, tuple):
         if len(model) == 2 and all(isinstance(x, str) and x for x in model):
-            return model[0], model[1]
+            return path_segment(model[0], f"{argument} owner"), path_segment(
+                model[1], f"{argument} name"
+            )
         raise ValueError(f"{argument} must be an (owner, name) pair, got {model!r}")
     owner, name = getattr(model, "owner", None), getattr(model, "name", None)
     if isinstance(owner, str) and isinstance(name, str) and not isinstance(model, str):
-        return owner, name
+        return path_segment(owner, f"{argument} owner"), path_segment(name, f"{argument} name")
     if isinstance(model, str):
         ref = ModelVersionIdentifier.parse(model) if "/" in model else None
         if ref is not None and ref.version is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, Unpack
@@ -18,9 +19,10 @@ from ._job import (
     is_terminal,
     job_calls,
     webhook_fields,
+    webhook_urls,
 )
 from ._ops import Call, GeneratedBody
-from .identifier import ModelVersionIdentifier, model_owner_name
+from .identifier import ModelVersionIdentifier, check_version_id, model_owner_name
 from .pagination import Cursor, Page, page_call
 
 if TYPE_CHECKING:
@@ -191,7 +193,9 @@ def plan_prediction(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreateP
             parse_prediction, op=route.op, args=route.args, kwargs={"body": request, **header_args}
         )
 
-    return CreatePlan(merged.get("input"), merged.get("file_encoding_strategy"), call)
+    return CreatePlan(
+        merged.get("input"), merged.get("file_encoding_strategy"), call, webhook_urls(body)
+    )
 
 
 def _route(*, model: Any, version: Any, deployment: Any) -> Route:
@@ -243,7 +247,7 @@ def version_id(version: Any) -> str:
         return ref.version
     if "/" in value:
         raise ValueError(f"version {value!r} names a model, not a version; use model= instead")
-    return value
+    return check_version_id(value)
 
 
 def prefer_header(wait: bool | int | None) -> str | None:
@@ -257,17 +261,30 @@ def prefer_header(wait: bool | int | None) -> str | None:
     return f"wait={wait}"
 
 
+# "30", "30s", "500ms", "1.5h", "1m30s": one or more <number><unit> with no spaces inside.
+_DURATION = re.compile(r"\d+(?:\.\d+)?|(?:\d+(?:\.\d+)?(?:ms|s|m|h))+")
+
+
 def cancel_after_header(value: str | int | float) -> str:
-    """``Cancel-After`` value: seconds become ``"<n>s"``; strings like ``"5m"`` pass through."""
+    """``Cancel-After`` value: seconds (a finite positive number) become ``"<n>s"``;
+    strings must be a duration like ``"30s"``, ``"5m"``, ``"1h30m"`` or ``"500ms"``."""
     if isinstance(value, bool):
         raise TypeError("cancel_after must be seconds or a duration string, not a bool")
     if isinstance(value, int | float):
-        if not value > 0:
-            raise ValueError(f"cancel_after must be positive, got {value!r}")
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(
+                f"cancel_after must be a finite positive number of seconds, got {value!r}"
+            )
         return f"{value:g}s"
-    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*", value):
-        raise ValueError(f"cancel_after {value!r} is not a duration like '30s' or '5m'")
-    return value.strip()
+    if not isinstance(value, str):
+        raise TypeError(f"cancel_after must be seconds or a duration string, got {value!r}")
+    text = value.strip()
+    if not _DURATION.fullmatch(text) or not any(c in "123456789" for c in text):
+        raise ValueError(
+            f"cancel_after {value!r} is not a positive duration like '30s', '5m', '1h30m' or "
+            "'500ms' (no spaces inside)"
+        )
+    return text
 
 
 def list_call(cursor: Cursor, filters: dict[str, Any]) -> Call[Page[Prediction]]:

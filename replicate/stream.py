@@ -168,13 +168,16 @@ def plan_stream(
     deadline: datetime.datetime | None = None,
     **params: Any,
 ) -> tuple[dict[str, Any], RunOptions]:
-    """Check a stream's arguments: the create target and options (no ``Prefer: wait``).
+    """Check a stream's arguments: the create target and options.
 
     ``use_file_output`` is accepted for 1.x compatibility and ignored: event data is text.
+    ``wait`` (as in ``run``, default False) is honoured: the create request is held up to
+    that long (as 1.x did), and the events are then streamed from the start.
     """
     from ._run import run_options, run_target
 
-    options = run_options(client, params, wait=False, timeout=timeout, deadline=deadline)
+    wait = params.pop("wait", False)
+    options = run_options(client, params, wait=wait, timeout=timeout, deadline=deadline)
     return run_target(ref), options
 
 

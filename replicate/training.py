@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from attrs import define
 
-from ._job import CreatePlan, Job, JobNamespace, create_arguments, job_calls, webhook_fields
+from ._job import (
+    CreatePlan,
+    Job,
+    JobNamespace,
+    create_arguments,
+    job_calls,
+    webhook_fields,
+    webhook_urls,
+)
 from ._ops import Call, GeneratedBody
 from .identifier import ModelVersionIdentifier, model_owner_name
 from .pagination import Cursor, Page, page_call
@@ -108,7 +116,9 @@ def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePla
             kwargs={"body": request},
         )
 
-    return CreatePlan(merged.get("input"), merged.get("file_encoding_strategy"), call)
+    return CreatePlan(
+        merged.get("input"), merged.get("file_encoding_strategy"), call, webhook_urls(body)
+    )
 
 
 def list_call(cursor: Cursor) -> Call[Page[Training]]:

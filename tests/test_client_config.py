@@ -123,12 +123,12 @@ def test_prefer_wait_gets_a_longer_read_timeout() -> None:
         return httpx.Response(201, json=PREDICTION)
 
     client = Client("t", transport=httpx.MockTransport(handler), timeout=5.0)
-    client.predictions.create(version="v" * 64, input={}, wait=30)
-    client.predictions.create(version="v" * 64, input={})
+    client.predictions.create(version="a" * 64, input={}, wait=30)
+    client.predictions.create(version="a" * 64, input={})
     assert seen[0].headers["Prefer"] == "wait=30"
     assert seen[0].extensions["timeout"]["read"] == 40.0
     assert "Prefer" not in seen[1].headers and seen[1].extensions["timeout"]["read"] == 5.0
-    assert json.loads(seen[0].content) == {"version": "v" * 64, "input": {}}
+    assert json.loads(seen[0].content) == {"version": "a" * 64, "input": {}}
 
 
 def test_async_client_works_across_event_loops(replicate_emulator: Any) -> None:

@@ -174,7 +174,7 @@ async def test_async_bad_input_fails_before_sending(setup: tuple[Any, Any]) -> N
 
 def test_identifier_parsing() -> None:
     assert ModelVersionIdentifier.parse("a/b") == ("a", "b", None)
-    assert ModelVersionIdentifier.parse("a/b:v1") == ("a", "b", "v1")
-    for bad in ("a", "a/b/c", "a/b:", "/b", "a/", ""):
+    assert ModelVersionIdentifier.parse("a/b:" + "0f" * 32) == ("a", "b", "0f" * 32)
+    for bad in ("a", "a/b/c", "a/b:", "/b", "a/", "", "a/b\n", "a/b:v1", "a/b:" + "0" * 63):
         with pytest.raises(ValueError):
             ModelVersionIdentifier.parse(bad)

@@ -141,7 +141,7 @@ async def test_429_on_create_is_retried_with_retry_after(mode: str, sleeps: list
     ]
     with scripted(script) as server:
         client = make_client(server.base_url)
-        prediction = await call(mode, client, "predictions", "create", version="v" * 64, input={})
+        prediction = await call(mode, client, "predictions", "create", version="a" * 64, input={})
     assert prediction.id == "p1"
     assert [r["method"] for r in server.seen] == ["POST", "POST"]
     assert server.seen[0]["body"] == server.seen[1]["body"]
@@ -194,7 +194,7 @@ async def test_5xx_on_create_is_not_retried(mode: str, status: int, sleeps: list
         pytest.raises(ReplicateError) as caught,
     ):
         await call(
-            mode, make_client(server.base_url), "predictions", "create", version="v" * 64, input={}
+            mode, make_client(server.base_url), "predictions", "create", version="a" * 64, input={}
         )
     assert caught.value.status == status
     assert len(server.seen) == 1
@@ -238,7 +238,7 @@ async def test_dropped_connection_get_retried_post_not(mode: str, sleeps: list[f
         pytest.raises(httpx.TransportError),
     ):
         await call(
-            mode, make_client(server.base_url), "predictions", "create", version="v" * 64, input={}
+            mode, make_client(server.base_url), "predictions", "create", version="a" * 64, input={}
         )
     assert len(server.seen) == 1
 
@@ -250,7 +250,7 @@ async def test_connection_refused_is_retried_even_for_post(
 ) -> None:
     client = make_client(f"http://127.0.0.1:{unused_port}", max_retries=2)
     with pytest.raises(httpx.ConnectError):
-        await call(mode, client, "predictions", "create", version="v" * 64, input={})
+        await call(mode, client, "predictions", "create", version="a" * 64, input={})
     assert len(sleeps) == 2
 
 

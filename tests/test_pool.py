@@ -199,14 +199,15 @@ def test_one_pool_per_event_loop(make: Callable[..., Client]) -> None:
 def test_client_defaults_to_sharded_pool_and_keeps_user_transports(
     replicate_emulator: Emulator,
 ) -> None:
-    async def inner_of(client: Client) -> httpx.AsyncBaseTransport:
-        return inner_transport(client)
+    async def inner_of(client: Client) -> tuple[httpx.AsyncBaseTransport, int]:
+        inner = inner_transport(client)  # the loop's client closes when asyncio.run ends
+        return inner, inner.shard_count if isinstance(inner, ShardedAsyncTransport) else -1
 
-    default = asyncio.run(inner_of(client_for(replicate_emulator)))
+    default, shards = asyncio.run(inner_of(client_for(replicate_emulator)))
     assert isinstance(default, ShardedAsyncTransport)
-    assert default.shard_count == 1  # nothing more opens before there is load
+    assert shards == 1  # nothing more opens before there is load
     mine = httpx.AsyncHTTPTransport()
-    assert asyncio.run(inner_of(client_for(replicate_emulator, transport=mine))) is mine
+    assert asyncio.run(inner_of(client_for(replicate_emulator, transport=mine)))[0] is mine
 
 
 def test_client_options_reach_every_shard() -> None:

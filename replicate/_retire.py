@@ -1,0 +1,110 @@
+"""Closing the sync connection pool while other threads still use it.
+
+``Client.close()`` retires the current :class:`DrainingClient` instead of closing it
+under the feet of requests in flight (closing a socket another thread is reading from
+does not wake that thread: it would wait for its read timeout). A retired pool closes
+itself when its last request in flight (including a streamed response still being read)
+ends. A request that reaches a pool already closed goes to the client's current pool,
+the same as a call made after ``close()`` would: no call fails or stalls because of it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+
+
+class _InFlight:
+    """Counts requests in flight; says when a retired pool may close (no I/O)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+        self.retired = False
+        self.closed = False
+
+    def enter(self) -> bool:
+        """Count a request in; ``False`` if the pool is already closed."""
+        with self._lock:
+            if self.closed:
+                return False
+            self._count += 1
+            return True
+
+    def leave(self) -> bool:
+        """Count a request out; ``True`` if the pool must close now."""
+        with self._lock:
+            self._count -= 1
+            return self._close_if_idle()
+
+    def retire(self) -> bool:
+        """Mark the pool retired; ``True`` if it must close now."""
+        with self._lock:
+            self.retired = True
+            return self._close_if_idle()
+
+    def _close_if_idle(self) -> bool:
+        if self.retired and self._count == 0 and not self.closed:
+            self.closed = True
+            return True
+        return False
+
+
+class DrainingClient(httpx.Client):
+    """An ``httpx.Client`` that can be retired: it closes once its requests have ended.
+
+    ``successor()`` gives the pool to use for a request that arrives after this one closed.
+    """
+
+    def __init__(self, successor: Callable[[], httpx.Client], **options: Any) -> None:
+        super().__init__(**options)
+        self._successor = successor
+        self._in_flight = _InFlight()
+
+    def retire(self) -> None:
+        """Close now if idle, else when the last request in flight ends."""
+        if self._in_flight.retire():
+            super().close()
+
+    def close(self) -> None:
+        self.retire()
+
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        if not self._in_flight.enter():
+            return self._successor().send(request, **kwargs)
+        try:
+            response = super().send(request, **kwargs)
+        except BaseException:
+            self._leave()
+            raise
+        if response.is_closed:  # read whole (stream=False): the request has ended
+            self._leave()
+        else:
+            response.stream = _Released(response.stream, self._leave)
+        return response
+
+    def _leave(self) -> None:
+        if self._in_flight.leave():
+            super().close()
+
+
+class _Released(httpx.SyncByteStream):
+    """A response stream that reports, once, when it is closed."""
+
+    def __init__(self, stream: Any, on_close: Callable[[], None]) -> None:
+        self._stream = stream
+        self._on_close: Callable[[], None] | None = on_close
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._stream
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            on_close, self._on_close = self._on_close, None
+            if on_close is not None:
+                on_close()
