@@ -102,11 +102,11 @@ def _value(spec: InputSpec, values: list[Any]) -> Any:
         if len(values) > 1:
             raise CliValueError(spec.name, f"given {len(values)} times but takes a single value")
         return _read(spec, values[0])
-    items: list[Any] = []
-    for value in values:  # each argument is one item, or a JSON list of items
-        read = _read(spec, value)
-        items.extend(read if isinstance(read, list) else [read])
-    return items
+    read = [_read(spec, value) for value in values]
+    if read == [None]:
+        return None  # `key=null` for a nullable list
+    # Each argument is one item, or a JSON list of items.
+    return [item for one in read for item in (one if isinstance(one, list) else [one])]
 
 
 def _read(spec: InputSpec, value: Any) -> Any:

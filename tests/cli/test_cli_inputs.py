@@ -117,6 +117,19 @@ def test_files_are_checked_as_the_url_they_are_sent_as(tmp_path: Path) -> None:
         ["prompt=x", f"masks=@{picture}", "masks=https://x/b.png", f"tags=@{picture}"], SCHEMA
     )
     assert parsed["masks"] == [picture, "https://x/b.png"] and parsed["tags"] == [picture]
+    nullable: Any = {
+        "components": {
+            "schemas": {
+                "Input": {
+                    "properties": {
+                        "seeds": {"type": "array", "items": {"type": "integer"}, "nullable": True}
+                    }
+                }
+            }
+        }
+    }
+    assert parse_assignments(["seeds=null"], nullable) == {"seeds": None}
+    assert parse_assignments(["seeds=[1]", "seeds=2"], nullable) == {"seeds": [1, 2]}
     with pytest.raises(UsageError, match="steps: must be an int, not str"):
         parse_assignments(["prompt=x", f"steps=@{picture}"], SCHEMA)
 
