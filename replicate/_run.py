@@ -3,9 +3,11 @@
 The prediction is created with ``Prefer: wait`` so short runs finish in one
 request; longer ones are waited on through the prediction's event stream (or
 adaptive polling). What happens after the create is one I/O-free flow
-(:func:`run_flow`) run by a blocking or an async driver. Outputs declared as
-iterators come back as :class:`~replicate._outputs.OutputIterator` /
-``AsyncOutputIterator``, yielding items as the model produces them.
+(:func:`run_flow`) run by a blocking or an async driver. Return types are 1.x's:
+an output declared as an iterator comes back as a generator (async generator) when
+the ref names a version, else as the finished list. ``rich=True`` opts in to
+:class:`~replicate._outputs.OutputIterator` / ``AsyncOutputIterator`` for every
+iterator output (items as the model produces them, plus ``.prediction`` and ``.text()``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from __future__ import annotations
 import datetime
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Sequence,
+)
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
@@ -57,10 +66,22 @@ class RunParams(TypedDict, total=False):
     webhook_events_filter: Sequence[str]
     cancel_after: str | int | float
     file_encoding_strategy: str
+    stream: bool
+    rich: bool
 
 # The API refuses Cancel-After values under this many seconds.
 MIN_CANCEL_AFTER = 5
 MAX_PREFER_WAIT = 60
+
+
+def names_version(ref: Any) -> bool:
+    """Whether ``ref`` says which version (``owner/name:version``, a Version): then, as in
+    1.x, an iterator output comes back as a generator; otherwise run waits for a list."""
+    if isinstance(ref, ModelVersionIdentifier):
+        return ref.version is not None
+    if isinstance(ref, str):
+        return ":" in ref
+    return not hasattr(ref, "owner") and hasattr(ref, "openapi_schema")
 
 
 def run_target(ref: Any) -> dict[str, Any]:
@@ -98,6 +119,8 @@ class RunOptions:
     deadline: Deadline
     create_args: dict[str, Any]
     progress: Progress | None = None
+    #: Iterator outputs as OutputIterator whatever the ref (opt-in); else 1.x's types.
+    rich: bool = False
 
     def items(self, client: Client, prediction: Prediction, kind: OutputKind) -> Flow[None]:
         """The flow emitting an iterator output's items under these options."""
@@ -127,6 +150,7 @@ def run_options(
     timeout: float | datetime.timedelta | None = None,
     deadline: datetime.datetime | None = None,
     progress: Progress | None = None,
+    rich: bool = False,
 ) -> RunOptions:
     """Check the run-level arguments and compute the create arguments (sends nothing).
 
@@ -142,7 +166,11 @@ def run_options(
     create_args["wait"] = _bounded_wait(wait, seconds)
     if seconds is not None and create_args.get("cancel_after") is None:
         create_args["cancel_after"] = f"{max(MIN_CANCEL_AFTER, math.ceil(seconds))}s"
-    return RunOptions(bool(use_file_output), Deadline.after(seconds), create_args, progress)
+    if not isinstance(rich, bool):
+        raise TypeError("rich must be True or False")
+    return RunOptions(
+        bool(use_file_output), Deadline.after(seconds), create_args, progress, rich
+    )
 
 
 def _bound_seconds(
@@ -182,18 +210,21 @@ def _bounded_wait(wait: bool | int, seconds: float | None) -> bool | int:
 # --- the flow after the create -------------------------------------------------------------
 
 
-def run_flow(client: Client, prediction: Prediction, options: RunOptions) -> Flow[OutputKind]:
+def run_flow(
+    client: Client, prediction: Prediction, options: RunOptions, *, iterate: bool = True
+) -> Flow[OutputKind]:
     """Everything after the create: learn the output kind if it matters, then wait.
 
     Returns the output kind; for iterator outputs it returns at once, and the
-    caller iterates :func:`items_flow` instead of waiting.
+    caller iterates :func:`items_flow` instead of waiting. With ``iterate=False``
+    the schema is not asked for and the run waits for the whole output.
     """
     observe = options.observer(prediction)
     if observe is not None:
         observe()
     kind = OutputKind()
     # The schema only matters if the output could be an iterator: still running, or a list.
-    if not prediction.done or isinstance(prediction.output, list):
+    if iterate and (not prediction.done or isinstance(prediction.output, list)):
         kind = output_kind((yield from schema_flow(client, prediction)))
     if kind.iterator:
         return kind
@@ -231,6 +262,7 @@ def plan_run(
     timeout: float | datetime.timedelta | None = None,
     deadline: datetime.datetime | None = None,
     progress: Progress | None = None,
+    rich: bool = False,
     **params: Any,
 ) -> tuple[dict[str, Any], RunOptions]:
     """The create target and options of a run (see :meth:`replicate.Client.run`); sends nothing."""
@@ -242,6 +274,7 @@ def plan_run(
         timeout=timeout,
         deadline=deadline,
         progress=progress,
+        rich=rich,
     )
     return run_target(ref), options
 
@@ -261,10 +294,22 @@ def run(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs:
         raise
     # Ctrl-C while waiting or iterating cancels the prediction on the server.
     driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
-    kind = driver.run(run_flow(client, prediction, options))
+    iterate = options.rich or names_version(ref)
+    kind = driver.run(run_flow(client, prediction, options, iterate=iterate))
     if kind.iterator:
-        return OutputIterator(driver, options.items(client, prediction, kind), kind)
+        items = OutputIterator(driver, options.items(client, prediction, kind), kind)
+        return items if options.rich else _generator(items)
     return finish(client, prediction, options)
+
+
+def _generator(items: Iterator[Any]) -> Generator[Any, None, None]:
+    # 1.x returns a plain generator, and code (e.g. tracing) checks for exactly that type.
+    yield from items
+
+
+async def _async_generator(items: AsyncIterator[Any]) -> AsyncGenerator[Any, None]:
+    async for item in items:
+        yield item
 
 
 async def async_run(
@@ -282,7 +327,9 @@ async def async_run(
             await async_cancel_orphan(client, target, input, since)
         raise
     driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
-    kind = await driver.run(run_flow(client, prediction, options))
+    iterate = options.rich or names_version(ref)
+    kind = await driver.run(run_flow(client, prediction, options, iterate=iterate))
     if kind.iterator:
-        return AsyncOutputIterator(driver, options.items(client, prediction, kind), kind)
+        items = AsyncOutputIterator(driver, options.items(client, prediction, kind), kind)
+        return items if options.rich else _async_generator(items)
     return finish(client, prediction, options)

@@ -19,7 +19,7 @@ import httpx
 from attrs import frozen
 
 from ._retry import Failure, RetryPolicy, retry_delay
-from .exceptions import ReplicateError, ReplicateException
+from .exceptions import ReplicateError
 
 logger = logging.getLogger("replicate")
 
@@ -36,14 +36,12 @@ DEADLINE_EXTENSION = "replicate_deadline"
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait(?:\s*=\s*(\d+))?(?:$|[,;\s])")
 
 
-class MissingTokenError(ReplicateException):
-    """No API token was configured for a request to the Replicate API."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "No API token: set the REPLICATE_API_TOKEN environment variable "
-            "or pass api_token= to replicate.Client()."
-        )
+#: Added to a 401's detail when the request went without a token (as 1.x, requests
+#: without a token are still sent: gateways and proxies may add the header).
+NO_TOKEN_HINT = (
+    "no API token was set: set the REPLICATE_API_TOKEN environment variable "
+    "or pass api_token= to replicate.Client()"
+)
 
 
 def wait_read_timeout(prefer: str | None, read: float | None) -> float | None:
@@ -97,9 +95,8 @@ class _Gate:
         # Stream URLs on Replicate's own hosts may opt in (Client(authenticate_streams=True)).
         if same_origin or request.extensions.get(STREAM_TOKEN_EXTENSION):
             token = self.token()
-            if not token:
-                raise MissingTokenError()
-            request.headers["Authorization"] = f"Bearer {token}"
+            if token:
+                request.headers["Authorization"] = f"Bearer {token}"
         else:
             request.headers.pop("Authorization", None)
         timeout = request.extensions.get("timeout")
@@ -160,7 +157,10 @@ class _Gate:
     def error(self, request: httpx.Request, response: httpx.Response) -> ReplicateError:
         response.request = request
         token = self.token()
-        return ReplicateError.from_response(response, secrets=[token] if token else [])
+        hint = NO_TOKEN_HINT if "Authorization" not in request.headers else None
+        return ReplicateError.from_response(
+            response, secrets=[token] if token else [], unauthorized_hint=hint
+        )
 
 
 def _past_deadline(request: httpx.Request) -> bool:
