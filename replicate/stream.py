@@ -199,17 +199,17 @@ def stream(
     (``use_file_output`` is accepted for 1.x compatibility; wrap a URL with
     ``FileOutput(event.data, client)`` to download it).
 
-    Arguments are checked now. As in 1.x, the result is a generator and the prediction
-    is created when iteration starts; ``rich=True`` instead creates it now and returns
-    an :class:`EventStream` (with ``.prediction``, a context manager).
+    As in 1.x, the result is a generator: arguments are checked and the prediction is
+    created when iteration starts. ``rich=True`` does both now and returns an
+    :class:`EventStream` (with ``.prediction``; a context manager).
     """
-    target, options = plan_stream(client, ref, **kwargs)
 
     def events() -> EventStream:
+        target, options = plan_stream(client, ref, **kwargs)
         prediction = client.predictions.create(**target, input=input, **options.create_args)
         return EventStream(client, prediction, options.deadline)
 
-    if options.rich:
+    if kwargs.get("rich"):
         return events()
     return _generate(events)
 
@@ -225,24 +225,32 @@ async def async_stream(
 ) -> AsyncIterator[ServerSentEvent]:
     """Async :func:`stream`: ``async for event in await async_stream(...)``, as in 1.x.
 
-    Arguments are checked when awaited; the prediction is created when iteration
-    starts. The result is an async generator, or with ``rich=True`` an
-    :class:`AsyncEventStream`.
+    The result is an async generator (arguments checked and the prediction created
+    when iteration starts), or with ``rich=True`` an :class:`AsyncEventStream`
+    (arguments checked now, the prediction created on first use).
     """
-    target, options = plan_stream(client, ref, **kwargs)
 
-    async def create() -> Prediction:
-        return await client.predictions.async_create(**target, input=input, **options.create_args)
+    def events() -> AsyncEventStream:
+        target, options = plan_stream(client, ref, **kwargs)
 
-    events = AsyncEventStream(client, create, options.deadline)
-    if options.rich:
-        return events
+        async def create() -> Prediction:
+            return await client.predictions.async_create(
+                **target, input=input, **options.create_args
+            )
+
+        return AsyncEventStream(client, create, options.deadline)
+
+    if kwargs.get("rich"):
+        return events()
     return _async_generate(events)
 
 
-async def _async_generate(events: AsyncEventStream) -> AsyncGenerator[ServerSentEvent, None]:
+async def _async_generate(
+    events: Callable[[], AsyncEventStream],
+) -> AsyncGenerator[ServerSentEvent, None]:
+    stream = events()
     try:
-        async for event in events:
+        async for event in stream:
             yield event
     finally:
-        await events.aclose()
+        await stream.aclose()

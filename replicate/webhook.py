@@ -168,7 +168,7 @@ def validate(
         headers = _request_headers(request)
         if body is None:
             body = _request_body(request)
-    if headers is None:
+    if headers is None or (isinstance(headers, Mapping | list | tuple) and not headers):
         raise MissingWebhookHeaderError("Missing webhook headers")
     webhook_id, timestamp, signature = _webhook_headers(headers)
     payload = _body_bytes(body)

@@ -352,7 +352,8 @@ def test_sign_is_unchanged_for_the_emulator() -> None:
     ("kwargs", "error", "prefix"),
     [
         ({"headers": None, "body": BODY}, MissingWebhookHeaderError, "Missing webhook headers"),
-        ({"headers": {}, "body": BODY}, MissingWebhookHeaderError, "Missing webhook id"),
+        ({"headers": {}, "body": BODY}, MissingWebhookHeaderError, "Missing webhook headers"),
+        ({"headers": {"x": "y"}, "body": BODY}, MissingWebhookHeaderError, "Missing webhook id"),
         (
             {"headers": {"webhook-id": "m", "webhook-signature": "v1,x"}, "body": BODY},
             MissingWebhookHeaderError,
