@@ -107,6 +107,12 @@ def schema_flow(client: Client, job: Job) -> Flow[Any]:
     return schema
 
 
+def remember_schema(client: Client, model: str | None, version: str | None, schema: Any) -> None:
+    """Cache a schema already at hand (a Version given to ``run``) so it is not fetched."""
+    if model and version and schema is not None:
+        _schema_caches.setdefault(client, {})[(model, version)] = schema
+
+
 def items_flow(
     client: Client,
     prediction: Prediction,

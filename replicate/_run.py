@@ -23,7 +23,7 @@ from collections.abc import (
     Iterator,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import attrs
 
@@ -37,6 +37,7 @@ from ._outputs import (
     OutputKind,
     items_flow,
     output_kind,
+    remember_schema,
     schema_flow,
 )
 from .exceptions import ModelError, PredictionTimeoutError
@@ -210,21 +211,35 @@ def _bounded_wait(wait: bool | int, seconds: float | None) -> bool | int:
 # --- the flow after the create -------------------------------------------------------------
 
 
+SchemaPolicy = Literal["never", "if-needed", "always"]
+
+
+def schema_policy(ref: Any, options: RunOptions) -> SchemaPolicy:
+    """When a run asks for the version schema (to learn if the output is an iterator).
+
+    As 1.x: always when ``ref`` names a version, never otherwise (the run waits for
+    the list). With ``rich=True``: whenever the output could still be an iterator.
+    """
+    if names_version(ref):
+        return "always"
+    return "if-needed" if options.rich else "never"
+
+
 def run_flow(
-    client: Client, prediction: Prediction, options: RunOptions, *, iterate: bool = True
+    client: Client, prediction: Prediction, options: RunOptions, schema: SchemaPolicy
 ) -> Flow[OutputKind]:
-    """Everything after the create: learn the output kind if it matters, then wait.
+    """Everything after the create: learn the output kind if ``schema`` says so, then wait.
 
     Returns the output kind; for iterator outputs it returns at once, and the
-    caller iterates :func:`items_flow` instead of waiting. With ``iterate=False``
-    the schema is not asked for and the run waits for the whole output.
+    caller iterates :func:`items_flow` instead of waiting.
     """
     observe = options.observer(prediction)
     if observe is not None:
         observe()
     kind = OutputKind()
     # The schema only matters if the output could be an iterator: still running, or a list.
-    if iterate and (not prediction.done or isinstance(prediction.output, list)):
+    could_iterate = not prediction.done or isinstance(prediction.output, list)
+    if schema == "always" or (schema == "if-needed" and could_iterate):
         kind = output_kind((yield from schema_flow(client, prediction)))
     if kind.iterator:
         return kind
@@ -293,13 +308,20 @@ def run(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs:
         cancel_orphan(client, target, input, since)
         raise
     # Ctrl-C while waiting or iterating cancels the prediction on the server.
+    _remember_version_schema(client, ref, prediction)
     driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
-    iterate = options.rich or names_version(ref)
-    kind = driver.run(run_flow(client, prediction, options, iterate=iterate))
+    kind = driver.run(run_flow(client, prediction, options, schema_policy(ref, options)))
     if kind.iterator:
         items = OutputIterator(driver, options.items(client, prediction, kind), kind)
         return items if options.rich else _generator(items)
     return finish(client, prediction, options)
+
+
+def _remember_version_schema(client: Client, ref: Any, prediction: Prediction) -> None:
+    # A Version given as ref carries its schema: no need to fetch it (1.x does not either).
+    schema = getattr(ref, "openapi_schema", None)
+    if schema is not None and not hasattr(ref, "owner"):
+        remember_schema(client, prediction.model, prediction.version, schema)
 
 
 def _generator(items: Iterator[Any]) -> Generator[Any, None, None]:
@@ -326,9 +348,9 @@ async def async_run(
         if is_interrupt(exc):  # the server may have made it without answering yet
             await async_cancel_orphan(client, target, input, since)
         raise
+    _remember_version_schema(client, ref, prediction)
     driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
-    iterate = options.rich or names_version(ref)
-    kind = await driver.run(run_flow(client, prediction, options, iterate=iterate))
+    kind = await driver.run(run_flow(client, prediction, options, schema_policy(ref, options)))
     if kind.iterator:
         items = AsyncOutputIterator(driver, options.items(client, prediction, kind), kind)
         return items if options.rich else _async_generator(items)

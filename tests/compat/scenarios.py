@@ -25,7 +25,7 @@ from typing import Any
 import replicate
 from replicate.exceptions import ModelError, ReplicateError
 
-BASE = sys.argv[1] if len(sys.argv) > 1 else ""
+BASE = ""  # the emulator's URL, from the command line
 LLAMA = "meta/meta-llama-3-8b-instruct"
 
 
@@ -448,6 +448,37 @@ def stream_bad_ref_not_iterated(n: str) -> Any:
     return type(client(n).stream("not a ref")).__name__
 
 
+@scenario
+def file_output_other_host(n: str) -> Any:
+    """Read an output file served by another host: does that host get the API token?"""
+    import http.server
+    import threading
+
+    from replicate.helpers import FileOutput
+
+    seen: list[str | None] = []
+
+    class Files(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.send_header("Content-Length", "4")
+            self.end_headers()
+            self.wfile.write(b"file")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Files)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/out.png"
+        data = FileOutput(url, client(n)).read()
+    finally:
+        server.shutdown()
+    return [data.decode(), seen[0] is not None]
+
+
 # Run alone, after the suite sets up a fault (see test_scenarios.SETUPS).
 
 
@@ -458,19 +489,19 @@ def retry_post_429(n: str) -> Any:
 
 @scenario
 def canceled_run(n: str) -> Any:
-    c = client(n, headers={"Cancel-After": "5s"})
-    return c.run("emulator/slow", input={"seconds": 60}, wait=False)
+    c = client(n, headers={"Cancel-After": "500ms"})
+    return c.run("emulator/slow", input={"seconds": 600}, wait=False)
 
 
 @scenario
 def aborted_wait(n: str) -> Any:
     import threading
 
-    c = client(n, headers={"Cancel-After": "5s"})
+    c = client(n, headers={"Cancel-After": "500ms"})
     p = c.predictions.create(model="emulator/slow", input={"seconds": 1, "queue_seconds": 600})
     waiter = threading.Thread(target=p.wait, daemon=True)
     waiter.start()
-    waiter.join(3)
+    waiter.join(2)
     return "still waiting" if waiter.is_alive() else p.status
 
 
@@ -486,7 +517,9 @@ def describe_error(error: BaseException) -> dict[str, Any]:
     return described
 
 
-def main(names: list[str]) -> None:
+def main(base: str, names: list[str]) -> None:
+    global BASE
+    BASE = base
     for name in names or list(SCENARIOS):
         try:
             line = {"name": name, "result": describe(SCENARIOS[name](name))}
@@ -496,4 +529,4 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[2:])
+    main(sys.argv[1], sys.argv[2:])
