@@ -119,3 +119,62 @@ DIFFERENCES: tuple[Difference, ...] = (
         ("file_output_other_host",),
     ),
 )
+
+
+class NotProvided(NamedTuple):
+    key: str
+    summary: str
+    reason: str
+    #: ``module``, ``module.Name``, ``module.Name.method`` or ``*.method`` (any class).
+    names: tuple[str, ...]
+
+
+#: Public 1.x names this package does not have, on purpose (test_api_surface.py skips them and
+#: checks each really exists in 1.x).
+_PYDANTIC_CLASSES = (
+    "replicate.account.Account",
+    "replicate.collection.Collection",
+    "replicate.deployment.Deployment",
+    "replicate.file.File",
+    "replicate.hardware.Hardware",
+    "replicate.model.Model",
+    "replicate.pagination.Page",
+    "replicate.prediction.Prediction",
+    "replicate.resource.Resource",
+    "replicate.stream.ServerSentEvent",
+    "replicate.training.Training",
+    "replicate.version.Version",
+    "replicate.webhook.WebhookSigningSecret",
+)
+_PYDANTIC_METHODS = ("__init__", "__iter__", "dict", "json")
+
+NOT_PROVIDED: tuple[NotProvided, ...] = (
+    NotProvided(
+        "pydantic-model-api",
+        "Returned objects are attrs classes, not pydantic models: pydantic's class-level API "
+        "(construct, copy, parse_obj, parse_raw, parse_file, from_orm, schema, schema_json, "
+        "validate, update_forward_refs) is not provided; dict(obj), .dict(), .json(), "
+        ".model_dump() and .model_dump_json() are.",
+        "Runtime dependencies stay few (no pydantic); those methods build or re-validate "
+        "objects from untrusted data, which API results never need.",
+        tuple(
+            f"*.{method}"
+            for method in (
+                "construct", "copy", "from_orm", "parse_file", "parse_obj", "parse_raw",
+                "schema", "schema_json", "update_forward_refs", "validate",
+            )
+        )
+        # pydantic's keyword constructor (``__pydantic_self__``) and its dict()/json() options
+        # (include=, exclude=, by_alias=, ...): ours take none.
+        + tuple(f"{cls}.{method}" for cls in _PYDANTIC_CLASSES for method in _PYDANTIC_METHODS),
+    ),
+    NotProvided(
+        "internals",
+        "1.x's implementation modules and classes are not provided: replicate.run and "
+        "replicate.schema (helpers behind replicate.run), RetryTransport and EventSource.",
+        "They have no documented contract; retries are configured with Client(retry=...) / "
+        "RetryPolicy, streams are read with client.stream().",
+        ("replicate.run", "replicate.schema", "replicate.client.RetryTransport",
+         "replicate.stream.EventSource"),
+    ),
+)
