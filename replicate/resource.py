@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
@@ -62,7 +63,7 @@ class Resource:
         """Alias of :meth:`to_dict` (1.x / pydantic v1 name)."""
         return self.to_dict()
 
-    def model_dump(self) -> dict[str, Any]:
+    def model_dump(self) -> builtins.dict[str, Any]:
         """Alias of :meth:`to_dict` (pydantic v2 name)."""
         return self.to_dict()
 

@@ -267,7 +267,9 @@ def _text(value: Any, what: str) -> str:
         try:
             return value.decode("ascii")
         except UnicodeDecodeError:
-            raise InvalidWebhookHeaderError(f"Invalid webhook headers: {what} is not ASCII") from None
+            raise InvalidWebhookHeaderError(
+                f"Invalid webhook headers: {what} is not ASCII"
+            ) from None
     if isinstance(value, str):
         return value
     raise InvalidWebhookHeaderError(

@@ -15,7 +15,7 @@ from client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
 
 import replicate
 from replicate.client import Client
-from replicate.exceptions import ReplicateError, ReplicateException
+from replicate.exceptions import ReplicateError
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ DIFFERENCES: tuple[Difference, ...] = (
     ),
     Difference(
         "stream-field",
-        "stream() and run() never add the deprecated `\"stream\": true` body field on their "
+        'stream() and run() never add the deprecated `"stream": true` body field on their '
         "own (an explicit predictions.create(stream=...) is sent as given).",
         "The field is deprecated and has no effect: every prediction can be streamed.",
         ("stream_tokens", "async_stream_tokens"),
@@ -160,8 +160,16 @@ NOT_PROVIDED: tuple[NotProvided, ...] = (
         tuple(
             f"*.{method}"
             for method in (
-                "construct", "copy", "from_orm", "parse_file", "parse_obj", "parse_raw",
-                "schema", "schema_json", "update_forward_refs", "validate",
+                "construct",
+                "copy",
+                "from_orm",
+                "parse_file",
+                "parse_obj",
+                "parse_raw",
+                "schema",
+                "schema_json",
+                "update_forward_refs",
+                "validate",
             )
         )
         # pydantic's keyword constructor (``__pydantic_self__``) and its dict()/json() options
@@ -174,7 +182,11 @@ NOT_PROVIDED: tuple[NotProvided, ...] = (
         "replicate.schema (helpers behind replicate.run), RetryTransport and EventSource.",
         "They have no documented contract; retries are configured with Client(retry=...) / "
         "RetryPolicy, streams are read with client.stream().",
-        ("replicate.run", "replicate.schema", "replicate.client.RetryTransport",
-         "replicate.stream.EventSource"),
+        (
+            "replicate.run",
+            "replicate.schema",
+            "replicate.client.RetryTransport",
+            "replicate.stream.EventSource",
+        ),
     ),
 )

@@ -266,10 +266,7 @@ def get_and_cancel(n: str) -> Any:
 def prediction_as_dict(n: str) -> Any:
     p = client(n).predictions.create(version=ECHO_V2, input={"text": "d"}, wait=True)
     keys = ("id", "status", "input", "output", "version")
-    return [
-        {k: form[k] for k in keys}
-        for form in (dict(p), p.dict(), json.loads(p.json()))
-    ]
+    return [{k: form[k] for k in keys} for form in (dict(p), p.dict(), json.loads(p.json()))]
 
 
 @scenario

@@ -26,7 +26,7 @@ def call_problems(where: str, theirs: list[Any] | None, ours: list[Any] | None) 
     takes_args = any(p[1] == "VAR_POSITIONAL" for p in ours)
     takes_kwargs = any(p[1] == "VAR_KEYWORD" for p in ours)
     their_positional = [p for p in theirs if p[1] in POSITIONAL]
-    for index, (name, _kind, default) in enumerate(their_positional):
+    for index, (name, _kind, _default) in enumerate(their_positional):
         if not takes_args and (index >= len(our_positional) or our_positional[index] != name):
             problems.append(f"{where}: positional parameter {index} should be {name!r}")
     for name, kind, default in theirs:
@@ -41,8 +41,6 @@ def call_problems(where: str, theirs: list[Any] | None, ours: list[Any] | None) 
             problems.append(f"{where}: {name!r} cannot be passed by keyword")
         if default is not None and mine[2] is not None and mine[2] != default:
             problems.append(f"{where}: default of {name!r} is {mine[2]}, 1.x {default}")
-        if default is None and mine[2] is not None and kind in POSITIONAL:
-            pass  # optional here, required in 1.x: every 1.x call still works
     return problems
 
 
@@ -51,7 +49,8 @@ def surfaces(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     theirs = json.loads(run_python(need_v1(), [str(HERE / "surface.py")]))
     reference = tmp_path_factory.mktemp("surface") / "v1.json"
     reference.write_text(json.dumps(theirs))
-    ours = json.loads(run_python(OURS_PYTHON, [str(HERE / "surface.py"), "--against", str(reference)]))
+    arguments = [str(HERE / "surface.py"), "--against", str(reference)]
+    ours = json.loads(run_python(OURS_PYTHON, arguments))
     return theirs, ours
 
 
