@@ -46,15 +46,22 @@ def describe_class(cls: type) -> dict[str, Any]:
     return {"kind": "class", "methods": methods}
 
 
+def _import(module_name: str, result: dict[str, Any]) -> Any:
+    """The module, or ``None`` after noting in ``result`` why it is missing."""
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as error:
+        result[module_name] = {"missing": str(error)}
+        return None
+
+
 def lookup(reference: dict[str, Any]) -> dict[str, Any]:
     """The same names as ``reference`` (another package's :func:`surface`), looked up here
     by attribute access (so lazily provided names count)."""
     result: dict[str, Any] = {}
     for module_name, entries in reference.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as error:
-            result[module_name] = {"missing": str(error)}
+        module = _import(module_name, result)
+        if module is None:
             continue
         found: dict[str, Any] = {}
         for name, entry in entries.items():
@@ -87,10 +94,8 @@ def module_names() -> list[str]:
 def surface() -> dict[str, Any]:
     result: dict[str, Any] = {}
     for module_name in module_names():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as error:
-            result[module_name] = {"missing": str(error)}
+        module = _import(module_name, result)
+        if module is None:
             continue
         entries: dict[str, Any] = {}
         for name in dir(module):
