@@ -167,7 +167,7 @@ class Function(_Model):
 
     def __call__(self, /, **inputs: Any) -> Any:
         info = self._info()
-        output = self._client.run(info.ref, input=payload(info, inputs))
+        output = self._client.run(info.ref, input=payload(info, inputs), rich=True)
         return _stream_items(output) if self._streaming else output
 
     def create(self, /, **inputs: Any) -> Run:
@@ -195,7 +195,7 @@ class AsyncFunction(_Model):
 
     async def __call__(self, /, **inputs: Any) -> Any:
         info = await self._info()
-        output = await self._client.async_run(info.ref, input=payload(info, inputs))
+        output = await self._client.async_run(info.ref, input=payload(info, inputs), rich=True)
         return _async_stream_items(output) if self._streaming else output
 
     async def create(self, /, **inputs: Any) -> AsyncRun:

@@ -102,7 +102,7 @@ def run(ctx: Context) -> int:
             # A live display wants every update, not one long `Prefer: wait` request.
             live = ctx.progress or args.logs
             output = ctx.client.run(
-                args.ref, inputs, timeout=args.timeout, progress=progress, wait=not live
+                args.ref, inputs, timeout=args.timeout, progress=progress, wait=not live, rich=True
             )
             if not args.json:
                 write_output(ctx, output, args.output_dir)
