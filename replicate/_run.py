@@ -43,7 +43,7 @@ from ._outputs import (
 )
 from ._wallclock import bounded
 from .exceptions import ModelError, PredictionTimeoutError
-from .identifier import ModelVersionIdentifier, is_version_id
+from .identifier import ModelVersionIdentifier, check_version_id, is_version_id, parse_ref
 
 if TYPE_CHECKING:
     from .client import Client
@@ -96,12 +96,13 @@ def run_target(ref: Any) -> dict[str, Any]:
     or ``TypeError`` before any request.
     """
     if isinstance(ref, ModelVersionIdentifier):
-        return {"version": ref.version} if ref.version else {"model": (ref.owner, ref.name)}
+        if ref.version:
+            return {"version": check_version_id(ref.version, f"the version in {ref!r}")}
+        return {"model": (ref.owner, ref.name)}
     if isinstance(ref, str):
         if is_version_id(ref):
             return {"version": ref}
-        parsed = ModelVersionIdentifier.parse(ref)
-        return run_target(parsed)
+        return run_target(parse_ref(ref))
     if hasattr(ref, "owner") and hasattr(ref, "name"):
         return {"model": ref}
     if hasattr(ref, "openapi_schema") and hasattr(ref, "id"):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from .._file_output import transform_output
 from ..exceptions import ModelError
 from ..schema import InputValidationError, check_inputs, reveal
-from .resolve import ModelInfo, async_resolve, cached, parse_ref, resolve
+from .resolve import ModelInfo, async_resolve, cached, resolve, use_ref
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -297,7 +297,7 @@ def use(
     Nothing is sent until the first call (or signature); ``client`` defaults to the
     default client.
     """
-    parse_ref(ref)  # a malformed ref fails here, before any request
+    use_ref(ref)  # a malformed ref fails here, before any request
     if client is None:
         from .. import _default_client
 
