@@ -191,11 +191,10 @@ def stream(
     (``use_file_output`` is accepted for 1.x compatibility; wrap a URL with
     ``FileOutput(event.data, client)`` to download it).
     """
-    from ._wallclock import bounded
+    from ._run import create
 
     target, options = plan_stream(client, ref, **kwargs)
-    with bounded(options.deadline.at):  # the create answers by the stream's deadline too
-        prediction = client.predictions.create(**target, input=input, **options.create_args)
+    prediction = create(client, target, input, options)  # answers by the stream's deadline too
     return EventStream(client, prediction, options.deadline)
 
 
@@ -206,11 +205,8 @@ def async_stream(
     target, options = plan_stream(client, ref, **kwargs)
 
     async def create() -> Prediction:
-        from ._wallclock import bounded
+        from ._run import async_create
 
-        with bounded(options.deadline.at):
-            return await client.predictions.async_create(
-                **target, input=input, **options.create_args
-            )
+        return await async_create(client, target, input, options)
 
     return AsyncEventStream(client, create, options.deadline)
