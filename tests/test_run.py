@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
 from typing import Any
 
 import anyio
@@ -156,17 +157,29 @@ def test_progress_is_called_on_create_updates_and_completion(
     replicate_emulator: Emulator,
 ) -> None:
     replicate_emulator.quirks = {"no_stream_url"}
+    # The model finishes only once the callback has seen it running: an update mid-run is
+    # observed whatever the machine's speed, instead of depending on a poll landing in time.
+    running = threading.Event()
+
+    def gated(text: str) -> str:
+        if not running.wait(30):
+            raise RuntimeError("progress never saw the prediction processing")
+        return text
+
+    replicate_emulator.add_model("acme/gated", gated)
     client = client_for(replicate_emulator)
     seen: list[tuple[str | None, str]] = []
-    output = client.run(
-        "emulator/slow",
-        input={"seconds": 4},  # long enough for a poll to land mid-run on a busy machine
-        wait=False,
-        progress=lambda p: seen.append((p.status, p.id)),
-    )
-    assert output == "finished after 4 seconds"
+
+    def progress(prediction: Prediction) -> None:
+        seen.append((prediction.status, prediction.id))
+        if prediction.status == "processing":
+            running.set()
+
+    output = client.run("acme/gated", input={"text": "done"}, wait=False, progress=progress)
+    assert output == "done"
     statuses = [status for status, _ in seen]
     assert statuses[0] == "starting"
+    assert "processing" in statuses
     assert statuses[-1] == "succeeded"
     assert len(seen) >= 3
     assert len({pid for _, pid in seen}) == 1
