@@ -106,14 +106,14 @@ def cancel_orphan(
     target: Mapping[str, Any],
     input: Mapping[str, Any] | None,
     since: datetime.datetime,
-    within: float,
+    grace: float,
 ) -> Prediction | None:
-    """Run :func:`cancel_orphan_flow`, all of it within ``within`` seconds, even past the run's
+    """Run :func:`cancel_orphan_flow`, all of it within ``grace`` seconds, even past the run's
     deadline (best effort: failures are logged and give ``None``)."""
     from ._drive import SyncDriver
 
     try:
-        with rebound(time.monotonic() + within):
+        with rebound(time.monotonic() + grace):
             return SyncDriver(client, None).run(cancel_orphan_flow(target, input, since))
     except Exception as exc:
         logger.warning("could not look for the interrupted run's prediction: %s", exc)
@@ -125,7 +125,7 @@ async def async_cancel_orphan(
     target: Mapping[str, Any],
     input: Mapping[str, Any] | None,
     since: datetime.datetime,
-    within: float,
+    grace: float,
 ) -> Prediction | None:
     """Async :func:`cancel_orphan`; shielded, as the calling task may be being cancelled."""
     import anyio
@@ -133,7 +133,7 @@ async def async_cancel_orphan(
     from ._drive import AsyncDriver
 
     found: Prediction | None = None
-    with anyio.move_on_after(within, shield=True), rebound(time.monotonic() + within):
+    with anyio.move_on_after(grace, shield=True), rebound(time.monotonic() + grace):
         try:
             found = await AsyncDriver(client, None).run(cancel_orphan_flow(target, input, since))
         except Exception as exc:

@@ -258,7 +258,9 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def create(client: Client, target: dict[str, Any], input: Any, options: RunOptions) -> Prediction:
+def create_prediction(
+    client: Client, target: dict[str, Any], input: Any, options: RunOptions
+) -> Prediction:
     """The run's create, answering by its deadline.
 
     A create cut off (by Ctrl-C, or by the deadline while ``Prefer: wait`` holds it or
@@ -279,10 +281,10 @@ def create(client: Client, target: dict[str, Any], input: Any, options: RunOptio
             raise PredictionTimeoutError(found) from exc
 
 
-async def async_create(
+async def async_create_prediction(
     client: Client, target: dict[str, Any], input: Any, options: RunOptions
 ) -> Prediction:
-    """Async :func:`create` (task cancellation counts as an interrupt)."""
+    """Async :func:`create_prediction` (task cancellation counts as an interrupt)."""
     since = _now()
     with bounded(options.deadline.at):
         try:
@@ -301,7 +303,7 @@ async def async_create(
 def run(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     """See :meth:`replicate.Client.run`."""
     target, options = plan_run(client, ref, **kwargs)
-    prediction = create(client, target, input, options)
+    prediction = create_prediction(client, target, input, options)
     # Every request of the run answers by its deadline (the cancel after it has a grace).
     with bounded(options.deadline.at):
         # Ctrl-C while waiting or iterating cancels the prediction on the server.
@@ -317,7 +319,7 @@ async def async_run(
 ) -> Any:
     """See :meth:`replicate.Client.async_run`."""
     target, options = plan_run(client, ref, **kwargs)
-    prediction = await async_create(client, target, input, options)
+    prediction = await async_create_prediction(client, target, input, options)
     with bounded(options.deadline.at):
         driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
         kind = await driver.run(run_flow(client, prediction, options))

@@ -191,10 +191,10 @@ def stream(
     (``use_file_output`` is accepted for 1.x compatibility; wrap a URL with
     ``FileOutput(event.data, client)`` to download it).
     """
-    from ._run import create
+    from ._run import create_prediction
 
     target, options = plan_stream(client, ref, **kwargs)
-    prediction = create(client, target, input, options)  # answers by the stream's deadline too
+    prediction = create_prediction(client, target, input, options)  # by the deadline too
     return EventStream(client, prediction, options.deadline)
 
 
@@ -205,8 +205,8 @@ def async_stream(
     target, options = plan_stream(client, ref, **kwargs)
 
     async def create() -> Prediction:
-        from ._run import async_create
+        from ._run import async_create_prediction
 
-        return await async_create(client, target, input, options)
+        return await async_create_prediction(client, target, input, options)
 
     return AsyncEventStream(client, create, options.deadline)
