@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import collections
 import queue
 import threading
@@ -132,5 +133,7 @@ def in_thread(client: Client, results: AsyncBatch) -> Iterator[BatchResult]:
         if thread.is_alive():
             loop, task = state.get("loop"), state.get("task")
             if loop is not None and task is not None:
-                loop.call_soon_threadsafe(task.cancel)
+                # The loop may close between the check above and this call: then it is done.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(task.cancel)
             thread.join()
