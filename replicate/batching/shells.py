@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import collections
+import contextlib
 import queue
 import threading
 from collections.abc import Iterator
