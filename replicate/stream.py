@@ -16,7 +16,6 @@ The API token is sent only to the API's own origin (and, with
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -257,36 +256,19 @@ def _rich(rich: object) -> bool:
     return rich
 
 
-def plan_stream(
-    client: Client,
-    ref: Any,
-    *,
-    use_file_output: bool | None = None,
-    timeout: float | datetime.timedelta | None = None,
-    deadline: datetime.datetime | None = None,
-    rich: bool = False,
-    **params: Any,
-) -> tuple[dict[str, Any], RunOptions]:
-    """Check a stream's arguments: the create target and options.
+def plan_stream(client: Client, ref: Any, **params: Any) -> tuple[dict[str, Any], RunOptions]:
+    """Check a stream's arguments: the create target and options, as for ``run``.
 
     ``use_file_output`` (default: the client's, True): output events whose data is a
     file URL carry a :class:`~replicate.helpers.FileOutput`, as in 1.x.
-    ``wait`` (as in ``run``, default False) is honoured: the create request is held up to
-    that long (as 1.x did), and the events are then streamed from the start.
+    ``wait`` (default False, unlike ``run``) is honoured: the create request is held up
+    to that long (as 1.x did), and the events are then streamed from the start.
     """
-    from ._run import run_options, run_target
+    from ._run import plan_run
 
-    wait = params.pop("wait", False)
-    options = run_options(
-        client,
-        params,
-        wait=wait,
-        use_file_output=use_file_output,
-        timeout=timeout,
-        deadline=deadline,
-        rich=rich,
-    )
-    return run_target(ref), options
+    if "progress" in params:
+        raise TypeError("stream() takes no progress callback: iterate the events instead")
+    return plan_run(client, ref, **{"wait": False, **params})
 
 
 def stream(
