@@ -129,8 +129,8 @@ DIFFERENCES: tuple[Difference, ...] = (
     Difference(
         "redirect-raises",
         "A 3xx answer to an API call raises ReplicateError with its status.",
-        "1.x tried to parse the redirect's body and raised a bare JSONDecodeError (or "
-        "AttributeError) naming neither the request nor the status.",
+        "1.x tried to parse the redirect's body and raised a bare JSONDecodeError naming "
+        "neither the request nor the status.",
         ("redirect_answer",),
     ),
     Difference(
