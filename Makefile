@@ -15,9 +15,9 @@ $(STAMP): pyproject.toml
 
 # replicate 1.0.7 in its own venv: the reference that side-by-side tests compare us with.
 V1_VENV := .venvs/v1
-$(V1_VENV)/.installed-stamp:
+$(V1_VENV)/.installed-stamp: tests/compat/v1-requirements.txt
 	test -x $(V1_VENV)/bin/python || $(PYTHON) -m venv $(V1_VENV)
-	$(V1_VENV)/bin/python -m pip install -q 'replicate==1.0.7'
+	$(V1_VENV)/bin/python -m pip install -q -r tests/compat/v1-requirements.txt
 	touch $@
 
 v1-venv: $(V1_VENV)/.installed-stamp
