@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import urlsplit
 
 from attrs import define, frozen
@@ -28,9 +28,6 @@ WEBHOOK_EVENTS = frozenset({"start", "output", "logs", "completed"})
 class Job(Resource):
     """Fields and methods common to :class:`Prediction` and :class:`Training`."""
 
-    # Builders of the get/cancel calls for this kind of job (set by subclasses).
-    _calls: ClassVar[JobCalls[Any]]
-
     id: str
     model: str | None = None
     version: str | None = None
@@ -50,6 +47,16 @@ class Job(Resource):
         "version": lambda client, value: _version_id(value)
     }
 
+    @classmethod
+    def _get_call(cls, id: str) -> Call[Self]:
+        """The call that fetches the job ``id`` (each kind of job names its operation)."""
+        raise NotImplementedError
+
+    @classmethod
+    def _cancel_call(cls, id: str) -> Call[Self]:
+        """The call that cancels the job ``id``."""
+        raise NotImplementedError
+
     @property
     def done(self) -> bool:
         """Whether the job reached a terminal status."""
@@ -57,21 +64,19 @@ class Job(Resource):
 
     def reload(self) -> None:
         """Fetch the latest state from the API and update this object in place."""
-        self._replace_with(call_sync(self._bound_client(), type(self)._calls.get(self.id)))
+        self._replace_with(call_sync(self._bound_client(), self._get_call(self.id)))
 
     async def async_reload(self) -> None:
         """Async :meth:`reload`."""
-        self._replace_with(await call_async(self._bound_client(), type(self)._calls.get(self.id)))
+        self._replace_with(await call_async(self._bound_client(), self._get_call(self.id)))
 
     def cancel(self) -> None:
         """Cancel the job and update this object with the API's answer."""
-        self._replace_with(call_sync(self._bound_client(), type(self)._calls.cancel(self.id)))
+        self._replace_with(call_sync(self._bound_client(), self._cancel_call(self.id)))
 
     async def async_cancel(self) -> None:
         """Async :meth:`cancel`."""
-        self._replace_with(
-            await call_async(self._bound_client(), type(self)._calls.cancel(self.id))
-        )
+        self._replace_with(await call_async(self._bound_client(), self._cancel_call(self.id)))
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until the job reaches a terminal status (succeeded, failed, canceled, aborted).
@@ -113,26 +118,11 @@ def _version_id(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@frozen
-class JobCalls(Generic[J]):
-    """Builders of the get and cancel calls of one kind of job."""
-
-    get: Callable[[str], Call[J]]
-    cancel: Callable[[str], Call[J]]
-
-
-def job_calls(tag: str, parse: Callable[[Client, Any], J]) -> JobCalls[J]:
-    """The get/cancel builders for ``predictions`` or ``trainings``."""
-
-    def builder(op: str) -> Callable[[str], Call[J]]:
-        def build(job_id: str) -> Call[J]:
-            if not isinstance(job_id, str) or not job_id:
-                raise ValueError(f"id must be a non-empty string, got {job_id!r}")
-            return Call(parse, op=op, args=(job_id,))
-
-        return build
-
-    return JobCalls(builder(f"{tag}.{tag}_get"), builder(f"{tag}.{tag}_cancel"))
+def job_id(value: Any) -> str:
+    """``value`` if it can name a prediction or training, else ``ValueError``."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"id must be a non-empty string, got {value!r}")
+    return value
 
 
 @frozen
@@ -258,7 +248,8 @@ def webhook_fields(arguments: Mapping[str, Any]) -> dict[str, Any]:
 class JobNamespace(Namespace, Generic[J]):
     """The operations predictions and trainings share: create (given a plan), get, cancel."""
 
-    _calls: JobCalls[J]
+    #: The kind of job (its class names the get and cancel operations).
+    _job: type[J]
 
     def _create(self, plan: CreatePlan[J]) -> J:
         plan.check(self._client)
@@ -271,16 +262,16 @@ class JobNamespace(Namespace, Generic[J]):
 
     def get(self, id: str) -> J:
         """Get the current state by id."""
-        return self._run(self._calls.get(id))
+        return self._run(self._job._get_call(id))
 
     async def async_get(self, id: str) -> J:
         """Async :meth:`get`."""
-        return await self._arun(self._calls.get(id))
+        return await self._arun(self._job._get_call(id))
 
     def cancel(self, id: str) -> J:
         """Cancel by id; returns the updated state."""
-        return self._run(self._calls.cancel(id))
+        return self._run(self._job._cancel_call(id))
 
     async def async_cancel(self, id: str) -> J:
         """Async :meth:`cancel`."""
-        return await self._arun(self._calls.cancel(id))
+        return await self._arun(self._job._cancel_call(id))

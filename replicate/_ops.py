@@ -2,9 +2,10 @@
 
 Namespace methods build a :class:`Call` with a pure function and hand it to
 :func:`call_sync` or :func:`call_async`; that keeps each sync/async pair of
-public methods down to one line each. Calls name a generated operation module
-(``"predictions.predictions_get"`` under ``replicate_api.api``), imported on
-first use so ``import replicate`` never loads the generated layer.
+public methods down to one line each. A call holds the generated operation's
+public request builder (``predictions_get.request_kwargs`` from
+``replicate_api.api.predictions``), imported inside the function that builds
+the call so ``import replicate`` never loads the generated layer.
 
 The generated operation builds the request (URL, query, headers, body through
 the generated models); the response body is decoded once and handed to a
@@ -18,7 +19,6 @@ following ``next`` page URLs), described with ``method``/``url``.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Decode = Literal["json", "text", "bytes", "none"]
 
-_modules: dict[str, Any] = {}
-_builders: dict[str, Callable[..., dict[str, Any]]] = {}
+#: A generated operation's ``request_kwargs``: its arguments in, httpx ``request()`` arguments out.
+RequestBuilder = Callable[..., dict[str, Any]]
+_GENERATED_API = "replicate_api.api."
 
 
 class LazyArg:
@@ -50,13 +51,14 @@ class LazyArg:
 
 @frozen
 class GeneratedBody(LazyArg):
-    """A request body to be built as a generated model (``"module.Class"``) at send time."""
+    """A request body to be built as a generated model (e.g. ``ModelsCreateBody``) at send time,
+    after the call's path parameters have been checked."""
 
-    model: str
+    model: Any  # a generated model class: it has ``from_dict``
     data: Mapping[str, Any]
 
     def build(self) -> Any:
-        return generated_model(self.model).from_dict(dict(self.data))
+        return self.model.from_dict(dict(self.data))
 
 
 @frozen
@@ -64,7 +66,8 @@ class Call(Generic[T]):
     """One API request and how to turn its response body into a result."""
 
     parse: Callable[[Client, Any], T]
-    op: str | None = None
+    #: The generated operation's request builder; ``None`` for a hand-written request (``url``).
+    build: RequestBuilder | None = None
     args: tuple[Any, ...] = ()
     kwargs: Mapping[str, Any] = field(factory=dict)
     method: str = "GET"
@@ -78,6 +81,11 @@ class Call(Generic[T]):
         # namespace's ids, owners and names pass this one check before anything is sent.
         for value in self.args:
             path_segment(value, f"{self.op} path parameter")
+
+    @property
+    def op(self) -> str | None:
+        """The generated operation's name, ``"predictions.predictions_get"`` (for messages)."""
+        return None if self.build is None else self.build.__module__.removeprefix(_GENERATED_API)
 
 
 def call_sync(client: Client, call: Call[T]) -> T:
@@ -94,7 +102,7 @@ async def call_async(client: Client, call: Call[T]) -> T:
 
 def request_args(call: Call[Any]) -> dict[str, Any]:
     """httpx ``request()`` arguments: built by the generated operation, or hand-written."""
-    if call.op is None:
+    if call.build is None:
         assert call.url is not None, "a hand-written call needs a url"
         return {
             "method": call.method,
@@ -102,31 +110,9 @@ def request_args(call: Call[Any]) -> dict[str, Any]:
             "content": call.content,
             "headers": call.headers,
         }
-    build = _builders.get(call.op) or _builder(call.op)
-    kwargs: dict[str, Any] = (
-        build(*call.args, **_kwargs(call)) if call.kwargs else build(*call.args)
-    )
-    return kwargs
-
-
-def _builder(op: str) -> Callable[..., dict[str, Any]]:
-    # The generated operation's request builder (path, query, headers, body).
-    build: Callable[..., dict[str, Any]] = _module(f"replicate_api.api.{op}")._get_kwargs
-    _builders[op] = build
-    return build
-
-
-def generated_model(name: str) -> Any:
-    """The generated model class ``"module.Class"`` under ``replicate_api.models``."""
-    module_name, _, class_name = name.rpartition(".")
-    return getattr(_module(f"replicate_api.models.{module_name}"), class_name)
-
-
-def _module(name: str) -> Any:
-    module = _modules.get(name)
-    if module is None:
-        module = _modules[name] = importlib.import_module(name)
-    return module
+    if call.kwargs:
+        return call.build(*call.args, **_kwargs(call))
+    return call.build(*call.args)
 
 
 def _kwargs(call: Call[Any]) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def cancel_orphan_flow(
             len(matches),
         )
         return
-    yield Send(Prediction._calls.cancel(matches[0].id))
+    yield Send(Prediction._cancel_call(matches[0].id))
     logger.info("cancelled prediction %s of an interrupted run", matches[0].id)
 
 

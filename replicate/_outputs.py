@@ -78,6 +78,8 @@ def schema_flow(client: Client, job: Job) -> Flow[Any]:
     Falls back to the model's latest version (official models have none of their
     own); a schema that cannot be fetched counts as "no schema", never as an error.
     """
+    from replicate_api.api.models import models_get, models_versions_get
+
     from .model import parse_model
     from .version import parse_version
 
@@ -92,11 +94,11 @@ def schema_flow(client: Client, job: Job) -> Flow[Any]:
     try:
         if job.version:
             version_call = Call(
-                parse_version, op="models.models_versions_get", args=(owner, name, job.version)
+                parse_version, models_versions_get.request_kwargs, args=(owner, name, job.version)
             )
             schema = (yield Send(version_call)).openapi_schema
         if schema is None:
-            model = yield Send(Call(parse_model, op="models.models_get", args=(owner, name)))
+            model = yield Send(Call(parse_model, models_get.request_kwargs, args=(owner, name)))
             latest = model.latest_version
             schema = latest.openapi_schema if latest is not None else None
     except ReplicateError as exc:

@@ -68,4 +68,6 @@ def search_call(query: str, limit: int | None) -> Call[SearchResults]:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 50:
             raise ValueError(f"limit must be an integer from 1 to 50, got {limit!r}")
         kwargs["limit"] = limit
-    return Call(SearchResults.from_json, op="search.search", kwargs=kwargs)
+    from replicate_api.api.search import search
+
+    return Call(SearchResults.from_json, search.request_kwargs, kwargs=kwargs)

@@ -18,7 +18,10 @@ def _parse_secret(client: Client, data: Any) -> WebhookSigningSecret:
     return WebhookSigningSecret(key=data.get("key", ""))
 
 
-_SECRET: Call[WebhookSigningSecret] = Call(_parse_secret, op="webhooks.webhooks_default_secret_get")
+def _secret_call() -> Call[WebhookSigningSecret]:
+    from replicate_api.api.webhooks import webhooks_default_secret_get
+
+    return Call(_parse_secret, webhooks_default_secret_get.request_kwargs)
 
 
 class DefaultWebhooks(Namespace):
@@ -26,11 +29,11 @@ class DefaultWebhooks(Namespace):
 
     def secret(self) -> WebhookSigningSecret:
         """The signing secret for webhooks sent to your endpoints."""
-        return self._run(_SECRET)
+        return self._run(_secret_call())
 
     async def async_secret(self) -> WebhookSigningSecret:
         """Async :meth:`secret`."""
-        return await self._arun(_SECRET)
+        return await self._arun(_secret_call())
 
 
 class Webhooks(Namespace):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import ipaddress
 import os
 import threading
@@ -10,7 +9,7 @@ import warnings
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 import attrs
 import httpx
@@ -108,35 +107,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-N = TypeVar("N")
-
-
-class _Namespace(Generic[N]):
-    """A client attribute holding a namespace, imported and created on first access."""
-
-    def __init__(self, module: str, class_name: str) -> None:
-        self._module, self._class_name = module, class_name
-        self._name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, client: None, owner: type) -> _Namespace[N]: ...
-    @overload
-    def __get__(self, client: Client, owner: type) -> N: ...
-    def __get__(self, client: Client | None, owner: type) -> N | _Namespace[N]:
-        if client is None:
-            return self
-        namespace_class = getattr(
-            importlib.import_module(self._module, __package__), self._class_name
-        )
-        namespace: N = namespace_class(client)
-        # Cached like functools.cached_property: the instance attribute wins from now on.
-        client.__dict__[self._name] = namespace
-        return namespace
 
 
 class Client:
@@ -402,17 +372,70 @@ class Client:
             method.upper(), _relative(path), params=params, json=json, headers=headers
         )
 
-    # --- namespaces (created on first access) -------------------------------
+    # --- namespaces (imported and created on first access) -----------------
 
-    accounts: _Namespace[Accounts] = _Namespace(".account", "Accounts")
-    collections: _Namespace[Collections] = _Namespace(".collection", "Collections")
-    deployments: _Namespace[Deployments] = _Namespace(".deployment", "Deployments")
-    files: _Namespace[Files] = _Namespace(".file", "Files")
-    hardware: _Namespace[HardwareNamespace] = _Namespace(".hardware", "HardwareNamespace")
-    models: _Namespace[Models] = _Namespace(".model", "Models")
-    predictions: _Namespace[Predictions] = _Namespace(".prediction", "Predictions")
-    trainings: _Namespace[Trainings] = _Namespace(".training", "Trainings")
-    webhooks: _Namespace[Webhooks] = _Namespace("._webhooks", "Webhooks")
+    @cached_property
+    def accounts(self) -> Accounts:
+        """``client.accounts``: the account that owns the API token."""
+        from .account import Accounts
+
+        return Accounts(self)
+
+    @cached_property
+    def collections(self) -> Collections:
+        """``client.collections``: curated lists of models."""
+        from .collection import Collections
+
+        return Collections(self)
+
+    @cached_property
+    def deployments(self) -> Deployments:
+        """``client.deployments``: your deployments, and predictions on them."""
+        from .deployment import Deployments
+
+        return Deployments(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """``client.files``: uploaded files."""
+        from .file import Files
+
+        return Files(self)
+
+    @cached_property
+    def hardware(self) -> HardwareNamespace:
+        """``client.hardware``: the hardware models can run on."""
+        from .hardware import HardwareNamespace
+
+        return HardwareNamespace(self)
+
+    @cached_property
+    def models(self) -> Models:
+        """``client.models``: models, their versions and examples."""
+        from .model import Models
+
+        return Models(self)
+
+    @cached_property
+    def predictions(self) -> Predictions:
+        """``client.predictions``: create, get, list and cancel predictions."""
+        from .prediction import Predictions
+
+        return Predictions(self)
+
+    @cached_property
+    def trainings(self) -> Trainings:
+        """``client.trainings``: create, get, list and cancel trainings."""
+        from .training import Trainings
+
+        return Trainings(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """``client.webhooks``: the default webhook signing secret and validation."""
+        from ._webhooks import Webhooks
+
+        return Webhooks(self)
 
     # --- running models ----------------------------------------------------
 

@@ -43,7 +43,9 @@ parse_collection = Collection.from_json
 def _get_call(slug: str) -> Call[Collection]:
     if not isinstance(slug, str) or not slug or "/" in slug:
         raise ValueError(f"collection slug must be a non-empty string without '/', got {slug!r}")
-    return Call(parse_collection, op="collections.collections_get", args=(slug,))
+    from replicate_api.api.collections import collections_get
+
+    return Call(parse_collection, collections_get.request_kwargs, args=(slug,))
 
 
 class Collections(Namespace):
@@ -67,4 +69,6 @@ class Collections(Namespace):
 
 
 def _list_call(cursor: Cursor) -> Call[Page[Collection]]:
-    return page_call("collections.collections_list", parse_collection, cursor, "/collections")
+    from replicate_api.api.collections import collections_list
+
+    return page_call(collections_list.request_kwargs, parse_collection, cursor, "/collections")

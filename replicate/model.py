@@ -211,14 +211,20 @@ class ModelsPredictions(Namespace):
 
 
 def _get_call(ref: tuple[str, str]) -> Call[Model]:
-    return Call(parse_model, op="models.models_get", args=ref)
+    from replicate_api.api.models import models_get
+
+    return Call(parse_model, models_get.request_kwargs, args=ref)
 
 
 def _delete_call(ref: tuple[str, str]) -> Call[bool]:
-    return Call(returns_true, op="models.models_delete", args=ref, decode="none")
+    from replicate_api.api.models import models_delete
+
+    return Call(returns_true, models_delete.request_kwargs, args=ref, decode="none")
 
 
 def _list_call(cursor: Cursor, sort_by: str | None, direction: str | None) -> Call[Page[Model]]:
+    from replicate_api.api.models import models_list
+
     filters: dict[str, Any] = {}
     if sort_by is not None:
         from replicate_api.models.models_list_sort_by import ModelsListSortBy
@@ -228,7 +234,7 @@ def _list_call(cursor: Cursor, sort_by: str | None, direction: str | None) -> Ca
         from replicate_api.models.models_list_sort_direction import ModelsListSortDirection
 
         filters["sort_direction"] = ModelsListSortDirection(direction)
-    return page_call("models.models_list", parse_model, cursor, "/models", **filters)
+    return page_call(models_list.request_kwargs, parse_model, cursor, "/models", **filters)
 
 
 def _search_call(query: str) -> Call[Page[Model]]:
@@ -249,28 +255,35 @@ def _create_call(owner: str, name: str, params: dict[str, Any]) -> Call[Model]:
     for required in ("visibility", "hardware"):
         if required not in body:
             raise TypeError(f"models.create() needs {required}=")
+    from replicate_api.api.models import models_create
+    from replicate_api.models.models_create_body import ModelsCreateBody
+
     return Call(
         parse_model,
-        op="models.models_create",
-        kwargs={"body": GeneratedBody("models_create_body.ModelsCreateBody", body)},
+        models_create.request_kwargs,
+        kwargs={"body": GeneratedBody(ModelsCreateBody, body)},
     )
 
 
 def _update_call(ref: tuple[str, str], params: dict[str, Any]) -> Call[Model]:
+    from replicate_api.api.models import models_update
+    from replicate_api.models.models_update_body import ModelsUpdateBody
+
     body = keyword_fields(params, _UPDATABLE_FIELDS)
     return Call(
         parse_model,
-        op="models.models_update",
+        models_update.request_kwargs,
         args=ref,
-        kwargs={"body": GeneratedBody("models_update_body.ModelsUpdateBody", body)},
+        kwargs={"body": GeneratedBody(ModelsUpdateBody, body)},
     )
 
 
 def _examples_call(ref: tuple[str, str], cursor: Cursor) -> Call[Page[Prediction]]:
-    owner, name = ref
+    from replicate_api.api.models import models_examples_list
 
+    owner, name = ref
     return page_call(
-        "models.models_examples_list",
+        models_examples_list.request_kwargs,
         Prediction.from_json,
         cursor,
         f"/models/{owner}/{name}/examples",
@@ -280,7 +293,9 @@ def _examples_call(ref: tuple[str, str], cursor: Cursor) -> Call[Page[Prediction
 
 
 def _readme_call(ref: tuple[str, str]) -> Call[str]:
+    from replicate_api.api.models import models_readme_get
+
     def parse(client: Client, text: Any) -> str:
         return str(text)
 
-    return Call(parse, op="models.models_readme_get", args=ref, decode="text")
+    return Call(parse, models_readme_get.request_kwargs, args=ref, decode="text")

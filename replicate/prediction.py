@@ -17,11 +17,11 @@ from ._job import (
     JobNamespace,
     create_arguments,
     is_terminal,
-    job_calls,
+    job_id,
     webhook_fields,
     webhook_urls,
 )
-from ._ops import Call, GeneratedBody
+from ._ops import Call, GeneratedBody, RequestBuilder
 from .identifier import ModelVersionIdentifier, check_version_id, model_owner_name
 from .pagination import Cursor, Page, page_call
 
@@ -81,6 +81,18 @@ class Prediction(Job):
 
         return async_stream_prediction(self._bound_client(), self)
 
+    @classmethod
+    def _get_call(cls, id: str) -> Call[Prediction]:
+        from replicate_api.api.predictions import predictions_get
+
+        return Call(cls.from_json, predictions_get.request_kwargs, args=(job_id(id),))
+
+    @classmethod
+    def _cancel_call(cls, id: str) -> Call[Prediction]:
+        from replicate_api.api.predictions import predictions_cancel
+
+        return Call(cls.from_json, predictions_cancel.request_kwargs, args=(job_id(id),))
+
     def output_iterator(self) -> Iterator[Any]:
         """Yield the items of a list output as the model produces them (from the event
         stream, or by polling); raises ModelError if the prediction fails."""
@@ -96,14 +108,12 @@ class Prediction(Job):
 
 
 parse_prediction = Prediction.from_json
-_CALLS = job_calls("predictions", parse_prediction)
-Prediction._calls = _CALLS
 
 
 class Predictions(JobNamespace[Prediction]):
     """``client.predictions``: create, get, list and cancel predictions."""
 
-    _calls = _CALLS
+    _job = Prediction
 
     def create(self, *args: Any, **params: Unpack[CreatePredictionParams]) -> Prediction:
         """Create a prediction of a version (``version=``), a model's latest version
@@ -137,11 +147,12 @@ class Predictions(JobNamespace[Prediction]):
 
 
 class Route(NamedTuple):
-    """Where a prediction is created: the generated op, its path args, and body fields."""
+    """Where a prediction is created: the generated operation's request builder, its path
+    args, the generated body model, and body fields."""
 
-    op: str
+    build: RequestBuilder
     args: tuple[str, ...]
-    body_model: str
+    body_model: Any  # a generated model class
     body: dict[str, Any]
 
 
@@ -190,7 +201,7 @@ def plan_prediction(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreateP
     def call(encoded_input: dict[str, Any]) -> Call[Prediction]:
         request = GeneratedBody(route.body_model, {**body, "input": encoded_input})
         return Call(
-            parse_prediction, op=route.op, args=route.args, kwargs={"body": request, **header_args}
+            parse_prediction, route.build, args=route.args, kwargs={"body": request, **header_args}
         )
 
     return CreatePlan(
@@ -211,27 +222,38 @@ def _route(*, model: Any, version: Any, deployment: Any) -> Route:
             + (f" (got {', '.join(given)})" if given else "")
         )
     if deployment is not None:
+        from replicate_api.api.deployments import deployments_predictions_create
+        from replicate_api.models.schemas_prediction_request import SchemasPredictionRequest
+
         owner, name = model_owner_name(deployment, "deployment")
         return Route(
-            "deployments.deployments_predictions_create",
+            deployments_predictions_create.request_kwargs,
             (owner, name),
-            "schemas_prediction_request.SchemasPredictionRequest",
+            SchemasPredictionRequest,
             {},
         )
     if model is not None and isinstance(model, str) and ":" in model:
         version = model  # "owner/name:version" given as model= means that version
     elif model is not None:
+        from replicate_api.api.models import models_predictions_create
+        from replicate_api.models.schemas_prediction_request import SchemasPredictionRequest
+
         owner, name = model_owner_name(model)
         return Route(
-            "models.models_predictions_create",
+            models_predictions_create.request_kwargs,
             (owner, name),
-            "schemas_prediction_request.SchemasPredictionRequest",
+            SchemasPredictionRequest,
             {},
         )
+    from replicate_api.api.predictions import predictions_create
+    from replicate_api.models.schemas_version_prediction_request import (
+        SchemasVersionPredictionRequest,
+    )
+
     return Route(
-        "predictions.predictions_create",
+        predictions_create.request_kwargs,
         (),
-        "schemas_version_prediction_request.SchemasVersionPredictionRequest",
+        SchemasVersionPredictionRequest,
         {"version": version_id(version)},
     )
 
@@ -296,6 +318,8 @@ def list_call(cursor: Cursor, filters: dict[str, Any]) -> Call[Page[Prediction]]
         from replicate_api.models.predictions_list_source import PredictionsListSource
 
         filters = {**filters, "source": PredictionsListSource(filters["source"])}
+    from replicate_api.api.predictions import predictions_list
+
     return page_call(
-        "predictions.predictions_list", parse_prediction, cursor, "/predictions", **filters
+        predictions_list.request_kwargs, parse_prediction, cursor, "/predictions", **filters
     )

@@ -55,7 +55,7 @@ class Resource:
         """Alias of :meth:`to_dict` (the 1.x objects were pydantic models)."""
         return self.to_dict()
 
-    def _replace_with(self, fresh: Resource) -> None:
+    def _replace_with(self, fresh: Self) -> None:
         """Update every field in place from a freshly fetched copy (for ``reload``)."""
         for attribute in self.__attrs_attrs__:
             if attribute.name != "_client":

@@ -76,20 +76,26 @@ class Versions(Namespace):
         return await self._arun(self._delete(id))
 
     def _get(self, id: str) -> Call[Version]:
-        return Call(parse_version, op="models.models_versions_get", args=(*self.model, _id(id)))
+        from replicate_api.api.models import models_versions_get
+
+        return Call(parse_version, models_versions_get.request_kwargs, args=(*self.model, _id(id)))
 
     def _delete(self, id: str) -> Call[bool]:
+        from replicate_api.api.models import models_versions_delete
+
         return Call(
             returns_true,
-            op="models.models_versions_delete",
+            models_versions_delete.request_kwargs,
             args=(*self.model, _id(id)),
             decode="none",
         )
 
     def _list(self, cursor: Cursor) -> Call[Page[Version]]:
+        from replicate_api.api.models import models_versions_list
+
         owner, name = self.model
         return page_call(
-            "models.models_versions_list",
+            models_versions_list.request_kwargs,
             parse_version,
             cursor,
             f"/models/{owner}/{name}/versions",

@@ -56,7 +56,7 @@ def test_operation_is_reachable(operation: Operation) -> None:
         for name in ("sync_detailed", "asyncio_detailed"):
             assert callable(getattr(module, name, None)), f"{module.__name__} lacks {name}()"
         # The module must send the method and path the spec names.
-        source = inspect.getsource(module._get_kwargs)
+        source = inspect.getsource(module.request_kwargs)
         assert f'"method": "{operation.method}"' in source
         assert f'"{operation.path}"' in source
         return
