@@ -234,7 +234,7 @@ def test_a_create_is_not_replayed_after_a_server_error() -> None:
 
 
 def test_retries_stop_after_max_retries() -> None:
-    steps, request = _exchange(max_retries=2, backoff_base=0.0)
+    steps, _ = _exchange(max_retries=2, backoff_base=0.0)
     step = next(steps)
     sleeps = 0
     with pytest.raises(httpx.ConnectError):
