@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: test demo codegen codegen-venv check-generated lint bench realdata soak clean v1-venv docs
+.PHONY: test demo codegen codegen-venv check-generated lint bench realdata soak clean v1-venv \
+	compat compat-venvs docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +21,26 @@ $(V1_VENV)/.installed-stamp:
 	touch $@
 
 v1-venv: $(V1_VENV)/.installed-stamp
+
+# Side by side with 1.0.7 (tests/compat): the real dependents pinned in
+# tests/compat/requirements.txt, one venv per side: with replicate 1.0.7, and with this package.
+COMPAT_REQS := tests/compat/requirements.txt
+COMPAT_V1   := .venvs/compat-v1
+COMPAT_OURS := .venvs/compat-ours
+$(COMPAT_V1)/.installed-stamp: $(COMPAT_REQS)
+	test -x $(COMPAT_V1)/bin/python || $(PYTHON) -m venv $(COMPAT_V1)
+	$(COMPAT_V1)/bin/python -m pip install -q 'replicate==1.0.7' -r $(COMPAT_REQS)
+	touch $@
+$(COMPAT_OURS)/.installed-stamp: $(COMPAT_REQS) pyproject.toml
+	test -x $(COMPAT_OURS)/bin/python || $(PYTHON) -m venv $(COMPAT_OURS)
+	$(COMPAT_OURS)/bin/python -m pip install -q -r $(COMPAT_REQS) -e .
+	touch $@
+
+compat-venvs: $(COMPAT_V1)/.installed-stamp $(COMPAT_OURS)/.installed-stamp
+
+compat: $(STAMP)
+	$(MAKE) -j2 compat-venvs
+	COMPAT_REQUIRED=1 $(BIN)/python -m pytest -q tests/compat
 
 test: $(STAMP) codegen-venv v1-venv
 	$(BIN)/python -m pytest -q

@@ -163,11 +163,11 @@ def stream(
     return _default_client().stream(ref, input=input, **params)
 
 
-def async_stream(
+async def async_stream(
     ref: Any, input: dict[str, Any] | None = None, **params: Any
 ) -> AsyncIterator[ServerSentEvent]:
-    """Async :func:`stream`."""
-    return _default_client().async_stream(ref, input, **params)
+    """Async :func:`stream`: ``async for event in await replicate.async_stream(...)``."""
+    return await _default_client().async_stream(ref, input, **params)
 
 
 @overload

@@ -109,8 +109,11 @@ def schema_flow(client: Client, job: Job) -> Flow[Any]:
     return schema
 
 
-def remember_schema(client: Client, model: str, version: str | None, schema: Any) -> None:
-    """Seed the cache with a schema fetched elsewhere (``use()``), saving the request."""
+def remember_schema(client: Client, model: str | None, version: str | None, schema: Any) -> None:
+    """Seed the cache with a schema already at hand (a Version given to ``run``, or one
+    fetched by ``use()``), saving the request."""
+    if not (model and version and schema is not None):
+        return
     cache = _schema_caches.setdefault(client, {})
     if len(cache) >= _SCHEMA_CACHE_SIZE:
         cache.clear()

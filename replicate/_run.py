@@ -3,9 +3,11 @@
 The prediction is created with ``Prefer: wait`` so short runs finish in one
 request; longer ones are waited on through the prediction's event stream (or
 adaptive polling). What happens after the create is one I/O-free flow
-(:func:`run_flow`) run by a blocking or an async driver. Outputs declared as
-iterators come back as :class:`~replicate._outputs.OutputIterator` /
-``AsyncOutputIterator``, yielding items as the model produces them.
+(:func:`run_flow`) run by a blocking or an async driver. Return types are 1.x's:
+an output declared as an iterator comes back as a generator (async generator) when
+the ref names a version, else as the finished list. ``rich=True`` opts in to
+:class:`~replicate._outputs.OutputIterator` / ``AsyncOutputIterator`` for every
+iterator output (items as the model produces them, plus ``.prediction`` and ``.text()``).
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ from __future__ import annotations
 import datetime
 import logging
 import math
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterator,
+    Sequence,
+)
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import attrs
 
@@ -29,6 +38,7 @@ from ._outputs import (
     OutputKind,
     items_flow,
     output_kind,
+    remember_schema,
     schema_flow,
 )
 from ._wallclock import bounded
@@ -59,11 +69,23 @@ class RunParams(TypedDict, total=False):
     webhook_events_filter: Sequence[str]
     cancel_after: str | int | float
     file_encoding_strategy: str
+    stream: bool
+    rich: bool
 
 
 # The API refuses Cancel-After values under this many seconds.
 MIN_CANCEL_AFTER = 5
 MAX_PREFER_WAIT = 60
+
+
+def names_version(ref: Any) -> bool:
+    """Whether ``ref`` says which version (``owner/name:version``, a Version): then, as in
+    1.x, an iterator output comes back as a generator; otherwise run waits for a list."""
+    if isinstance(ref, ModelVersionIdentifier):
+        return ref.version is not None
+    if isinstance(ref, str):
+        return ":" in ref
+    return not hasattr(ref, "owner") and hasattr(ref, "openapi_schema")
 
 
 def run_target(ref: Any) -> dict[str, Any]:
@@ -101,6 +123,8 @@ class RunOptions:
     deadline: Deadline
     create_args: dict[str, Any]
     progress: Progress | None = None
+    #: Iterator outputs as OutputIterator whatever the ref (opt-in); else 1.x's types.
+    rich: bool = False
 
     def items(self, client: Client, prediction: Prediction, kind: OutputKind) -> Flow[None]:
         """The flow emitting an iterator output's items under these options."""
@@ -130,6 +154,7 @@ def run_options(
     timeout: float | datetime.timedelta | None = None,
     deadline: datetime.datetime | None = None,
     progress: Progress | None = None,
+    rich: bool = False,
 ) -> RunOptions:
     """Check the run-level arguments and compute the create arguments (sends nothing).
 
@@ -148,7 +173,11 @@ def run_options(
     create_args["wait"] = _bounded_wait(wait, seconds)
     if seconds is not None and create_args.get("cancel_after") is None:
         create_args["cancel_after"] = f"{max(MIN_CANCEL_AFTER, math.ceil(seconds))}s"
-    return RunOptions(bool(use_file_output), Deadline.after(seconds), create_args, progress)
+    if not isinstance(rich, bool):
+        raise TypeError("rich must be True or False")
+    return RunOptions(
+        bool(use_file_output), Deadline.after(seconds), create_args, progress, rich
+    )
 
 
 def _bound_seconds(
@@ -184,8 +213,24 @@ def _bounded_wait(wait: bool | int, seconds: float | None) -> bool | int:
 # --- the flow after the create -------------------------------------------------------------
 
 
-def run_flow(client: Client, prediction: Prediction, options: RunOptions) -> Flow[OutputKind]:
-    """Everything after the create: learn the output kind if it matters, then wait.
+SchemaPolicy = Literal["never", "if-needed", "always"]
+
+
+def schema_policy(ref: Any, options: RunOptions) -> SchemaPolicy:
+    """When a run asks for the version schema (to learn if the output is an iterator).
+
+    As 1.x: always when ``ref`` names a version, never otherwise (the run waits for
+    the list). With ``rich=True``: whenever the output could still be an iterator.
+    """
+    if names_version(ref):
+        return "always"
+    return "if-needed" if options.rich else "never"
+
+
+def run_flow(
+    client: Client, prediction: Prediction, options: RunOptions, schema: SchemaPolicy
+) -> Flow[OutputKind]:
+    """Everything after the create: learn the output kind if ``schema`` says so, then wait.
 
     Returns the output kind; for iterator outputs it returns at once, and the
     caller iterates :func:`items_flow` instead of waiting.
@@ -195,9 +240,10 @@ def run_flow(client: Client, prediction: Prediction, options: RunOptions) -> Flo
         observe()
     kind = OutputKind()
     # The schema only matters if the output could be an iterator: still running, or a list.
-    if not prediction.done or isinstance(prediction.output, list):
-        schema = within(options.deadline, schema_flow(client, prediction))
-        kind = output_kind((yield from guard_deadline(schema, prediction, cancel=True)))
+    could_iterate = not prediction.done or isinstance(prediction.output, list)
+    if schema == "always" or (schema == "if-needed" and could_iterate):
+        fetched = within(options.deadline, schema_flow(client, prediction))
+        kind = output_kind((yield from guard_deadline(fetched, prediction, cancel=True)))
     if kind.iterator:
         return kind
     waiting = wait_flow(
@@ -234,6 +280,7 @@ def plan_run(
     timeout: float | datetime.timedelta | None = None,
     deadline: datetime.datetime | None = None,
     progress: Progress | None = None,
+    rich: bool = False,
     **params: Any,
 ) -> tuple[dict[str, Any], RunOptions]:
     """The create target and options of a run (see :meth:`replicate.Client.run`); sends nothing."""
@@ -245,6 +292,7 @@ def plan_run(
         timeout=timeout,
         deadline=deadline,
         progress=progress,
+        rich=rich,
     )
     return run_target(ref), options
 
@@ -264,12 +312,31 @@ def run(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs:
         except KeyboardInterrupt:  # the server may have made it without answering yet
             cancel_orphan(client, target, input, since)
             raise
+        _remember_version_schema(client, ref, prediction)
         # Ctrl-C while waiting or iterating cancels the prediction on the server.
         driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
-        kind = driver.run(run_flow(client, prediction, options))
+        kind = driver.run(run_flow(client, prediction, options, schema_policy(ref, options)))
     if kind.iterator:
-        return OutputIterator(driver, options.items(client, prediction, kind), kind)
+        items = OutputIterator(driver, options.items(client, prediction, kind), kind)
+        return items if options.rich else _generator(items)
     return finish(client, prediction, options)
+
+
+def _remember_version_schema(client: Client, ref: Any, prediction: Prediction) -> None:
+    # A Version given as ref carries its schema: no need to fetch it (1.x does not either).
+    schema = getattr(ref, "openapi_schema", None)
+    if schema is not None and not hasattr(ref, "owner"):
+        remember_schema(client, prediction.model, prediction.version, schema)
+
+
+def _generator(items: Iterator[Any]) -> Generator[Any, None, None]:
+    # 1.x returns a plain generator, and code (e.g. tracing) checks for exactly that type.
+    yield from items
+
+
+async def _async_generator(items: AsyncIterator[Any]) -> AsyncGenerator[Any, None]:
+    async for item in items:
+        yield item
 
 
 async def async_run(
@@ -287,8 +354,12 @@ async def async_run(
             if is_interrupt(exc):  # the server may have made it without answering yet
                 await async_cancel_orphan(client, target, input, since)
             raise
+        _remember_version_schema(client, ref, prediction)
         driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
-        kind = await driver.run(run_flow(client, prediction, options))
+        kind = await driver.run(
+            run_flow(client, prediction, options, schema_policy(ref, options))
+        )
     if kind.iterator:
-        return AsyncOutputIterator(driver, options.items(client, prediction, kind), kind)
+        items = AsyncOutputIterator(driver, options.items(client, prediction, kind), kind)
+        return items if options.rich else _async_generator(items)
     return finish(client, prediction, options)

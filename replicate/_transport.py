@@ -23,7 +23,7 @@ from ._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEn
 from ._retry import Failure, RetryPolicy, requested_delay, retry_delay
 from ._secrets import remember
 from ._wallclock import Answer, answering, current
-from .exceptions import InvalidResponseError, ReplicateError, ReplicateException
+from .exceptions import InvalidResponseError, ReplicateError
 
 logger = logging.getLogger("replicate")
 
@@ -49,14 +49,12 @@ THROTTLE_HANDLER: ContextVar[Callable[[float | None], None] | None] = ContextVar
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait(?:\s*=\s*(\d+))?(?:$|[,;\s])")
 
 
-class MissingTokenError(ReplicateException):
-    """No API token was configured for a request to the Replicate API."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "No API token: set the REPLICATE_API_TOKEN environment variable "
-            "or pass api_token= to replicate.Client()."
-        )
+#: Added to a 401's detail when the request went without a token (as 1.x, requests
+#: without a token are still sent: gateways and proxies may add the header).
+NO_TOKEN_HINT = (
+    "no API token was set: set the REPLICATE_API_TOKEN environment variable "
+    "or pass api_token= to replicate.Client()"
+)
 
 
 def wait_read_timeout(prefer: str | None, read: float | None) -> float | None:
@@ -110,10 +108,9 @@ class _Gate:
         # Stream URLs on Replicate's own hosts may opt in (Client(authenticate_streams=True)).
         if same_origin or request.extensions.get(STREAM_TOKEN_EXTENSION):
             token = self.token()
-            if not token:
-                raise MissingTokenError()
-            remember(token)
-            request.headers["Authorization"] = f"Bearer {token}"
+            if token:
+                remember(token)
+                request.headers["Authorization"] = f"Bearer {token}"
         else:
             request.headers.pop("Authorization", None)
         timeout = request.extensions.get("timeout")
@@ -182,7 +179,10 @@ class _Gate:
     def error(self, request: httpx.Request, response: httpx.Response) -> ReplicateError:
         response.request = request
         token = self.token()
-        return ReplicateError.from_response(response, secrets=[token] if token else [])
+        hint = NO_TOKEN_HINT if "Authorization" not in request.headers else None
+        return ReplicateError.from_response(
+            response, secrets=[token] if token else [], unauthorized_hint=hint
+        )
 
 
 def attempt_answer(request: httpx.Request) -> Answer | None:

@@ -7,16 +7,18 @@ import os
 import threading
 import warnings
 import weakref
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 import attrs
 import httpx
 
+from ._cog import cog_scope_token
 from ._limits import ACCEPT_ENCODING
 from ._loop_end import on_loop_end
 from ._numbers import count, finite_seconds
+from ._polling import check_poll_interval, poll_interval_from_env
 from ._retire import DrainingClient
 from ._retry import RetryPolicy
 from ._transport import (
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from .hardware import HardwareNamespace
     from .model import Models
     from .prediction import Predictions
-    from .stream import AsyncEventStream, EventStream
+    from .stream import ServerSentEvent
     from .training import Trainings
     from .typed import AsyncFunction, Function
 
@@ -61,21 +63,6 @@ def normalize_base_url(base_url: str) -> str:
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
     return url if url.endswith("/v1") else url + "/v1"
-
-
-def _poll_interval_from_env() -> float | None:
-    value = os.environ.get("REPLICATE_POLL_INTERVAL")
-    if not value:
-        return None
-    try:
-        interval = float(value)
-    except ValueError:
-        raise ValueError(
-            f"REPLICATE_POLL_INTERVAL must be a number of seconds, got {value!r}"
-        ) from None
-    if not interval > 0:
-        raise ValueError(f"REPLICATE_POLL_INTERVAL must be positive, got {value!r}")
-    return interval
 
 
 def checked_timeout(timeout: Any) -> httpx.Timeout:
@@ -112,12 +99,14 @@ def _is_loopback(host: str) -> bool:
 class Client:
     """A client for Replicate's HTTP API.
 
-    ``api_token`` defaults to ``$REPLICATE_API_TOKEN`` (read when the first request
-    needs it); ``base_url`` to ``$REPLICATE_BASE_URL`` or ``https://api.replicate.com``
+    ``api_token`` defaults to the Cog scope's token inside a Cog model, else
+    ``$REPLICATE_API_TOKEN`` (read at each request; without one, requests go
+    without ``Authorization`` and a 401 says so); ``base_url`` to ``$REPLICATE_BASE_URL`` or ``https://api.replicate.com``
     (with or without ``/v1``). ``timeout`` is seconds or an ``httpx.Timeout``.
     ``max_retries`` (or a full ``retry=RetryPolicy(...)``) tunes retries.
     ``poll_interval`` fixes the delay between status checks while waiting (also
-    ``$REPLICATE_POLL_INTERVAL``); by default an adaptive schedule is used.
+    ``$REPLICATE_POLL_INTERVAL``); by default an adaptive schedule is used, and ``0``
+    polls at that schedule's floor (never a busy loop).
     ``file_encoding_strategy`` (``"default"``/``"upload"`` or ``"data-uri"``) and
     ``use_file_output`` set the defaults for file inputs and URL outputs;
     ``detect_file_paths=True`` also uploads input strings that name an existing file.
@@ -170,7 +159,9 @@ class Client:
         if max_retries is not None:
             policy = attrs.evolve(policy, max_retries=count("max_retries", max_retries))
         self.poll_interval: float | None = (
-            poll_interval if poll_interval is not None else _poll_interval_from_env()
+            check_poll_interval(poll_interval)
+            if poll_interval is not None
+            else poll_interval_from_env(os.environ)
         )
         self.file_encoding_strategy = file_encoding_strategy or "default"
         #: Default for ``run(use_file_output=...)``: URL outputs become FileOutput objects.
@@ -211,7 +202,8 @@ class Client:
         return self._gate.policy
 
     def _token(self) -> str | None:
-        return self._api_token or os.environ.get(TOKEN_ENV_VAR) or None
+        # 1.x's order: explicit, then the Cog scope's (inside a model), then the environment.
+        return self._api_token or cog_scope_token() or os.environ.get(TOKEN_ENV_VAR) or None
 
     # --- connections -------------------------------------------------------
 
@@ -448,7 +440,9 @@ class Client:
         a Version. ``wait`` is ``Prefer: wait`` (True, seconds 1-60, or False to poll).
         URL outputs become :class:`~replicate.helpers.FileOutput` unless
         ``use_file_output=False``. Outputs the model declares as iterators come back as
-        an :class:`~replicate._outputs.OutputIterator` yielding items as they are produced.
+        1.x returns them: a generator when ``ref`` names a version, else the finished
+        list; ``rich=True`` returns an :class:`~replicate._outputs.OutputIterator`
+        (items as they are produced, ``.prediction``, ``.text()``) for any ref.
         ``timeout`` (seconds) or ``deadline`` (a datetime) bounds the whole run: the
         server gets ``Cancel-After``, and once the bound passes the prediction is
         cancelled and :class:`~replicate.exceptions.PredictionTimeoutError` raised.
@@ -473,8 +467,9 @@ class Client:
 
     def stream(
         self, ref: Any, *, input: dict[str, Any] | None = None, **params: Any
-    ) -> EventStream:
-        """Run a model and iterate its server-sent events as they are produced.
+    ) -> Iterator[ServerSentEvent]:
+        """Run a model and iterate its server-sent events as they are produced: a
+        generator as in 1.x, or with ``rich=True`` an :class:`~replicate.stream.EventStream`.
 
         See :func:`replicate.stream.stream`.
         """
@@ -482,13 +477,14 @@ class Client:
 
         return stream(self, ref, input, **params)
 
-    def async_stream(
+    async def async_stream(
         self, ref: Any, input: dict[str, Any] | None = None, **params: Any
-    ) -> AsyncEventStream:
-        """Async :meth:`stream`: ``async for`` over it (1.x's ``await`` first also works)."""
+    ) -> AsyncIterator[ServerSentEvent]:
+        """Async :meth:`stream`: ``async for event in await client.async_stream(...)``;
+        an async generator, or with ``rich=True`` an :class:`~replicate.stream.AsyncEventStream`."""
         from .stream import async_stream
 
-        return async_stream(self, ref, input, **params)
+        return await async_stream(self, ref, input, **params)
 
     @overload
     def use(

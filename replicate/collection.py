@@ -30,7 +30,7 @@ class Collection(Resource):
         """The slug."""
         return self.slug
 
-    def __iter__(self) -> Iterator[Model]:
+    def __iter__(self) -> Iterator[Model]:  # type: ignore[override]  # 1.x: the models
         return iter(self.models or [])
 
     def __len__(self) -> int:

@@ -97,24 +97,32 @@ class ReplicateError(ReplicateException):
 
     @classmethod
     def from_response(
-        cls, response: httpx.Response, *, secrets: Iterable[str] = ()
+        cls,
+        response: httpx.Response,
+        *,
+        secrets: Iterable[str] = (),
+        unauthorized_hint: str | None = None,
     ) -> ReplicateError:
         """Build an error from an API response whose body has been read.
 
         ``secrets`` (and every token the process has used) are scrubbed from every
         text field and member name, so a server that echoes the token back cannot
         leak it into logs through this exception.
+        ``unauthorized_hint`` is appended to the detail of a 401.
         """
         request = response.request
         known = known_and(secrets)
         fields = scrub(problem_fields(response.status_code, response.content, known), known)
         extensions = {k: v for k, v in fields.items() if k not in _PROBLEM_FIELDS}
         status = fields.get("status")
+        detail = _str_or_none(fields.get("detail"))
+        if unauthorized_hint and response.status_code == 401:
+            detail = f"{detail} ({unauthorized_hint})" if detail else unauthorized_hint
         return cls(
             type=_str_or_none(fields.get("type")),
             title=_str_or_none(fields.get("title")),
             status=status if isinstance(status, int) else response.status_code,
-            detail=_str_or_none(fields.get("detail")),
+            detail=detail,
             instance=_str_or_none(fields.get("instance")),
             extensions=extensions,
             method=request.method,

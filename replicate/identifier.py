@@ -51,7 +51,9 @@ class ModelVersionIdentifier(NamedTuple):
         match = _REF.fullmatch(ref)
         if match is None:
             raise ValueError(
-                f"invalid model reference {ref!r}: expected 'owner/name' or 'owner/name:version'"
+                # 1.x's message first, so code matching on it still works.
+                f"Invalid reference to model version: {ref}. Expected format: "
+                "owner/name:version (or owner/name)"
             )
         version = match["version"]
         if version is not None:

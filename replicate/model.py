@@ -224,8 +224,11 @@ def _delete_call(ref: tuple[str, str]) -> Call[bool]:
 
 def _list_call(cursor: Cursor, sort_by: str | None, direction: str | None) -> Call[Page[Model]]:
     from replicate_api.api.models import models_list
+    from replicate_api.types import UNSET
 
-    filters: dict[str, Any] = {}
+    # Unset unless given: the generated op would otherwise send the spec's defaults, and the
+    # API's own default order then no longer applies (1.x sends no query either).
+    filters: dict[str, Any] = {"sort_by": UNSET, "sort_direction": UNSET}
     if sort_by is not None:
         from replicate_api.models.models_list_sort_by import ModelsListSortBy
 

@@ -63,8 +63,11 @@ class Page(Generic[T]):
 
 
 def is_first_page(cursor: Cursor) -> bool:
-    """``...`` and ``None`` both mean "start at the first page"."""
-    return cursor is None or cursor is ...
+    """``...`` means "start at the first page"; ``None`` (a last page's ``next``) is a
+    ``ValueError``, as in 1.x, so a loop cannot restart from the first page by mistake."""
+    if cursor is None:
+        raise ValueError("cursor cannot be None")
+    return cursor is ...
 
 
 def cursor_url(cursor: str, path: str) -> str:

@@ -123,8 +123,8 @@ class Predictions(JobNamespace[Prediction]):
         the prediction finishes; ``cancel_after`` (seconds or a duration like ``"5m"``)
         has the server cancel it after that long; ``webhook``,
         ``webhook_events_filter`` and ``webhook_completed`` set up notifications.
-        ``stream`` is accepted for 1.x compatibility and ignored: every prediction
-        can be streamed. 1.x's positional form ``create(version, input)`` works too.
+        ``stream`` (deprecated: every prediction can be streamed) is sent as given.
+        1.x's positional form ``create(version, input)`` works too.
         """
         return self._create(plan_prediction(args, params))
 
@@ -190,6 +190,8 @@ def plan_prediction(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreateP
         deployment=merged.get("deployment"),
     )
     body = {**route.body, **webhook_fields(merged)}
+    if merged.get("stream") is not None:  # deprecated, but sent as given (as 1.x does)
+        body["stream"] = merged["stream"]
     # Keyword arguments of the generated operation that become headers.
     header_args: dict[str, str] = {}
     prefer = prefer_header(merged.get("wait"))

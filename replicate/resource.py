@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import builtins
+import json
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import attrs
@@ -51,9 +53,27 @@ class Resource:
         """The object's JSON as the API sent it."""
         return dict(self._data)
 
+    # 1.x's objects were pydantic models: code written for them uses dict(obj), .dict(),
+    # .json(), .model_dump() and .model_dump_json(); all give the JSON as received.
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """``(field, value)`` pairs of the JSON, so ``dict(obj)`` works as with 1.x."""
+        return iter(self.to_dict().items())
+
     def dict(self) -> dict[str, Any]:
-        """Alias of :meth:`to_dict` (the 1.x objects were pydantic models)."""
+        """Alias of :meth:`to_dict` (1.x / pydantic v1 name)."""
         return self.to_dict()
+
+    def model_dump(self) -> builtins.dict[str, Any]:
+        """Alias of :meth:`to_dict` (pydantic v2 name)."""
+        return self.to_dict()
+
+    def json(self) -> str:
+        """The JSON as a string (1.x / pydantic v1 name)."""
+        return json.dumps(self._data)
+
+    def model_dump_json(self) -> str:
+        """The JSON as a string (pydantic v2 name)."""
+        return json.dumps(self._data)
 
     def _replace_with(self, fresh: Self) -> None:
         """Update every field in place from a freshly fetched copy (for ``reload``)."""

@@ -1,7 +1,8 @@
 """Streaming a prediction's output as server-sent events.
 
-:func:`stream` creates a prediction and returns an :class:`EventStream` of
-:class:`ServerSentEvent` objects read from the prediction's ``urls["stream"]``.
+:func:`stream` creates a prediction and yields the :class:`ServerSentEvent` objects
+read from the prediction's ``urls["stream"]`` (a generator, as in 1.x; ``rich=True``
+returns an :class:`EventStream`).
 ``str(event)`` is the text of ``output`` events (``""`` for others); the stream
 ends after the ``done`` event (whose data says whether it finished, was canceled
 or failed); an ``error`` event raises :class:`~replicate.exceptions.StreamError`.
@@ -15,7 +16,14 @@ The API token is sent only to the API's own origin (and, with
 from __future__ import annotations
 
 import datetime
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+)
 from typing import TYPE_CHECKING, Any
 
 from ._sse import EventType, ServerSentEvent
@@ -166,6 +174,7 @@ def plan_stream(
     use_file_output: bool | None = None,
     timeout: float | datetime.timedelta | None = None,
     deadline: datetime.datetime | None = None,
+    rich: bool = False,
     **params: Any,
 ) -> tuple[dict[str, Any], RunOptions]:
     """Check a stream's arguments: the create target and options.
@@ -177,40 +186,79 @@ def plan_stream(
     from ._run import run_options, run_target
 
     wait = params.pop("wait", False)
-    options = run_options(client, params, wait=wait, timeout=timeout, deadline=deadline)
+    options = run_options(
+        client, params, wait=wait, timeout=timeout, deadline=deadline, rich=rich
+    )
     return run_target(ref), options
 
 
 def stream(
     client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any
-) -> EventStream:
+) -> Iterator[ServerSentEvent]:
     """Create a prediction of ``ref`` and iterate its events.
 
     Keyword arguments are those of ``predictions.create`` (``webhook``, ...), plus
     ``timeout``/``deadline`` as in ``run``. Event data is always text
     (``use_file_output`` is accepted for 1.x compatibility; wrap a URL with
     ``FileOutput(event.data, client)`` to download it).
+
+    As in 1.x, the result is a generator: arguments are checked and the prediction is
+    created when iteration starts. ``rich=True`` does both now and returns an
+    :class:`EventStream` (with ``.prediction``; a context manager).
     """
     from ._wallclock import bounded
 
-    target, options = plan_stream(client, ref, **kwargs)
-    with bounded(options.deadline.at):  # the create answers by the stream's deadline too
-        prediction = client.predictions.create(**target, input=input, **options.create_args)
-    return EventStream(client, prediction, options.deadline)
+    def events() -> EventStream:
+        target, options = plan_stream(client, ref, **kwargs)
+        with bounded(options.deadline.at):  # the create answers by the stream's deadline too
+            prediction = client.predictions.create(**target, input=input, **options.create_args)
+        return EventStream(client, prediction, options.deadline)
+
+    if kwargs.get("rich"):
+        return events()
+    return _generate(events)
 
 
-def async_stream(
+def _generate(events: Callable[[], EventStream]) -> Generator[ServerSentEvent, None, None]:
+    # A plain generator, as 1.x returns: tracing wrappers check for exactly that type.
+    # `yield from` closes the event stream when this generator is closed.
+    yield from events()
+
+
+async def async_stream(
     client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any
-) -> AsyncEventStream:
-    """Async :func:`stream`: arguments are checked now, the prediction is created on first use."""
-    target, options = plan_stream(client, ref, **kwargs)
+) -> AsyncIterator[ServerSentEvent]:
+    """Async :func:`stream`: ``async for event in await async_stream(...)``, as in 1.x.
 
-    async def create() -> Prediction:
-        from ._wallclock import bounded
+    The result is an async generator (arguments checked and the prediction created
+    when iteration starts), or with ``rich=True`` an :class:`AsyncEventStream`
+    (arguments checked now, the prediction created on first use).
+    """
 
-        with bounded(options.deadline.at):
-            return await client.predictions.async_create(
-                **target, input=input, **options.create_args
-            )
+    def events() -> AsyncEventStream:
+        target, options = plan_stream(client, ref, **kwargs)
 
-    return AsyncEventStream(client, create, options.deadline)
+        async def create() -> Prediction:
+            from ._wallclock import bounded
+
+            with bounded(options.deadline.at):  # the create answers by the deadline too
+                return await client.predictions.async_create(
+                    **target, input=input, **options.create_args
+                )
+
+        return AsyncEventStream(client, create, options.deadline)
+
+    if kwargs.get("rich"):
+        return events()
+    return _async_generate(events)
+
+
+async def _async_generate(
+    events: Callable[[], AsyncEventStream],
+) -> AsyncGenerator[ServerSentEvent, None]:
+    stream = events()
+    try:
+        async for event in stream:
+            yield event
+    finally:
+        await stream.aclose()

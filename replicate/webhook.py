@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import math
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
@@ -29,6 +30,7 @@ __all__ = [
     "InvalidSecretKeyError",
     "InvalidSignatureError",
     "InvalidTimestampError",
+    "InvalidWebhookBodyError",
     "InvalidWebhookHeaderError",
     "MissingWebhookBodyError",
     "MissingWebhookHeaderError",
@@ -51,6 +53,12 @@ _SECRET_PREFIX = "whsec_"
 _HEADER_NAMES = ("webhook-id", "webhook-timestamp", "webhook-signature")
 # A unix timestamp in seconds has 10 digits until the year 2286.
 _MAX_TIMESTAMP_DIGITS = 12
+# 1.x's messages, kept at the start of ours so code matching on them still works.
+_MISSING = {
+    "webhook-id": "Missing webhook id",
+    "webhook-timestamp": "Missing webhook timestamp",
+    "webhook-signature": "Missing webhook signature",
+}
 
 
 @attrs.define
@@ -88,6 +96,10 @@ class WebhookHeaderTooLargeError(InvalidWebhookHeaderError):
 
 class InvalidSecretKeyError(WebhookValidationError):
     """The signing secret is missing or not ``whsec_`` followed by base64."""
+
+
+class InvalidWebhookBodyError(WebhookValidationError):
+    """The body is not ``bytes`` or ``str``."""
 
 
 class MissingWebhookBodyError(WebhookValidationError):
@@ -142,18 +154,22 @@ def validate(
     timestamps more than :data:`DEFAULT_TOLERANCE` seconds in the future are rejected
     in every case.
 
-    Errors are subclasses of :class:`WebhookValidationError` (itself a ``ValueError``);
-    wrong argument combinations raise ``TypeError``.
+    Every failure, wrong argument types included, is a subclass of
+    :class:`WebhookValidationError` (itself a ``ValueError``) whose message starts as
+    1.x's did ("Missing webhook headers", "Invalid secret key format", ...).
     """
+    _check_tolerance(tolerance)
     key = _decode_secret(secret)
     if request is not None:
         if headers is not None:
-            raise TypeError("pass either request or headers, not both")
+            raise WebhookValidationError(
+                "Only one of request or headers can be provided (pass body= with either)"
+            )
         headers = _request_headers(request)
         if body is None:
             body = _request_body(request)
-    if headers is None:
-        raise MissingWebhookHeaderError("missing webhook headers")
+    if headers is None or (isinstance(headers, Mapping | list | tuple) and not headers):
+        raise MissingWebhookHeaderError("Missing webhook headers")
     webhook_id, timestamp, signature = _webhook_headers(headers)
     payload = _body_bytes(body)
     _check_timestamp(timestamp, tolerance)
@@ -171,31 +187,38 @@ def _decode_secret(secret: WebhookSigningSecret | str | None) -> bytes:
     if isinstance(secret, WebhookSigningSecret):
         secret = secret.key
     if secret is None or secret == "":
-        raise InvalidSecretKeyError("missing webhook signing secret")
+        raise InvalidSecretKeyError("Missing webhook signing secret")
     if not isinstance(secret, str):
         raise InvalidSecretKeyError(
-            f"webhook signing secret must be a str or WebhookSigningSecret, "
-            f"not {type(secret).__name__}"
+            f"Invalid secret key format: the signing secret must be a str or "
+            f"WebhookSigningSecret, not {type(secret).__name__}"
         )
     # Messages never include the secret itself.
     if not secret.startswith(_SECRET_PREFIX):
-        raise InvalidSecretKeyError("webhook signing secret must start with 'whsec_'")
+        raise InvalidSecretKeyError(
+            "Invalid secret key format: the signing secret must start with 'whsec_'"
+        )
     encoded = secret[len(_SECRET_PREFIX) :]
     try:
         key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
     except (binascii.Error, ValueError):
         raise InvalidSecretKeyError(
-            "webhook signing secret is not 'whsec_' followed by base64"
+            "Invalid secret key format: the signing secret is not 'whsec_' followed by base64"
         ) from None
     if not key:
-        raise InvalidSecretKeyError("webhook signing secret is empty after 'whsec_'")
+        raise InvalidSecretKeyError(
+            "Invalid secret key format: the signing secret is empty after 'whsec_'"
+        )
     return key
 
 
 def _request_headers(request: Any) -> Any:
     headers = getattr(request, "headers", None)
     if headers is None:
-        raise TypeError(f"{type(request).__name__} has no .headers; pass headers= and body=")
+        raise MissingWebhookHeaderError(
+            f"Missing webhook headers: {type(request).__name__} has no .headers; "
+            "pass headers= and body="
+        )
     return headers
 
 
@@ -205,7 +228,7 @@ def _request_body(request: Any) -> bytes | str:
             value = getattr(request, name, None)
         except Exception:  # e.g. httpx.RequestNotRead for a streaming request
             raise MissingWebhookBodyError(
-                "the request body has not been read; read it and pass body="
+                "Missing webhook body: the request body has not been read; read it and pass body="
             ) from None
         if isinstance(value, bytes | str):
             return value
@@ -214,8 +237,9 @@ def _request_body(request: Any) -> bytes | str:
         data = get_data()
         if isinstance(data, bytes | str):
             return data
-    raise TypeError(
-        f"cannot read the body of a {type(request).__name__} synchronously; "
+    raise MissingWebhookBodyError(
+        f"Missing webhook body: cannot read the body of a {type(request).__name__} "
+        "synchronously; "
         "pass it explicitly, e.g. validate(request, body=await request.body(), secret=...)"
     )
 
@@ -232,7 +256,10 @@ def _header_items(headers: Any) -> Iterable[tuple[Any, Any]]:
         return list(headers.items())
     if isinstance(headers, Iterable) and not isinstance(headers, str | bytes):
         return list(headers)
-    raise TypeError(f"headers must be a mapping or (name, value) pairs, not {type(headers)!r}")
+    raise InvalidWebhookHeaderError(
+        "Invalid webhook headers: headers must be a mapping or (name, value) pairs, "
+        f"not {type(headers).__name__}"
+    )
 
 
 def _text(value: Any, what: str) -> str:
@@ -240,10 +267,14 @@ def _text(value: Any, what: str) -> str:
         try:
             return value.decode("ascii")
         except UnicodeDecodeError:
-            raise InvalidWebhookHeaderError(f"{what} is not ASCII") from None
+            raise InvalidWebhookHeaderError(
+                f"Invalid webhook headers: {what} is not ASCII"
+            ) from None
     if isinstance(value, str):
         return value
-    raise InvalidWebhookHeaderError(f"{what} must be text, not {type(value).__name__}")
+    raise InvalidWebhookHeaderError(
+        f"Invalid webhook headers: {what} must be text, not {type(value).__name__}"
+    )
 
 
 def _webhook_headers(headers: Any) -> tuple[str, str, str]:
@@ -252,31 +283,36 @@ def _webhook_headers(headers: Any) -> tuple[str, str, str]:
         try:
             raw_name, raw_value = item
         except (TypeError, ValueError):
-            raise InvalidWebhookHeaderError("headers must be (name, value) pairs") from None
+            raise InvalidWebhookHeaderError(
+                "Invalid webhook headers: headers must be (name, value) pairs"
+            ) from None
         if not isinstance(raw_name, str | bytes):
             continue
         name = raw_name.lower() if isinstance(raw_name, str) else raw_name.lower().decode("latin-1")
         if name not in _HEADER_NAMES:
             continue
         if name in found:
-            raise DuplicateWebhookHeaderError(f"{name} header sent more than once")
+            raise DuplicateWebhookHeaderError(
+                f"Invalid webhook headers: {name} header sent more than once"
+            )
         value = _text(raw_value, f"{name} header")
         if len(value) > MAX_HEADER_LENGTH:
             raise WebhookHeaderTooLargeError(
-                f"{name} header is longer than {MAX_HEADER_LENGTH} characters"
+                f"Invalid webhook headers: {name} header is longer than "
+                f"{MAX_HEADER_LENGTH} characters"
             )
         found[name] = value.strip(" \t")
     values = []
     for name in _HEADER_NAMES:
         if not found.get(name):
-            raise MissingWebhookHeaderError(f"missing {name} header")
+            raise MissingWebhookHeaderError(f"{_MISSING[name]} ({name} header)")
         values.append(found[name])
     return values[0], values[1], values[2]
 
 
 def _body_bytes(body: Any) -> bytes:
     if body is None:
-        raise MissingWebhookBodyError("missing webhook body")
+        raise MissingWebhookBodyError("Missing webhook body")
     if isinstance(body, str):
         # Lone surrogates cannot have been received over HTTP; encode them as-is so
         # they simply fail to match instead of raising UnicodeEncodeError.
@@ -284,28 +320,45 @@ def _body_bytes(body: Any) -> bytes:
     elif isinstance(body, bytes | bytearray | memoryview):
         payload = bytes(body)
     else:
-        raise TypeError(f"body must be bytes or str, not {type(body).__name__}")
+        raise InvalidWebhookBodyError(
+            f"Invalid webhook body: must be bytes or str, not {type(body).__name__}"
+        )
     if not payload:
-        raise MissingWebhookBodyError("webhook body is empty")
+        raise MissingWebhookBodyError("Missing webhook body (it is empty)")
     return payload
+
+
+def _check_tolerance(tolerance: object) -> None:
+    if tolerance is None:
+        return
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not math.isfinite(tolerance)
+        or tolerance < 0
+    ):
+        raise WebhookValidationError(
+            f"Invalid tolerance: must be a finite number of seconds >= 0, or None; "
+            f"got {tolerance!r}"
+        )
 
 
 def _check_timestamp(timestamp: str, tolerance: float | None) -> None:
     if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > _MAX_TIMESTAMP_DIGITS:
-        raise InvalidTimestampError("webhook-timestamp is not a unix time in whole seconds")
-    if tolerance is not None and (isinstance(tolerance, bool) or tolerance < 0):
-        raise TypeError("tolerance must be a non-negative number of seconds, or None")
+        raise InvalidTimestampError(
+            "Invalid webhook timestamp: webhook-timestamp is not a unix time in whole seconds"
+        )
     age = time.time() - int(timestamp)
     future_limit = DEFAULT_TOLERANCE if tolerance is None else tolerance
     if -age > future_limit:
         raise InvalidTimestampError(
-            f"webhook-timestamp is {-age:.0f} seconds in the future "
-            f"(more than {future_limit} allowed)"
+            f"Webhook timestamp is outside the allowed tolerance of {future_limit} seconds "
+            f"({-age:.0f} seconds in the future)"
         )
     if tolerance is not None and age > tolerance:
         raise InvalidTimestampError(
-            f"webhook-timestamp is {age:.0f} seconds old (more than the tolerance of "
-            f"{tolerance} seconds)"
+            f"Webhook timestamp is outside the allowed tolerance of {tolerance} seconds "
+            f"({age:.0f} seconds old)"
         )
 
 
@@ -325,11 +378,17 @@ def _check_signature(signature: str, expected: bytes) -> None:
                 malformed += 1
         # other scheme versions are skipped, as the scheme requires
     if not candidates and not malformed:
-        raise UnsupportedSignatureVersionError("webhook-signature has no 'v1' signature")
+        raise UnsupportedSignatureVersionError(
+            "Invalid signature format: webhook-signature has no 'v1' signature"
+        )
     # Compare every candidate (constant time each) so timing says nothing about which matched.
     matched = False
     for candidate in candidates:
         matched |= hmac.compare_digest(candidate, expected)
+    if not matched and not candidates:
+        raise InvalidSignatureError(
+            f"Invalid signature format: {malformed} malformed entries; expected 'v1,<base64>'"
+        )
     if not matched:
         detail = f" ({malformed} malformed entries; expected 'v1,<base64>')" if malformed else ""
-        raise InvalidSignatureError("webhook signature does not match" + detail)
+        raise InvalidSignatureError("Webhook signature is invalid" + detail)

@@ -15,7 +15,7 @@ from client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
 
 import replicate
 from replicate.client import Client
-from replicate.exceptions import ReplicateException
+from replicate.exceptions import ReplicateError
 
 
 @pytest.mark.parametrize(
@@ -41,9 +41,52 @@ def test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert client._token() == "from-env"
     client.poll_interval = 2
     assert client.poll_interval == 2
-    monkeypatch.setenv("REPLICATE_POLL_INTERVAL", "often")
-    with pytest.raises(ValueError, match="REPLICATE_POLL_INTERVAL"):
-        Client()
+    for zero in ("0", "0.0"):  # 1.x accepts it: poll at the adaptive schedule's floor
+        monkeypatch.setenv("REPLICATE_POLL_INTERVAL", zero)
+        assert Client().poll_interval == 0
+    for bad in ("often", "-1", "nan", "inf", "-inf"):
+        monkeypatch.setenv("REPLICATE_POLL_INTERVAL", bad)
+        with pytest.raises(ValueError, match="REPLICATE_POLL_INTERVAL"):
+            Client()
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [(-0.5, ValueError), (float("nan"), ValueError), (float("inf"), ValueError),
+     ("1", TypeError), (True, TypeError)],
+)
+def test_bad_poll_interval_argument_is_refused(value: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="poll_interval"):
+        Client("t", poll_interval=value)
+
+
+def test_cog_scope_token_comes_before_the_environment(
+    monkeypatch: pytest.MonkeyPatch, replicate_emulator: Any
+) -> None:
+    import sys
+    import types
+
+    from replicate import _cog
+
+    context: dict[str, Any] = {"replicate_api_token": "from-scope"}
+    cog = types.ModuleType("cog")
+    cog.current_scope = lambda: types.SimpleNamespace(context=context)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "cog", cog)
+    _cog._cog.cache_clear()
+    monkeypatch.setenv("REPLICATE_API_TOKEN", "from-env")
+    try:
+        assert Client()._token() == "from-scope", "key matched case-insensitively"
+        assert Client("explicit")._token() == "explicit"
+        context["replicate_api_token"] = ""
+        assert Client()._token() == "from-env", "empty values are ignored"
+
+        def broken() -> Any:
+            raise RuntimeError("no scope")
+
+        cog.current_scope = broken  # type: ignore[attr-defined]
+        assert Client()._token() == "from-env", "failures reading the scope are ignored"
+    finally:
+        _cog._cog.cache_clear()
 
 
 def test_unknown_client_keyword_is_refused_at_construction() -> None:
@@ -58,14 +101,16 @@ def test_plain_http_to_a_remote_host_warns() -> None:
         Client("t", base_url="http://api.example.com")
 
 
-def test_missing_token_is_a_clear_error_at_first_request(
+def test_missing_token_sends_without_authorization_and_a_401_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, replicate_emulator: Any
 ) -> None:
     monkeypatch.delenv("REPLICATE_API_TOKEN", raising=False)
     client = Client(base_url=replicate_emulator.base_url)  # constructing is fine
-    with pytest.raises(ReplicateException, match="REPLICATE_API_TOKEN"):
+    with pytest.raises(ReplicateError, match="REPLICATE_API_TOKEN") as caught:
         client.accounts.current()
-    assert replicate_emulator.requests == []
+    assert caught.value.status == 401
+    (request,) = replicate_emulator.requests
+    assert "authorization" not in request.headers, "sent as 1.x does, for gateways that add it"
     monkeypatch.setenv("REPLICATE_API_TOKEN", "late")
     assert client.accounts.current().username
 

@@ -167,7 +167,7 @@ async def test_async_bad_input_fails_before_sending(setup: tuple[Any, Any]) -> N
         await client.predictions.async_create(version=VERSION, input={}, bogus=1)
     with pytest.raises(TypeError, match=r'input\["x"\]'):
         await client.predictions.async_create(version=VERSION, input={"x": {1, 2}.__iter__()})
-    with pytest.raises(ValueError, match="invalid model reference"):
+    with pytest.raises(ValueError, match="Invalid reference to model version"):
         await client.async_run("nope", input={})
     assert emu.requests == []
 

@@ -46,6 +46,15 @@ def test_pages_follow_next(seeded: tuple[Any, Any, list[str]]) -> None:
     assert sorted(seen) == sorted(ids) and len(set(seen)) == 7
 
 
+def test_none_cursor_is_refused_before_sending(seeded: tuple[Any, Any, list[str]]) -> None:
+    client, emu, _ids = seeded
+    before = len(emu.requests)
+    for list_method in (client.predictions.list, client.models.list, client.trainings.list):
+        with pytest.raises(ValueError, match="cursor cannot be None"):
+            list_method(None)
+    assert len(emu.requests) == before
+
+
 def test_items_are_fetched_lazily(seeded: tuple[Any, Any, list[str]]) -> None:
     client, emu, ids = seeded
     before = list_requests(emu)

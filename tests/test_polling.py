@@ -66,10 +66,18 @@ def test_user_interval_is_honoured_exactly() -> None:
     assert times == pytest.approx([0.8, 1.6, 2.4, 3.2, 4.0])
 
 
+def test_zero_interval_is_the_adaptive_floor_never_a_busy_loop() -> None:
+    schedule = PollSchedule(poll_interval=0)
+    delays = [schedule.delay(attempt, elapsed=0.0) for attempt in range(20)]
+    assert min(delays) == schedule.initial_delay > 0
+    times = simulate(schedule, 40)
+    assert len(times) / times[-1] <= schedule.max_rate * 1.5, "still rate-bounded"
+
+
 @pytest.mark.parametrize(
     "kwargs",
-    [{"poll_interval": 0}, {"poll_interval": -1}, {"backoff": 0.5},
-     {"burst": -1}, {"max_rate": 0}],
+    [{"poll_interval": -1}, {"poll_interval": float("nan")}, {"poll_interval": float("inf")},
+     {"backoff": 0.5}, {"burst": -1}, {"max_rate": 0}],
 )
 def test_rejects_nonsense_settings(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):

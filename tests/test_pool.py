@@ -86,7 +86,7 @@ async def test_event_stream(make: Callable[..., Client]) -> None:
     client = make()
     events = [
         e
-        async for e in client.async_stream(
+        async for e in await client.async_stream(
             "emulator/stream-text", input={"prompt": "sea", "max_tokens": 6}
         )
     ]
@@ -106,7 +106,9 @@ async def test_event_stream_cut_mid_way_resumes(
     # stream reconnects with Last-Event-ID and loses nothing.
     replicate_emulator.faults.add("stream", sse_disconnect_after=3, drop=True, times=1)
     client = make()
-    stream = client.async_stream("emulator/stream-text", input={"prompt": "y", "max_tokens": 10})
+    stream = await client.async_stream(
+        "emulator/stream-text", input={"prompt": "y", "max_tokens": 10}
+    )
     events = [e async for e in stream]
     assert [str(e) for e in events if e.event == "output"] == stream_tokens("y", 10)
     streams = [r for r in replicate_emulator.requests if r.operation == "stream"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import types
 from typing import Any
 
 import anyio
@@ -203,7 +204,7 @@ def test_iterator_output_yields_items_as_produced(
     replicate_emulator.time_scale = 0.5  # a token every 25 ms
     client = client_for(replicate_emulator)
     iterator = client.run(
-        "emulator/stream-text", input={"prompt": "tide", "max_tokens": 6}, wait=False
+        "emulator/stream-text", input={"prompt": "tide", "max_tokens": 6}, wait=False, rich=True
     )
     first = next(iterator)
     job = replicate_emulator.predictions[iterator.prediction.id]
@@ -215,13 +216,44 @@ def test_iterator_output_yields_items_as_produced(
 
 def test_finished_iterator_output_is_still_an_iterator(replicate_emulator: Emulator) -> None:
     client = client_for(replicate_emulator)
-    iterator = client.run("emulator/stream-text", input={"prompt": "moon", "max_tokens": 3})
+    iterator = client.run(
+        "emulator/stream-text", input={"prompt": "moon", "max_tokens": 3}, rich=True
+    )
     assert str(iterator) == "".join(expected_tokens("moon", 3))
     assert iterator.items == expected_tokens("moon", 3)
     versions = [r for r in replicate_emulator.requests if r.operation == "models.versions.get"]
-    client.run("emulator/stream-text", input={"prompt": "moon", "max_tokens": 3})
+    client.run("emulator/stream-text", input={"prompt": "moon", "max_tokens": 3}, rich=True)
     again = [r for r in replicate_emulator.requests if r.operation == "models.versions.get"]
     assert len(versions) == len(again) == 1, "the version schema is fetched once per client"
+
+
+@pytest.mark.parametrize("wait", [True, False], ids=["sync-mode", "wait-false"])
+def test_default_return_types_are_1x(replicate_emulator: Emulator, wait: bool) -> None:
+    client = client_for(replicate_emulator)
+    tokens = {"prompt": "moon", "max_tokens": 3}
+    by_name = client.run("emulator/stream-text", input=tokens, wait=wait)
+    assert type(by_name) is list and by_name == expected_tokens("moon", 3)
+    assert not [r for r in replicate_emulator.requests if r.operation == "models.versions.get"], (
+        "a run by name waits for the list, as 1.x: no schema needed"
+    )
+    by_version = client.run(
+        f"emulator/stream-text:{version_id('emulator', 'stream-text', 1)}", input=tokens, wait=wait
+    )
+    assert isinstance(by_version, types.GeneratorType)
+    assert list(by_version) == expected_tokens("moon", 3)
+    assert client.run("emulator/echo", input={"text": "x"}, wait=wait) == "x"
+
+
+@pytest.mark.anyio
+async def test_async_default_return_types_are_1x(replicate_emulator: Emulator) -> None:
+    client = client_for(replicate_emulator)
+    tokens = {"prompt": "moon", "max_tokens": 3}
+    by_name = await client.async_run("emulator/stream-text", input=tokens, wait=False)
+    assert type(by_name) is list and by_name == expected_tokens("moon", 3)
+    ref = f"emulator/stream-text:{version_id('emulator', 'stream-text', 1)}"
+    by_version = await client.async_run(ref, input=tokens)
+    assert isinstance(by_version, types.AsyncGeneratorType)
+    assert [item async for item in by_version] == expected_tokens("moon", 3)
 
 
 def test_iterator_stream_disconnects_lose_nothing(replicate_emulator: Emulator) -> None:
@@ -259,10 +291,12 @@ def test_webhook_options_are_sent(replicate_emulator: Emulator) -> None:
         input={"text": "w"},
         webhook="http://127.0.0.1:9/hook",
         webhook_events_filter=["start", "completed"],
+        webhook_completed="http://127.0.0.1:9/done",
     )
     body = json.loads(predictions_posted(replicate_emulator)[0].body or b"{}")
     assert body["webhook"] == "http://127.0.0.1:9/hook"
     assert body["webhook_events_filter"] == ["start", "completed"]
+    assert body["webhook_completed"] == "http://127.0.0.1:9/done"
 
 
 # --- async ------------------------------------------------------------------------------------
@@ -285,7 +319,7 @@ async def test_async_run(replicate_emulator: Emulator) -> None:
 async def test_async_iterator_output(replicate_emulator: Emulator) -> None:
     client = client_for(replicate_emulator)
     iterator = await client.async_run(
-        "emulator/stream-text", input={"prompt": "async", "max_tokens": 5}, wait=False
+        "emulator/stream-text", input={"prompt": "async", "max_tokens": 5}, wait=False, rich=True
     )
     items = [item async for item in iterator]
     assert items == expected_tokens("async", 5)

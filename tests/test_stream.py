@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import threading
+import types
 
 import anyio
 import httpx
@@ -18,7 +19,7 @@ from replicate.emulator import Emulator
 from replicate.emulator.catalog import stream_tokens
 from replicate.exceptions import ModelError, PredictionTimeoutError, ReplicateError, StreamError
 from replicate.prediction import Prediction
-from replicate.stream import ServerSentEvent
+from replicate.stream import AsyncEventStream, ServerSentEvent
 
 TEXT = {"prompt": "sea", "max_tokens": 6}
 
@@ -29,7 +30,7 @@ def outputs(events: list[ServerSentEvent]) -> list[str]:
 
 def test_stream_events_in_order(replicate_emulator: Emulator) -> None:
     client = client_for(replicate_emulator)
-    stream = client.stream("emulator/stream-text", input=TEXT)
+    stream = client.stream("emulator/stream-text", input=TEXT, rich=True)
     events = list(stream)
     assert [e.event for e in events] == ["logs", *["output"] * 6, "logs", "done"]
     assert outputs(events) == stream_tokens("sea", 6)
@@ -40,6 +41,24 @@ def test_stream_events_in_order(replicate_emulator: Emulator) -> None:
     assert stream.prediction.id in replicate_emulator.predictions
     body = json.loads(replicate_emulator.requests[0].body or b"{}")
     assert "stream" not in body and "prefer" not in replicate_emulator.requests[0].headers
+
+
+def test_stream_is_a_lazy_generator_by_default(replicate_emulator: Emulator) -> None:
+    client = client_for(replicate_emulator)
+    stream = client.stream("emulator/stream-text", input=TEXT)
+    assert isinstance(stream, types.GeneratorType), "1.x's type, which tracing wrappers expect"
+    assert replicate_emulator.requests == [], "as in 1.x, nothing is sent before iterating"
+    assert outputs(list(stream)) == stream_tokens("sea", 6)
+    body = json.loads(replicate_emulator.requests[0].body or b"{}")
+    assert "stream" not in body, "stream() does not add the deprecated field on its own"
+
+
+def test_explicit_stream_field_is_sent_as_given(replicate_emulator: Emulator) -> None:
+    client = client_for(replicate_emulator)
+    client.predictions.create(model="emulator/stream-text", input=TEXT, stream=True)
+    client.models.predictions.create("emulator/stream-text", TEXT, stream=False)
+    bodies = [json.loads(r.body or b"{}") for r in replicate_emulator.requests]
+    assert [b.get("stream") for b in bodies] == [True, False]
 
 
 @pytest.mark.parametrize("drop", [False, True], ids=["clean-end", "cut-connection"])
@@ -73,7 +92,7 @@ def test_error_event_raises_a_typed_error(replicate_emulator: Emulator) -> None:
 def test_done_event_says_canceled(replicate_emulator: Emulator) -> None:
     replicate_emulator.time_scale = 1.0
     client = client_for(replicate_emulator)
-    stream = client.stream("emulator/slow", input={"seconds": 30})
+    stream = client.stream("emulator/slow", input={"seconds": 30}, rich=True)
     stream.prediction.cancel()
     events = list(stream)
     assert events[-1].event == "done"
@@ -157,18 +176,24 @@ def test_replicate_stream_hosts_get_the_token_only_when_opted_in() -> None:
 
 
 @pytest.mark.anyio
-async def test_async_stream_both_forms(replicate_emulator: Emulator) -> None:
+async def test_async_stream_default_and_rich(replicate_emulator: Emulator) -> None:
     client = client_for(replicate_emulator)
-    direct = [e async for e in client.async_stream("emulator/stream-text", input=TEXT)]
-    awaited = [e async for e in await client.async_stream("emulator/stream-text", input=TEXT)]
-    assert outputs(direct) == outputs(awaited) == stream_tokens("sea", 6)
+    plain = await client.async_stream("emulator/stream-text", input=TEXT)
+    assert isinstance(plain, types.AsyncGeneratorType), "1.x's type by default"
+    assert replicate_emulator.requests == [], "the prediction is created on first iteration"
+    events = [e async for e in plain]
+    rich = await client.async_stream("emulator/stream-text", input=TEXT, rich=True)
+    assert isinstance(rich, AsyncEventStream)
+    assert outputs(events) == outputs([e async for e in rich]) == stream_tokens("sea", 6)
 
 
 @pytest.mark.anyio
 async def test_async_stream_reconnects(replicate_emulator: Emulator) -> None:
     replicate_emulator.faults.add("stream", sse_disconnect_after=3, drop=True)
     client = client_for(replicate_emulator)
-    stream = client.async_stream("emulator/stream-text", input={"prompt": "y", "max_tokens": 10})
+    stream = await client.async_stream(
+        "emulator/stream-text", input={"prompt": "y", "max_tokens": 10}
+    )
     events = [e async for e in stream]
     assert outputs(events) == stream_tokens("y", 10)
 
@@ -177,7 +202,7 @@ async def test_async_stream_reconnects(replicate_emulator: Emulator) -> None:
 async def test_async_error_event(replicate_emulator: Emulator) -> None:
     client = client_for(replicate_emulator)
     with pytest.raises(StreamError):
-        async for _ in client.async_stream("emulator/fail", input={"text": "x"}):
+        async for _ in await client.async_stream("emulator/fail", input={"text": "x"}):
             pass
 
 
@@ -192,7 +217,7 @@ async def test_async_prediction_stream(replicate_emulator: Emulator) -> None:
 def test_ctrl_c_while_streaming_cancels(replicate_emulator: Emulator) -> None:
     replicate_emulator.time_scale = 1.0
     client = client_for(replicate_emulator)
-    stream = client.stream("emulator/slow", input={"seconds": 30})
+    stream = client.stream("emulator/slow", input={"seconds": 30}, rich=True)
     # A real SIGINT while the stream blocks reading from the socket.
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
@@ -209,7 +234,7 @@ def test_ctrl_c_while_streaming_cancels(replicate_emulator: Emulator) -> None:
 async def test_cancelling_the_streaming_task_cancels(replicate_emulator: Emulator) -> None:
     replicate_emulator.time_scale = 1.0
     client = client_for(replicate_emulator)
-    stream = client.async_stream("emulator/slow", input={"seconds": 30})
+    stream = await client.async_stream("emulator/slow", input={"seconds": 30}, rich=True)
     with anyio.move_on_after(0.3):
         async for _ in stream:
             pass

@@ -75,7 +75,7 @@ def test_accepts_httpx_request_and_starlette_style_request() -> None:
             return BODY
 
     assert validate(StarletteLike(), body=BODY, secret=SECRET)
-    with pytest.raises(TypeError, match=r"body=await request\.body\(\)"):
+    with pytest.raises(MissingWebhookBodyError, match=r"body=await request\.body\(\)"):
         validate(StarletteLike(), secret=SECRET)
 
 
@@ -342,3 +342,56 @@ def test_sign_is_unchanged_for_the_emulator() -> None:
     ).decode()
     assert sign(SECRET, "msg_1", 1700000000, BODY) == "v1," + expected
     assert webhook.DEFAULT_TOLERANCE == 300
+
+
+# ---------------------------------------------------------------- 1.x messages and argument types
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "prefix"),
+    [
+        ({"headers": None, "body": BODY}, MissingWebhookHeaderError, "Missing webhook headers"),
+        ({"headers": {}, "body": BODY}, MissingWebhookHeaderError, "Missing webhook headers"),
+        ({"headers": {"x": "y"}, "body": BODY}, MissingWebhookHeaderError, "Missing webhook id"),
+        (
+            {"headers": {"webhook-id": "m", "webhook-signature": "v1,x"}, "body": BODY},
+            MissingWebhookHeaderError,
+            "Missing webhook timestamp",
+        ),
+        ({"headers": signed_headers(), "body": None}, MissingWebhookBodyError,
+         "Missing webhook body"),
+        ({"headers": signed_headers(), "body": BODY, "secret": "nope"}, InvalidSecretKeyError,
+         "Invalid secret key format"),
+        ({"headers": signed_headers(), "body": BODY, "secret": None}, InvalidSecretKeyError,
+         "Missing webhook signing secret"),
+        ({"headers": signed_headers(), "body": b"{}"}, InvalidSignatureError,
+         "Webhook signature is invalid"),
+    ],
+)
+def test_messages_start_as_in_1x(
+    kwargs: dict[str, Any], error: type[Exception], prefix: str
+) -> None:
+    arguments = {"secret": SECRET, **kwargs}
+    with pytest.raises(error) as caught:
+        validate(**arguments)
+    assert str(caught.value).startswith(prefix)
+    assert SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"headers": 42, "body": BODY},
+        {"headers": signed_headers(), "body": {}},
+        {"headers": signed_headers(), "body": {"a": 1}},
+        {"headers": signed_headers(), "body": 3.5},
+        {"headers": signed_headers(), "body": BODY, "tolerance": float("nan")},
+        {"headers": signed_headers(), "body": BODY, "tolerance": float("inf")},
+        {"headers": signed_headers(), "body": BODY, "tolerance": -1},
+        {"headers": signed_headers(), "body": BODY, "tolerance": "300"},
+        {"request": httpx.Request("POST", "http://x"), "headers": signed_headers()},
+    ],
+)
+def test_wrong_argument_types_are_validation_errors(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(WebhookValidationError):
+        validate(secret=SECRET, **kwargs)

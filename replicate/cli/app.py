@@ -111,12 +111,10 @@ def _report(error: Exception, err: TextIO) -> int:
     """Print an error the client raised; its exit status (re-raises unexpected ones)."""
     import httpx
 
-    from .._transport import MissingTokenError
     from ..exceptions import ReplicateException
 
-    refused_input = isinstance(error, ValueError) and not isinstance(error, ReplicateException)
-    if refused_input or isinstance(error, MissingTokenError):
-        # The client checked the input (or found no token) before sending anything.
+    if isinstance(error, ValueError) and not isinstance(error, ReplicateException):
+        # The client checked the input before sending anything.
         print(f"error: {error}", file=err)
         return errors.USAGE
     if isinstance(error, ReplicateException | httpx.HTTPError):

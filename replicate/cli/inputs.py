@@ -1,23 +1,34 @@
 """``key=value`` arguments to a prediction input, converted with the model's input schema.
 
-Everything the command line knows about input values sits behind :func:`parse_assignments`,
-which reads the raw cog ``openapi_schema`` of a version (``components.schemas.Input``).
+Only the command line's own syntax lives here: ``key=value`` splitting, repeated keys for
+lists, ``@path`` / ``@-`` / ``@@literal``. Reading the schema, converting text to each
+input's type and checking the values are :mod:`replicate.schema`'s, as for ``use()``.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..schema import (
+    CliValueError,
+    InputSpec,
+    InputValidationError,
+    SchemaError,
+    Secret,
+    coerce_cli_value,
+    input_problems,
+    parse_schema,
+    reveal,
+)
 from .errors import UsageError
 
-__all__ = ["parse_assignments", "split_assignments"]
+__all__ = ["parse_assignments", "secret_names", "sendable", "split_assignments"]
 
-_TRUE = frozenset({"true", "1", "yes", "y", "on"})
-_FALSE = frozenset({"false", "0", "no", "n", "off"})
+# What a file argument stands for when the inputs are checked: it is uploaded and its URL sent.
+_UPLOADED_URL = "data:,"
 
 
 def split_assignments(pairs: list[str]) -> list[tuple[str, Any]]:
@@ -50,120 +61,80 @@ def _file_or_text(key: str, value: str) -> Any:
     return value
 
 
-def parse_assignments(pairs: list[str], openapi_schema: dict[str, Any] | None) -> dict[str, Any]:
-    """The prediction input for ``key=value`` arguments.
+def parse_assignments(
+    pairs: list[str], openapi_schema: dict[str, Any] | None, *, model: str = "model"
+) -> dict[str, Any]:
+    """The prediction input for ``key=value`` arguments (secrets as :class:`Secret`).
 
-    With the version's ``openapi_schema``, values become the declared type (integer,
-    number, boolean, array from repeated keys or a JSON list, object from JSON), enum
-    values are checked and unknown keys refused with a suggestion. Without one, values
-    stay strings (repeated keys become lists). :class:`UsageError` names the problem.
+    With the version's ``openapi_schema``, values become the declared types (a list from
+    repeated keys or a JSON list) and are checked as ``replicate.use()`` checks them:
+    unknown names (with a suggestion), types, enum values, bounds, required inputs. One
+    :class:`UsageError` lists every problem by input name. Without a schema values stay
+    strings (repeated keys become lists); a malformed one is a :class:`SchemaError`.
     """
-    properties = _input_properties(openapi_schema)
     grouped: dict[str, list[Any]] = {}
     for key, value in split_assignments(pairs):
         grouped.setdefault(key, []).append(value)
-    if properties is None:
+    if not openapi_schema:  # as in use(): a version without a schema checks nothing
         return {k: v[0] if len(v) == 1 else v for k, v in grouped.items()}
-    components = (openapi_schema or {}).get("components", {}).get("schemas", {})
-    result: dict[str, Any] = {}
+    try:
+        schema = parse_schema(openapi_schema)
+    except SchemaError as error:
+        raise SchemaError(f"{model} has a malformed schema: {error}") from None
+    inputs: dict[str, Any] = {}
+    unreadable: dict[str, str] = {}
     for key, values in grouped.items():
-        if key not in properties:
-            raise UsageError(_unknown_key(key, list(properties)))
-        prop = _resolve(properties[key], components)
-        result[key] = _convert(key, values, prop, components)
-    return result
-
-
-def _input_properties(openapi_schema: dict[str, Any] | None) -> dict[str, Any] | None:
-    try:
-        properties = openapi_schema["components"]["schemas"]["Input"]["properties"]  # type: ignore[index]
-    except (KeyError, TypeError):
-        return None
-    return properties if isinstance(properties, dict) else None
-
-
-def _resolve(prop: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
-    """A property with its ``allOf: [{$ref}]`` (how cog declares enums) merged in."""
-    merged = {k: v for k, v in prop.items() if k != "allOf"}
-    for part in prop.get("allOf") or []:
-        ref = part.get("$ref", "") if isinstance(part, dict) else ""
-        target = components.get(ref.rpartition("/")[2], {}) if ref else part
-        merged = {**target, **merged}
-    return merged
-
-
-def _unknown_key(key: str, known: list[str]) -> str:
-    return f"unknown input {key!r}{_suggestion(key, known)} (inputs: {', '.join(sorted(known))})"
-
-
-def _suggestion(word: str, options: list[str]) -> str:
-    """``; did you mean 'x'?`` for the closest option (case aside first), or nothing."""
-    by_case = [option for option in options if option.lower() == word.lower()]
-    close = by_case or difflib.get_close_matches(word, options, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _convert(key: str, values: list[Any], prop: dict[str, Any], components: dict[str, Any]) -> Any:
-    if prop.get("type") == "array":
-        items = _resolve(prop.get("items") or {}, components)
-        if len(values) == 1 and isinstance(values[0], str) and values[0].lstrip().startswith("["):
-            decoded = _json(key, values[0])
-            if not isinstance(decoded, list):
-                raise UsageError(f"{key}: expected a JSON list, got {values[0]!r}")
-            values = decoded
-        return [_scalar(f"{key}[{i}]", v, items) for i, v in enumerate(values)]
-    if len(values) > 1:
-        raise UsageError(f"{key}: given {len(values)} times but takes a single value")
-    return _scalar(key, values[0], prop)
-
-
-def _scalar(key: str, value: Any, prop: dict[str, Any]) -> Any:
-    # Files and the items of a decoded JSON list are already values.
-    converted = _from_text(key, value, prop.get("type")) if isinstance(value, str) else value
-    if isinstance(converted, int | float) and not isinstance(converted, bool):
-        _check_range(key, converted, prop)
-    choices = prop.get("enum")
-    if choices is not None and converted not in choices:
-        hint = _suggestion(str(converted), [str(c) for c in choices])
-        raise UsageError(f"{key}: {converted!r} is not one of {choices}{hint}")
-    return converted
-
-
-def _check_range(key: str, number: float, prop: dict[str, Any]) -> None:
-    low, high = prop.get("minimum"), prop.get("maximum")
-    if low is not None and number < low:
-        raise UsageError(f"{key}: {number} is below the minimum {low}")
-    if high is not None and number > high:
-        raise UsageError(f"{key}: {number} is above the maximum {high}")
-
-
-def _from_text(key: str, value: str, kind: Any) -> Any:
-    if kind == "integer":
+        spec = schema.by_name.get(key)
         try:
-            return int(value)
-        except ValueError:
-            raise UsageError(f"{key}: expected an integer, got {value!r}") from None
-    if kind == "number":
-        try:
-            number = float(value)
-        except ValueError:
-            raise UsageError(f"{key}: expected a number, got {value!r}") from None
-        return int(number) if number.is_integer() and "." not in value else number
-    if kind == "boolean":
-        lowered = value.lower()
-        if lowered in _TRUE or lowered in _FALSE:
-            return lowered in _TRUE
-        raise UsageError(f"{key}: expected true or false, got {value!r}")
-    if kind == "object":
-        decoded = _json(key, value)
-        if not isinstance(decoded, dict):
-            raise UsageError(f"{key}: expected a JSON object, got {value!r}")
-        return decoded
-    return value
+            inputs[key] = values[0] if spec is None else _value(spec, values)
+        except CliValueError as error:
+            unreadable[key] = error.reason
+    # A value that could not be read is reported as such, not as a missing input.
+    problems = {**input_problems(schema, _as_sent(inputs)), **unreadable}
+    if problems:
+        raise UsageError(str(InputValidationError(model, problems)))
+    return inputs
 
 
-def _json(key: str, value: str) -> Any:
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{key}: invalid JSON ({error.msg}): {value!r}") from None
+def _value(spec: InputSpec, values: list[Any]) -> Any:
+    """One input's value from its arguments (files stay paths and streams, to upload)."""
+    if spec.type.kind != "array":
+        if len(values) > 1:
+            raise CliValueError(spec.name, f"given {len(values)} times but takes a single value")
+        return _read(spec, values[0])
+    read = [_read(spec, value) for value in values]
+    if read == [None]:
+        return None  # `key=null` for a nullable list
+    # Each argument is one item, or a JSON list of items.
+    return [item for one in read for item in (one if isinstance(one, list) else [one])]
+
+
+def _read(spec: InputSpec, value: Any) -> Any:
+    return coerce_cli_value(spec, value) if isinstance(value, str) else value
+
+
+def _as_sent(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """``inputs`` with each file argument replaced by a URL, as the API will receive it."""
+
+    def sent(value: Any) -> Any:
+        if isinstance(value, list):
+            return [sent(item) for item in value]
+        return _UPLOADED_URL if isinstance(value, Path) or hasattr(value, "read") else value
+
+    return {name: sent(value) for name, value in inputs.items()}
+
+
+def sendable(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """``inputs`` with secrets unwrapped, to send."""
+    return {name: reveal(value) for name, value in inputs.items()}
+
+
+def secret_names(inputs: Mapping[str, Any]) -> frozenset[str]:
+    """The inputs holding a secret: never printed."""
+
+    def holds_secret(value: Any) -> bool:
+        if isinstance(value, list):
+            return any(holds_secret(item) for item in value)
+        return isinstance(value, Secret)
+
+    return frozenset(name for name, value in inputs.items() if holds_secret(value))

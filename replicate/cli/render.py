@@ -7,7 +7,7 @@ table is drawn, and without it the command says how to install it and prints JSO
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .context import Context
@@ -39,9 +39,17 @@ def console(ctx: Context) -> Console | None:
     return Console(file=ctx.stdout, highlight=False, soft_wrap=False)
 
 
-def show(ctx: Context, value: Any) -> None:
-    """Print one object: indented JSON, or a two-column table of its fields."""
+def show(ctx: Context, value: Any, *, hidden_inputs: Collection[str] = ()) -> None:
+    """Print one object: indented JSON, or a two-column table of its fields.
+
+    ``hidden_inputs`` (secret inputs) print as ``<secret>`` in the object's ``input``.
+    """
     data = as_json(value)
+    if hidden_inputs and isinstance(data, dict) and isinstance(data.get("input"), dict):
+        from ..schema import SECRET_MASK
+
+        shown = {k: SECRET_MASK if k in hidden_inputs else v for k, v in data["input"].items()}
+        data = {**data, "input": shown}
     out = None if ctx.json or not isinstance(data, dict) else console(ctx)
     if out is None:
         print(dumps(data, indent=2), file=ctx.stdout)

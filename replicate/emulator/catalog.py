@@ -206,7 +206,8 @@ class ModelSpec:
 
     name: str
     description: str | None
-    schema: dict[str, Any]
+    #: The version's ``openapi_schema``; ``None`` for a version that publishes none.
+    schema: dict[str, Any] | None
     behaviour: Behaviour
     versions: int = 1
     official: bool = False

@@ -142,7 +142,11 @@ def _check_request_fields(body: dict[str, Any], allowed: frozenset[str]) -> None
 
 
 # -- predictions -----------------------------------------------------------------------------
-_PREDICTION_FIELDS = frozenset({"input", "stream", "webhook", "webhook_events_filter"})
+# `webhook_completed` is a legacy field the published document omits; the API accepts it and
+# replicate 1.x sends it.
+_PREDICTION_FIELDS = frozenset(
+    {"input", "stream", "webhook", "webhook_completed", "webhook_events_filter"}
+)
 
 
 def _resolve_version(app: EmulatorApp, ref: Any) -> tuple[Model, Version | None]:

@@ -47,7 +47,11 @@ def canned_behaviour(output: Any, iterator: bool) -> Behaviour:
 
 
 def spec_from_model_json(model: dict[str, Any], *, official: bool | None = None) -> ModelSpec:
-    """A runnable spec for a real model object; ValueError names what it lacks."""
+    """A runnable spec for a real model object; ValueError names what it lacks.
+
+    A ``latest_version`` whose ``openapi_schema`` is null (older models publish none) is
+    served as such: its inputs are not validated.
+    """
     where = f"{model.get('owner')}/{model.get('name')}"
     if not isinstance(model.get("owner"), str) or not isinstance(model.get("name"), str):
         raise ValueError(f"model object {where}: needs string 'owner' and 'name'")
@@ -55,11 +59,12 @@ def spec_from_model_json(model: dict[str, Any], *, official: bool | None = None)
     if not isinstance(latest, dict):
         raise ValueError(f"model object {where}: latest_version is missing")
     schema = latest.get("openapi_schema")
-    if not isinstance(schema, dict) or "Input" not in schema.get("components", {}).get(
-        "schemas", {}
+    if schema is not None and (
+        not isinstance(schema, dict)
+        or "Input" not in schema.get("components", {}).get("schemas", {})
     ):
         raise ValueError(f"model object {where}: latest_version.openapi_schema has no Input")
-    output_schema = schema["components"]["schemas"].get("Output", {})
+    output_schema = schema["components"]["schemas"].get("Output", {}) if schema else {}
     example = model.get("default_example") or {}
     return ModelSpec(
         model["name"],

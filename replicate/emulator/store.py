@@ -37,7 +37,7 @@ class Version:
 
     id: str
     created: datetime
-    schema: dict[str, Any]
+    schema: dict[str, Any] | None  # None: the version publishes no schema (inputs unchecked)
     behaviour: Behaviour | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -265,7 +265,7 @@ class Store:
     def add_version(
         self,
         model: Model,
-        schema: dict[str, Any],
+        schema: dict[str, Any] | None,
         vid: str,
         behaviour: Behaviour | None = None,
     ) -> Version:

@@ -7,12 +7,12 @@ Shared by :func:`replicate.use`, the per-model module generator and the command 
     schema = parse_schema(version.openapi_schema)
     for spec in schema.inputs:                 # in x-order
         print(spec.name, spec.annotation_source, spec.default, spec.choices)
-    value = coerce_cli_value(schema.by_name["steps"], "30")   # -> 30
+    value = coerce_cli_value(schema.by_name["steps"], "30")   # -> 30 (CliValueError if unreadable)
     check_inputs(schema, {"steps": value}, model="owner/name")  # raises InputValidationError
 """
 
 from .check import InputValidationError, check_inputs, input_problems, value_problem
-from .cli import coerce_cli_value
+from .cli import CliValueError, coerce_cli_value
 from .model import NO_DEFAULT, InputSpec, ModelSchema, OutputSpec, SchemaError, parse_schema
 from .secret import SECRET_MASK, Secret, reveal
 from .types import FileInput, TypeSpec, parse_type, type_annotation, type_source
@@ -20,6 +20,7 @@ from .types import FileInput, TypeSpec, parse_type, type_annotation, type_source
 __all__ = [
     "NO_DEFAULT",
     "SECRET_MASK",
+    "CliValueError",
     "FileInput",
     "InputSpec",
     "InputValidationError",

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..exceptions import ReplicateException
 from .model import InputSpec, ModelSchema
+from .secret import SECRET_MASK
 from .types import looks_like_uri, type_problem
 
 
@@ -54,7 +55,12 @@ def value_problem(spec: InputSpec, value: Any) -> str | None:
     """Why ``value`` is not valid for ``spec`` (never quoting a secret), or ``None``."""
     problem = type_problem(spec.type, value)
     if problem is not None:
-        return f"<secret> {problem}" if spec.secret else problem
+        if spec.secret:
+            return f"{SECRET_MASK} {problem}"
+        choices = spec.type.choices
+        if choices is not None and isinstance(value, str):
+            problem += suggestion(value, [c for c in choices if isinstance(c, str)])
+        return problem
     if spec.is_file:
         bad = _non_url_string(value)
         if bad is not None:
@@ -82,7 +88,12 @@ def _non_url_string(value: Any) -> str | None:
 
 
 def _unknown(name: str, by_name: dict[str, InputSpec]) -> str:
-    close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
     known = ", ".join(by_name) or "none"
-    return f"unknown input{hint} (inputs: {known})"
+    return f"unknown input{suggestion(name, list(by_name))} (inputs: {known})"
+
+
+def suggestion(word: str, options: list[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest option (a match but for case first), or ``""``."""
+    by_case = [option for option in options if option.lower() == word.lower()]
+    close = by_case or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -164,11 +164,15 @@ def test_usage_errors_exit_2_and_send_nothing(cli: Cli, cli_env: Emulator) -> No
     assert cli_env.requests == []
 
 
-def test_missing_token_is_a_usage_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_token_is_sent_without_one_and_the_401_names_the_variable(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, cli_env: Emulator
+) -> None:
+    # As the library does (gateways may add the header): no token, no Authorization header.
     monkeypatch.delenv("REPLICATE_API_TOKEN")
     result = cli("account")
-    assert result.status == 2
+    assert result.status == 1
     assert "REPLICATE_API_TOKEN" in result.stderr
+    assert "authorization" not in {key.lower() for key in cli_env.requests[-1].headers}
 
 
 def test_base_url_option_wins_over_the_environment(

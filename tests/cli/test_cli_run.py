@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from replicate.emulator import Emulator
+from replicate.emulator.catalog import cog_schema
 
 from .conftest import Cli, posts
 
@@ -97,7 +98,8 @@ def test_stdin_input(
     [
         (("emulator/echo", "txt=hi"), "did you mean 'text'?"),
         (("emulator/image", "num_outputs=two"), "num_outputs: expected an integer"),
-        (("emulator/image", "num_outputs=9"), "num_outputs: 9 is above the maximum 4"),
+        (("emulator/image", "num_outputs=9"), "num_outputs: must be <= 4"),
+        (("emulator/echo",), "text: required input is missing"),
         (("emulator/echo", "text=@/does/not/exist"), "no such file"),
         (("emulator/echo", "text"), "expected key=value"),
         (("emulator/slow", "seconds=1", "seconds=2"), "given 2 times"),
@@ -112,6 +114,24 @@ def test_bad_input_exits_2_and_creates_nothing(
         assert message in result.stderr
     assert posts(cli_env) == []
     assert cli_env.predictions == {}
+
+
+def test_secret_inputs_are_sent_but_never_printed(cli: Cli, cli_env: Emulator) -> None:
+    secret = {"type": "string", "format": "password", "x-cog-secret": True}
+    schema = cog_schema({"prompt": {"type": "string"}, "api_key": secret}, [], {"type": "string"})
+    latest = {"id": "a" * 64, "openapi_schema": schema}
+    cli_env.add_model_from_json(
+        {"owner": "acme", "name": "vault", "latest_version": latest, "default_example": {}}
+    )
+    for wait in ("--wait", "--no-wait"):
+        result = cli("run", "acme/vault", "prompt=hi", "api_key=sk-live-1", "--json", wait)
+        assert result.status == 0, result.stderr
+        assert "sk-live" not in result.stdout + result.stderr
+        assert result.json()["input"] == {"prompt": "hi", "api_key": "<secret>"}
+        assert cli_env.last_input("acme/vault")["api_key"] == "sk-live-1"
+    refused = cli("run", "acme/vault", "api_key=sk-live-2", "api_key=sk-live-3", "size=sk-live-4")
+    assert refused.status == 2
+    assert "api_key: given 2 times" in refused.stderr and "sk-live" not in refused.stderr
 
 
 def test_syntax_errors_are_found_before_any_request(cli: Cli, cli_env: Emulator) -> None:

@@ -276,6 +276,20 @@ def test_real_model_objects(emu: Emulator, api: httpx.Client) -> None:
         assert bad.status_code == 422 and "aspect_ratio" in bad.text
 
 
+def test_real_model_object_without_a_schema(emu: Emulator, api: httpx.Client) -> None:
+    real = json.loads(REAL_MODELS.read_text())["models"][0]
+    untyped = {**real, "owner": "old-lab", "default_example": {"output": "canned"}}
+    untyped["latest_version"] = {**real["latest_version"], "openapi_schema": None}
+    emu.add_model_from_json(untyped)
+    served = api.get("/models/old-lab/" + real["name"]).json()["latest_version"]
+    assert served["openapi_schema"] is None
+    with emu.client() as client:  # nothing to validate against: any input runs
+        assert client.run(f"old-lab/{real['name']}", input={"anything": 1}) == "canned"
+    broken = {**real, "latest_version": {**real["latest_version"], "openapi_schema": {}}}
+    with pytest.raises(ValueError, match="openapi_schema has no Input"):
+        emu.add_model_from_json(broken)
+
+
 def test_load_models_from_yaml_and_cli(tmp_path: pathlib.Path) -> None:
     import yaml
 

@@ -138,7 +138,7 @@ async def async_op(client: replicate.Client, record: Record, emu: LiveEmulator) 
         inputs = {"prompt": tag, "max_tokens": 8}
         tokens = [
             str(e)
-            async for e in client.async_stream("emulator/stream-text", input=inputs)
+            async for e in await client.async_stream("emulator/stream-text", input=inputs)
             if e.event == "output"
         ]
         record.detail = "".join(tokens)

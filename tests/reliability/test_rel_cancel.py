@@ -96,7 +96,7 @@ async def test_abandoned_streams_and_downloads_release_connections(
         for _chunk in image:
             break
     else:
-        events = client.async_stream("emulator/stream-text", input=inputs)
+        events = await client.async_stream("emulator/stream-text", input=inputs)
         async for event in events:
             if event.event == "output":
                 break

@@ -151,7 +151,7 @@ async def act_stream(ctx: Ctx) -> list[str]:
                 if len(tokens) == restart_after:
                     ctx.live.restart()
         return tokens
-    async for event in ctx.client.async_stream("emulator/stream-text", input=inputs):
+    async for event in await ctx.client.async_stream("emulator/stream-text", input=inputs):
         if event.event == "output":
             tokens.append(str(event))
             if len(tokens) == restart_after:

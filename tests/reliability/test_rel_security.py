@@ -105,7 +105,7 @@ async def test_token_never_in_reprs_logs_or_errors(
     if mode == "sync":
         objects.append(list(client.stream("emulator/stream-text", input={"max_tokens": 3})))
     else:
-        events = client.async_stream("emulator/stream-text", input={"max_tokens": 3})
+        events = await client.async_stream("emulator/stream-text", input={"max_tokens": 3})
         objects.append([event async for event in events])
     errors: list[BaseException] = []
     for attempt in (

@@ -1,5 +1,5 @@
-"""Real model objects for the typed-model tests, and ONE helper that serves them from the
-emulator (through its internals until ``Emulator.add_model_from_json`` lands: swap it here)."""
+"""Real model objects for the typed-model tests (served with ``Emulator.add_model_from_json``;
+``with_output`` sets the output every run of one answers with)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from typing import Any
 from replicate._retry import RetryPolicy
 from replicate.client import Client
 from replicate.emulator import Emulator
-from replicate.emulator.catalog import ModelSpec, Script, Step
-from replicate.emulator.store import Model
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_FILE = ROOT / "tests" / "fixtures" / "generated" / "real_models_sample.json"
@@ -27,27 +25,9 @@ def sample_model(full_name: str) -> dict[str, Any]:
     raise KeyError(full_name)
 
 
-def add_model_from_json(emu: Emulator, raw: dict[str, Any], output: Any = "ok") -> str:
-    """Serve a model object (as ``GET /v1/models/{owner}/{name}`` returns it) from ``emu``;
-    running it yields ``output``. Returns the version id (``""`` without a version)."""
-    latest = raw.get("latest_version") or None
-    schema = (latest or {}).get("openapi_schema") or {}
-
-    def behaviour(inp: dict[str, Any]) -> Script:
-        return Script(0.01, [Step(0.01, "log", "running"), Step(0.01, "set", output)])
-
-    spec = ModelSpec(raw["name"], raw.get("description") or "", schema, behaviour)
-
-    def add() -> None:
-        store = emu.app.store
-        model = Model(raw["owner"], raw["name"], raw.get("description"), spec=spec)
-        store.models[model.full_name] = model
-        if latest is not None:
-            version = store.add_version(model, schema, latest["id"])
-            version.schema = latest.get("openapi_schema")  # None stays None (no schema)
-
-    emu.call(add)
-    return latest["id"] if latest else ""
+def with_output(raw: dict[str, Any], output: Any) -> dict[str, Any]:
+    """``raw`` whose ``default_example`` output (what the emulator answers) is ``output``."""
+    return {**raw, "default_example": {**(raw.get("default_example") or {}), "output": output}}
 
 
 TOKEN = "r8_typed-test-token-never-leak-7"

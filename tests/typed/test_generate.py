@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from real_models import SAMPLE, SAMPLE_FILE, add_model_from_json, client_for, posted, sample_model
+from real_models import SAMPLE, SAMPLE_FILE, client_for, posted, sample_model, with_output
 
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import OWNER, version_id
@@ -195,7 +195,7 @@ def test_awkward_names_never_collide(generated: Path, replicate_emulator: Emulat
         "token",
     ]
     assert "\u2019" in (module.__doc__ or "")  # escaped in the source, intact at run time
-    add_model_from_json(replicate_emulator, AWKWARD, output=["x", "y"])
+    replicate_emulator.add_model_from_json(with_output(AWKWARD, ["x", "y"]))
     client = client_for(replicate_emulator)
     opts = module.Options(client=client)
     output = module.run(opts, class_="c", options=3, client="d", timeout=1.5, from_="b", token="t")
@@ -342,8 +342,8 @@ def test_models_without_inputs_or_without_schema(
         str(inspect.signature(age.run))
         == "(options: 'Options | None' = None, /, **inputs: 'Any') -> 'Any'"
     )
-    add_model_from_json(replicate_emulator, no_inputs, output="a haiku")
-    add_model_from_json(replicate_emulator, no_schema, output=[1, 2])
+    replicate_emulator.add_model_from_json(with_output(no_inputs, "a haiku"))
+    replicate_emulator.add_model_from_json(with_output(no_schema, [1, 2]))
     client = client_for(replicate_emulator)
     assert haiku.run(haiku.Options(client=client)) == "a haiku"
     assert age.run(age.Options(client=client), image="https://x/y.png") == [1, 2]

@@ -14,6 +14,7 @@ from replicate.emulator.catalog import seeded_models
 from replicate.helpers import FileOutput
 from replicate.schema import (
     NO_DEFAULT,
+    CliValueError,
     FileInput,
     InputValidationError,
     SchemaError,
@@ -159,7 +160,9 @@ def test_one_error_names_every_problem_and_hides_secrets() -> None:
     assert "did you mean 'prompt'?" in error.problems["promt"]
     assert error.problems["prompt"] == "required input is missing"
     assert error.problems["steps"] == "must be <= 50"
-    assert error.problems["scheduler"] == "must be one of 'DDIM', 'K_EULER'"
+    assert (
+        error.problems["scheduler"] == "must be one of 'DDIM', 'K_EULER'; did you mean 'K_EULER'?"
+    )
     assert error.problems["api_key"].startswith("<secret> must be a str or Secret")
     assert "URL" in error.problems["image"]
     assert "12345" not in message and secret_value not in message
@@ -214,14 +217,17 @@ def test_cli_values_follow_the_input_types() -> None:
     assert coerce_cli_value(by_name["guidance"], "7.5") == 7.5
     assert coerce_cli_value(by_name["scheduler"], "DDIM") == "DDIM"
     assert coerce_cli_value(by_name["image"], "https://x/cat.png") == "https://x/cat.png"
-    assert coerce_cli_value(by_name["image"], "cat.png") == Path("cat.png")
     assert coerce_cli_value(by_name["masks"], '["https://x/a.png"]') == ["https://x/a.png"]
-    assert coerce_cli_value(by_name["masks"], "a.png") == [Path("a.png")]
+    assert coerce_cli_value(by_name["masks"], "data:,x") == ["data:,x"]
+    # A local file is the command line's explicit @path: a bare string is never read from disk.
+    with pytest.raises(CliValueError, match="image: expected a URL"):
+        coerce_cli_value(by_name["image"], "cat.png")
     assert coerce_cli_value(by_name["seed"], "null") is None
     assert coerce_cli_value(by_name["seed"], "4") == 4
     assert coerce_cli_value(by_name["extra"], '{"a": 1}') == {"a": 1}
     assert isinstance(coerce_cli_value(by_name["api_key"], "sk-1"), Secret)
-    with pytest.raises(ValueError, match="steps: cannot read 'many' as an integer"):
+    assert coerce_cli_value(by_name["guidance"], "7") == 7  # as typed: sent as 7, not 7.0
+    with pytest.raises(CliValueError, match="steps: expected an integer, got 'many'"):
         coerce_cli_value(by_name["steps"], "many")
     real = parse_schema(sample_model("meta/meta-llama-3-8b")["latest_version"]["openapi_schema"])
     assert coerce_cli_value(real.by_name["max_tokens"], "12") == 12

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
 import pytest
-from real_models import SAMPLE, add_model_from_json, client_for, lookups, posted, sample_model
+from real_models import SAMPLE, client_for, lookups, posted, sample_model, with_output
 
 import replicate
 from replicate.emulator import Emulator
@@ -119,7 +119,7 @@ def test_errors_name_the_model(replicate_emulator: Emulator) -> None:
         client.use(f"emulator/echo:{hidden}")(text="x")
     broken = sample_model("zeke/haiku-standard")
     broken["latest_version"]["openapi_schema"]["components"]["schemas"]["Input"] = ["oops"]
-    add_model_from_json(replicate_emulator, broken)
+    replicate_emulator.add_model_from_json(broken)
     with pytest.raises(SchemaError, match=r"zeke/haiku-standard:\w+ has a malformed schema"):
         client.use("zeke/haiku-standard")(seed=1)
     with pytest.raises(ValueError, match="invalid model reference"):
@@ -130,7 +130,7 @@ def test_errors_name_the_model(replicate_emulator: Emulator) -> None:
 def test_model_without_schema_falls_back_to_untyped(replicate_emulator: Emulator) -> None:
     raw = sample_model("zeke/haiku-standard")
     raw["latest_version"]["openapi_schema"] = None
-    add_model_from_json(replicate_emulator, raw, output="a haiku")
+    replicate_emulator.add_model_from_json(with_output(raw, "a haiku"))
     fn = client_for(replicate_emulator).use("zeke/haiku-standard")
     with pytest.warns(UserWarning, match="publishes no input schema"):
         assert fn(anything=1) == "a haiku"
@@ -152,7 +152,7 @@ def test_secret_inputs_stay_secret(
     raw = sample_model("zeke/haiku-standard")
     props = raw["latest_version"]["openapi_schema"]["components"]["schemas"]["Input"]["properties"]
     props["api_key"] = {"type": "string", "format": "password", "x-cog-secret": True, "x-order": 1}
-    add_model_from_json(replicate_emulator, raw, output="done")
+    replicate_emulator.add_model_from_json(with_output(raw, "done"))
     fn = client_for(replicate_emulator).use("zeke/haiku-standard")
     with caplog.at_level(logging.DEBUG):
         assert fn(seed=1, api_key=Secret("sk-live-123")) == "done"
@@ -208,7 +208,7 @@ def test_module_level_use(replicate_emulator: Emulator, monkeypatch: pytest.Monk
 def test_real_signature_lists_exactly_the_schema_inputs(
     replicate_emulator: Emulator, raw: dict[str, Any]
 ) -> None:
-    add_model_from_json(replicate_emulator, raw)
+    replicate_emulator.add_model_from_json(raw)
     fn = client_for(replicate_emulator).use(f"{raw['owner']}/{raw['name']}")
     properties = raw["latest_version"]["openapi_schema"]["components"]["schemas"]["Input"][
         "properties"
@@ -221,7 +221,7 @@ def test_real_signature_lists_exactly_the_schema_inputs(
 
 def test_real_enum_and_file_types(replicate_emulator: Emulator) -> None:
     raw = sample_model("azizakgul/water-color")
-    add_model_from_json(replicate_emulator, raw, output=["https://example.com/a.png"])
+    replicate_emulator.add_model_from_json(with_output(raw, ["https://example.com/a.png"]))
     client = client_for(replicate_emulator)
     sig = inspect.signature(client.use("azizakgul/water-color"))
     aspect = sig.parameters["aspect_ratio"].annotation

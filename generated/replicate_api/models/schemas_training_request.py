@@ -37,12 +37,14 @@ class SchemasTrainingRequest:
             - `completed`: a terminal status is reached (succeeded, failed or canceled)
 
             `output` and `logs` calls are throttled to one per 500 ms at most; `start` and `completed` are never throttled.
+        webhook_completed (str | Unset): A URL told only when the training finishes (sent by replicate 1.x).
     """
 
     destination: str
     input_: SchemasTrainingRequestInput
     webhook: str | Unset = UNSET
     webhook_events_filter: list[SchemasTrainingRequestWebhookEventsFilterItem] | Unset = UNSET
+    webhook_completed: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,6 +61,8 @@ class SchemasTrainingRequest:
                 webhook_events_filter_item = webhook_events_filter_item_data.value
                 webhook_events_filter.append(webhook_events_filter_item)
 
+        webhook_completed = self.webhook_completed
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -71,6 +75,8 @@ class SchemasTrainingRequest:
             field_dict["webhook"] = webhook
         if webhook_events_filter is not UNSET:
             field_dict["webhook_events_filter"] = webhook_events_filter
+        if webhook_completed is not UNSET:
+            field_dict["webhook_completed"] = webhook_completed
 
         return field_dict
 
@@ -96,11 +102,14 @@ class SchemasTrainingRequest:
 
                 webhook_events_filter.append(webhook_events_filter_item)
 
+        webhook_completed = d.pop("webhook_completed", UNSET)
+
         schemas_training_request = cls(
             destination=destination,
             input_=input_,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
+            webhook_completed=webhook_completed,
         )
 
         schemas_training_request.additional_properties = d

@@ -46,6 +46,7 @@ class SchemasVersionPredictionRequest:
             - `completed`: a terminal status is reached (succeeded, failed or canceled)
 
             `output` and `logs` calls are throttled to one per 500 ms at most; `start` and `completed` are never throttled.
+        webhook_completed (str | Unset): A URL told only when the prediction finishes (sent by replicate 1.x).
     """
 
     input_: SchemasVersionPredictionRequestInput
@@ -53,6 +54,7 @@ class SchemasVersionPredictionRequest:
     stream: bool | Unset = UNSET
     webhook: str | Unset = UNSET
     webhook_events_filter: list[SchemasVersionPredictionRequestWebhookEventsFilterItem] | Unset = UNSET
+    webhook_completed: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         input_ = self.input_.to_dict()
@@ -70,6 +72,8 @@ class SchemasVersionPredictionRequest:
                 webhook_events_filter_item = webhook_events_filter_item_data.value
                 webhook_events_filter.append(webhook_events_filter_item)
 
+        webhook_completed = self.webhook_completed
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -84,6 +88,8 @@ class SchemasVersionPredictionRequest:
             field_dict["webhook"] = webhook
         if webhook_events_filter is not UNSET:
             field_dict["webhook_events_filter"] = webhook_events_filter
+        if webhook_completed is not UNSET:
+            field_dict["webhook_completed"] = webhook_completed
 
         return field_dict
 
@@ -113,12 +119,15 @@ class SchemasVersionPredictionRequest:
 
                 webhook_events_filter.append(webhook_events_filter_item)
 
+        webhook_completed = d.pop("webhook_completed", UNSET)
+
         schemas_version_prediction_request = cls(
             input_=input_,
             version=version,
             stream=stream,
             webhook=webhook,
             webhook_events_filter=webhook_events_filter,
+            webhook_completed=webhook_completed,
         )
 
         return schemas_version_prediction_request

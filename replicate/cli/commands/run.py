@@ -55,7 +55,8 @@ def model_input(client: Client, ref: str, pairs: list[str]) -> dict[str, Any]:
     """The input for ``ref`` from ``key=value`` pairs, checked against its schema.
 
     Syntax and files are checked before any request; then the version's schema is
-    fetched and the values converted (nothing is created if they are wrong).
+    fetched and the values converted (nothing is created if they are wrong). Secret
+    inputs come as :class:`~replicate.schema.Secret` (see :func:`..inputs.sendable`).
     """
     from ...identifier import ModelVersionIdentifier, is_version_id
     from ..inputs import parse_assignments, split_assignments
@@ -69,22 +70,24 @@ def model_input(client: Client, ref: str, pairs: list[str]) -> dict[str, Any]:
         raise errors.UsageError(str(error)) from None
     model = client.models.get(f"{ident.owner}/{ident.name}")
     version = model.versions.get(ident.version) if ident.version else model.latest_version
-    return parse_assignments(pairs, version.openapi_schema if version else None)
+    return parse_assignments(pairs, version.openapi_schema if version else None, model=ref)
 
 
 def run(ctx: Context) -> int:
     from ...exceptions import ModelError, PredictionTimeoutError
+    from ..inputs import secret_names, sendable
     from ..outputs import write_output
     from ..progress import RunDisplay
 
     args = ctx.args
-    inputs = model_input(ctx.client, args.ref, args.inputs)
+    given = model_input(ctx.client, args.ref, args.inputs)
+    inputs, hidden = sendable(given), secret_names(given)
     if not args.wait:
         from ..._run import run_target
 
         prediction = ctx.client.predictions.create(**run_target(args.ref), input=inputs)
         _open_web(ctx, prediction.urls)
-        render.show(ctx, prediction)
+        render.show(ctx, prediction, hidden_inputs=hidden)
         return errors.OK
     display = RunDisplay(ctx, logs=args.logs)
     web = _WebOpener(ctx) if args.web else None
@@ -108,11 +111,11 @@ def run(ctx: Context) -> int:
         return errors.FAILED
     except ModelError as error:
         if args.json:
-            render.show(ctx, error.prediction)
+            render.show(ctx, error.prediction, hidden_inputs=hidden)
         print(f"error: {error}", file=ctx.stderr)
         return errors.FAILED
     if args.json and display.last is not None:
-        render.show(ctx, display.last)
+        render.show(ctx, display.last, hidden_inputs=hidden)
     return errors.OK
 
 
@@ -144,8 +147,9 @@ def _open_web(ctx: Context, urls: dict[str, str] | None) -> None:
 
 def stream(ctx: Context) -> int:
     from ...exceptions import ModelError
+    from ..inputs import sendable
 
-    inputs = model_input(ctx.client, ctx.args.ref, ctx.args.inputs)
+    inputs = sendable(model_input(ctx.client, ctx.args.ref, ctx.args.inputs))
     events = ctx.client.stream(ctx.args.ref, input=inputs)
     try:
         for event in events:

@@ -1,0 +1,3 @@
+"""The package version (1.x kept it here too)."""
+
+__version__ = "2.0.0a1"

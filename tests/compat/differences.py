@@ -1,0 +1,192 @@
+"""The deliberate differences from replicate 1.0.7, each with its reason.
+
+``docs/migrating.md`` lists exactly these (a test checks that every key appears there), and
+``test_scenarios.py`` asserts each as a difference: the scenarios named in ``scenarios`` must
+give a different outcome with 1.0.7 than with ours, and every other scenario must give the
+same. ``aspects`` says what differs: ``result`` (return value or exception) and/or
+``requests`` (what the server saw).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+
+class Difference(NamedTuple):
+    key: str
+    summary: str
+    reason: str
+    scenarios: tuple[str, ...]
+    aspects: tuple[Literal["result", "requests"], ...] = ("result",)
+
+
+DIFFERENCES: tuple[Difference, ...] = (
+    Difference(
+        "retries",
+        "A 429 is retried for every method, POST included (honouring Retry-After); 5xx, "
+        "timeouts and dropped connections are retried for idempotent methods.",
+        "1.x retried only 429/503/504 and never a POST, so a rate-limited create failed; "
+        "a 429 means the request was not processed, so retrying it cannot duplicate anything.",
+        ("retry_post_429",),
+    ),
+    Difference(
+        "aborted-terminal",
+        "`aborted` is a terminal status: waiting ends.",
+        "1.x kept polling an aborted prediction forever (a hang).",
+        ("aborted_wait",),
+    ),
+    Difference(
+        "canceled-raises",
+        "A run whose prediction is canceled or aborted raises ModelError.",
+        "1.x returned the canceled prediction's None output as if it were the result.",
+        ("canceled_run",),
+    ),
+    Difference(
+        "waiting-by-stream",
+        "Waiting (prediction.wait(), run(wait=False), iterator outputs) follows the "
+        "prediction's event stream when it has one, else polls on an adaptive schedule.",
+        "Finishes as soon as the prediction does, with one request instead of a poll every "
+        "0.5 s; results are the same.",
+        (
+            "run_tokens_by_name_wait_false",
+            "run_tokens_by_version_wait_false",
+            "wait_and_reload",
+            "output_iterator",
+            "poll_interval_zero",
+            "canceled_run",
+            "aborted_wait",
+        ),
+        ("requests",),
+    ),
+    Difference(
+        "stream-field",
+        'stream() and run() never add the deprecated `"stream": true` body field on their '
+        "own (an explicit predictions.create(stream=...) is sent as given).",
+        "The field is deprecated and has no effect: every prediction can be streamed.",
+        ("stream_tokens", "async_stream_tokens"),
+        ("requests",),
+    ),
+    Difference(
+        "http-file-output",
+        "URL outputs on plain http:// hosts become FileOutput too.",
+        "1.x left http:// URLs (local and self-hosted servers) as strings, so code reading "
+        "outputs had to handle two types.",
+        ("run_image_files",),
+        ("result", "requests"),  # the FileOutputs are read
+    ),
+    Difference(
+        "no-token-401",
+        "When no token is set, a 401's message says so and names REPLICATE_API_TOKEN.",
+        "1.x gave the bare 401, leaving the user to guess that no token was configured.",
+        ("no_token",),
+    ),
+    Difference(
+        "api-error-message",
+        "ReplicateError's message is one line: status, title, detail, method and URL "
+        "(the token scrubbed); status/title/detail attributes are as in 1.x.",
+        "Names the request that failed; a server echoing the token cannot leak it into logs.",
+        ("run_unknown_model",),
+    ),
+    Difference(
+        "dict-is-json",
+        "dict(obj), .dict() and .json() give the JSON the API sent, every field included.",
+        "1.x's pydantic models dropped fields they did not declare (data loss).",
+        ("prediction_dict_keys",),
+    ),
+    Difference(
+        "webhook-tolerance",
+        "webhooks.validate refuses deliveries older than 300 s unless tolerance=None.",
+        "Replay protection by default; 1.x checked the age only when given a tolerance.",
+        ("webhook_stale_default_tolerance",),
+    ),
+    Difference(
+        "webhook-returns-true",
+        "webhooks.validate returns True (1.x returned None); failures still raise.",
+        "`if validate(...)` works; code relying on exceptions is unaffected.",
+        ("webhook_valid_returns",),
+    ),
+    Difference(
+        "webhook-secret-not-echoed",
+        "Webhook errors never contain the signing secret.",
+        "1.x echoed a malformed secret in its error message (a secret in logs).",
+        ("webhook_malformed_secret",),
+    ),
+    Difference(
+        "token-to-api-origin",
+        "The API token is sent only to the API's origin (not to file hosts when reading a "
+        "FileOutput, nor to stream URLs elsewhere unless authenticate_streams=True).",
+        "1.x sent the token to whatever host served an output file.",
+        ("file_output_other_host",),
+    ),
+)
+
+
+class NotProvided(NamedTuple):
+    key: str
+    summary: str
+    reason: str
+    #: ``module``, ``module.Name``, ``module.Name.method`` or ``*.method`` (any class).
+    names: tuple[str, ...]
+
+
+#: Public 1.x names this package does not have, on purpose (test_api_surface.py skips them and
+#: checks each really exists in 1.x).
+_PYDANTIC_CLASSES = (
+    "replicate.account.Account",
+    "replicate.collection.Collection",
+    "replicate.deployment.Deployment",
+    "replicate.file.File",
+    "replicate.hardware.Hardware",
+    "replicate.model.Model",
+    "replicate.pagination.Page",
+    "replicate.prediction.Prediction",
+    "replicate.resource.Resource",
+    "replicate.stream.ServerSentEvent",
+    "replicate.training.Training",
+    "replicate.version.Version",
+    "replicate.webhook.WebhookSigningSecret",
+)
+_PYDANTIC_METHODS = ("__init__", "__iter__", "dict", "json")
+
+NOT_PROVIDED: tuple[NotProvided, ...] = (
+    NotProvided(
+        "pydantic-model-api",
+        "Returned objects are attrs classes, not pydantic models: pydantic's class-level API "
+        "(construct, copy, parse_obj, parse_raw, parse_file, from_orm, schema, schema_json, "
+        "validate, update_forward_refs) is not provided; dict(obj), .dict(), .json(), "
+        ".model_dump() and .model_dump_json() are.",
+        "Runtime dependencies stay few (no pydantic); those methods build or re-validate "
+        "objects from untrusted data, which API results never need.",
+        tuple(
+            f"*.{method}"
+            for method in (
+                "construct",
+                "copy",
+                "from_orm",
+                "parse_file",
+                "parse_obj",
+                "parse_raw",
+                "schema",
+                "schema_json",
+                "update_forward_refs",
+                "validate",
+            )
+        )
+        # pydantic's keyword constructor (``__pydantic_self__``) and its dict()/json() options
+        # (include=, exclude=, by_alias=, ...): ours take none.
+        + tuple(f"{cls}.{method}" for cls in _PYDANTIC_CLASSES for method in _PYDANTIC_METHODS),
+    ),
+    NotProvided(
+        "internals",
+        "1.x's implementation modules and classes are not provided: replicate.run and "
+        "replicate.schema (helpers behind replicate.run), RetryTransport and EventSource.",
+        "They have no documented contract; retries are configured with Client(retry=...) / "
+        "RetryPolicy, streams are read with client.stream().",
+        (
+            "replicate.run",
+            "replicate.schema",
+            "replicate.client.RetryTransport",
+            "replicate.stream.EventSource",
+        ),
+    ),
+)

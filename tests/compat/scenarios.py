@@ -1,0 +1,529 @@
+"""Scenario scripts for the side-by-side suite: run with replicate 1.0.7 and with ours.
+
+Run as ``python -P scenarios.py BASE_URL [NAME ...]`` with either package importable; prints
+one JSON line per scenario: ``{"name", "result"}`` or ``{"name", "error"}``. Each scenario's
+client uses the token ``tok-<name>``, so the suite can tell the requests of each apart. Values
+are described portably (type names, generator kinds, FileOutput contents), so the two runs can
+be compared as JSON. Only what both packages share is used here: this file must import under
+either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import sys
+import time
+import types
+from base64 import b64encode
+from collections.abc import Callable
+from typing import Any
+
+import replicate
+from replicate.exceptions import ModelError, ReplicateError
+
+BASE = ""  # the emulator's URL, from the command line
+LLAMA = "meta/meta-llama-3-8b-instruct"
+
+
+def version_of(name: str, number: int = 1) -> str:
+    return hashlib.sha256(f"emulator/{name}:{number}".encode()).hexdigest()
+
+
+ECHO_V2 = version_of("echo", 2)
+TOKENS_V1 = version_of("stream-text")
+TOKENS = {"prompt": "tide", "max_tokens": 5}
+
+
+def client(name: str, **kwargs: Any) -> Any:
+    return replicate.Client(api_token=f"tok-{name}", base_url=BASE, **kwargs)
+
+
+# --- describing values ------------------------------------------------------------------------
+
+
+def describe(value: Any) -> Any:
+    """A JSON-able description of ``value`` that keeps its kind."""
+    if isinstance(value, types.GeneratorType):
+        return {"kind": "generator", "items": [describe(v) for v in value]}
+    if isinstance(value, types.AsyncGeneratorType):
+
+        async def drain() -> list[Any]:
+            return [describe(v) async for v in value]
+
+        return {"kind": "async_generator", "items": asyncio.run(drain())}
+    if isinstance(value, list):
+        return {"kind": "list", "items": [describe(v) for v in value]}
+    if isinstance(value, dict):
+        return {"kind": "dict", "items": {str(k): describe(v) for k, v in value.items()}}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    name = type(value).__name__
+    if name == "FileOutput":
+        return {"kind": "FileOutput", "url": value.url, "bytes": len(value.read())}
+    if name == "ServerSentEvent":
+        return {"kind": "event", "event": str(value.event), "data": value.data}
+    if name == "Page":
+        return {"kind": "Page", "results": [describe(r) for r in value.results]}
+    if hasattr(value, "id") and hasattr(type(value), "__module__"):
+        return {"kind": name, "id": value.id}
+    return {"kind": name, "repr": repr(value)}
+
+
+def event_name(event: Any) -> str:
+    # 1.x's EventType is a plain Enum; ours is also a str.
+    return str(getattr(event.event, "value", event.event))
+
+
+def prediction_fields(p: Any) -> dict[str, Any]:
+    return {
+        "kind": type(p).__name__,
+        "id": p.id,
+        "status": p.status,
+        "model": p.model,
+        "version": p.version,
+        "input": p.input,
+        "output": p.output,
+    }
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+Scenario = Callable[[str], Any]
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(func: Scenario) -> Scenario:
+    SCENARIOS[func.__name__] = func
+    return func
+
+
+@scenario
+def run_by_name(n: str) -> Any:
+    return client(n).run("emulator/echo", input={"text": "hi"})
+
+
+@scenario
+def run_by_version(n: str) -> Any:
+    return client(n).run(f"emulator/echo:{ECHO_V2}", input={"text": "hi"})
+
+
+@scenario
+def run_tokens_by_name(n: str) -> Any:
+    return client(n).run("emulator/stream-text", input=TOKENS)
+
+
+@scenario
+def run_tokens_by_version(n: str) -> Any:
+    return client(n).run(f"emulator/stream-text:{TOKENS_V1}", input=TOKENS)
+
+
+@scenario
+def run_tokens_by_name_wait_false(n: str) -> Any:
+    return client(n).run("emulator/stream-text", input=TOKENS, wait=False)
+
+
+@scenario
+def run_tokens_by_version_wait_false(n: str) -> Any:
+    return client(n).run(f"emulator/stream-text:{TOKENS_V1}", input=TOKENS, wait=False)
+
+
+@scenario
+def run_tokens_version_object(n: str) -> Any:
+    c = client(n)
+    version = c.models.get("emulator/stream-text").versions.get(TOKENS_V1)
+    return c.run(version, input=TOKENS)
+
+
+@scenario
+def run_llama_by_name(n: str) -> Any:
+    return client(n).run(LLAMA, input={"prompt": "hello"})
+
+
+@scenario
+def run_image_files(n: str) -> Any:
+    return client(n).run("emulator/image", input={"prompt": "fox", "num_outputs": 2})
+
+
+@scenario
+def run_image_urls(n: str) -> Any:
+    return client(n).run(
+        "emulator/image", input={"prompt": "fox", "num_outputs": 1}, use_file_output=False
+    )
+
+
+@scenario
+def run_failure(n: str) -> Any:
+    return client(n).run("emulator/fail", input={"text": "x"})
+
+
+@scenario
+def run_unknown_model(n: str) -> Any:
+    return client(n).run("emulator/nope", input={"text": "x"})
+
+
+@scenario
+def run_bad_ref(n: str) -> Any:
+    return client(n).run("not a ref", input={})
+
+
+@scenario
+def run_with_webhooks(n: str) -> Any:
+    return client(n).run(
+        "emulator/echo",
+        input={"text": "w"},
+        webhook="https://example.com/hook",
+        webhook_completed="https://example.com/done",
+        webhook_events_filter=["completed"],
+    )
+
+
+@scenario
+def async_run_by_name(n: str) -> Any:
+    return asyncio.run(client(n).async_run("emulator/echo", input={"text": "a"}))
+
+
+@scenario
+def async_run_tokens_by_version(n: str) -> Any:
+    async def go() -> Any:
+        result = await client(n).async_run(f"emulator/stream-text:{TOKENS_V1}", input=TOKENS)
+        return {"kind": type(result).__name__, "items": [item async for item in result]}
+
+    return asyncio.run(go())
+
+
+@scenario
+def stream_tokens(n: str) -> Any:
+    result = client(n).stream("emulator/stream-text", input=TOKENS)
+    kind = type(result).__name__
+    return {"kind": kind, "events": [(event_name(e), e.data) for e in result]}
+
+
+@scenario
+def async_stream_tokens(n: str) -> Any:
+    async def go() -> Any:
+        result = await client(n).async_stream("emulator/stream-text", input=TOKENS)
+        events = [(event_name(e), e.data) async for e in result]
+        return {"kind": type(result).__name__, "events": events}
+
+    return asyncio.run(go())
+
+
+@scenario
+def create_by_version(n: str) -> Any:
+    return prediction_fields(client(n).predictions.create(version=ECHO_V2, input={"text": "c"}))
+
+
+@scenario
+def create_with_stream_true(n: str) -> Any:
+    c = client(n)
+    p = c.predictions.create(version=ECHO_V2, input={"text": "s"}, stream=True)
+    return sorted(p.urls)
+
+
+@scenario
+def create_model_prediction(n: str) -> Any:
+    p = client(n).models.predictions.create("emulator/echo", input={"text": "m"}, stream=True)
+    return p.status in ("starting", "processing", "succeeded")
+
+
+@scenario
+def create_deployment_prediction(n: str) -> Any:
+    c = client(n)
+    deployment = c.deployments.get("emulator/echo-deployment")
+    p = deployment.predictions.create(input={"text": "d"}, webhook_completed="https://e.x/d")
+    return [deployment.owner, deployment.name, p.status in ("starting", "processing")]
+
+
+@scenario
+def wait_and_reload(n: str) -> Any:
+    c = client(n)
+    p = c.predictions.create(version=ECHO_V2, input={"text": "w"})
+    p.wait()
+    p.reload()
+    return prediction_fields(p)
+
+
+@scenario
+def output_iterator(n: str) -> Any:
+    p = client(n).predictions.create(version=TOKENS_V1, input=TOKENS)
+    return list(p.output_iterator())
+
+
+@scenario
+def get_and_cancel(n: str) -> Any:
+    c = client(n)
+    p = c.predictions.create(model="emulator/slow", input={"seconds": 30})
+    p.cancel()
+    again = c.predictions.get(p.id)
+    return [again.id == p.id, again.status]
+
+
+@scenario
+def prediction_as_dict(n: str) -> Any:
+    p = client(n).predictions.create(version=ECHO_V2, input={"text": "d"}, wait=True)
+    keys = ("id", "status", "input", "output", "version")
+    return [{k: form[k] for k in keys} for form in (dict(p), p.dict(), json.loads(p.json()))]
+
+
+@scenario
+def list_predictions_and_paginate(n: str) -> Any:
+    c = client(n)
+    page = c.predictions.list()
+    pages = list(replicate.paginate(c.predictions.list))
+    return [type(page).__name__, type(pages).__name__, len(pages) >= 1]
+
+
+@scenario
+def list_with_none_cursor(n: str) -> Any:
+    return client(n).models.list(None)
+
+
+@scenario
+def predictions_list_none_cursor(n: str) -> Any:
+    return client(n).predictions.list(None)
+
+
+@scenario
+def models_get(n: str) -> Any:
+    m = client(n).models.get("emulator/echo")
+    latest = m.latest_version
+    return [m.owner, m.name, m.description, latest.id, sorted(latest.openapi_schema)]
+
+
+@scenario
+def model_versions(n: str) -> Any:
+    m = client(n).models.get("emulator/echo")
+    return [v.id for v in m.versions.list()]
+
+
+@scenario
+def models_list(n: str) -> Any:
+    return sorted(f"{m.owner}/{m.name}" for m in client(n).models.list())
+
+
+@scenario
+def collections_list_and_get(n: str) -> Any:
+    c = client(n)
+    slugs = [col.slug for col in c.collections.list()]
+    first = c.collections.get(slugs[0])
+    return [slugs, first.slug, sorted(m.name for m in first.models)]
+
+
+@scenario
+def hardware_list(n: str) -> Any:
+    return [(h.sku, h.name) for h in client(n).hardware.list()]
+
+
+@scenario
+def account_current(n: str) -> Any:
+    a = client(n).accounts.current()
+    return [a.type, a.username]
+
+
+@scenario
+def webhook_secret(n: str) -> Any:
+    return client(n).webhooks.default.secret().key.startswith("whsec_")
+
+
+@scenario
+def no_token(n: str) -> Any:
+    os.environ.pop("REPLICATE_API_TOKEN", None)
+    c = replicate.Client(base_url=BASE)
+    try:
+        c.accounts.current()
+    except ReplicateError as error:
+        return {"status": error.status, "names_variable": "REPLICATE_API_TOKEN" in str(error)}
+    return "no error"
+
+
+@scenario
+def poll_interval_zero(n: str) -> Any:
+    os.environ["REPLICATE_POLL_INTERVAL"] = "0"
+    try:
+        return client(n).run("emulator/echo", input={"text": "z"}, wait=False)
+    finally:
+        del os.environ["REPLICATE_POLL_INTERVAL"]
+
+
+@scenario
+def identifier_parse(n: str) -> Any:
+    from replicate.identifier import ModelVersionIdentifier
+
+    ref = ModelVersionIdentifier.parse("owner/name:abc")
+    return [ref.owner, ref.name, ref.version]
+
+
+SECRET = "whsec_" + b64encode(b"k" * 24).decode()
+
+
+def signed(body: str, at: int | None = None) -> dict[str, str]:
+    timestamp = str(int(time.time()) if at is None else at)
+    key = b"k" * 24
+    mac = hmac.new(key, f"m1.{timestamp}.{body}".encode(), hashlib.sha256).digest()
+    return {
+        "webhook-id": "m1",
+        "webhook-timestamp": timestamp,
+        "webhook-signature": "v1," + b64encode(mac).decode(),
+    }
+
+
+def validate(**kwargs: Any) -> Any:
+    from replicate.webhook import WebhookSigningSecret
+
+    return replicate.webhooks.validate(secret=WebhookSigningSecret(key=SECRET), **kwargs)
+
+
+@scenario
+def webhook_valid(n: str) -> Any:
+    return validate(headers=signed('{"id": 1}'), body='{"id": 1}', tolerance=300) in (None, True)
+
+
+@scenario
+def webhook_missing_headers(n: str) -> Any:
+    return validate(headers={}, body="{}")
+
+
+@scenario
+def webhook_missing_id(n: str) -> Any:
+    headers = signed("{}")
+    del headers["webhook-id"]
+    return validate(headers=headers, body="{}")
+
+
+@scenario
+def webhook_missing_signature(n: str) -> Any:
+    headers = signed("{}")
+    del headers["webhook-signature"]
+    return validate(headers=headers, body="{}")
+
+
+@scenario
+def webhook_missing_body(n: str) -> Any:
+    return validate(headers=signed("{}"), body="")
+
+
+@scenario
+def webhook_bad_signature(n: str) -> Any:
+    return validate(headers=signed("{}"), body='{"x": 1}')
+
+
+@scenario
+def webhook_stale(n: str) -> Any:
+    return validate(headers=signed("{}", at=int(time.time()) - 3600), body="{}", tolerance=300)
+
+
+@scenario
+def webhook_valid_returns(n: str) -> Any:
+    return validate(headers=signed('{"id": 1}'), body='{"id": 1}')
+
+
+@scenario
+def webhook_stale_default_tolerance(n: str) -> Any:
+    return validate(headers=signed("{}", at=int(time.time()) - 3600), body="{}")
+
+
+@scenario
+def webhook_malformed_secret(n: str) -> Any:
+    from replicate.webhook import WebhookSigningSecret
+
+    secret = WebhookSigningSecret(key="whsec_a_b")
+    return replicate.webhooks.validate(headers=signed("{}"), body="{}", secret=secret)
+
+
+@scenario
+def prediction_dict_keys(n: str) -> Any:
+    p = client(n).predictions.create(version=ECHO_V2, input={"text": "k"})
+    return sorted(p.dict())
+
+
+@scenario
+def stream_bad_ref_not_iterated(n: str) -> Any:
+    return type(client(n).stream("not a ref")).__name__
+
+
+@scenario
+def file_output_other_host(n: str) -> Any:
+    """Read an output file served by another host: does that host get the API token?"""
+    import http.server
+    import threading
+
+    from replicate.helpers import FileOutput
+
+    seen: list[str | None] = []
+
+    class Files(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.send_header("Content-Length", "4")
+            self.end_headers()
+            self.wfile.write(b"file")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Files)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/out.png"
+        data = FileOutput(url, client(n)).read()
+    finally:
+        server.shutdown()
+    return [data.decode(), seen[0] is not None]
+
+
+# Run alone, after the suite sets up a fault (see test_scenarios.SETUPS).
+
+
+@scenario
+def retry_post_429(n: str) -> Any:
+    return client(n).predictions.create(version=ECHO_V2, input={"text": "r"}).status
+
+
+@scenario
+def canceled_run(n: str) -> Any:
+    c = client(n, headers={"Cancel-After": "500ms"})
+    return c.run("emulator/slow", input={"seconds": 600}, wait=False)
+
+
+@scenario
+def aborted_wait(n: str) -> Any:
+    import threading
+
+    c = client(n, headers={"Cancel-After": "500ms"})
+    p = c.predictions.create(model="emulator/slow", input={"seconds": 1, "queue_seconds": 600})
+    waiter = threading.Thread(target=p.wait, daemon=True)
+    waiter.start()
+    waiter.join(2)
+    return "still waiting" if waiter.is_alive() else p.status
+
+
+# --- runner ---------------------------------------------------------------------------------
+
+
+def describe_error(error: BaseException) -> dict[str, Any]:
+    described: dict[str, Any] = {"type": type(error).__name__, "message": str(error)}
+    if isinstance(error, ReplicateError):
+        described["status"] = error.status
+    if isinstance(error, ModelError):
+        described["prediction_status"] = getattr(error.prediction, "status", None)
+    return described
+
+
+def main(base: str, names: list[str]) -> None:
+    global BASE
+    BASE = base
+    for name in names or list(SCENARIOS):
+        try:
+            line = {"name": name, "result": describe(SCENARIOS[name](name))}
+        except Exception as error:
+            line = {"name": name, "error": describe_error(error)}
+        print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2:])
