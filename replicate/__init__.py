@@ -24,9 +24,9 @@ from . import stream as _stream_module  # noqa: F401
 from .pagination import async_paginate, paginate
 
 if TYPE_CHECKING:
-    from ._retry import RetryPolicy
-    from ._run import RunParams
-    from ._search import SearchResults
+    from ._api.search import SearchResults
+    from ._flows.run import RunParams
+    from ._http.retry import RetryPolicy
     from ._webhooks import Webhooks
     from .account import Accounts
     from .batching import AsyncBatch, BatchParams, BatchResult
@@ -213,7 +213,7 @@ def __getattr__(name: str) -> Any:
 
         return Client
     if name == "RetryPolicy":
-        from ._retry import RetryPolicy
+        from ._http.retry import RetryPolicy
 
         return RetryPolicy
     if name in _SUBMODULES:

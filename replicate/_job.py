@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from attrs import define, frozen
 
-from ._ops import Call, call_async, call_sync
-from ._polling import TERMINAL_STATUSES, is_terminal
+from ._api.ops import Call, call_async, call_sync
+from ._flows.polling import TERMINAL_STATUSES, is_terminal
 from .helpers import async_encode_json, encode_json
 from .resource import Converter, Namespace, Resource
 
@@ -87,18 +87,18 @@ class Job(Resource):
         :class:`~replicate.exceptions.PredictionTimeoutError` once it passes (the job
         keeps running).
         """
-        from ._drive import SyncDriver
+        from ._flows.drive import SyncDriver
 
         SyncDriver(self._bound_client(), self).run(self._wait_flow(timeout))
 
     async def async_wait(self, timeout: float | None = None) -> None:
         """Async :meth:`wait`."""
-        from ._drive import AsyncDriver
+        from ._flows.drive import AsyncDriver
 
         await AsyncDriver(self._bound_client(), self).run(self._wait_flow(timeout))
 
     def _wait_flow(self, timeout: float | None) -> Any:
-        from ._flow import Deadline, guard_deadline, stream_url, wait_flow
+        from ._flows.flow import Deadline, guard_deadline, stream_url, wait_flow
         from ._numbers import finite_seconds
 
         seconds = None if timeout is None else finite_seconds("timeout", timeout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._ops import Call
+from ._api.ops import Call
 from .resource import Namespace
 
 if TYPE_CHECKING:

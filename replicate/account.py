@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ._ops import Call
+from ._api.ops import Call
 from .resource import Namespace, Resource
 
 

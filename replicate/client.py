@@ -15,26 +15,26 @@ import attrs
 import httpx
 
 from ._cog import cog_scope_token
-from ._limits import ACCEPT_ENCODING
-from ._loop_end import on_loop_end
-from ._numbers import count, finite_seconds
-from ._polling import check_poll_interval, poll_interval_from_env
-from ._retire import DrainingClient
-from ._retry import RetryPolicy
-from ._transport import (
+from ._flows.polling import check_poll_interval, poll_interval_from_env
+from ._http.api_transport import (
     TOKEN_ENV_VAR,
     ApiTransport,
     AsyncApiTransport,
     _Gate,
     transport_kwargs,
 )
-from ._wallclock import install
+from ._http.limits import ACCEPT_ENCODING
+from ._http.loop_end import on_loop_end
+from ._http.retire import DrainingClient
+from ._http.retry import RetryPolicy
+from ._http.wallclock import install
+from ._numbers import count, finite_seconds
 
 if TYPE_CHECKING:
     from replicate_api import Client as GeneratedClient
 
-    from ._run import RunParams
-    from ._search import SearchResults
+    from ._api.search import SearchResults
+    from ._flows.run import RunParams
     from ._webhooks import Webhooks
     from .account import Accounts
     from .batching import AsyncBatch, BatchParams, BatchResult
@@ -177,7 +177,7 @@ class Client:
         _check_httpx_kwargs(httpx_kwargs)
         headers = {
             "User-Agent": USER_AGENT,
-            # Only what replicate._limits can decode while counting (httpx would add br/zstd
+            # Only what replicate._http.limits can decode while counting (httpx would add br/zstd
             # when their packages happen to be installed).
             "Accept-Encoding": ACCEPT_ENCODING,
             **dict(httpx_kwargs.pop("headers", None) or {}),
@@ -275,7 +275,7 @@ class Client:
     def _new_async_client(self) -> httpx.AsyncClient:
         inner = self._user_transport
         if not isinstance(inner, httpx.AsyncBaseTransport):
-            from ._pool import ShardedAsyncTransport  # scales past httpcore's quadratic pool
+            from ._http.pool import ShardedAsyncTransport  # scales past httpcore's quadratic pool
 
             inner = ShardedAsyncTransport(**self._transport_options)
         return httpx.AsyncClient(
@@ -287,7 +287,7 @@ class Client:
         """The generated low-level client (``replicate_api.Client``) on this client's
         connections, auth, retries and error mapping; pass it as ``client=`` to any
         function in ``replicate_api.api``. API errors raise :class:`ReplicateError`."""
-        from ._raw import bind_generated_client
+        from ._api.raw import bind_generated_client
 
         return bind_generated_client(self)
 
@@ -441,7 +441,7 @@ class Client:
         URL outputs become :class:`~replicate.helpers.FileOutput` unless
         ``use_file_output=False``. Outputs the model declares as iterators come back as
         1.x returns them: a generator when ``ref`` names a version, else the finished
-        list; ``rich=True`` returns an :class:`~replicate._outputs.OutputIterator`
+        list; ``rich=True`` returns an :class:`~replicate._flows.outputs.OutputIterator`
         (items as they are produced, ``.prediction``, ``.text()``) for any ref.
         ``timeout`` (seconds) or ``deadline`` (a datetime) bounds the whole run: the
         server gets ``Cancel-After``, and once the bound passes the prediction is
@@ -453,7 +453,7 @@ class Client:
         ``webhook_completed``, ``file_encoding_strategy``, ``cancel_after``) are those
         of ``predictions.create``.
         """
-        from ._run import run
+        from ._flows.run import run
 
         return run(self, ref, input, **params)
 
@@ -461,7 +461,7 @@ class Client:
         self, ref: Any, input: dict[str, Any] | None = None, **params: Unpack[RunParams]
     ) -> Any:
         """Async :meth:`run`; cancelling the task cancels the prediction on the server."""
-        from ._run import async_run
+        from ._flows.run import async_run
 
         return await async_run(self, ref, input, **params)
 
@@ -536,15 +536,15 @@ class Client:
 
     def search(self, query: str, *, limit: int | None = None) -> SearchResults:
         """Search models, collections and docs (``GET /search``)."""
-        from ._ops import call_sync
-        from ._search import search_call
+        from ._api.ops import call_sync
+        from ._api.search import search_call
 
         return call_sync(self, search_call(query, limit))
 
     async def async_search(self, query: str, *, limit: int | None = None) -> SearchResults:
         """Async :meth:`search`."""
-        from ._ops import call_async
-        from ._search import search_call
+        from ._api.ops import call_async
+        from ._api.search import search_call
 
         return await call_async(self, search_call(query, limit))
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from attrs import define
 
-from ._ops import Call
+from ._api.ops import Call
 from .model import Model
 from .pagination import Cursor, Page, page_call
 from .resource import Converter, Namespace, Resource, nested_list

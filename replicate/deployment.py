@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define
 
-from ._ops import Call, GeneratedBody
+from ._api.ops import Call, GeneratedBody
 from .account import Account
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call

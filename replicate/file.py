@@ -13,15 +13,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from attrs import define
 
-from ._file_output import (
+from ._api.ops import Call, LazyArg, request_args
+from ._encoding.file_output import (
     CHUNK_SIZE,
     DOWNLOAD_EXTENSIONS,
     DownloadBody,
     async_write_chunks,
     write_chunks,
 )
-from ._input import MAX_UPLOAD_BYTES, FileTooLargeError, InputTypeError, InputValueError
-from ._ops import Call, LazyArg, request_args
+from ._encoding.inputs import MAX_UPLOAD_BYTES, FileTooLargeError, InputTypeError, InputValueError
 from .pagination import Cursor, Page, page_call
 from .resource import Namespace, Resource, returns_true
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define
 
-from ._ops import Call
+from ._api.ops import Call
 from .resource import Namespace, Resource
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from attrs import define
 
-from ._ops import Call, GeneratedBody
+from ._api.ops import Call, GeneratedBody
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call, page_parser
 from .prediction import Prediction

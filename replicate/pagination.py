@@ -21,7 +21,7 @@ from urllib.parse import quote
 from attrs import define, field
 
 if TYPE_CHECKING:
-    from ._ops import Call, RequestBuilder
+    from ._api.ops import Call, RequestBuilder
     from .client import Client
 
 T = TypeVar("T")
@@ -134,7 +134,7 @@ def page_call(
 ) -> Call[Page[T]]:
     """The call for one page of a list operation: the generated operation's request
     (``build``, its ``request_kwargs``), or a ``next`` URL."""
-    from ._ops import Call
+    from ._api.ops import Call
 
     parse = page_parser(item)
     if is_first_page(cursor):

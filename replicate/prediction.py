@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, Unpack
 
 from attrs import define
 
+from ._api.ops import Call, GeneratedBody, RequestBuilder
 from ._job import (
     TERMINAL_STATUSES,
     WEBHOOK_EVENTS,
@@ -21,7 +22,6 @@ from ._job import (
     webhook_fields,
     webhook_urls,
 )
-from ._ops import Call, GeneratedBody, RequestBuilder
 from .identifier import ModelVersionIdentifier, check_version_id, model_owner_name
 from .pagination import Cursor, Page, page_call
 
@@ -96,13 +96,13 @@ class Prediction(Job):
     def output_iterator(self) -> Iterator[Any]:
         """Yield the items of a list output as the model produces them (from the event
         stream, or by polling); raises ModelError if the prediction fails."""
-        from ._outputs import iterate_output
+        from ._flows.outputs import iterate_output
 
         return iterate_output(self._bound_client(), self)
 
     def async_output_iterator(self) -> AsyncIterator[Any]:
         """Async :meth:`output_iterator`."""
-        from ._outputs import async_iterate_output
+        from ._flows.outputs import async_iterate_output
 
         return async_iterate_output(self._bound_client(), self)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 import attrs
 from attrs import define, field
 
-from ._ops import Call, call_async, call_sync
+from ._api.ops import Call, call_async, call_sync
 
 if TYPE_CHECKING:
     from .client import Client

@@ -26,12 +26,12 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any
 
-from ._sse import EventType, ServerSentEvent
+from ._flows.sse import EventType, ServerSentEvent
 
 # The machinery is imported on first use: `import replicate` loads this module.
 if TYPE_CHECKING:
-    from ._flow import Deadline, Flow
-    from ._run import RunOptions
+    from ._flows.flow import Deadline, Flow
+    from ._flows.run import RunOptions
     from .client import Client
     from .prediction import Prediction
 
@@ -46,7 +46,7 @@ __all__ = [
 
 
 def _events(prediction: Prediction, deadline: Deadline) -> Flow[None]:
-    from ._flow import guard_deadline, stream_events_flow, stream_url
+    from ._flows.flow import guard_deadline, stream_events_flow, stream_url
     from .exceptions import ReplicateError
 
     url = stream_url(prediction)
@@ -66,7 +66,7 @@ class EventStream(Iterator[ServerSentEvent]):
     """
 
     def __init__(self, client: Client, prediction: Prediction, deadline: Deadline) -> None:
-        from ._drive import SyncDriver
+        from ._flows.drive import SyncDriver
 
         self.prediction = prediction
         driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
@@ -114,7 +114,7 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
             self._start_with(prediction)
 
     def _start_with(self, prediction: Prediction) -> AsyncIterator[ServerSentEvent]:
-        from ._drive import AsyncDriver
+        from ._flows.drive import AsyncDriver
 
         self.prediction = prediction
         driver = AsyncDriver(self._client, prediction, cancel_on_interrupt=True)
@@ -155,14 +155,14 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
 
 def stream_prediction(client: Client, prediction: Prediction) -> EventStream:
     """Iterate the events of an existing prediction (``prediction.stream()``)."""
-    from ._flow import NO_DEADLINE
+    from ._flows.flow import NO_DEADLINE
 
     return EventStream(client, prediction, NO_DEADLINE)
 
 
 def async_stream_prediction(client: Client, prediction: Prediction) -> AsyncEventStream:
     """Async :func:`stream_prediction` (``prediction.async_stream()``)."""
-    from ._flow import NO_DEADLINE
+    from ._flows.flow import NO_DEADLINE
 
     return AsyncEventStream(client, prediction, NO_DEADLINE)
 
@@ -183,7 +183,7 @@ def plan_stream(
     ``wait`` (as in ``run``, default False) is honoured: the create request is held up to
     that long (as 1.x did), and the events are then streamed from the start.
     """
-    from ._run import run_options, run_target
+    from ._flows.run import run_options, run_target
 
     wait = params.pop("wait", False)
     options = run_options(
@@ -206,7 +206,7 @@ def stream(
     created when iteration starts. ``rich=True`` does both now and returns an
     :class:`EventStream` (with ``.prediction``; a context manager).
     """
-    from ._wallclock import bounded
+    from ._http.wallclock import bounded
 
     def events() -> EventStream:
         target, options = plan_stream(client, ref, **kwargs)
@@ -239,7 +239,7 @@ async def async_stream(
         target, options = plan_stream(client, ref, **kwargs)
 
         async def create() -> Prediction:
-            from ._wallclock import bounded
+            from ._http.wallclock import bounded
 
             with bounded(options.deadline.at):  # the create answers by the deadline too
                 return await client.predictions.async_create(

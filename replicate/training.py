@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from attrs import define
 
+from ._api.ops import Call, GeneratedBody
 from ._job import (
     CreatePlan,
     Job,
@@ -16,7 +17,6 @@ from ._job import (
     webhook_fields,
     webhook_urls,
 )
-from ._ops import Call, GeneratedBody
 from .identifier import ModelVersionIdentifier, model_owner_name
 from .pagination import Cursor, Page, page_call
 

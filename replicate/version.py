@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from ._ops import Call
+from ._api.ops import Call
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call
 from .resource import Converter, Namespace, Resource, returns_true

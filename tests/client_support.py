@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from replicate._retry import RetryPolicy
+from replicate._http.retry import RetryPolicy
 from replicate.client import Client
 
 TOKEN = "r8_test-token-do-not-leak-0123456789"

@@ -130,7 +130,7 @@ def test_token_is_sent_only_to_the_api_origin() -> None:
 def test_token_never_in_repr_or_logs(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import replicate._transport as transport_module
+    import replicate._http.api_transport as transport_module
 
     monkeypatch.setattr(transport_module, "_sleep", lambda s: None)
     caplog.set_level(logging.DEBUG)

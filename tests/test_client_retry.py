@@ -10,9 +10,9 @@ import httpx
 import pytest
 from client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
 
-import replicate._transport as transport_module
-from replicate._retry import RetryPolicy, parse_retry_after, requested_delay, retry_delay
-from replicate._transport import wait_read_timeout
+import replicate._http.api_transport as transport_module
+from replicate._http.api_transport import wait_read_timeout
+from replicate._http.retry import RetryPolicy, parse_retry_after, requested_delay, retry_delay
 from replicate.exceptions import ReplicateError
 
 POLICY = RetryPolicy(max_retries=3, backoff_base=1.0, backoff_max=4.0)

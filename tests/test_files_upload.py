@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from run_support import client_for
 
-from replicate._input import FileTooLargeError
+from replicate._encoding.inputs import FileTooLargeError
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import png_bytes
 from replicate.file import File

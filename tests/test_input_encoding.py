@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replicate._input import (
+from replicate._encoding.inputs import (
     DATA_URI_MAX_BYTES,
     MAX_DEPTH,
     MAX_UPLOAD_BYTES,

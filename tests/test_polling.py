@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from replicate._polling import TERMINAL_STATUSES, PollDecision, PollSchedule, is_terminal
+from replicate._flows.polling import TERMINAL_STATUSES, PollDecision, PollSchedule, is_terminal
 
 
 def simulate(schedule: PollSchedule, polls: int, status: str = "processing") -> list[float]:

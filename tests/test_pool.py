@@ -18,7 +18,7 @@ import httpx
 import pytest
 from run_support import client_for
 
-from replicate._pool import DEFAULT_SHARD_CAPACITY
+from replicate._http.pool import DEFAULT_SHARD_CAPACITY
 from replicate.client import Client
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import png_bytes, stream_tokens

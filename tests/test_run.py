@@ -352,7 +352,7 @@ async def test_task_cancellation_cancels_the_prediction(replicate_emulator: Emul
 
 
 def test_output_kind_reads_the_cog_extensions() -> None:
-    from replicate._outputs import OutputKind, output_kind
+    from replicate._flows.outputs import OutputKind, output_kind
 
     def schema(output: dict[str, Any]) -> dict[str, Any]:
         return {"components": {"schemas": {"Output": output}}}
@@ -367,7 +367,7 @@ def test_output_kind_reads_the_cog_extensions() -> None:
 
 
 def test_wait_is_bounded_by_the_time_limit() -> None:
-    from replicate._run import _bounded_wait
+    from replicate._flows.run import _bounded_wait
 
     assert _bounded_wait(True, None) is True
     assert _bounded_wait(True, 12.7) == 12
@@ -390,8 +390,8 @@ async def test_cancelling_during_the_prefer_wait_hold_finds_and_cancels(
 
 
 def test_an_ambiguous_orphan_is_left_alone() -> None:
-    from replicate._flow import Send
-    from replicate._orphans import cancel_orphan_flow
+    from replicate._flows.flow import Send
+    from replicate._flows.orphans import cancel_orphan_flow
     from replicate.pagination import Page
 
     def running(pid: str, text: str) -> Prediction:

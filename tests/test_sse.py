@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from replicate._sse import (
+from replicate._flows.sse import (
     Reconnect,
     ReconnectLimitExceeded,
     ServerSentEvent,

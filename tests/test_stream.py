@@ -13,7 +13,7 @@ import httpx
 import pytest
 from run_support import TOKEN, FileHost, client_for
 
-from replicate._drive import is_replicate_stream_host
+from replicate._flows.drive import is_replicate_stream_host
 from replicate.client import Client
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import stream_tokens

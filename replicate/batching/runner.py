@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import attrs
 
-from .._drive import CANCEL_TIMEOUT, AsyncDriver
-from .._orphans import CLOCK_SKEW, matching_predictions, recent_predictions_flow
-from .._run import run_target
-from .._transport import THROTTLE_HANDLER
+from .._flows.drive import CANCEL_TIMEOUT, AsyncDriver
+from .._flows.orphans import CLOCK_SKEW, matching_predictions, recent_predictions_flow
+from .._flows.run import run_target
+from .._http.api_transport import THROTTLE_HANDLER
 from ..exceptions import ReplicateError
 from ..identifier import model_owner_name
 from .files import save_outputs

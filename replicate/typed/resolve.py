@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._ops import Call, call_async, call_sync
-from .._outputs import remember_schema
+from .._api.ops import Call, call_async, call_sync
+from .._flows.outputs import remember_schema
 from ..exceptions import ReplicateError, ReplicateException
 from ..identifier import ModelVersionIdentifier
 from ..schema import ModelSchema, SchemaError, parse_schema

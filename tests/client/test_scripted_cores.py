@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from replicate._flow import (
+from replicate._flows.flow import (
     NO_DEADLINE,
     Cancel,
     Deadline,
@@ -27,8 +27,8 @@ from replicate._flow import (
     stream_events_flow,
     wait_flow,
 )
-from replicate._retry import RetryPolicy
-from replicate._transport import _Gate, _ReadBody, _Send, _Sleep, exchange
+from replicate._http.api_transport import _Gate, _ReadBody, _Send, _Sleep, exchange
+from replicate._http.retry import RetryPolicy
 from replicate.exceptions import PredictionTimeoutError, ReplicateError, StreamError
 from replicate.prediction import Prediction
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from replicate._retry import RetryPolicy
+from replicate._http.retry import RetryPolicy
 from replicate.client import Client
 from replicate.emulator.app import EmulatorApp
 from replicate.emulator.server import bind_socket, make_server, new_event_loop, run_on_loop

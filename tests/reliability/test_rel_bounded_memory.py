@@ -26,8 +26,8 @@ from hostile import (
 )
 
 from replicate import Client
-from replicate._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT
-from replicate._sse import SSEDecoder
+from replicate._flows.sse import SSEDecoder
+from replicate._http.limits import API_BODY_LIMIT, ERROR_BODY_LIMIT
 from replicate.exceptions import (
     EventTooLargeError,
     InvalidResponseError,

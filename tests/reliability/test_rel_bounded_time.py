@@ -29,7 +29,7 @@ from hostile import (
 )
 
 from replicate import Client
-from replicate._drive import DEADLINE_GRACE
+from replicate._flows.drive import DEADLINE_GRACE
 from replicate.exceptions import PredictionTimeoutError, ReplicateError
 from replicate.helpers import FileOutput
 

@@ -16,7 +16,7 @@ from client_support import PREDICTION, ScriptedServer, json_reply, scripted
 from reliability_support import LiveEmulator, call, make_client
 
 from replicate import Client
-from replicate._input import FileTooLargeError
+from replicate._encoding.inputs import FileTooLargeError
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 MODES = pytest.mark.parametrize("mode", ["sync", "async"])

@@ -8,8 +8,8 @@ import pytest
 from client_support import PREDICTION, json_reply, scripted
 from reliability_support import call, make_client
 
-from replicate._file_output import FileOutput
-from replicate._filenames import MAX_NAME_BYTES
+from replicate._encoding.file_output import FileOutput
+from replicate._encoding.filenames import MAX_NAME_BYTES
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 MODES = pytest.mark.parametrize("mode", ["sync", "async"])

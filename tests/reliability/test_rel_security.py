@@ -19,7 +19,7 @@ from client_support import Reply, ScriptedServer, json_reply, scripted
 from reliability_support import TOKEN, LiveEmulator, Middlebox, call, make_client
 
 import replicate
-from replicate._file_output import FileOutput
+from replicate._encoding.file_output import FileOutput
 from replicate.exceptions import ReplicateError, ReplicateException
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from ._wallclock import install_async
+from .wallclock import install_async
 
 #: In-flight requests per shard. Smaller shards scan less per request (client CPU for 1,000
 #: concurrent runs, measured: 8: 1.0 s, 16: 1.05 s, 32: 1.15 s); larger ones mean fewer pools.

@@ -6,7 +6,7 @@ adaptive polling). What happens after the create is one I/O-free flow
 (:func:`run_flow`) run by a blocking or an async driver. Return types are 1.x's:
 an output declared as an iterator comes back as a generator (async generator) when
 the ref names a version, else as the finished list. ``rich=True`` opts in to
-:class:`~replicate._outputs.OutputIterator` / ``AsyncOutputIterator`` for every
+:class:`~replicate._flows.outputs.OutputIterator` / ``AsyncOutputIterator`` for every
 iterator output (items as the model produces them, plus ``.prediction`` and ``.text()``).
 """
 
@@ -27,12 +27,15 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import attrs
 
-from ._drive import AsyncDriver, SyncDriver, is_interrupt
-from ._file_output import transform_output
-from ._flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow, within
-from ._numbers import finite_seconds
-from ._orphans import async_cancel_orphan, cancel_orphan
-from ._outputs import (
+from .._encoding.file_output import transform_output
+from .._http.wallclock import bounded
+from .._numbers import finite_seconds
+from ..exceptions import ModelError, PredictionTimeoutError
+from ..identifier import ModelVersionIdentifier, is_version_id
+from .drive import AsyncDriver, SyncDriver, is_interrupt
+from .flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow, within
+from .orphans import async_cancel_orphan, cancel_orphan
+from .outputs import (
     AsyncOutputIterator,
     OutputIterator,
     OutputKind,
@@ -41,13 +44,10 @@ from ._outputs import (
     remember_schema,
     schema_flow,
 )
-from ._wallclock import bounded
-from .exceptions import ModelError, PredictionTimeoutError
-from .identifier import ModelVersionIdentifier, is_version_id
 
 if TYPE_CHECKING:
-    from .client import Client
-    from .prediction import Prediction
+    from ..client import Client
+    from ..prediction import Prediction
 
 __all__ = ["AsyncOutputIterator", "OutputIterator", "RunParams", "async_run", "run"]
 
@@ -161,7 +161,7 @@ def run_options(
     With a time bound, ``Prefer: wait`` never holds past it and ``Cancel-After``
     tells the server to stop the model too (at least the API's 5 s minimum).
     """
-    from .prediction import prefer_header
+    from ..prediction import prefer_header
 
     prefer_header(wait)  # refuse a bad wait now, before the time bound can shorten it
     seconds = _bound_seconds(timeout, deadline)

@@ -27,7 +27,7 @@ from typing import Literal
 
 from attrs import field, frozen
 
-from ._numbers import count, finite_seconds
+from .._numbers import count, finite_seconds
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY", "TRACE"})
 _NOT_WORTH_RETRYING_5XX = frozenset({501, 505})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 
-from .exceptions import ResponseTooLargeError
+from ..exceptions import ResponseTooLargeError
 
 #: Most decoded bytes accepted in the body of an API answer (JSON).
 API_BODY_LIMIT = 32 * 1024 * 1024

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._drive import AsyncDriver, SyncDriver
-from ._file_output import transform_output
-from ._flow import (
+from .._api.ops import Call
+from .._encoding.file_output import transform_output
+from ..exceptions import ReplicateError
+from .drive import AsyncDriver, SyncDriver
+from .flow import (
     NO_DEADLINE,
     Deadline,
     Flow,
@@ -29,13 +31,11 @@ from ._flow import (
     output_flow,
     stream_url,
 )
-from ._ops import Call
-from .exceptions import ReplicateError
 
 if TYPE_CHECKING:
-    from ._job import Job
-    from .client import Client
-    from .prediction import Prediction
+    from .._job import Job
+    from ..client import Client
+    from ..prediction import Prediction
 
 __all__ = ["AsyncOutputIterator", "OutputIterator", "OutputKind", "output_kind"]
 
@@ -80,8 +80,8 @@ def schema_flow(client: Client, job: Job) -> Flow[Any]:
     """
     from replicate_api.api.models import models_get, models_versions_get
 
-    from .model import parse_model
-    from .version import parse_version
+    from ..model import parse_model
+    from ..version import parse_version
 
     if not job.model or "/" not in job.model:
         return None

@@ -17,12 +17,12 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._flow import Flow, Send
-from .identifier import model_owner_name
+from ..identifier import model_owner_name
+from .flow import Flow, Send
 
 if TYPE_CHECKING:
-    from .client import Client
-    from .prediction import Prediction
+    from ..client import Client
+    from ..prediction import Prediction
 
 logger = logging.getLogger("replicate")
 
@@ -35,7 +35,7 @@ def cancel_orphan_flow(
     target: Mapping[str, Any], input: Mapping[str, Any] | None, since: datetime.datetime
 ) -> Flow[None]:
     """Find the one unfinished prediction this run created and cancel it."""
-    from .prediction import Prediction, list_call
+    from ..prediction import Prediction, list_call
 
     page = yield Send(list_call(..., {"created_after": since - CLOCK_SKEW}))
     matches = [p for p in matching_predictions(page.results, target, input) if not p.done]
@@ -51,7 +51,7 @@ def cancel_orphan_flow(
 
 def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
     """Every prediction created since ``since`` (less the clock skew), all pages."""
-    from .prediction import list_call
+    from ..prediction import list_call
 
     found: list[Prediction] = []
     cursor: Any = ...
@@ -104,7 +104,7 @@ def cancel_orphan(
     since: datetime.datetime,
 ) -> None:
     """Run :func:`cancel_orphan_flow` (best effort: failures are logged)."""
-    from ._drive import SyncDriver
+    from .drive import SyncDriver
 
     try:
         SyncDriver(client, None).run(cancel_orphan_flow(target, input, since))
@@ -121,7 +121,7 @@ async def async_cancel_orphan(
     """Async :func:`cancel_orphan`; shielded, as the calling task is being cancelled."""
     import anyio
 
-    from ._drive import CANCEL_TIMEOUT, AsyncDriver
+    from .drive import CANCEL_TIMEOUT, AsyncDriver
 
     with anyio.move_on_after(CANCEL_TIMEOUT, shield=True):
         try:

@@ -8,7 +8,7 @@ import httpx
 from replicate_api import Client as GeneratedClient
 
 if TYPE_CHECKING:
-    from .client import Client
+    from ..client import Client
 
 
 class _BoundGeneratedClient(GeneratedClient):

@@ -2,7 +2,7 @@
 
 A *flow* is a generator that yields actions (sleep, reload the prediction, open
 an event stream, read a chunk, send an API call, cancel, emit a value to the
-caller) and receives their results. The drivers in :mod:`replicate._drive`
+caller) and receives their results. The drivers in :mod:`replicate._flows.drive`
 perform the actions with blocking or async I/O and throw I/O errors back into the
 flow at the action that failed. So every decision (when to poll, when to
 reconnect, when to give up, what to hand the caller) is written once, and the
@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import attrs
 import httpx
 
-from ._ops import Call
-from ._polling import PollSchedule
-from ._sse import ReconnectLimitExceeded, ServerSentEvent, SSEReconnector
-from .exceptions import ModelError, PredictionTimeoutError, ReplicateException, StreamError
+from .._api.ops import Call
+from ..exceptions import ModelError, PredictionTimeoutError, ReplicateException, StreamError
+from .polling import PollSchedule
+from .sse import ReconnectLimitExceeded, ServerSentEvent, SSEReconnector
 
 if TYPE_CHECKING:
-    from ._job import Job
-    from .prediction import Prediction
+    from .._job import Job
+    from ..prediction import Prediction
 
 T = TypeVar("T")
 logger = logging.getLogger("replicate")

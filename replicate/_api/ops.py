@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from attrs import field, frozen
 
-from .exceptions import InvalidResponseError
-from .identifier import path_segment
+from ..exceptions import InvalidResponseError
+from ..identifier import path_segment
 
 if TYPE_CHECKING:
     import httpx
 
-    from .client import Client
+    from ..client import Client
 
 T = TypeVar("T")
 Decode = Literal["json", "text", "bytes", "none"]

@@ -1,4 +1,4 @@
-"""Drivers: perform the actions of a :mod:`replicate._flow` flow, blocking or async.
+"""Drivers: perform the actions of a :mod:`replicate._flows.flow` flow, blocking or async.
 
 Each driver runs one flow for one job. It hands ``Emit`` values to whoever
 iterates it, performs every other action, and throws I/O errors back into the
@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from ._flow import Action, Cancel, Emit, OpenStream, ReadChunk, Reload, Send, Sleep
-from ._ops import call_async, call_sync
-from ._transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION, STREAMED_EXTENSION
-from ._wallclock import bounded, rebound
-from .exceptions import ReplicateError
+from .._api.ops import call_async, call_sync
+from .._http.api_transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION, STREAMED_EXTENSION
+from .._http.wallclock import bounded, rebound
+from ..exceptions import ReplicateError
+from .flow import Action, Cancel, Emit, OpenStream, ReadChunk, Reload, Send, Sleep
 
 if TYPE_CHECKING:
-    from ._job import Job
-    from .client import Client
+    from .._job import Job
+    from ..client import Client
 
 T = TypeVar("T")
 logger = logging.getLogger("replicate")

@@ -18,7 +18,7 @@ import enum
 
 import attrs
 
-from .exceptions import EventTooLargeError
+from ..exceptions import EventTooLargeError
 
 __all__ = [
     "DEFAULT_RECONNECT_DELAY",

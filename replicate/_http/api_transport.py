@@ -19,11 +19,11 @@ from typing import Any
 import httpx
 from attrs import frozen
 
-from ._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
-from ._retry import Failure, RetryPolicy, requested_delay, retry_delay
-from ._secrets import remember
-from ._wallclock import Answer, answering, current
-from .exceptions import InvalidResponseError, ReplicateError
+from ..exceptions import InvalidResponseError, ReplicateError
+from .limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
+from .retry import Failure, RetryPolicy, requested_delay, retry_delay
+from .secrets import remember
+from .wallclock import Answer, answering, current
 
 logger = logging.getLogger("replicate")
 
@@ -261,7 +261,7 @@ Step = _Send | _ReadBody | _Sleep
 def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.Response]:
     """One request with its retries, as an I/O-free generator of steps for a transport shell.
 
-    API answers are read here, decoded and capped (:mod:`replicate._limits`), before the
+    API answers are read here, decoded and capped (:mod:`replicate._http.limits`), before the
     response is handed back, so that a body cut off mid-way is retried like any other
     transport failure; each attempt must be answered whole within its
     :func:`attempt_answer`. Streams and downloads (and responses already read) are

@@ -20,17 +20,17 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 import httpx
 
-from ._filenames import DEFAULT_NAME, safe_file_name
-from ._limits import PIECE, Inflater, RateFloor, TooSlow
-from ._transport import STREAMED_EXTENSION
+from .._http.api_transport import STREAMED_EXTENSION
+from .._http.limits import PIECE, Inflater, RateFloor, TooSlow
+from .filenames import DEFAULT_NAME, safe_file_name
 
 if TYPE_CHECKING:
-    from .client import Client
+    from ..client import Client
 
 __all__ = ["FileOutput", "is_file_url", "transform_output"]
 
 CHUNK_SIZE = PIECE
-#: Downloads are read as they arrive, never whole (see ``replicate._transport``).
+#: Downloads are read as they arrive, never whole (see ``replicate._http.api_transport``).
 DOWNLOAD_EXTENSIONS = {STREAMED_EXTENSION: True}
 # A whole string that is one URL: no whitespace, so prose mentioning a link stays text.
 _URL = re.compile(r"(?:https?://[^\s]+|data:[^\s,]*,[^\s]*)\Z", re.ASCII)

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define, field
 
-from ._ops import Call
-from .collection import Collection
-from .model import Model
+from ..collection import Collection
+from ..model import Model
+from .ops import Call
 
 if TYPE_CHECKING:
-    from .client import Client
+    from ..client import Client
 
 
 @define(kw_only=True)

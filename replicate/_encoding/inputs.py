@@ -39,7 +39,7 @@ from typing import IO, Any, Literal
 
 import attrs
 
-from .exceptions import ReplicateException
+from ..exceptions import ReplicateException
 
 __all__ = [
     "DATA_URI_MAX_BYTES",
