@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ._api.search import SearchResults
     from ._flows.run import RunParams
     from ._http.retry import RetryPolicy
-    from ._webhooks import Webhooks
     from .account import Accounts
     from .batching import AsyncBatch, BatchParams, BatchResult
     from .client import Client
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from .stream import ServerSentEvent
     from .training import Trainings
     from .typed import AsyncFunction, Function
+    from .webhook import Webhooks
 
     default_client: Client
     accounts: Accounts

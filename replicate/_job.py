@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from attrs import define, frozen
 
 from ._api.ops import Call, call_async, call_sync
-from ._flows.polling import TERMINAL_STATUSES, is_terminal
 from .helpers import async_encode_json, encode_json
 from .resource import Converter, Namespace, Resource
 
@@ -22,6 +21,14 @@ __all__ = ["TERMINAL_STATUSES", "WEBHOOK_EVENTS", "Job", "is_terminal"]
 J = TypeVar("J", bound="Job")
 
 WEBHOOK_EVENTS = frozenset({"start", "output", "logs", "completed"})
+
+TERMINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "canceled", "aborted"})
+"""Prediction/training statuses after which nothing changes any more."""
+
+
+def is_terminal(status: object) -> bool:
+    """True if ``status`` is a final prediction status."""
+    return status in TERMINAL_STATUSES
 
 
 @define(kw_only=True)
@@ -89,13 +96,13 @@ class Job(Resource):
         """
         from ._flows.drive import SyncDriver
 
-        SyncDriver(self._bound_client(), self).run(self._wait_flow(timeout))
+        SyncDriver(self._bound_client(), self).drive(self._wait_flow(timeout))
 
     async def async_wait(self, timeout: float | None = None) -> None:
         """Async :meth:`wait`."""
         from ._flows.drive import AsyncDriver
 
-        await AsyncDriver(self._bound_client(), self).run(self._wait_flow(timeout))
+        await AsyncDriver(self._bound_client(), self).drive(self._wait_flow(timeout))
 
     def _wait_flow(self, timeout: float | None) -> Any:
         from ._flows.flow import Deadline, guard_deadline, stream_url, wait_flow
@@ -253,25 +260,25 @@ class JobNamespace(Namespace, Generic[J]):
 
     def _create(self, plan: CreatePlan[J]) -> J:
         plan.check(self._client)
-        return self._run(plan.call(encode_json(plan.input, self._client, plan.strategy)))
+        return self._call(plan.call(encode_json(plan.input, self._client, plan.strategy)))
 
     async def _async_create(self, plan: CreatePlan[J]) -> J:
         plan.check(self._client)
         encoded = await async_encode_json(plan.input, self._client, plan.strategy)
-        return await self._arun(plan.call(encoded))
+        return await self._acall(plan.call(encoded))
 
     def get(self, id: str) -> J:
         """Get the current state by id."""
-        return self._run(self._job._get_call(id))
+        return self._call(self._job._get_call(id))
 
     async def async_get(self, id: str) -> J:
         """Async :meth:`get`."""
-        return await self._arun(self._job._get_call(id))
+        return await self._acall(self._job._get_call(id))
 
     def cancel(self, id: str) -> J:
         """Cancel by id; returns the updated state."""
-        return self._run(self._job._cancel_call(id))
+        return self._call(self._job._cancel_call(id))
 
     async def async_cancel(self, id: str) -> J:
         """Async :meth:`cancel`."""
-        return await self._arun(self._job._cancel_call(id))
+        return await self._acall(self._job._cancel_call(id))

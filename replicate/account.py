@@ -30,8 +30,8 @@ class Accounts(Namespace):
 
     def current(self) -> Account:
         """The account that owns the API token."""
-        return self._run(_current_call())
+        return self._call(_current_call())
 
     async def async_current(self) -> Account:
         """Async :meth:`current`."""
-        return await self._arun(_current_call())
+        return await self._acall(_current_call())

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
     from ._api.search import SearchResults
     from ._flows.run import RunParams
-    from ._webhooks import Webhooks
     from .account import Accounts
     from .batching import AsyncBatch, BatchParams, BatchResult
     from .collection import Collections
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     from .stream import ServerSentEvent
     from .training import Trainings
     from .typed import AsyncFunction, Function
+    from .webhook import Webhooks
 
 __all__ = ["Client", "RetryPolicy"]
 
@@ -425,7 +425,7 @@ class Client:
     @cached_property
     def webhooks(self) -> Webhooks:
         """``client.webhooks``: the default webhook signing secret and validation."""
-        from ._webhooks import Webhooks
+        from .webhook import Webhooks
 
         return Webhooks(self)
 
@@ -453,17 +453,17 @@ class Client:
         ``webhook_completed``, ``file_encoding_strategy``, ``cancel_after``) are those
         of ``predictions.create``.
         """
-        from ._flows.run import run
+        from ._flows.run import run_model
 
-        return run(self, ref, input, **params)
+        return run_model(self, ref, input, **params)
 
     async def async_run(
         self, ref: Any, input: dict[str, Any] | None = None, **params: Unpack[RunParams]
     ) -> Any:
         """Async :meth:`run`; cancelling the task cancels the prediction on the server."""
-        from ._flows.run import async_run
+        from ._flows.run import async_run_model
 
-        return await async_run(self, ref, input, **params)
+        return await async_run_model(self, ref, input, **params)
 
     def stream(
         self, ref: Any, *, input: dict[str, Any] | None = None, **params: Any

@@ -53,19 +53,19 @@ class Collections(Namespace):
 
     def get(self, slug: str) -> Collection:
         """Get a collection, with its models."""
-        return self._run(_get_call(slug))
+        return self._call(_get_call(slug))
 
     async def async_get(self, slug: str) -> Collection:
         """Async :meth:`get`."""
-        return await self._arun(_get_call(slug))
+        return await self._acall(_get_call(slug))
 
     def list(self, cursor: Cursor = ...) -> Page[Collection]:
         """List collections."""
-        return self._run(_list_call(cursor))
+        return self._call(_list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Collection]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call(cursor))
+        return await self._acall(_list_call(cursor))
 
 
 def _list_call(cursor: Cursor) -> Call[Page[Collection]]:

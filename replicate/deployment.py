@@ -89,45 +89,45 @@ class Deployments(Namespace):
 
     def get(self, name: DeploymentRef) -> Deployment:
         """Get a deployment by ``"owner/name"``."""
-        return self._run(_get_call(name))
+        return self._call(_get_call(name))
 
     async def async_get(self, name: DeploymentRef) -> Deployment:
         """Async :meth:`get`."""
-        return await self._arun(_get_call(name))
+        return await self._acall(_get_call(name))
 
     def list(self, cursor: Cursor = ...) -> Page[Deployment]:
         """List your deployments."""
-        return self._run(_list_call(cursor))
+        return self._call(_list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Deployment]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call(cursor))
+        return await self._acall(_list_call(cursor))
 
     def create(self, **params: Any) -> Deployment:
         """Create a deployment: name, model, version, hardware, min_instances, max_instances."""
-        return self._run(_create_call(params))
+        return self._call(_create_call(params))
 
     async def async_create(self, **params: Any) -> Deployment:
         """Async :meth:`create`."""
-        return await self._arun(_create_call(params))
+        return await self._acall(_create_call(params))
 
     def update(self, deployment_owner: str, deployment_name: str, **params: Any) -> Deployment:
         """Change a deployment's version, hardware, min_instances or max_instances."""
-        return self._run(_update_call(deployment_owner, deployment_name, params))
+        return self._call(_update_call(deployment_owner, deployment_name, params))
 
     async def async_update(
         self, deployment_owner: str, deployment_name: str, **params: Any
     ) -> Deployment:
         """Async :meth:`update`."""
-        return await self._arun(_update_call(deployment_owner, deployment_name, params))
+        return await self._acall(_update_call(deployment_owner, deployment_name, params))
 
     def delete(self, deployment_owner: str, deployment_name: str) -> bool:
         """Delete a deployment; returns True."""
-        return self._run(_delete_call(deployment_owner, deployment_name))
+        return self._call(_delete_call(deployment_owner, deployment_name))
 
     async def async_delete(self, deployment_owner: str, deployment_name: str) -> bool:
         """Async :meth:`delete`."""
-        return await self._arun(_delete_call(deployment_owner, deployment_name))
+        return await self._acall(_delete_call(deployment_owner, deployment_name))
 
 
 class DeploymentPredictions(Namespace):

@@ -223,7 +223,7 @@ class Files(Namespace):
     ) -> File:
         """Upload a file from a path, an open binary file or bytes (streamed, not read whole)."""
         with _opened(file, filename, content_type, metadata) as call:
-            return self._run(call)
+            return self._call(call)
 
     async def async_create(
         self,
@@ -235,31 +235,31 @@ class Files(Namespace):
     ) -> File:
         """Async :meth:`create`."""
         with _opened(file, filename, content_type, metadata) as call:
-            return await self._arun(call)
+            return await self._acall(call)
 
     def get(self, file_id: str) -> File:
         """Get a file's details."""
-        return self._run(_get_call(file_id))
+        return self._call(_get_call(file_id))
 
     async def async_get(self, file_id: str) -> File:
         """Async :meth:`get`."""
-        return await self._arun(_get_call(file_id))
+        return await self._acall(_get_call(file_id))
 
     def list(self, cursor: Cursor = ...) -> Page[File]:
         """List your files, newest first."""
-        return self._run(_list_call(cursor))
+        return self._call(_list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[File]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call(cursor))
+        return await self._acall(_list_call(cursor))
 
     def delete(self, file_id: str | File) -> bool:
         """Delete a file; returns True."""
-        return self._run(_delete_call(file_id))
+        return self._call(_delete_call(file_id))
 
     async def async_delete(self, file_id: str | File) -> bool:
         """Async :meth:`delete`."""
-        return await self._arun(_delete_call(file_id))
+        return await self._acall(_delete_call(file_id))
 
     @overload
     def download(self, file: File | str, path: None = None, **signed: Any) -> bytes: ...

@@ -42,8 +42,8 @@ class HardwareNamespace(Namespace):
 
     def list(self) -> builtins.list[Hardware]:
         """All hardware options."""
-        return self._run(_list_call())
+        return self._call(_list_call())
 
     async def async_list(self) -> builtins.list[Hardware]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call())
+        return await self._acall(_list_call())

@@ -117,11 +117,11 @@ class Models(Namespace):
 
     def get(self, *args: Any, **kwargs: Any) -> Model:
         """Get a model: ``get("owner/name")`` or ``get("owner", "name")``."""
-        return self._run(_get_call(_ref(args, kwargs)))
+        return self._call(_get_call(_ref(args, kwargs)))
 
     async def async_get(self, *args: Any, **kwargs: Any) -> Model:
         """Async :meth:`get`."""
-        return await self._arun(_get_call(_ref(args, kwargs)))
+        return await self._acall(_get_call(_ref(args, kwargs)))
 
     def list(
         self,
@@ -134,7 +134,7 @@ class Models(Namespace):
 
         ``sort_by`` is ``model_created_at`` or ``latest_version_created_at``.
         """
-        return self._run(_list_call(cursor, sort_by, sort_direction))
+        return self._call(_list_call(cursor, sort_by, sort_direction))
 
     async def async_list(
         self,
@@ -144,56 +144,56 @@ class Models(Namespace):
         sort_direction: Literal["asc", "desc"] | None = None,
     ) -> Page[Model]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call(cursor, sort_by, sort_direction))
+        return await self._acall(_list_call(cursor, sort_by, sort_direction))
 
     def search(self, query: str) -> Page[Model]:
         """Search public models (``QUERY /models``)."""
-        return self._run(_search_call(query))
+        return self._call(_search_call(query))
 
     async def async_search(self, query: str) -> Page[Model]:
         """Async :meth:`search`."""
-        return await self._arun(_search_call(query))
+        return await self._acall(_search_call(query))
 
     def create(self, owner: str, name: str, **params: Any) -> Model:
         """Create a model. Required: ``visibility`` ("public"/"private") and ``hardware`` (a SKU);
         optional: description, github_url, paper_url, license_url, cover_image_url."""
-        return self._run(_create_call(owner, name, params))
+        return self._call(_create_call(owner, name, params))
 
     async def async_create(self, owner: str, name: str, **params: Any) -> Model:
         """Async :meth:`create`."""
-        return await self._arun(_create_call(owner, name, params))
+        return await self._acall(_create_call(owner, name, params))
 
     def update(self, model: ModelRef, **params: Any) -> Model:
         """Update a model's metadata (description, github_url, ...); returns the model."""
-        return self._run(_update_call(model_owner_name(model), params))
+        return self._call(_update_call(model_owner_name(model), params))
 
     async def async_update(self, model: ModelRef, **params: Any) -> Model:
         """Async :meth:`update`."""
-        return await self._arun(_update_call(model_owner_name(model), params))
+        return await self._acall(_update_call(model_owner_name(model), params))
 
     def delete(self, *args: Any, **kwargs: Any) -> bool:
         """Delete a model (it must have no versions); returns True."""
-        return self._run(_delete_call(_ref(args, kwargs)))
+        return self._call(_delete_call(_ref(args, kwargs)))
 
     async def async_delete(self, *args: Any, **kwargs: Any) -> bool:
         """Async :meth:`delete`."""
-        return await self._arun(_delete_call(_ref(args, kwargs)))
+        return await self._acall(_delete_call(_ref(args, kwargs)))
 
     def examples(self, model: ModelRef, cursor: Cursor = ...) -> Page[Prediction]:
         """Example predictions the model's author picked."""
-        return self._run(_examples_call(model_owner_name(model), cursor))
+        return self._call(_examples_call(model_owner_name(model), cursor))
 
     async def async_examples(self, model: ModelRef, cursor: Cursor = ...) -> Page[Prediction]:
         """Async :meth:`examples`."""
-        return await self._arun(_examples_call(model_owner_name(model), cursor))
+        return await self._acall(_examples_call(model_owner_name(model), cursor))
 
     def readme(self, model: ModelRef) -> str:
         """The model's README as Markdown."""
-        return self._run(_readme_call(model_owner_name(model)))
+        return self._call(_readme_call(model_owner_name(model)))
 
     async def async_readme(self, model: ModelRef) -> str:
         """Async :meth:`readme`."""
-        return await self._arun(_readme_call(model_owner_name(model)))
+        return await self._acall(_readme_call(model_owner_name(model)))
 
 
 class ModelsPredictions(Namespace):

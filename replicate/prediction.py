@@ -139,11 +139,11 @@ class Predictions(JobNamespace[Prediction]):
 
         Filters: ``created_after``/``created_before`` (datetimes), ``source`` ("api"/"web").
         """
-        return self._run(list_call(cursor, filters))
+        return self._call(list_call(cursor, filters))
 
     async def async_list(self, cursor: Cursor = ..., **filters: Any) -> Page[Prediction]:
         """Async :meth:`list`."""
-        return await self._arun(list_call(cursor, filters))
+        return await self._acall(list_call(cursor, filters))
 
 
 class Route(NamedTuple):

@@ -155,8 +155,8 @@ class Namespace:
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 
-    def _run(self, call: Call[T]) -> T:
+    def _call(self, call: Call[T]) -> T:
         return call_sync(self._client, call)
 
-    async def _arun(self, call: Call[T]) -> T:
+    async def _acall(self, call: Call[T]) -> T:
         return await call_async(self._client, call)

@@ -67,11 +67,11 @@ class Trainings(JobNamespace[Training]):
 
     def list(self, cursor: Cursor = ...) -> Page[Training]:
         """List your trainings, newest first."""
-        return self._run(list_call(cursor))
+        return self._call(list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Training]:
         """Async :meth:`list`."""
-        return await self._arun(list_call(cursor))
+        return await self._acall(list_call(cursor))
 
 
 class CreateTrainingParams(TypedDict, total=False):

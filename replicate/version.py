@@ -53,27 +53,27 @@ class Versions(Namespace):
 
     def get(self, id: str) -> Version:
         """Get one version of the model by id."""
-        return self._run(self._get(id))
+        return self._call(self._get(id))
 
     async def async_get(self, id: str) -> Version:
         """Async :meth:`get`."""
-        return await self._arun(self._get(id))
+        return await self._acall(self._get(id))
 
     def list(self, cursor: Cursor = ...) -> Page[Version]:
         """List the model's versions, newest first."""
-        return self._run(self._list(cursor))
+        return self._call(self._list(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Version]:
         """Async :meth:`list`."""
-        return await self._arun(self._list(cursor))
+        return await self._acall(self._list(cursor))
 
     def delete(self, id: str) -> bool:
         """Delete a version (only possible when it has no predictions); returns True."""
-        return self._run(self._delete(id))
+        return self._call(self._delete(id))
 
     async def async_delete(self, id: str) -> bool:
         """Async :meth:`delete`."""
-        return await self._arun(self._delete(id))
+        return await self._acall(self._delete(id))
 
     def _get(self, id: str) -> Call[Version]:
         from replicate_api.api.models import models_versions_get

@@ -136,7 +136,7 @@ class SyncDriver(_Driver):
 
     _chunks: Iterator[bytes] = iter(())
 
-    def run(self, flow: Generator[Action, Any, T]) -> T:
+    def drive(self, flow: Generator[Action, Any, T]) -> T:
         """Run ``flow`` to the end (ignoring emitted values) and return its result."""
         stepper = _Stepper(flow)
         for _ in self._iterate(stepper):
@@ -214,7 +214,7 @@ class AsyncDriver(_Driver):
 
     _chunks: AsyncIterator[bytes] | None = None
 
-    async def run(self, flow: Generator[Action, Any, T]) -> T:
+    async def drive(self, flow: Generator[Action, Any, T]) -> T:
         """Run ``flow`` to the end (ignoring emitted values) and return its result."""
         stepper = _Stepper(flow)
         async for _ in self._iterate(stepper):

@@ -107,7 +107,7 @@ def cancel_orphan(
     from .drive import SyncDriver
 
     try:
-        SyncDriver(client, None).run(cancel_orphan_flow(target, input, since))
+        SyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
     except Exception as exc:
         logger.warning("could not look for the interrupted run's prediction: %s", exc)
 
@@ -125,6 +125,6 @@ async def async_cancel_orphan(
 
     with anyio.move_on_after(CANCEL_TIMEOUT, shield=True):
         try:
-            await AsyncDriver(client, None).run(cancel_orphan_flow(target, input, since))
+            await AsyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
         except Exception as exc:
             logger.warning("could not look for the interrupted run's prediction: %s", exc)

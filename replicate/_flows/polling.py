@@ -16,25 +16,16 @@ from collections.abc import Mapping
 
 import attrs
 
+from .._job import is_terminal
+
 __all__ = [
-    "TERMINAL_STATUSES",
     "PollDecision",
     "PollSchedule",
     "check_poll_interval",
-    "is_terminal",
     "poll_interval_from_env",
 ]
 
 POLL_INTERVAL_ENV_VAR = "REPLICATE_POLL_INTERVAL"
-
-TERMINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "canceled", "aborted"})
-"""Prediction/training statuses after which nothing changes any more."""
-
-
-def is_terminal(status: object) -> bool:
-    """True if ``status`` is a final prediction status."""
-    return status in TERMINAL_STATUSES
-
 
 @attrs.frozen
 class PollDecision:

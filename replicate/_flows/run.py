@@ -1,4 +1,5 @@
-"""``run`` / ``async_run``: create a prediction, wait for it, return its output.
+"""``run_model`` / ``async_run_model``, behind ``Client.run`` / ``async_run``: create a
+prediction, wait for it, return its output.
 
 The prediction is created with ``Prefer: wait`` so short runs finish in one
 request; longer ones are waited on through the prediction's event stream (or
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from ..client import Client
     from ..prediction import Prediction
 
-__all__ = ["AsyncOutputIterator", "OutputIterator", "RunParams", "async_run", "run"]
+__all__ = ["AsyncOutputIterator", "OutputIterator", "RunParams", "async_run_model", "run_model"]
 
 logger = logging.getLogger("replicate")
 
@@ -301,7 +302,7 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def run(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+def run_model(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     """See :meth:`replicate.Client.run`."""
     target, options = plan_run(client, ref, **kwargs)
     since = _now()
@@ -315,7 +316,7 @@ def run(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs:
         _remember_version_schema(client, ref, prediction)
         # Ctrl-C while waiting or iterating cancels the prediction on the server.
         driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
-        kind = driver.run(run_flow(client, prediction, options, schema_policy(ref, options)))
+        kind = driver.drive(run_flow(client, prediction, options, schema_policy(ref, options)))
     if kind.iterator:
         items = OutputIterator(driver, options.items(client, prediction, kind), kind)
         return items if options.rich else _generator(items)
@@ -339,7 +340,7 @@ async def _async_generator(items: AsyncIterator[Any]) -> AsyncGenerator[Any, Non
         yield item
 
 
-async def async_run(
+async def async_run_model(
     client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any
 ) -> Any:
     """See :meth:`replicate.Client.async_run`."""
@@ -356,7 +357,7 @@ async def async_run(
             raise
         _remember_version_schema(client, ref, prediction)
         driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
-        kind = await driver.run(
+        kind = await driver.drive(
             run_flow(client, prediction, options, schema_policy(ref, options))
         )
     if kind.iterator:

@@ -231,7 +231,7 @@ def _loggable(url: httpx.URL) -> str:
 
 
 @frozen
-class _Send:
+class Attempt:
     """Send the request, its answer bounded by ``answer``; the shell answers with the
     response or throws the transport error."""
 
@@ -239,7 +239,7 @@ class _Send:
 
 
 @frozen
-class _ReadBody:
+class ReadBody:
     """Feed the raw body of ``response`` to ``reader`` until it is done (still within
     ``answer``), close the stream; answered with ``reader.finish()``."""
 
@@ -249,13 +249,13 @@ class _ReadBody:
 
 
 @frozen
-class _Sleep:
+class Backoff:
     """Wait this many seconds before the next attempt."""
 
     seconds: float
 
 
-Step = _Send | _ReadBody | _Sleep
+Step = Attempt | ReadBody | Backoff
 
 
 def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.Response]:
@@ -273,7 +273,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
     while True:
         answer = attempt_answer(request)
         try:
-            response: httpx.Response = yield _Send(answer)
+            response: httpx.Response = yield Attempt(answer)
         except Exception as exc:
             delay = gate.after_error(request, exc, attempt)
             if delay is None:
@@ -290,7 +290,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                     request.method, _loggable(request.url), str(exc)
                 ) from None
             try:
-                raw: bytes = yield _ReadBody(response, reader, answer)
+                raw: bytes = yield ReadBody(response, reader, answer)
             except UnsupportedEncoding as exc:
                 raise InvalidResponseError(
                     request.method, _loggable(request.url), str(exc)
@@ -310,7 +310,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                 delay = gate.after_response(request, response, attempt)
                 if delay is None:
                     raise gate.error(request, response)
-        yield _Sleep(delay)
+        yield Backoff(delay)
         attempt += 1
 
 
@@ -326,10 +326,10 @@ class ApiTransport(httpx.BaseTransport):
         step = next(steps)
         while True:
             try:
-                if isinstance(step, _Send):
+                if isinstance(step, Attempt):
                     with answering(step.answer):
                         answer: Any = self._inner.handle_request(request)
-                elif isinstance(step, _ReadBody):
+                elif isinstance(step, ReadBody):
                     with answering(step.answer):
                         answer = _read_sync(step.response, step.reader)
                 else:
@@ -359,10 +359,10 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
         step = next(steps)
         while True:
             try:
-                if isinstance(step, _Send):
+                if isinstance(step, Attempt):
                     with answering(step.answer):
                         answer: Any = await self._inner.handle_async_request(request)
-                elif isinstance(step, _ReadBody):
+                elif isinstance(step, ReadBody):
                     with answering(step.answer):
                         answer = await _read_async(step.response, step.reader)
                 else:

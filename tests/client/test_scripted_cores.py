@@ -27,7 +27,7 @@ from replicate._flows.flow import (
     stream_events_flow,
     wait_flow,
 )
-from replicate._http.api_transport import _Gate, _ReadBody, _Send, _Sleep, exchange
+from replicate._http.api_transport import Attempt, Backoff, ReadBody, _Gate, exchange
 from replicate._http.retry import RetryPolicy
 from replicate.exceptions import PredictionTimeoutError, ReplicateError, StreamError
 from replicate.prediction import Prediction
@@ -191,19 +191,19 @@ def _answer(request: httpx.Request, status: int, body: bytes, **headers: str) ->
 
 def test_a_connection_error_then_a_503_are_retried_with_backoff_then_the_answer_returns() -> None:
     steps, request = _exchange(backoff_base=0.1, backoff_max=0.1)
-    assert isinstance(next(steps), _Send)
+    assert isinstance(next(steps), Attempt)
     assert request.headers["Authorization"] == "Bearer r8_test"
     slept = steps.throw(httpx.ConnectError("refused"))
-    assert isinstance(slept, _Sleep) and 0.05 <= slept.seconds <= 0.1
-    assert isinstance(steps.send(None), _Send)
+    assert isinstance(slept, Backoff) and 0.05 <= slept.seconds <= 0.1
+    assert isinstance(steps.send(None), Attempt)
     busy = _answer(request, 503, b'{"detail": "busy"}')
     read = steps.send(busy)
-    assert isinstance(read, _ReadBody) and read.response is busy
+    assert isinstance(read, ReadBody) and read.response is busy
     slept = steps.send(b'{"detail": "busy"}')
-    assert isinstance(slept, _Sleep)
-    assert isinstance(steps.send(None), _Send)
+    assert isinstance(slept, Backoff)
+    assert isinstance(steps.send(None), Attempt)
     ok = _answer(request, 200, b'{"id": "p1"}')
-    assert isinstance(steps.send(ok), _ReadBody)
+    assert isinstance(steps.send(ok), ReadBody)
     response = _finished(steps, b'{"id": "p1"}')
     assert response.status_code == 200 and response.read() == b'{"id": "p1"}'
 
@@ -213,7 +213,7 @@ def test_retry_after_is_honoured() -> None:
     next(steps)
     steps.send(_answer(request, 429, b"{}", **{"Retry-After": "3"}))
     slept = steps.send(b"{}")
-    assert slept == _Sleep(3.0)
+    assert slept == Backoff(3.0)
 
 
 def test_a_client_error_is_raised_at_once() -> None:
@@ -239,9 +239,9 @@ def test_retries_stop_after_max_retries() -> None:
     sleeps = 0
     with pytest.raises(httpx.ConnectError):
         while True:
-            assert isinstance(step, _Send)
+            assert isinstance(step, Attempt)
             step = steps.throw(httpx.ConnectError("refused"))
-            assert isinstance(step, _Sleep)
+            assert isinstance(step, Backoff)
             sleeps += 1
             step = steps.send(None)
     assert sleeps == 2

@@ -11,9 +11,9 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import hostile
 import pytest
-from hostile import (
+from support import hostile
+from support.hostile import (
     Hostile,
     bomb,
     call,

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hostile import (
+from support.hostile import (
     TOKEN,
     Hostile,
     call,

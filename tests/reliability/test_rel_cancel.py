@@ -9,7 +9,7 @@ import threading
 
 import anyio
 import pytest
-from reliability_support import LiveEmulator, Middlebox, make_client
+from support.reliability_support import LiveEmulator, Middlebox, make_client
 
 from replicate.exceptions import PredictionTimeoutError
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import PREDICTION, ScriptedServer, json_reply, scripted
-from reliability_support import LiveEmulator, call, make_client
+from support.client_support import PREDICTION, ScriptedServer, json_reply, scripted
+from support.reliability_support import LiveEmulator, call, make_client
 
 from replicate import Client
 from replicate._encoding.inputs import FileTooLargeError

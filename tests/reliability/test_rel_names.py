@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from client_support import PREDICTION, json_reply, scripted
-from reliability_support import call, make_client
+from support.client_support import PREDICTION, json_reply, scripted
+from support.reliability_support import call, make_client
 
 from replicate._encoding.file_output import FileOutput
 from replicate._encoding.filenames import MAX_NAME_BYTES

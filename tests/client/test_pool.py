@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from run_support import client_for
+from support.run_support import client_for
 
 from replicate._http.pool import DEFAULT_SHARD_CAPACITY
 from replicate.client import Client

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from replicate_api.models import SchemasModelResponse, SchemasPredictionResponse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "codegen"))
 
 from realdata import model_problems  # noqa: E402

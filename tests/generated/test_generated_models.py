@@ -29,12 +29,12 @@ from replicate_api.models import (
 )
 from replicate_api.types import UNSET
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "codegen"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "codegen"))
 
 from realdata import canonical, mistyped_timestamps
 
 PAYLOADS: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "fixtures" / "generated" / "payloads.json").read_text("utf-8")
+    (Path(__file__).resolve().parents[1] / "fixtures" / "generated" / "payloads.json").read_text("utf-8")
 )
 
 

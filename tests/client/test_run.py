@@ -9,7 +9,7 @@ from typing import Any
 
 import anyio
 import pytest
-from run_support import client_for, predictions_posted
+from support.run_support import client_for, predictions_posted
 
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import stream_tokens, version_id

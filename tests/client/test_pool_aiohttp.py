@@ -13,7 +13,7 @@ import sys
 
 import httpx
 import pytest
-from run_support import client_for
+from support.run_support import client_for
 
 from replicate.emulator import Emulator
 from replicate.exceptions import ReplicateError

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
+from support.client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
 
 import replicate._http.api_transport as transport_module
 from replicate._http.api_transport import wait_read_timeout
@@ -256,7 +256,7 @@ async def test_connection_refused_is_retried_even_for_post(
 
 @pytest.fixture
 def unused_port() -> int:
-    from client_support import free_port
+    from support.client_support import free_port
 
     return free_port()
 

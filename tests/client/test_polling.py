@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from replicate._flows.polling import TERMINAL_STATUSES, PollDecision, PollSchedule, is_terminal
+from replicate._flows.polling import PollDecision, PollSchedule
+from replicate._job import TERMINAL_STATUSES, is_terminal
 
 
 def simulate(schedule: PollSchedule, polls: int, status: str = "processing") -> list[float]:

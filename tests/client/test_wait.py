@@ -6,7 +6,7 @@ import itertools
 import time
 
 import pytest
-from run_support import client_for
+from support.run_support import client_for
 
 from replicate.emulator import Emulator
 from replicate.exceptions import PredictionTimeoutError

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from client_support import make_client
+from support.client_support import make_client
 
 from replicate.identifier import ModelVersionIdentifier
 

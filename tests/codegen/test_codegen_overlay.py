@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "codegen"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "codegen"))
 
 from overlay import OverlayError, apply_overlay, select
 

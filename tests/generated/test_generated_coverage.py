@@ -1,7 +1,7 @@
 """Every operation in openapi.json is reachable: a generated module or a hand-written callable.
 
 Operations the generator cannot express (QUERY /models, `models.search`) must be listed in
-`replicate/_handwritten.py` as HANDWRITTEN_OPERATIONS: operationId -> dotted path of the callable.
+`codegen/handwritten.py` as HANDWRITTEN_OPERATIONS: operationId -> dotted path of the callable.
 """
 
 from __future__ import annotations
@@ -15,24 +15,14 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "codegen"))
 
+from handwritten import HANDWRITTEN_OPERATIONS  # noqa: E402
 from spec_model import GENERATOR_METHODS, Operation, iter_operations  # noqa: E402
 
 SPEC = json.loads((ROOT / "openapi.json").read_text("utf-8"))
 OPERATIONS = list(iter_operations(SPEC))
-
-
-def _handwritten() -> dict[str, str]:
-    try:
-        module = importlib.import_module("replicate._handwritten")
-    except ModuleNotFoundError as error:
-        if error.name != "replicate._handwritten":
-            raise
-        return {}
-    table: dict[str, str] = module.HANDWRITTEN_OPERATIONS
-    return table
 
 
 def resolve_dotted(path: str) -> Any:
@@ -60,11 +50,11 @@ def test_operation_is_reachable(operation: Operation) -> None:
         assert f'"method": "{operation.method}"' in source
         assert f'"{operation.path}"' in source
         return
-    table = _handwritten()
+    table = HANDWRITTEN_OPERATIONS
     assert operation.operation_id in table, (
         f"{operation.label} ({operation.operation_id}) is not generated (the generator cannot "
         f"express {operation.method.upper()}) and is missing from HANDWRITTEN_OPERATIONS in "
-        "replicate/_handwritten.py, so it is unreachable"
+        "codegen/handwritten.py, so it is unreachable"
     )
     implementation = resolve_dotted(table[operation.operation_id])
     assert callable(implementation), f"{table[operation.operation_id]} is not callable"
@@ -72,5 +62,5 @@ def test_operation_is_reachable(operation: Operation) -> None:
 
 def test_handwritten_table_names_only_real_operations() -> None:
     known = {operation.operation_id for operation in OPERATIONS}
-    stale = sorted(set(_handwritten()) - known)
+    stale = sorted(set(HANDWRITTEN_OPERATIONS) - known)
     assert not stale, f"HANDWRITTEN_OPERATIONS lists operations absent from openapi.json: {stale}"

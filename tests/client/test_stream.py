@@ -11,7 +11,7 @@ import types
 import anyio
 import httpx
 import pytest
-from run_support import TOKEN, FileHost, client_for
+from support.run_support import TOKEN, FileHost, client_for
 
 from replicate._flows.drive import is_replicate_stream_host
 from replicate.client import Client

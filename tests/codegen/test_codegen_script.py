@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).parent / "fixtures" / "generated"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "generated"
 VENV = ROOT / ".codegen-venv"
 EXPECTED_V1_TO_V2 = set((FIXTURES / "spec_v1_to_v2_report.txt").read_text("utf-8").splitlines())
 

@@ -292,7 +292,7 @@ def test_garbage_only_raises_validation_errors(
 
 
 def _docs_receiver_source() -> str:
-    page = (Path(__file__).resolve().parents[1] / "docs" / "webhooks.md").read_text()
+    page = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
     match = re.search(r"```python\n(.*?)```", page, re.S)
     assert match, "docs/webhooks.md has no python example"
     return match.group(1)

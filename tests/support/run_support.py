@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from client_support import FAST_RETRIES, serving
-
 from replicate.client import Client
 from replicate.emulator import Emulator
+
+from .client_support import FAST_RETRIES, serving
 
 TOKEN = "r8_run-test-token-never-leak-42"
 

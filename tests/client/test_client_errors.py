@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
+from support.client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
 
 from replicate.exceptions import ModelError, ReplicateError, ReplicateException
 from replicate.prediction import Prediction

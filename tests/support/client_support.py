@@ -1,4 +1,4 @@
-"""Shared helpers for the tests/test_client_*.py files."""
+"""Scripted loopback servers and clients shared by tests/client/ and tests/reliability/."""
 
 from __future__ import annotations
 

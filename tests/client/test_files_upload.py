@@ -11,7 +11,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from run_support import client_for
+from support.run_support import client_for
 
 from replicate._encoding.inputs import FileTooLargeError
 from replicate.emulator import Emulator

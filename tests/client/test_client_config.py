@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
+from support.client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
 
 import replicate
 from replicate.client import Client

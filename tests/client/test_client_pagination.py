@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from client_support import make_client
+from support.client_support import make_client
 
 import replicate
 from replicate.pagination import (

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from run_support import TOKEN, FileHost, client_for
+from support.run_support import TOKEN, FileHost, client_for
 
 from replicate.emulator import Emulator
 from replicate.exceptions import ReplicateError

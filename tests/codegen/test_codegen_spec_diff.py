@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "codegen"))
 
 from spec_diff import diff_specs, report  # noqa: E402
 
-FIXTURES = Path(__file__).parent / "fixtures" / "generated"
+FIXTURES = ROOT / "tests" / "fixtures" / "generated"
 V1: dict[str, Any] = json.loads((FIXTURES / "spec_v1.json").read_text("utf-8"))
 V2: dict[str, Any] = json.loads((FIXTURES / "spec_v2.json").read_text("utf-8"))
 
