@@ -18,6 +18,7 @@ import httpx
 from .._api.ops import call_async, call_sync
 from .._http.api_transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION, STREAMED_EXTENSION
 from .._http.wallclock import bounded, rebound
+from .._steps import Stepper
 from ..exceptions import ReplicateError
 from .flow import Action, Cancel, Emit, OpenStream, ReadChunk, Reload, Send, Sleep
 
@@ -87,22 +88,6 @@ def check_event_stream(response: httpx.Response) -> None:
         )
 
 
-class _Stepper:
-    """Advances a flow with the previous action's result or error."""
-
-    def __init__(self, flow: Generator[Action, Any, Any]) -> None:
-        self.flow = flow
-        self.result: Any = None
-
-    def advance(self, value: Any, error: Exception | None) -> Action | None:
-        """The next action, or ``None`` once the flow returned (see :attr:`result`)."""
-        try:
-            return self.flow.throw(error) if error is not None else self.flow.send(value)
-        except StopIteration as stop:
-            self.result = stop.value
-            return None
-
-
 class _Driver:
     """What both drivers hold: the client, the job (None for flows that only send
     calls), and the interrupt policy."""
@@ -138,7 +123,7 @@ class SyncDriver(_Driver):
 
     def drive(self, flow: Generator[Action, Any, T]) -> T:
         """Run ``flow`` to the end (ignoring emitted values) and return its result."""
-        stepper = _Stepper(flow)
+        stepper = Stepper(flow)
         for _ in self._iterate(stepper):
             pass
         result: T = stepper.result
@@ -146,21 +131,16 @@ class SyncDriver(_Driver):
 
     def iterate(self, flow: Generator[Action, Any, Any]) -> Iterator[Any]:
         """Run ``flow``, yielding the values it emits."""
-        return self._iterate(_Stepper(flow))
+        return self._iterate(Stepper(flow))
 
-    def _iterate(self, stepper: _Stepper) -> Iterator[Any]:
-        value: Any = None
-        error: Exception | None = None
+    def _iterate(self, stepper: Stepper[Action]) -> Iterator[Any]:
         try:
-            while (action := stepper.advance(value, error)) is not None:
-                value, error = None, None
+            for action in stepper:
                 if isinstance(action, Emit):
                     yield from action.values
                     continue
-                try:
-                    value = self._perform(action)
-                except Exception as exc:
-                    error = exc
+                with stepper:  # an error performing it is thrown into the flow
+                    stepper.answer(self._perform(action))
         except KeyboardInterrupt:
             if self._interruptible:
                 self._close()
@@ -172,7 +152,7 @@ class SyncDriver(_Driver):
             raise
         finally:
             self._close()
-            stepper.flow.close()
+            stepper.close()
 
     def _perform(self, action: Action) -> Any:
         if isinstance(action, ReadChunk):
@@ -216,7 +196,7 @@ class AsyncDriver(_Driver):
 
     async def drive(self, flow: Generator[Action, Any, T]) -> T:
         """Run ``flow`` to the end (ignoring emitted values) and return its result."""
-        stepper = _Stepper(flow)
+        stepper = Stepper(flow)
         async for _ in self._iterate(stepper):
             pass
         result: T = stepper.result
@@ -224,22 +204,17 @@ class AsyncDriver(_Driver):
 
     def iterate(self, flow: Generator[Action, Any, Any]) -> AsyncIterator[Any]:
         """Run ``flow``, yielding the values it emits."""
-        return self._iterate(_Stepper(flow))
+        return self._iterate(Stepper(flow))
 
-    async def _iterate(self, stepper: _Stepper) -> AsyncIterator[Any]:
-        value: Any = None
-        error: Exception | None = None
+    async def _iterate(self, stepper: Stepper[Action]) -> AsyncIterator[Any]:
         try:
-            while (action := stepper.advance(value, error)) is not None:
-                value, error = None, None
+            for action in stepper:
                 if isinstance(action, Emit):
                     for item in action.values:
                         yield item
                     continue
-                try:
-                    value = await self._perform(action)
-                except Exception as exc:
-                    error = exc
+                with stepper:
+                    stepper.answer(await self._perform(action))
         except BaseException as exc:
             if self._interruptible and is_interrupt(exc):
                 await self._close()
@@ -247,7 +222,7 @@ class AsyncDriver(_Driver):
             raise
         finally:
             await self._close()
-            stepper.flow.close()
+            stepper.close()
 
     async def _cancel_shielded(self) -> None:
         import anyio

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from attrs import frozen
 
+from .._steps import Stepper
 from ..exceptions import InvalidResponseError, ReplicateError
 from .limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from .retry import Failure, RetryPolicy, requested_delay, retry_delay
@@ -322,26 +323,20 @@ class ApiTransport(httpx.BaseTransport):
         self._gate = gate
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        steps = exchange(self._gate, request)
-        step = next(steps)
-        while True:
-            try:
-                if isinstance(step, Attempt):
-                    with answering(step.answer):
-                        answer: Any = self._inner.handle_request(request)
-                elif isinstance(step, ReadBody):
-                    with answering(step.answer):
-                        answer = _read_sync(step.response, step.reader)
-                else:
-                    _sleep(step.seconds)
-                    answer = None
-            except Exception as exc:
-                step = steps.throw(exc)
-                continue
-            try:
-                step = steps.send(answer)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+        steps = Stepper(exchange(self._gate, request))
+        for step in steps:
+            with steps:  # an error performing it is thrown into exchange() at that step
+                steps.answer(self._perform(step, request))
+        response: httpx.Response = steps.result
+        return response
+
+    def _perform(self, step: Step, request: httpx.Request) -> Any:
+        if isinstance(step, Backoff):
+            return _sleep(step.seconds)
+        with answering(step.answer):
+            if isinstance(step, Attempt):
+                return self._inner.handle_request(request)
+            return _read_sync(step.response, step.reader)
 
     def close(self) -> None:
         self._inner.close()
@@ -355,26 +350,20 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
         self._gate = gate
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        steps = exchange(self._gate, request)
-        step = next(steps)
-        while True:
-            try:
-                if isinstance(step, Attempt):
-                    with answering(step.answer):
-                        answer: Any = await self._inner.handle_async_request(request)
-                elif isinstance(step, ReadBody):
-                    with answering(step.answer):
-                        answer = await _read_async(step.response, step.reader)
-                else:
-                    await _async_sleep(step.seconds)
-                    answer = None
-            except Exception as exc:
-                step = steps.throw(exc)
-                continue
-            try:
-                step = steps.send(answer)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+        steps = Stepper(exchange(self._gate, request))
+        for step in steps:
+            with steps:
+                steps.answer(await self._perform(step, request))
+        response: httpx.Response = steps.result
+        return response
+
+    async def _perform(self, step: Step, request: httpx.Request) -> Any:
+        if isinstance(step, Backoff):
+            return await _async_sleep(step.seconds)
+        with answering(step.answer):
+            if isinstance(step, Attempt):
+                return await self._inner.handle_async_request(request)
+            return await _read_async(step.response, step.reader)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
