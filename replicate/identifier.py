@@ -55,10 +55,16 @@ class ModelVersionIdentifier(NamedTuple):
                 f"Invalid reference to model version: {ref}. Expected format: "
                 "owner/name:version (or owner/name)"
             )
-        version = match["version"]
-        if version is not None:
-            check_version_id(version, f"the version in model reference {ref!r}")
-        return cls(match["owner"], match["name"], version)
+        return cls(match["owner"], match["name"], match["version"])
+
+
+def parse_ref(ref: str) -> ModelVersionIdentifier:
+    """:meth:`ModelVersionIdentifier.parse` for a reference about to be sent: its version,
+    if any, must also be a version id (``parse`` itself accepts any text there, as 1.x)."""
+    parsed = ModelVersionIdentifier.parse(ref)
+    if parsed.version is not None:
+        check_version_id(parsed.version, f"the version in model reference {ref!r}")
+    return parsed
 
 
 def is_version_id(value: str) -> bool:

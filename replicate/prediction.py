@@ -22,7 +22,7 @@ from ._job import (
     webhook_fields,
     webhook_urls,
 )
-from .identifier import ModelVersionIdentifier, check_version_id, model_owner_name
+from .identifier import check_version_id, model_owner_name, parse_ref
 from .pagination import Cursor, Page, page_call
 
 if TYPE_CHECKING:
@@ -266,7 +266,7 @@ def version_id(version: Any) -> str:
     if not isinstance(value, str) or not value:
         raise TypeError(f"version must be a version id or Version, got {version!r}")
     if ":" in value:
-        ref = ModelVersionIdentifier.parse(value)
+        ref = parse_ref(value)
         assert ref.version is not None
         return ref.version
     if "/" in value:

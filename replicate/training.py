@@ -17,7 +17,7 @@ from ._job import (
     webhook_fields,
     webhook_urls,
 )
-from .identifier import ModelVersionIdentifier, model_owner_name
+from .identifier import model_owner_name, parse_ref
 from .pagination import Cursor, Page, page_call
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePla
     if not isinstance(version_value, str) or not version_value:
         raise TypeError("trainings.create() needs version= ('owner/name:version' or a version id)")
     if ":" in version_value:
-        ref = ModelVersionIdentifier.parse(version_value)
+        ref = parse_ref(version_value)
         assert ref.version is not None
         owner, name, version_id = ref.owner, ref.name, ref.version
     elif merged.get("model") is not None:

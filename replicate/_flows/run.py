@@ -32,7 +32,7 @@ from .._encoding.file_output import transform_output
 from .._http.wallclock import bounded
 from .._numbers import finite_seconds
 from ..exceptions import ModelError, PredictionTimeoutError
-from ..identifier import ModelVersionIdentifier, is_version_id
+from ..identifier import ModelVersionIdentifier, check_version_id, is_version_id, parse_ref
 from .drive import AsyncDriver, SyncDriver, is_interrupt
 from .flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow, within
 from .orphans import async_cancel_orphan, cancel_orphan
@@ -97,12 +97,13 @@ def run_target(ref: Any) -> dict[str, Any]:
     or ``TypeError`` before any request.
     """
     if isinstance(ref, ModelVersionIdentifier):
-        return {"version": ref.version} if ref.version else {"model": (ref.owner, ref.name)}
+        if ref.version:
+            return {"version": check_version_id(ref.version, f"the version in {ref!r}")}
+        return {"model": (ref.owner, ref.name)}
     if isinstance(ref, str):
         if is_version_id(ref):
             return {"version": ref}
-        parsed = ModelVersionIdentifier.parse(ref)
-        return run_target(parsed)
+        return run_target(parse_ref(ref))
     if hasattr(ref, "owner") and hasattr(ref, "name"):
         return {"model": ref}
     if hasattr(ref, "openapi_schema") and hasattr(ref, "id"):

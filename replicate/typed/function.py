@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from .._encoding.file_output import transform_output
 from ..exceptions import ModelError
 from ..schema import InputValidationError, check_inputs, reveal
-from .resolve import ModelInfo, async_resolve, cached, parse_ref, resolve
+from .resolve import ModelInfo, async_resolve, cached, resolve, use_ref
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -167,7 +167,7 @@ class Function(_Model):
 
     def __call__(self, /, **inputs: Any) -> Any:
         info = self._info()
-        output = self._client.run(info.ref, input=payload(info, inputs))
+        output = self._client.run(info.ref, input=payload(info, inputs), rich=True)
         return _stream_items(output) if self._streaming else output
 
     def create(self, /, **inputs: Any) -> Run:
@@ -195,7 +195,7 @@ class AsyncFunction(_Model):
 
     async def __call__(self, /, **inputs: Any) -> Any:
         info = await self._info()
-        output = await self._client.async_run(info.ref, input=payload(info, inputs))
+        output = await self._client.async_run(info.ref, input=payload(info, inputs), rich=True)
         return _async_stream_items(output) if self._streaming else output
 
     async def create(self, /, **inputs: Any) -> AsyncRun:
@@ -297,7 +297,7 @@ def use(
     Nothing is sent until the first call (or signature); ``client`` defaults to the
     default client.
     """
-    parse_ref(ref)  # a malformed ref fails here, before any request
+    use_ref(ref)  # a malformed ref fails here, before any request
     if client is None:
         from .. import _default_client
 

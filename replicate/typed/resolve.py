@@ -18,7 +18,7 @@ import attrs
 from .._api.ops import Call, call_async, call_sync
 from .._flows.outputs import remember_schema
 from ..exceptions import ReplicateError, ReplicateException
-from ..identifier import ModelVersionIdentifier
+from ..identifier import ModelVersionIdentifier, parse_ref
 from ..schema import ModelSchema, SchemaError, parse_schema
 
 if TYPE_CHECKING:
@@ -55,13 +55,13 @@ class ModelInfo:
         return f"{self.model}:{self.version}" if self.version else self.model
 
 
-def parse_ref(ref: str) -> ModelVersionIdentifier:
+def use_ref(ref: str) -> ModelVersionIdentifier:
     """``owner/name[:version]`` parsed; bare version ids cannot be typed (no model name)."""
     if not isinstance(ref, str):
         raise TypeError(
             f"use() takes 'owner/name' or 'owner/name:version', got {type(ref).__name__}"
         )
-    return ModelVersionIdentifier.parse(ref)
+    return parse_ref(ref)
 
 
 def info_from_json(ident: ModelVersionIdentifier, body: Any) -> ModelInfo:
@@ -165,7 +165,7 @@ def resolve(client: Client, ref: str) -> ModelInfo:
     info = cached(client, ref)
     if info is not None:
         return info
-    ident = parse_ref(ref)
+    ident = use_ref(ref)
     with _guard:
         lock = _thread_locks.setdefault(client, {}).setdefault(ref, threading.Lock())
     with lock:
@@ -181,7 +181,7 @@ def resolve(client: Client, ref: str) -> ModelInfo:
 
 async def async_resolve(client: Client, ref: str) -> ModelInfo:
     """Async :func:`resolve`: concurrent tasks on one loop await the same request."""
-    ident = parse_ref(ref)
+    ident = use_ref(ref)
     loop = asyncio.get_running_loop()
     key = (ref, id(loop))
     while True:

@@ -15,7 +15,7 @@ import pytest
 from differences import DIFFERENCES
 from emulated_models import serve_dependent_models
 from scenarios import SCENARIOS
-from sides import OURS_PYTHON, ROOT, need_v1, run_python, run_scenarios
+from sides import OURS_PYTHON, ROOT, need_v1, run_scenarios
 
 from replicate.emulator import Emulator
 
@@ -114,13 +114,3 @@ def test_migration_guide_lists_every_difference() -> None:
     assert listed == {d.key for d in DIFFERENCES}
 
 
-def test_migration_guide_example_runs(tmp_path: Path) -> None:
-    text = (ROOT / "docs" / "migrating.md").read_text()
-    (example,) = re.findall(r"```python\n(.*?)```", text, re.S)
-    script = tmp_path / "example.py"
-    script.write_text(example)
-    with Emulator(time_scale=0.05) as emu:
-        serve_dependent_models(emu)
-        env = {"REPLICATE_BASE_URL": emu.base_url, "REPLICATE_API_TOKEN": "tok-example"}
-        out = run_python(OURS_PYTHON, [str(script)], env=env)
-    assert out.startswith("Tides rise and fall") and len(out.splitlines()) == 2

@@ -39,7 +39,7 @@ async def test_malformed_model_references_are_refused(
     mode: str, ref: str, prefixed: tuple[ScriptedServer, Client]
 ) -> None:
     api, client = prefixed
-    with pytest.raises(ValueError, match=r"model reference|hex digits"):
+    with pytest.raises(ValueError, match=r"model reference|Invalid reference|hex digits"):
         await call(mode, client, "run", ref, {})
     with pytest.raises(ValueError, match=r"model reference|hex digits|owner/name"):
         await call(mode, client.predictions, "create", model=ref, input={})
@@ -229,10 +229,13 @@ async def test_run_refuses_a_bad_wait(
 
 async def test_stream_refuses_a_bad_wait_and_honours_a_good_one(live: LiveEmulator) -> None:
     client = make_client(live.base_url)
+    # As in 1.x, stream() is a generator: its arguments are checked at the first iteration.
     with pytest.raises(ValueError, match="wait"):
-        client.stream("emulator/echo", input={"text": "hi"}, wait=61)
+        next(client.stream("emulator/echo", input={"text": "hi"}, wait=61))
     with pytest.raises(ValueError, match="wait"):
-        client.async_stream("emulator/echo", input={"text": "hi"}, wait=61)
+        await anext(await client.async_stream("emulator/echo", input={"text": "hi"}, wait=61))
+    with pytest.raises(ValueError, match="wait"):
+        client.stream("emulator/echo", input={"text": "hi"}, wait=61, rich=True)
     assert live.requests == []
     events = list(client.stream("emulator/echo", input={"text": "hi"}, wait=5))
     assert events

@@ -122,7 +122,7 @@ def test_errors_name_the_model(replicate_emulator: Emulator) -> None:
     replicate_emulator.add_model_from_json(broken)
     with pytest.raises(SchemaError, match=r"zeke/haiku-standard:\w+ has a malformed schema"):
         client.use("zeke/haiku-standard")(seed=1)
-    with pytest.raises(ValueError, match="invalid model reference"):
+    with pytest.raises(ValueError, match="Invalid reference to model version: not a ref"):
         client.use("not a ref")
     assert posted(replicate_emulator) == []
 

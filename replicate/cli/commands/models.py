@@ -42,10 +42,10 @@ def search_models(ctx: Context) -> int:
 
 
 def schema_command(ctx: Context) -> int:
-    from ...identifier import ModelVersionIdentifier
+    from ...identifier import parse_ref
 
     try:
-        ident = ModelVersionIdentifier.parse(ctx.args.ref)
+        ident = parse_ref(ctx.args.ref)
     except ValueError as error:
         raise errors.UsageError(str(error)) from None
     model = ctx.client.models.get(f"{ident.owner}/{ident.name}")

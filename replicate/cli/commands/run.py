@@ -58,14 +58,14 @@ def model_input(client: Client, ref: str, pairs: list[str]) -> dict[str, Any]:
     fetched and the values converted (nothing is created if they are wrong). Secret
     inputs come as :class:`~replicate.schema.Secret` (see :func:`..inputs.sendable`).
     """
-    from ...identifier import ModelVersionIdentifier, is_version_id
+    from ...identifier import is_version_id, parse_ref
     from ..inputs import parse_assignments, split_assignments
 
     split_assignments(pairs)
     if is_version_id(ref):
         return parse_assignments(pairs, None)  # no model to fetch the schema from
     try:
-        ident = ModelVersionIdentifier.parse(ref)
+        ident = parse_ref(ref)
     except ValueError as error:
         raise errors.UsageError(str(error)) from None
     model = client.models.get(f"{ident.owner}/{ident.name}")
@@ -102,7 +102,7 @@ def run(ctx: Context) -> int:
             # A live display wants every update, not one long `Prefer: wait` request.
             live = ctx.progress or args.logs
             output = ctx.client.run(
-                args.ref, inputs, timeout=args.timeout, progress=progress, wait=not live
+                args.ref, inputs, timeout=args.timeout, progress=progress, wait=not live, rich=True
             )
             if not args.json:
                 write_output(ctx, output, args.output_dir)
