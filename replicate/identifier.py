@@ -6,7 +6,7 @@ import re
 from typing import Any, NamedTuple
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
-_REF = re.compile(rf"(?P<owner>{_NAME})/(?P<name>{_NAME})(?::(?P<version>[^/]*))?")
+_REF = re.compile(rf"(?P<owner>{_NAME})/(?P<name>{_NAME})(?::(?P<version>[^/]+))?")
 _VERSION_ID = re.compile(r"[0-9a-f]{64}")
 # Characters no path parameter may hold: separators, controls, and whitespace at the ends.
 _BAD_SEGMENT = re.compile(r"[/\\\x00-\x1f\x7f]")

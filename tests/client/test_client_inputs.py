@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from support.client_support import make_client
 
-from replicate.identifier import ModelVersionIdentifier
+from replicate.identifier import ModelVersionIdentifier, parse_ref
 
 VERSION = "a" * 64
 
@@ -175,6 +175,12 @@ async def test_async_bad_input_fails_before_sending(setup: tuple[Any, Any]) -> N
 def test_identifier_parsing() -> None:
     assert ModelVersionIdentifier.parse("a/b") == ("a", "b", None)
     assert ModelVersionIdentifier.parse("a/b:" + "0f" * 32) == ("a", "b", "0f" * 32)
-    for bad in ("a", "a/b/c", "a/b:", "/b", "a/", "", "a/b\n", "a/b:v1", "a/b:" + "0" * 63):
+    for bad in ("a", "a/b/c", "a/b:", "/b", "a/", "", "a/b\n"):
         with pytest.raises(ValueError):
             ModelVersionIdentifier.parse(bad)
+    # As in 1.x, parsing accepts any version text; a reference about to be sent must carry a
+    # real version id.
+    for loose in ("a/b:v1", "a/b:" + "0" * 63):
+        assert ModelVersionIdentifier.parse(loose).version == loose[4:]
+        with pytest.raises(ValueError, match="64 lowercase hex digits"):
+            parse_ref(loose)

@@ -231,7 +231,7 @@ async def test_stream_with_an_endless_line_fails_clearly(mode: str) -> None:
                 for _ in replicate.stream("owner/model", input={}):
                     pass
             else:
-                async for _ in replicate.async_stream("owner/model", input={}):
+                async for _ in await replicate.async_stream("owner/model", input={}):
                     pass
     assert peak.bytes < 40 * MiB  # the 16 MiB line cap, not 64 MiB
 

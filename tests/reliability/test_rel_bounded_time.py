@@ -163,8 +163,8 @@ def test_bad_run_bounds_are_refused_before_anything_is_sent(value: float, how: s
         with pytest.raises((TypeError, ValueError)):
             if how == "run":
                 replicate.run("owner/model", input={}, timeout=value)
-            elif how == "stream":
-                replicate.stream("owner/model", input={}, timeout=value)
+            elif how == "stream":  # a generator, as in 1.x: checked at the first iteration
+                next(replicate.stream("owner/model", input={}, timeout=value))
             else:  # a deadline is a datetime; a number (NaN above all) is refused
                 replicate.run("owner/model", input={}, deadline=value)
         assert server.requests == []
@@ -233,6 +233,6 @@ async def test_stream_ends_by_its_deadline_when_the_event_stream_trickles(mode: 
                 for _ in replicate.stream("owner/model", input={}, timeout=1.5):
                     pass
             else:
-                async for _ in replicate.async_stream("owner/model", input={}, timeout=1.5):
+                async for _ in await replicate.async_stream("owner/model", input={}, timeout=1.5):
                     pass
         assert time.monotonic() - start < 1.5 + DEADLINE_GRACE + SLACK
