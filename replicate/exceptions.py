@@ -198,14 +198,20 @@ class PredictionTimeoutError(ReplicateException, TimeoutError):
 
     From ``run`` and ``stream`` the API has already been asked to cancel it; from
     ``prediction.wait(timeout=...)`` it keeps running. :attr:`prediction` is its last
-    known state. Also a built-in ``TimeoutError``.
+    known state; it is ``None`` when the create request itself was cut off by the
+    deadline and the prediction it made (if any) could not be identified. Also a
+    built-in ``TimeoutError``.
     """
 
-    def __init__(self, prediction: Prediction) -> None:
+    def __init__(self, prediction: Prediction | None) -> None:
         self.prediction = prediction
-        ReplicateException.__init__(
-            self, f"prediction {prediction.id} did not finish in time (status {prediction.status})"
-        )
+        if prediction is None:
+            message = "the prediction's create request did not answer in time"
+        else:
+            message = (
+                f"prediction {prediction.id} did not finish in time (status {prediction.status})"
+            )
+        ReplicateException.__init__(self, message)
 
 
 class InvalidResponseError(ReplicateException, ValueError):

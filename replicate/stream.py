@@ -206,12 +206,11 @@ def stream(
     created when iteration starts. ``rich=True`` does both now and returns an
     :class:`EventStream` (with ``.prediction``; a context manager).
     """
-    from ._http.wallclock import bounded
+    from ._flows.run import create_prediction
 
     def events() -> EventStream:
         target, options = plan_stream(client, ref, **kwargs)
-        with bounded(options.deadline.at):  # the create answers by the stream's deadline too
-            prediction = client.predictions.create(**target, input=input, **options.create_args)
+        prediction = create_prediction(client, target, input, options)  # by the deadline too
         return EventStream(client, prediction, options.deadline)
 
     if kwargs.get("rich"):
@@ -234,17 +233,13 @@ async def async_stream(
     when iteration starts), or with ``rich=True`` an :class:`AsyncEventStream`
     (arguments checked now, the prediction created on first use).
     """
+    from ._flows.run import async_create_prediction
 
     def events() -> AsyncEventStream:
         target, options = plan_stream(client, ref, **kwargs)
 
-        async def create() -> Prediction:
-            from ._http.wallclock import bounded
-
-            with bounded(options.deadline.at):  # the create answers by the deadline too
-                return await client.predictions.async_create(
-                    **target, input=input, **options.create_args
-                )
+        async def create() -> Prediction:  # by the deadline too
+            return await async_create_prediction(client, target, input, options)
 
         return AsyncEventStream(client, create, options.deadline)
 

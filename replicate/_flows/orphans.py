@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._http.wallclock import rebound
 from ..identifier import model_owner_name
 from .flow import Flow, Send
 
@@ -33,8 +35,9 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 
 def cancel_orphan_flow(
     target: Mapping[str, Any], input: Mapping[str, Any] | None, since: datetime.datetime
-) -> Flow[None]:
-    """Find the one unfinished prediction this run created and cancel it."""
+) -> Flow[Prediction | None]:
+    """Find the one unfinished prediction this run created and cancel it; returns it as the
+    cancel left it (``None`` if none was cancelled)."""
     from ..prediction import Prediction, list_call
 
     page = yield Send(list_call(..., {"created_after": since - CLOCK_SKEW}))
@@ -44,9 +47,10 @@ def cancel_orphan_flow(
             "interrupted before the API answered; %d matching predictions found, none cancelled",
             len(matches),
         )
-        return
-    yield Send(Prediction._cancel_call(matches[0].id))
+        return None
+    cancelled: Prediction = yield Send(Prediction._cancel_call(matches[0].id))
     logger.info("cancelled prediction %s of an interrupted run", matches[0].id)
+    return cancelled
 
 
 def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
@@ -102,14 +106,18 @@ def cancel_orphan(
     target: Mapping[str, Any],
     input: Mapping[str, Any] | None,
     since: datetime.datetime,
-) -> None:
-    """Run :func:`cancel_orphan_flow` (best effort: failures are logged)."""
+    grace: float,
+) -> Prediction | None:
+    """Run :func:`cancel_orphan_flow`, all of it within ``grace`` seconds, even past the run's
+    deadline (best effort: failures are logged and give ``None``)."""
     from .drive import SyncDriver
 
     try:
-        SyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
+        with rebound(time.monotonic() + grace):
+            return SyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
     except Exception as exc:
         logger.warning("could not look for the interrupted run's prediction: %s", exc)
+        return None
 
 
 async def async_cancel_orphan(
@@ -117,14 +125,17 @@ async def async_cancel_orphan(
     target: Mapping[str, Any],
     input: Mapping[str, Any] | None,
     since: datetime.datetime,
-) -> None:
-    """Async :func:`cancel_orphan`; shielded, as the calling task is being cancelled."""
+    grace: float,
+) -> Prediction | None:
+    """Async :func:`cancel_orphan`; shielded, as the calling task may be being cancelled."""
     import anyio
 
-    from .drive import CANCEL_TIMEOUT, AsyncDriver
+    from .drive import AsyncDriver
 
-    with anyio.move_on_after(CANCEL_TIMEOUT, shield=True):
+    found: Prediction | None = None
+    with anyio.move_on_after(grace, shield=True), rebound(time.monotonic() + grace):
         try:
-            await AsyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
+            found = await AsyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
         except Exception as exc:
             logger.warning("could not look for the interrupted run's prediction: %s", exc)
+    return found

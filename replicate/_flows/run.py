@@ -27,13 +27,14 @@ from collections.abc import (
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import attrs
+import httpx
 
 from .._encoding.file_output import transform_output
 from .._http.wallclock import bounded
 from .._numbers import finite_seconds
 from ..exceptions import ModelError, PredictionTimeoutError
 from ..identifier import ModelVersionIdentifier, check_version_id, is_version_id, parse_ref
-from .drive import AsyncDriver, SyncDriver, is_interrupt
+from .drive import CANCEL_TIMEOUT, DEADLINE_GRACE, AsyncDriver, SyncDriver, is_interrupt
 from .flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow, within
 from .orphans import async_cancel_orphan, cancel_orphan
 from .outputs import (
@@ -77,6 +78,9 @@ class RunParams(TypedDict, total=False):
 # The API refuses Cancel-After values under this many seconds.
 MIN_CANCEL_AFTER = 5
 MAX_PREFER_WAIT = 60
+# Seconds a bounded run's ``Prefer: wait`` hold ends before its deadline: time for the
+# answer to come back (and be read on a loaded machine) before the deadline cuts it off.
+HOLD_MARGIN = 1.0
 
 
 def names_version(ref: Any) -> bool:
@@ -202,13 +206,14 @@ def _bound_seconds(
 
 
 def _bounded_wait(wait: bool | int, seconds: float | None) -> bool | int:
-    """The ``wait`` to send: never holding the request open past the time bound."""
+    """The ``wait`` to send: the hold ends :data:`HOLD_MARGIN` before the time bound, so
+    that its answer arrives in time; with under ``1 + HOLD_MARGIN`` seconds, no hold."""
     if seconds is None or wait is False:
         return wait
     held = MAX_PREFER_WAIT if wait is True else wait
     if not isinstance(held, int) or isinstance(held, bool):
         return wait  # let predictions.create report the bad value
-    bounded = min(held, math.floor(seconds))
+    bounded = min(held, math.floor(seconds - HOLD_MARGIN))
     return bounded if bounded >= 1 else False
 
 
@@ -303,17 +308,56 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def run_model(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-    """See :meth:`replicate.Client.run`."""
-    target, options = plan_run(client, ref, **kwargs)
+def create_prediction(
+    client: Client, target: dict[str, Any], input: Any, options: RunOptions
+) -> Prediction:
+    """The run's create, answering by its deadline.
+
+    A create cut off (by Ctrl-C, or by the deadline while ``Prefer: wait`` holds it or
+    the server is slow) may have made a prediction that nobody knows the id of: it is
+    found and cancelled, within the interrupt's or the deadline's grace.
+    """
     since = _now()
-    # Every request of the run answers by its deadline (the cancel after it has a grace).
     with bounded(options.deadline.at):
         try:
-            prediction = client.predictions.create(**target, input=input, **options.create_args)
-        except KeyboardInterrupt:  # the server may have made it without answering yet
-            cancel_orphan(client, target, input, since)
+            return client.predictions.create(**target, input=input, **options.create_args)
+        except KeyboardInterrupt:
+            cancel_orphan(client, target, input, since, CANCEL_TIMEOUT)
             raise
+        except httpx.TransportError as exc:
+            if not options.deadline.expired:
+                raise
+            found = cancel_orphan(client, target, input, since, DEADLINE_GRACE)
+            raise PredictionTimeoutError(found) from exc
+
+
+async def async_create_prediction(
+    client: Client, target: dict[str, Any], input: Any, options: RunOptions
+) -> Prediction:
+    """Async :func:`create_prediction` (task cancellation counts as an interrupt)."""
+    since = _now()
+    with bounded(options.deadline.at):
+        try:
+            return await client.predictions.async_create(
+                **target, input=input, **options.create_args
+            )
+        except BaseException as exc:
+            if is_interrupt(exc):
+                await async_cancel_orphan(client, target, input, since, CANCEL_TIMEOUT)
+            elif isinstance(exc, httpx.TransportError) and options.deadline.expired:
+                found = await async_cancel_orphan(client, target, input, since, DEADLINE_GRACE)
+                raise PredictionTimeoutError(found) from exc
+            raise
+
+
+def run_model(
+    client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any
+) -> Any:
+    """See :meth:`replicate.Client.run`."""
+    target, options = plan_run(client, ref, **kwargs)
+    prediction = create_prediction(client, target, input, options)
+    # Every request of the run answers by its deadline (the cancel after it has a grace).
+    with bounded(options.deadline.at):
         _remember_version_schema(client, ref, prediction)
         # Ctrl-C while waiting or iterating cancels the prediction on the server.
         driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
@@ -346,16 +390,8 @@ async def async_run_model(
 ) -> Any:
     """See :meth:`replicate.Client.async_run`."""
     target, options = plan_run(client, ref, **kwargs)
-    since = _now()
+    prediction = await async_create_prediction(client, target, input, options)
     with bounded(options.deadline.at):
-        try:
-            prediction = await client.predictions.async_create(
-                **target, input=input, **options.create_args
-            )
-        except BaseException as exc:
-            if is_interrupt(exc):  # the server may have made it without answering yet
-                await async_cancel_orphan(client, target, input, since)
-            raise
         _remember_version_schema(client, ref, prediction)
         driver = AsyncDriver(client, prediction, cancel_on_interrupt=True)
         kind = await driver.drive(

@@ -55,6 +55,8 @@ Fields are ``;``-separated ``name=value`` pairs:
     ``Retry-After`` header value in seconds (429 defaults to 1; fractions allowed).
 ``latency=S``
     wait S seconds before handling the request.
+``answer_latency=S``
+    handle the request, then wait S seconds before answering (it took effect; its answer is late).
 ``drop=1``
     close the connection without answering (the request is not handled).
 ``truncate=N``

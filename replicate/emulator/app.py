@@ -164,6 +164,8 @@ class EmulatorApp:
         except Exception as exc:  # an emulator bug: say so instead of a bare 500
             logger.exception("emulator error handling %s %s", request.method, request.path)
             response = problem(500, "Emulator error", f"{type(exc).__name__}: {exc}")
+        if fault is not None and fault.answer_latency > 0:
+            await asyncio.sleep(fault.answer_latency)  # handled, but the answer comes late
         if isinstance(response, StreamResponse):
             limit = fault.sse_disconnect_after if fault else None
             cut = fault is not None and fault.drop

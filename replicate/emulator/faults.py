@@ -14,6 +14,7 @@ _HEADER_KEYS = {
     "status": int,
     "retry_after": float,
     "latency": float,
+    "answer_latency": float,
     "drop": lambda v: v.lower() in ("1", "true", "yes", ""),
     "truncate": int,
     "sse_disconnect_after": int,
@@ -34,7 +35,8 @@ class Fault:
     random generator, so a given seed and request order always fail the same requests.
     Effects combine: ``latency`` (seconds) is applied first, then ``drop`` (close the connection
     before the request is handled), ``status`` (error response; 429/503 carry ``Retry-After``;
-    statuses >= 520 answer with a Cloudflare-style HTML body), ``truncate`` (handle the request,
+    statuses >= 520 answer with a Cloudflare-style HTML body), ``answer_latency`` (seconds
+    between handling the request and answering it), ``truncate`` (handle the request,
     then send only that many bytes of the response body and close), or ``sse_disconnect_after``
     (an SSE stream ends after that many events without ``done``; with ``drop`` too, the
     connection is cut there instead of ending cleanly).
@@ -44,6 +46,7 @@ class Fault:
     status: int | None = None
     retry_after: float | None = None
     latency: float = 0.0
+    answer_latency: float = 0.0
     drop: bool = False
     truncate: int | None = None
     sse_disconnect_after: int | None = None

@@ -145,18 +145,26 @@ def test_create_that_never_arrived_is_made_on_resume(
 
 
 def test_rate_limit_reached_without_throttled_failures() -> None:
+    n = 200
+    # The same work without any limit: what this machine needs for it right now, so the
+    # bound below scales with the machine's load instead of assuming an idle one.
+    with Emulator(time_scale=0.01) as emu:
+        client = replicate.Client(api_token=TOKEN, base_url=emu.base_url)
+        start = time.monotonic()
+        list(client.batch("emulator/echo", echo_inputs(n), rate="100000/s", burst=n))
+        unpaced = time.monotonic() - start
     limit = RateLimit.parse("60/s", burst=20, fractional_retry_after=True)
     with Emulator(time_scale=0.01, rate_limit=limit) as emu:
         client = replicate.Client(api_token=TOKEN, base_url=emu.base_url)
-        n = 200
         start = time.monotonic()
         results = list(client.batch("emulator/echo", echo_inputs(n), rate="60/s", burst=10))
         elapsed = time.monotonic() - start
         assert all(r.ok for r in results) and len(results) == n
         assert all(c == 1 for c in creates_per_input(emu).values())
         allowed = (n - 20) / 60  # the fastest the server would allow
-        # Loose on purpose (shared CI cores); the 95% target is measured in `make bench`.
-        assert elapsed < allowed / 0.6
+        # Pacing costs at most the server's pace (60% of it: shared CI cores) on top of
+        # the work itself; the 95% target is measured in `make bench`.
+        assert elapsed < allowed / 0.6 + unpaced
         assert limit.refused <= 5
 
 

@@ -75,6 +75,18 @@ def test_latency(emu: Emulator, api: httpx.Client) -> None:
     assert emu.requests[-1].operation == "account.get"
 
 
+def test_answer_latency_answers_late_after_the_request_took_effect(
+    emu: Emulator, api: httpx.Client
+) -> None:
+    emu.faults.add("models.predictions.create", answer_latency=2, times=1)
+    # The read gives up long before the answer; the prediction was made all the same.
+    with pytest.raises(httpx.ReadTimeout):
+        api.post("/models/emulator/echo/predictions", json={"input": {"text": "x"}}, timeout=0.3)
+    assert len(emu.predictions) == 1
+    _, fault = parse_fault_header("answer_latency=0.1")
+    assert fault.answer_latency == 0.1 and fault.latency == 0
+
+
 def test_probabilistic_faults_are_reproducible_from_the_seed() -> None:
     def pattern(seed: int) -> list[bool]:
         faults = FaultSet(seed)

@@ -91,14 +91,17 @@ def _run_server(get: Any, cancel: Any, create: Any = None) -> Hostile:
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_run_ends_by_its_deadline_when_the_create_is_never_answered(mode: str) -> None:
-    # A default client (60 s read timeout): the run's own bound must win.
+    # A default client (60 s read timeout): the run's own bound must win. The look-up of
+    # the prediction the create may have made gets the deadline's grace, and no answer.
     with _run_server(silent(), silent(), create=silent()) as server:
         replicate = Client(TOKEN, base_url=server.url)
         start = time.monotonic()
-        with pytest.raises(httpx.TimeoutException):
+        with pytest.raises(PredictionTimeoutError) as caught:
             await call(mode, replicate, "run", "owner/model", input={}, wait=False, timeout=1.5)
-        assert time.monotonic() - start < 1.5 + SLACK
-        assert [m for m, _ in server.requests] == ["POST"]
+        assert time.monotonic() - start < 1.5 + DEADLINE_GRACE + SLACK
+        assert caught.value.prediction is None
+        assert isinstance(caught.value.__cause__, httpx.TimeoutException)
+        assert [m for m, _ in server.requests] == ["POST", "GET"]
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 import anyio
 import pytest
-from support.reliability_support import LiveEmulator, Middlebox, make_client
+from support.reliability_support import LiveEmulator, Middlebox, call, make_client
 
+from replicate._flows.drive import DEADLINE_GRACE
 from replicate.exceptions import PredictionTimeoutError
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(20)]
@@ -43,6 +45,27 @@ async def test_a_timed_out_run_is_cancelled_on_the_server(
     assert any(r.path.endswith("/cancel") for r in live.requests)
     live.settle()
     assert middlebox.in_flight() == 0
+
+
+@MODES
+async def test_a_create_answered_after_the_deadline_is_found_and_cancelled(
+    mode: str, live: LiveEmulator
+) -> None:
+    # The server makes the prediction at once but answers the create only after the
+    # deadline (as under load): the run still raises PredictionTimeoutError, and the
+    # prediction nobody knew the id of is cancelled within the deadline's grace.
+    live.faults.add("predictions.create", answer_latency=6, times=1)
+    client = make_client(live.base_url)
+    start = time.monotonic()
+    with pytest.raises(PredictionTimeoutError) as caught:
+        await call(mode, client, "run", "emulator/slow", SLOW, timeout=1)
+    assert time.monotonic() - start < 1 + DEADLINE_GRACE + 1  # 1 s of slack for a loaded machine
+    job = only_prediction(live)
+    assert caught.value.prediction is not None
+    assert caught.value.prediction.id == job.id  # type: ignore[attr-defined]
+    assert live.wait_for(lambda: job.status == "canceled", 2)  # type: ignore[attr-defined]
+    create = next(r for r in live.requests if r.method == "POST")
+    assert "prefer" not in create.headers  # under 2 s to go: no hold
 
 
 # wait=True: interrupted while the create request is held by ``Prefer: wait``;
