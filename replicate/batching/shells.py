@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import queue
 import threading
 from collections.abc import Iterator
@@ -131,6 +132,8 @@ def in_thread(client: Client, results: AsyncBatch) -> Iterator[BatchResult]:
     finally:
         if thread.is_alive():
             loop, task = state.get("loop"), state.get("task")
-            if loop is not None and task is not None:
-                loop.call_soon_threadsafe(task.cancel)
+            if loop is not None and task is not None and not task.done():
+                # The pump may end and close its loop meanwhile: then there is nothing to cancel.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(task.cancel)
             thread.join()
