@@ -65,21 +65,32 @@ class Prediction(Job):
                 return Prediction.Progress(float(match[1]) / 100, current, total)
         return None
 
-    def stream(self, use_file_output: bool | None = None) -> Iterator[ServerSentEvent]:
+    def stream(
+        self, use_file_output: bool | None = None, *, rich: bool = False
+    ) -> Iterator[ServerSentEvent]:
         """Iterate this prediction's server-sent events (see :mod:`replicate.stream`).
 
-        Event data is always text; ``use_file_output`` is accepted for 1.x
-        compatibility and ignored.
+        As in 1.x, a generator that opens the stream when iteration starts; ``rich=True``
+        returns an :class:`~replicate.stream.EventStream` (a context manager) instead.
+        With ``use_file_output`` (default: the client's, True) the data of an ``output``
+        event that is a file URL is a :class:`~replicate.helpers.FileOutput`.
         """
         from .stream import stream_prediction
 
-        return stream_prediction(self._bound_client(), self)
+        return stream_prediction(
+            self._bound_client(), self, use_file_output=use_file_output, rich=rich
+        )
 
-    def async_stream(self, use_file_output: bool | None = None) -> AsyncIterator[ServerSentEvent]:
-        """Async :meth:`stream`."""
+    def async_stream(
+        self, use_file_output: bool | None = None, *, rich: bool = False
+    ) -> AsyncIterator[ServerSentEvent]:
+        """Async :meth:`stream`: an async generator, as in 1.x (``rich=True``: an
+        :class:`~replicate.stream.AsyncEventStream`)."""
         from .stream import async_stream_prediction
 
-        return async_stream_prediction(self._bound_client(), self)
+        return async_stream_prediction(
+            self._bound_client(), self, use_file_output=use_file_output, rich=rich
+        )
 
     @classmethod
     def _get_call(cls, id: str) -> Call[Prediction]:
@@ -93,18 +104,27 @@ class Prediction(Job):
 
         return Call(cls.from_json, predictions_cancel.request_kwargs, args=(job_id(id),))
 
-    def output_iterator(self) -> Iterator[Any]:
+    def output_iterator(self, *, rich: bool = False) -> Iterator[Any]:
         """Yield the items of a list output as the model produces them (from the event
-        stream, or by polling); raises ModelError if the prediction fails."""
+        stream, or by polling); raises ModelError if the prediction fails.
+
+        A generator, as in 1.x; ``rich=True`` returns an
+        :class:`~replicate._flows.outputs.OutputIterator` (with ``.items`` and ``.prediction``).
+        """
         from ._flows.outputs import iterate_output
+        from ._flows.run import _generator
 
-        return iterate_output(self._bound_client(), self)
+        items = iterate_output(self._bound_client(), self)
+        return items if rich else _generator(items)
 
-    def async_output_iterator(self) -> AsyncIterator[Any]:
-        """Async :meth:`output_iterator`."""
+    def async_output_iterator(self, *, rich: bool = False) -> AsyncIterator[Any]:
+        """Async :meth:`output_iterator`: an async generator, as in 1.x (``rich=True``: an
+        :class:`~replicate._flows.outputs.AsyncOutputIterator`)."""
         from ._flows.outputs import async_iterate_output
+        from ._flows.run import _async_generator
 
-        return async_iterate_output(self._bound_client(), self)
+        items = async_iterate_output(self._bound_client(), self)
+        return items if rich else _async_generator(items)
 
 
 parse_prediction = Prediction.from_json
@@ -275,13 +295,16 @@ def version_id(version: Any) -> str:
 
 
 def prefer_header(wait: bool | int | None) -> str | None:
-    """The ``Prefer`` header for ``wait``: True → ``wait``, N → ``wait=N``, False/None → none."""
-    if wait is None or wait is False:
+    """The ``Prefer`` header for ``wait``: True → ``wait``, N → ``wait=N``, False/None/0 →
+    none (0 means no hold, as in 1.x)."""
+    if wait is None or wait is False or (type(wait) is int and wait == 0):
         return None
     if wait is True:
         return "wait"
     if not isinstance(wait, int) or not 1 <= wait <= MAX_WAIT_SECONDS:
-        raise ValueError(f"wait must be True, False or 1..{MAX_WAIT_SECONDS} seconds, got {wait!r}")
+        raise ValueError(
+            f"wait must be True, False (or 0) or 1..{MAX_WAIT_SECONDS} seconds, got {wait!r}"
+        )
     return f"wait={wait}"
 
 

@@ -3,7 +3,8 @@
 :func:`stream` creates a prediction and yields the :class:`ServerSentEvent` objects
 read from the prediction's ``urls["stream"]`` (a generator, as in 1.x; ``rich=True``
 returns an :class:`EventStream`).
-``str(event)`` is the text of ``output`` events (``""`` for others); the stream
+``str(event)`` is the text of ``output`` events (``""`` for others); as in 1.x, an
+``output`` event whose data is a file URL carries a ``FileOutput`` as data; the stream
 ends after the ``done`` event (whose data says whether it finished, was canceled
 or failed); an ``error`` event raises :class:`~replicate.exceptions.StreamError`.
 A dropped connection is resumed with ``Last-Event-ID`` after the server's
@@ -15,7 +16,6 @@ The API token is sent only to the API's own origin (and, with
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -24,7 +24,9 @@ from collections.abc import (
     Generator,
     Iterator,
 )
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
 
 from ._flows.sse import EventType, ServerSentEvent
 
@@ -65,12 +67,22 @@ class EventStream(Iterator[ServerSentEvent]):
     releases the connection early.
     """
 
-    def __init__(self, client: Client, prediction: Prediction, deadline: Deadline) -> None:
+    def __init__(
+        self,
+        client: Client,
+        prediction: Prediction,
+        deadline: Deadline,
+        *,
+        use_file_output: bool = False,
+    ) -> None:
         from ._flows.drive import SyncDriver
 
         self.prediction = prediction
         driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
-        self._events: Iterator[ServerSentEvent] = driver.iterate(_events(prediction, deadline))
+        events = driver.iterate(_events(prediction, deadline))
+        self._events: Iterator[ServerSentEvent] = (
+            _with_files(events, client) if use_file_output else events
+        )
 
     def __iter__(self) -> Iterator[ServerSentEvent]:
         # The driver's generator itself: no extra Python call per event.
@@ -102,9 +114,12 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
         client: Client,
         prediction: Prediction | Callable[[], Awaitable[Prediction]],
         deadline: Deadline,
+        *,
+        use_file_output: bool = False,
     ) -> None:
         self._client = client
         self._deadline = deadline
+        self._use_file_output = use_file_output
         self._create: Callable[[], Awaitable[Prediction]] | None = None
         self._events: AsyncIterator[ServerSentEvent] | None = None
         self.prediction: Prediction | None = None
@@ -118,8 +133,11 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
 
         self.prediction = prediction
         driver = AsyncDriver(self._client, prediction, cancel_on_interrupt=True)
-        self._events = driver.iterate(_events(prediction, self._deadline))
-        return self._events
+        events = driver.iterate(_events(prediction, self._deadline))
+        if self._use_file_output:
+            events = _async_with_files(events, self._client)
+        self._events = events
+        return events
 
     async def _started(self) -> AsyncIterator[ServerSentEvent]:
         if self._events is not None:
@@ -153,43 +171,104 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
         await self.aclose()
 
 
-def stream_prediction(client: Client, prediction: Prediction) -> EventStream:
-    """Iterate the events of an existing prediction (``prediction.stream()``)."""
-    from ._flows.flow import NO_DEADLINE
+def _file_event(event: ServerSentEvent, client: Client) -> ServerSentEvent:
+    """``event`` with a FileOutput as data when it is an output event holding a file URL
+    (as 1.x's streams give; ``str(event)`` is still the URL)."""
+    from ._encoding.file_output import FileOutput, is_file_url
 
-    return EventStream(client, prediction, NO_DEADLINE)
-
-
-def async_stream_prediction(client: Client, prediction: Prediction) -> AsyncEventStream:
-    """Async :func:`stream_prediction` (``prediction.async_stream()``)."""
-    from ._flows.flow import NO_DEADLINE
-
-    return AsyncEventStream(client, prediction, NO_DEADLINE)
+    if event.event == "output" and is_file_url(event.data):
+        # The data is a FileOutput here (1.x's type for it), though annotated as text.
+        return attrs.evolve(event, data=cast(str, FileOutput(event.data, client)))
+    return event
 
 
-def plan_stream(
+def _with_files(
+    events: Iterator[ServerSentEvent], client: Client
+) -> Generator[ServerSentEvent, None, None]:
+    try:
+        for event in events:
+            yield _file_event(event, client)
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+
+
+async def _async_with_files(
+    events: AsyncIterator[ServerSentEvent], client: Client
+) -> AsyncGenerator[ServerSentEvent, None]:
+    try:
+        async for event in events:
+            yield _file_event(event, client)
+    finally:
+        close = getattr(events, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def _files_wanted(client: Client, use_file_output: bool | None) -> bool:
+    if use_file_output is None:
+        return bool(getattr(client, "use_file_output", True))
+    return bool(use_file_output)
+
+
+def stream_prediction(
     client: Client,
-    ref: Any,
+    prediction: Prediction,
     *,
     use_file_output: bool | None = None,
-    timeout: float | datetime.timedelta | None = None,
-    deadline: datetime.datetime | None = None,
     rich: bool = False,
-    **params: Any,
-) -> tuple[dict[str, Any], RunOptions]:
-    """Check a stream's arguments: the create target and options.
+) -> Iterator[ServerSentEvent]:
+    """The events of an existing prediction (``prediction.stream()``): a generator, or
+    with ``rich=True`` an :class:`EventStream`."""
+    from ._flows.flow import NO_DEADLINE
 
-    ``use_file_output`` is accepted for 1.x compatibility and ignored: event data is text.
-    ``wait`` (as in ``run``, default False) is honoured: the create request is held up to
-    that long (as 1.x did), and the events are then streamed from the start.
+    files = _files_wanted(client, use_file_output)
+
+    def events() -> EventStream:
+        return EventStream(client, prediction, NO_DEADLINE, use_file_output=files)
+
+    return events() if _rich(rich) else _generate(events)
+
+
+def async_stream_prediction(
+    client: Client,
+    prediction: Prediction,
+    *,
+    use_file_output: bool | None = None,
+    rich: bool = False,
+) -> AsyncIterator[ServerSentEvent]:
+    """Async :func:`stream_prediction` (``prediction.async_stream()``): an async generator,
+    or with ``rich=True`` an :class:`AsyncEventStream`."""
+    from ._flows.flow import NO_DEADLINE
+
+    files = _files_wanted(client, use_file_output)
+
+    def events() -> AsyncEventStream:
+        return AsyncEventStream(client, prediction, NO_DEADLINE, use_file_output=files)
+
+    return events() if _rich(rich) else _async_generate(events)
+
+
+def _rich(rich: object) -> bool:
+    if not isinstance(rich, bool):
+        raise TypeError("rich must be True or False")
+    return rich
+
+
+def plan_stream(client: Client, ref: Any, **params: Any) -> tuple[dict[str, Any], RunOptions]:
+    """Check a stream's arguments: the create target and options, as for ``run``.
+
+    ``use_file_output`` (default: the client's, True): output events whose data is a
+    file URL carry a :class:`~replicate.helpers.FileOutput`, as in 1.x.
+    ``wait`` (default False, unlike ``run``) is honoured: the create request is held up
+    to that long (as 1.x did), and the events are then streamed from the start.
     """
-    from ._flows.run import run_options, run_target
+    from ._flows.run import plan_run
 
-    wait = params.pop("wait", False)
-    options = run_options(
-        client, params, wait=wait, timeout=timeout, deadline=deadline, rich=rich
-    )
-    return run_target(ref), options
+    if "progress" in params:
+        raise TypeError("stream() takes no progress callback: iterate the events instead")
+    return plan_run(client, ref, **{"wait": False, **params})
 
 
 def stream(
@@ -198,9 +277,9 @@ def stream(
     """Create a prediction of ``ref`` and iterate its events.
 
     Keyword arguments are those of ``predictions.create`` (``webhook``, ...), plus
-    ``timeout``/``deadline`` as in ``run``. Event data is always text
-    (``use_file_output`` is accepted for 1.x compatibility; wrap a URL with
-    ``FileOutput(event.data, client)`` to download it).
+    ``timeout``/``deadline`` as in ``run``. As in 1.x, an ``output`` event whose data is a
+    file URL carries a :class:`~replicate.helpers.FileOutput` (``use_file_output=False``
+    keeps the text).
 
     As in 1.x, the result is a generator: arguments are checked and the prediction is
     created when iteration starts. ``rich=True`` does both now and returns an
@@ -211,7 +290,9 @@ def stream(
     def events() -> EventStream:
         target, options = plan_stream(client, ref, **kwargs)
         prediction = create_prediction(client, target, input, options)  # by the deadline too
-        return EventStream(client, prediction, options.deadline)
+        return EventStream(
+            client, prediction, options.deadline, use_file_output=options.use_file_output
+        )
 
     if kwargs.get("rich"):
         return events()
@@ -241,7 +322,9 @@ async def async_stream(
         async def create() -> Prediction:  # by the deadline too
             return await async_create_prediction(client, target, input, options)
 
-        return AsyncEventStream(client, create, options.deadline)
+        return AsyncEventStream(
+            client, create, options.deadline, use_file_output=options.use_file_output
+        )
 
     if kwargs.get("rich"):
         return events()

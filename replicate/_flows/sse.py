@@ -88,7 +88,7 @@ class ServerSentEvent:
 
     def __str__(self) -> str:
         if self.event == "output":
-            return self.data
+            return str(self.data)  # a FileOutput's URL (replicate.stream converts file URLs)
         return ""
 
 

@@ -132,8 +132,8 @@ def in_thread(client: Client, results: AsyncBatch) -> Iterator[BatchResult]:
     finally:
         if thread.is_alive():
             loop, task = state.get("loop"), state.get("task")
-            if loop is not None and task is not None and not task.done():
-                # The pump may end and close its loop meanwhile: then there is nothing to cancel.
+            if loop is not None and task is not None:
+                # The loop may close between the check above and this call: then it is done.
                 with contextlib.suppress(RuntimeError):
                     loop.call_soon_threadsafe(task.cancel)
             thread.join()

@@ -7,6 +7,8 @@ import os
 import signal
 import threading
 import types
+from collections.abc import Iterator
+from typing import Any
 
 import anyio
 import httpx
@@ -14,12 +16,14 @@ import pytest
 from support.run_support import TOKEN, FileHost, client_for
 
 from replicate._flows.drive import is_replicate_stream_host
+from replicate._flows.outputs import AsyncOutputIterator, OutputIterator
 from replicate.client import Client
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import stream_tokens
 from replicate.exceptions import ModelError, PredictionTimeoutError, ReplicateError, StreamError
+from replicate.helpers import FileOutput
 from replicate.prediction import Prediction
-from replicate.stream import AsyncEventStream, ServerSentEvent
+from replicate.stream import AsyncEventStream, EventStream, ServerSentEvent
 
 TEXT = {"prompt": "sea", "max_tokens": 6}
 
@@ -114,6 +118,56 @@ def test_prediction_stream(replicate_emulator: Emulator) -> None:
     assert outputs(list(prediction.stream())) == stream_tokens("sea", 6)
     # After the end, the stream replays from the start: the whole output again.
     assert "".join(str(e) for e in prediction.stream()) == "".join(stream_tokens("sea", 6))
+
+
+@pytest.mark.anyio
+async def test_prediction_streams_are_1x_generators_unless_rich(
+    replicate_emulator: Emulator,
+) -> None:
+    client = client_for(replicate_emulator)
+    prediction = client.predictions.create(model="emulator/stream-text", input=TEXT)
+    plain, rich = prediction.stream(), prediction.stream(rich=True)
+    assert isinstance(plain, types.GeneratorType) and isinstance(rich, EventStream)
+    assert rich.prediction is prediction
+    assert outputs(list(plain)) == outputs(list(rich)) == stream_tokens("sea", 6)
+    items, rich_items = prediction.output_iterator(), prediction.output_iterator(rich=True)
+    assert isinstance(items, types.GeneratorType) and isinstance(rich_items, OutputIterator)
+    assert list(items) == list(rich_items) == rich_items.items == stream_tokens("sea", 6)
+
+    plain_async = prediction.async_stream()
+    assert isinstance(plain_async, types.AsyncGeneratorType)
+    assert outputs([e async for e in plain_async]) == stream_tokens("sea", 6)
+    assert isinstance(prediction.async_stream(rich=True), AsyncEventStream)
+    async_items = prediction.async_output_iterator()
+    assert isinstance(async_items, types.AsyncGeneratorType)
+    assert [i async for i in async_items] == stream_tokens("sea", 6)
+    assert isinstance(prediction.async_output_iterator(rich=True), AsyncOutputIterator)
+    with pytest.raises(TypeError, match="rich"):
+        prediction.stream(rich="yes")  # type: ignore[arg-type]
+
+
+def _frames(count: int = 1) -> Iterator[bytes]:
+    for index in range(count):
+        yield bytes([index]) * 8
+
+
+def test_stream_file_urls_become_file_outputs_as_in_1x(replicate_emulator: Emulator) -> None:
+    replicate_emulator.add_model("acme/frames", _frames)
+    client = client_for(replicate_emulator)
+    events = [e for e in client.stream("acme/frames", input={"count": 2}) if e.event == "output"]
+    files: list[Any] = [e.data for e in events]
+    assert all(isinstance(f, FileOutput) for f in files)
+    assert [f.read() for f in files] == [b"\0" * 8, b"\1" * 8]
+    assert [str(e) for e in events] == [f.url for f in files]  # str(event) stays the URL
+    prediction = client.predictions.create(model="acme/frames", input={"count": 1})
+    assert isinstance(next(e for e in prediction.stream() if e.event == "output").data, FileOutput)
+    kept = client.stream("acme/frames", input={"count": 1}, use_file_output=False)
+    texts = [e.data for e in kept if e.event == "output"]
+    assert len(texts) == 1 and isinstance(texts[0], str) and texts[0].startswith("http")
+    off = Client(
+        api_token=TOKEN, base_url=replicate_emulator.base_url, use_file_output=False
+    ).stream("acme/frames", input={"count": 1})
+    assert all(isinstance(e.data, str) for e in off)
 
 
 def test_no_stream_url_is_a_clear_error(replicate_emulator: Emulator) -> None:

@@ -52,7 +52,9 @@ DIFFERENCES: tuple[Difference, ...] = (
             "run_tokens_by_version_wait_false",
             "wait_and_reload",
             "output_iterator",
+            "async_output_iterator",
             "poll_interval_zero",
+            "wait_zero",
             "canceled_run",
             "aborted_wait",
         ),
@@ -63,7 +65,13 @@ DIFFERENCES: tuple[Difference, ...] = (
         'stream() and run() never add the deprecated `"stream": true` body field on their '
         "own (an explicit predictions.create(stream=...) is sent as given).",
         "The field is deprecated and has no effect: every prediction can be streamed.",
-        ("stream_tokens", "async_stream_tokens"),
+        (
+            "stream_tokens",
+            "async_stream_tokens",
+            "stream_file_outputs",
+            "stream_file_outputs_off",
+            "async_stream_file_outputs",
+        ),
         ("requests",),
     ),
     Difference(
@@ -110,6 +118,97 @@ DIFFERENCES: tuple[Difference, ...] = (
         "Webhook errors never contain the signing secret.",
         "1.x echoed a malformed secret in its error message (a secret in logs).",
         ("webhook_malformed_secret",),
+    ),
+    Difference(
+        "body-caps",
+        "API answers over 32 MiB (decoded) raise ResponseTooLargeError; error bodies are read "
+        "up to 64 KiB.",
+        "1.x read any body whole, so a huge or highly compressed answer could exhaust memory.",
+        ("huge_answer", "huge_error_body"),
+    ),
+    Difference(
+        "redirect-raises",
+        "A 3xx answer to an API call raises ReplicateError with its status.",
+        "1.x tried to parse the redirect's body and raised a bare JSONDecodeError naming "
+        "neither the request nor the status.",
+        ("redirect_answer",),
+    ),
+    Difference(
+        "numbers-checked",
+        "NaN, infinite and out-of-range numbers (timeouts, wait, cancel_after) are refused "
+        "with ValueError before anything is sent.",
+        "1.x sent wait=61 or a negative wait to the API, ignored cancel_after, and failed "
+        "deep inside the socket layer on a NaN timeout.",
+        ("bad_numbers",),
+        ("result", "requests"),
+    ),
+    Difference(
+        "total-time-bound",
+        "Each attempt of an API call must be answered whole within the read timeout.",
+        "1.x bounded only each read, so a server trickling bytes kept a call running indefinitely.",
+        ("slow_answer",),
+    ),
+    Difference(
+        "accept-encoding",
+        "API requests ask only for gzip and deflate (1.x asks for whatever httpx can decode, "
+        "e.g. zstd and br when those packages are installed).",
+        "Only these are inflated while counting against the body caps; the others cannot be "
+        "bounded.",
+        ("accept_encoding",),
+    ),
+    Difference(
+        "version-checked",
+        "A version in a reference (owner/name:VERSION) must be 64 hex digits when sent; "
+        "ModelVersionIdentifier.parse stays lenient as in 1.x.",
+        "1.x sent `latest`, typos and truncated ids to the API; the error comes before any "
+        "request and names the reference.",
+        ("run_version_not_hex",),
+        ("result", "requests"),
+    ),
+    Difference(
+        "http-webhooks",
+        "Plain http:// webhook URLs are refused unless the API is on loopback (e.g. the "
+        "emulator) or Client(allow_http_webhooks=True).",
+        "The API delivers webhooks to HTTPS endpoints; an http:// URL sends the prediction "
+        "(inputs, outputs) in clear text.",
+        ("http_webhook_remote_api",),
+    ),
+    Difference(
+        "cancel-after-format",
+        "cancel_after must be seconds or a duration like '30s', '5m', '1h30m' (no spaces); "
+        "others raise ValueError.",
+        "1.x ignored cancel_after, so a prediction meant to be bounded ran on unbounded.",
+        ("cancel_after_with_space",),
+        ("result", "requests"),
+    ),
+    Difference(
+        "path-parameters",
+        "Ids and names used in URL paths must not be empty, `.`, `..` or contain `/`; all "
+        "others are percent-encoded.",
+        "1.x put them in the path as given: `..` reached other endpoints with the token "
+        "(predictions.get('..') requested /v1).",
+        ("path_traversal",),
+        ("result", "requests"),
+    ),
+    Difference(
+        "data-uri-base64",
+        "Reading a data: URI with malformed base64 raises ValueError.",
+        "1.x decoded it silently to wrong bytes (`@@@@` gave b'').",
+        ("data_uri_bad_base64",),
+    ),
+    Difference(
+        "token-scrubbed",
+        "The API token is scrubbed from every exception message and log record, even when a "
+        "server echoes it back.",
+        "1.x put an echoed token into ReplicateError's message, and so into logs.",
+        ("token_echoed",),
+    ),
+    Difference(
+        "stream-file-output-off",
+        "stream(use_file_output=False) keeps output event data as text.",
+        "1.x ignored False and always made FileOutput objects of URL data.",
+        ("stream_file_outputs_off",),
+        ("result", "requests"),  # 1.x's FileOutputs are read
     ),
     Difference(
         "token-to-api-origin",

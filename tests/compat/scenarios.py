@@ -11,15 +11,19 @@ either.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
+import math
 import os
+import socket
 import sys
+import threading
 import time
 import types
 from base64 import b64encode
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import replicate
@@ -38,8 +42,86 @@ TOKENS_V1 = version_of("stream-text")
 TOKENS = {"prompt": "tide", "max_tokens": 5}
 
 
-def client(name: str, **kwargs: Any) -> Any:
-    return replicate.Client(api_token=f"tok-{name}", base_url=BASE, **kwargs)
+def client(name: str, base_url: str | None = None, **kwargs: Any) -> Any:
+    return replicate.Client(api_token=f"tok-{name}", base_url=base_url or BASE, **kwargs)
+
+
+def outcome(call: Callable[[], Any]) -> str:
+    """``"ok"`` or the type of the exception ``call`` raised."""
+    try:
+        call()
+    except Exception as error:
+        return type(error).__name__
+    return "ok"
+
+
+@contextlib.contextmanager
+def raw_server(
+    answer: Callable[[bytes], Iterable[bytes | float]], host: str = "127.0.0.1"
+) -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback HTTP server whose bytes the scenario controls: for each request,
+    ``answer(request_head)`` gives what to send (a float pauses that many seconds), then the
+    connection is closed. Yields the base URL and the request heads seen."""
+    listener = socket.create_server((host, 0))
+    listener.settimeout(0.1)
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                head = b""
+                with contextlib.suppress(OSError):
+                    while b"\r\n\r\n" not in head:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        head += chunk
+                    seen.append(head)
+                    for part in answer(head):
+                        if isinstance(part, float):
+                            time.sleep(part)
+                        else:
+                            conn.sendall(part)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{listener.getsockname()[1]}", seen
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+def http_answer(status: str, body: bytes, *headers: str) -> bytes:
+    lines = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Connection: close", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def prediction_json(output: Any = None, **fields: Any) -> bytes:
+    """A prediction object as the API sends it (what 1.x's model requires)."""
+    return json.dumps(
+        {
+            "id": "p1",
+            "model": "emulator/echo",
+            "version": ECHO_V2,
+            "status": "succeeded",
+            "input": {},
+            "output": output,
+            "logs": "",
+            "error": None,
+            "metrics": {},
+            "created_at": "2024-01-01T00:00:00Z",
+            "urls": {},
+            **fields,
+        }
+    ).encode()
 
 
 # --- describing values ------------------------------------------------------------------------
@@ -65,7 +147,7 @@ def describe(value: Any) -> Any:
     if name == "FileOutput":
         return {"kind": "FileOutput", "url": value.url, "bytes": len(value.read())}
     if name == "ServerSentEvent":
-        return {"kind": "event", "event": str(value.event), "data": value.data}
+        return {"kind": "event", "event": event_name(value), "data": describe(value.data)}
     if name == "Page":
         return {"kind": "Page", "results": [describe(r) for r in value.results]}
     if hasattr(value, "id") and hasattr(type(value), "__module__"):
@@ -250,7 +332,25 @@ def wait_and_reload(n: str) -> Any:
 @scenario
 def output_iterator(n: str) -> Any:
     p = client(n).predictions.create(version=TOKENS_V1, input=TOKENS)
-    return list(p.output_iterator())
+    return p.output_iterator()
+
+
+@scenario
+def async_output_iterator(n: str) -> Any:
+    p = client(n).predictions.create(version=TOKENS_V1, input=TOKENS)
+    return p.async_output_iterator()
+
+
+@scenario
+def prediction_stream(n: str) -> Any:
+    p = client(n).predictions.create(version=TOKENS_V1, input=TOKENS)
+    return p.stream()
+
+
+@scenario
+def prediction_async_stream(n: str) -> Any:
+    p = client(n).predictions.create(version=TOKENS_V1, input=TOKENS)
+    return p.async_stream()
 
 
 @scenario
@@ -474,6 +574,163 @@ def file_output_other_host(n: str) -> Any:
     finally:
         server.shutdown()
     return [data.decode(), seen[0] is not None]
+
+
+# --- deliberate differences from the hardening (each in differences.py) ---------------------
+
+
+@scenario
+def huge_answer(n: str) -> Any:
+    """An API answer over 32 MiB."""
+    body = prediction_json(output="x" * (33 << 20))
+    with raw_server(lambda head: [http_answer("200 OK", body)]) as (base, _):
+        return len(client(n, base_url=base).predictions.get("p1").output)
+
+
+@scenario
+def huge_error_body(n: str) -> Any:
+    """A 400 whose detail is 100,000 characters."""
+    body = json.dumps({"title": "Bad", "detail": "d" * 100_000}).encode()
+    with raw_server(lambda head: [http_answer("400 Bad Request", body)]) as (base, _):
+        try:
+            client(n, base_url=base).predictions.get("p1")
+        except ReplicateError as error:
+            return {"status": error.status, "detail_chars": len(error.detail or "")}
+    return "no error"
+
+
+@scenario
+def redirect_answer(n: str) -> Any:
+    """A 302 with an empty body where the API should answer a prediction."""
+    answer = http_answer("302 Found", b"", "Location: /elsewhere")
+    with raw_server(lambda head: [answer]) as (base, _):
+        return client(n, base_url=base).predictions.get("p1")
+
+
+@scenario
+def bad_numbers(n: str) -> Any:
+    c = client(n)
+    echo = {"text": "n"}
+    return {
+        "wait=61": outcome(lambda: c.run("emulator/echo", input=echo, wait=61)),
+        "wait=-1": outcome(lambda: c.run("emulator/echo", input=echo, wait=-1)),
+        "cancel_after=inf": outcome(
+            lambda: c.predictions.create(version=ECHO_V2, input=echo, cancel_after=math.inf)
+        ),
+        "cancel_after=-5": outcome(
+            lambda: c.predictions.create(version=ECHO_V2, input=echo, cancel_after=-5)
+        ),
+        "timeout=nan": outcome(lambda: client(n, timeout=math.nan).accounts.current()),
+    }
+
+
+@scenario
+def wait_zero(n: str) -> Any:
+    return client(n).run("emulator/echo", input={"text": "0"}, wait=0)
+
+
+@scenario
+def cancel_after_with_space(n: str) -> Any:
+    p = client(n).predictions.create(version=ECHO_V2, input={"text": "s"}, cancel_after="5 m")
+    return p.status in ("starting", "processing", "succeeded")
+
+
+@scenario
+def slow_answer(n: str) -> Any:
+    """A server that trickles a 2 s answer to a client whose timeout is 1 s."""
+    body = prediction_json(status="canceled")
+    answer = http_answer("200 OK", b" " * 20 + body)
+    split = answer.index(b"\r\n\r\n") + 4
+    trickle = [answer[:split]] + [p for i in range(20) for p in (0.1, b" ")] + [body]
+    with raw_server(lambda head: trickle) as (base, _):
+        return client(n, base_url=base, timeout=1.0).predictions.cancel("p1").status
+
+
+@scenario
+def accept_encoding(n: str) -> Any:
+    answer = http_answer("200 OK", prediction_json())
+    with raw_server(lambda head: [answer]) as (base, seen):
+        client(n, base_url=base).predictions.get("p1")
+    head = seen[0].decode().lower()
+    return head.split("accept-encoding: ", 1)[1].split("\r\n", 1)[0]
+
+
+@scenario
+def run_version_not_hex(n: str) -> Any:
+    return client(n).run("emulator/echo:abc", input={"text": "v"})
+
+
+@scenario
+def http_webhook_remote_api(n: str) -> Any:
+    """An http:// webhook with the API on a host that is not a loopback name or address."""
+    host = socket.gethostname()
+    answer = http_answer("418 I'm a teapot", b'{"detail": "teapot"}')
+    with raw_server(lambda head: [answer], host=socket.gethostbyname(host)) as (base, seen):
+        remote = base.replace(base.split("//")[1].split(":")[0], host)
+        c = client(n, base_url=remote)
+        call = outcome(
+            lambda: c.predictions.create(version=ECHO_V2, input={}, webhook="http://e.x/hook")
+        )
+    return [call, len(seen)]
+
+
+@scenario
+def path_traversal(n: str) -> Any:
+    c = client(n)
+    return {
+        "prediction ..": outcome(lambda: c.predictions.get("..")),
+        "prediction a/b": outcome(lambda: c.predictions.get("a/b")),
+        "model emulator/..": outcome(lambda: c.models.get("emulator/..")),
+    }
+
+
+@scenario
+def data_uri_bad_base64(n: str) -> Any:
+    from replicate.helpers import FileOutput
+
+    return FileOutput("data:application/octet-stream;base64,@@@@", client(n)).read().hex()
+
+
+@scenario
+def token_echoed(n: str) -> Any:
+    """A server that echoes the token back in an error."""
+    token = f"tok-{n}"
+    fault = {"X-Emulator-Fault": f"status=400;detail=your token is {token}"}
+    try:
+        client(n, headers=fault).accounts.current()
+    except ReplicateError as error:
+        return {"status": error.status, "token shown": token in f"{error} {error!r}"}
+    return "no error"
+
+
+# --- over https (test_scenarios.TLS_SCENARIOS: run against Emulator(tls=True)) -----------
+FRAMES = "acme/frames"  # yields two PNG files (emulated_models.serve_file_models)
+
+
+@scenario
+def stream_file_outputs(n: str) -> Any:
+    return client(n).stream(FRAMES, input={"count": 2})
+
+
+@scenario
+def stream_file_outputs_off(n: str) -> Any:
+    return client(n).stream(FRAMES, input={"count": 2}, use_file_output=False)
+
+
+@scenario
+def prediction_stream_file_outputs(n: str) -> Any:
+    p = client(n).predictions.create(model=FRAMES, input={"count": 2})
+    return p.stream()
+
+
+@scenario
+def async_stream_file_outputs(n: str) -> Any:
+    async def go() -> Any:
+        result = await client(n).async_stream(FRAMES, input={"count": 2})
+        events = [describe(e) async for e in result]
+        return {"kind": type(result).__name__, "events": events}
+
+    return asyncio.run(go())
 
 
 # Run alone, after the suite sets up a fault (see test_scenarios.SETUPS).

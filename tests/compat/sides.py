@@ -62,6 +62,8 @@ def run_python(python: Path, args: list[str], env: dict[str, str] | None = None)
     return done.stdout
 
 
-def run_scenarios(python: Path, base_url: str, names: list[str]) -> dict[str, Any]:
-    out = run_python(python, [str(HERE / "scenarios.py"), base_url, *names])
+def run_scenarios(
+    python: Path, base_url: str, names: list[str], env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    out = run_python(python, [str(HERE / "scenarios.py"), base_url, *names], env)
     return {line["name"]: line for line in map(json.loads, out.splitlines())}

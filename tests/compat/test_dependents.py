@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulated_models import LLAMA_VERSION, serve_dependent_models
+from emulated_models import serve_dependent_models
 from sides import HERE, REQUIRED, ROOT, run_python
 
 from replicate.emulator import Emulator
@@ -30,14 +30,14 @@ def _venv(name: str) -> Path:
 
 def _run(python: Path, group: str) -> Any:
     with Emulator(seed=5, time_scale=0.05) as emu:
-        serve_dependent_models(emu)
+        llama_version = serve_dependent_models(emu)
         out = run_python(
             python,
             [str(HERE / "dependents.py"), group],
             env={
                 "REPLICATE_BASE_URL": emu.base_url,
                 "REPLICATE_API_TOKEN": f"tok-{group}",
-                "COMPAT_LLAMA_VERSION": LLAMA_VERSION,
+                "COMPAT_LLAMA_VERSION": llama_version,
                 "OTEL_SDK_DISABLED": "false",
                 "TRACELOOP_TRACE_CONTENT": "true",
                 "HOME": os.environ.get("HOME", "/tmp"),

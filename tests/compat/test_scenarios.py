@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from differences import DIFFERENCES
-from emulated_models import serve_dependent_models
+from emulated_models import serve_dependent_models, serve_file_models
 from scenarios import SCENARIOS
 from sides import OURS_PYTHON, ROOT, need_v1, run_scenarios
 
@@ -27,6 +27,14 @@ SETUPS: dict[str, Callable[[Emulator], object] | None] = {
     "canceled_run": None,
     "aborted_wait": None,
 }
+# Scenarios run against an https emulator (1.x makes FileOutput only of https:// URLs); both
+# sides trust its certificate authority through SSL_CERT_FILE.
+TLS_SCENARIOS = [
+    "stream_file_outputs",
+    "stream_file_outputs_off",
+    "prediction_stream_file_outputs",
+    "async_stream_file_outputs",
+]
 DIFFERENT = {
     aspect: {name for d in DIFFERENCES if aspect in d.aspects for name in d.scenarios}
     for aspect in ("result", "requests")
@@ -53,9 +61,10 @@ def _requests_by_scenario(emu: Emulator) -> dict[str, list[Any]]:
 
 
 def _run_side(python: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    plain = [n for n in SCENARIOS if n not in SETUPS and n not in TLS_SCENARIOS]
     with Emulator(seed=11, time_scale=0.05) as emu:
         serve_dependent_models(emu)
-        lines = run_scenarios(python, emu.base_url, [n for n in SCENARIOS if n not in SETUPS])
+        lines = run_scenarios(python, emu.base_url, plain)
         for name, setup in SETUPS.items():
             if setup is not None:
                 setup(emu)
@@ -63,8 +72,19 @@ def _run_side(python: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
             emu.faults.clear()
         requests = _requests_by_scenario(emu)
         base = emu.base_url
-    # Each side has its own emulator port.
-    normalize: Callable[[Any], Any] = lambda x: json.loads(json.dumps(x).replace(base, "BASE"))  # noqa: E731
+    with Emulator(seed=11, time_scale=0.05, tls=True) as tls:
+        serve_file_models(tls)
+        assert tls.ca_file is not None
+        env = {"SSL_CERT_FILE": tls.ca_file}
+        lines.update(run_scenarios(python, tls.base_url, TLS_SCENARIOS, env))
+        requests.update(_requests_by_scenario(tls))
+        tls_base = tls.base_url
+
+    # Each side has its own emulator ports.
+    def normalize(value: Any) -> Any:
+        text = json.dumps(value).replace(tls_base, "TLS_BASE").replace(base, "BASE")
+        return json.loads(text)
+
     return normalize(lines), normalize(requests)
 
 
@@ -112,5 +132,3 @@ def test_migration_guide_lists_every_difference() -> None:
     text = (ROOT / "docs" / "migrating.md").read_text()
     listed = set(re.findall(r"<!-- difference: ([a-z0-9-]+) -->", text))
     assert listed == {d.key for d in DIFFERENCES}
-
-

@@ -216,7 +216,7 @@ async def test_files_create_refuses_nan_and_infinite_metadata(
 
 
 @MODES
-@pytest.mark.parametrize("wait", [0, 61, -1, 1.5, "5"])
+@pytest.mark.parametrize("wait", [61, -1, 1.5, "5", 0.0])
 @pytest.mark.parametrize("timeout", [None, 30])
 async def test_run_refuses_a_bad_wait(
     mode: str, wait: Any, timeout: float | None, live: LiveEmulator
@@ -225,6 +225,13 @@ async def test_run_refuses_a_bad_wait(
     with pytest.raises(ValueError, match="wait"):
         await call(mode, client, "run", "emulator/echo", {}, wait=wait, timeout=timeout)
     assert live.requests == []
+
+
+async def test_run_wait_zero_holds_nothing_as_in_1x(live: LiveEmulator) -> None:
+    client = make_client(live.base_url)
+    assert client.run("emulator/echo", input={"text": "z"}, wait=0) == "z"
+    creates = [r for r in live.requests if r.method == "POST"]
+    assert [r.headers.get("prefer") for r in creates] == [None]
 
 
 async def test_stream_refuses_a_bad_wait_and_honours_a_good_one(live: LiveEmulator) -> None:
