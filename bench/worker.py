@@ -207,16 +207,16 @@ def check_events(count: int, first: Any, last: Any, events: int) -> None:
 def sse_parser_only(chunks: list[bytes], events: int) -> dict[str, Any]:
     """Our I/O-free parser fed the raw chunks directly (no httpx), for the profile."""
     try:
-        from replicate import _sse
+        from replicate._flows import sse as _sse
     except ImportError as exc:
-        raise Unavailable(f"replicate._sse: {exc}") from exc
+        raise Unavailable(f"replicate._flows.sse: {exc}") from exc
     parser_cls = next(
         (getattr(_sse, name) for name in ("SSEDecoder", "EventStreamParser", "Parser", "SSEParser")
          if hasattr(_sse, name)),
         None,
     )
     if parser_cls is None:
-        raise Unavailable(f"no parser class in replicate._sse ({sorted(vars(_sse))})")
+        raise Unavailable(f"no parser class in replicate._flows.sse ({sorted(vars(_sse))})")
     parser = parser_cls()
     methods = ("feed", "send", "push", "decode")
     feed = next(getattr(parser, m) for m in methods if hasattr(parser, m))

@@ -41,7 +41,7 @@ def prepare(spec: dict[str, Any], overlay: dict[str, Any]) -> tuple[dict[str, An
                 f"NOT GENERATED: {operation.method.upper()} {operation.path} "
                 f"({operation.operation_id}): openapi-python-client cannot express HTTP method "
                 f"{operation.method.upper()}; it must be implemented by hand in replicate/ and "
-                "listed in replicate/_handwritten.py"
+                "listed in codegen/handwritten.py"
             )
         elif not operation.operation_id:
             messages.append(f"NO operationId: {operation.label} gets no grouped module")

@@ -4,7 +4,7 @@ Usage: realdata.py [MODELS_JSON]
 Without an argument, `npm pack all-the-public-replicate-models` runs in a temporary directory and
 its models.json (~3,800 models, each with a default_example prediction and the latest version's
 OpenAPI schema) is checked. Needs the project venv (replicate_api importable). Exit 1 if any
-object fails to parse or to round-trip. Also imported by tests/test_generated_realdata.py.
+object fails to parse or to round-trip. Also imported by tests/generated/test_generated_realdata.py.
 """
 
 from __future__ import annotations

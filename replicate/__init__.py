@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 # Submodules whose names are also default-client attributes are loaded first, so a
@@ -24,10 +24,9 @@ from . import stream as _stream_module  # noqa: F401
 from .pagination import async_paginate, paginate
 
 if TYPE_CHECKING:
-    from ._retry import RetryPolicy
-    from ._run import RunParams
-    from ._search import SearchResults
-    from ._webhooks import Webhooks
+    from ._api.search import SearchResults
+    from ._flows.run import RunParams
+    from ._http.retry import RetryPolicy
     from .account import Accounts
     from .batching import AsyncBatch, BatchParams, BatchResult
     from .client import Client
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from .stream import ServerSentEvent
     from .training import Trainings
     from .typed import AsyncFunction, Function
+    from .webhook import Webhooks
 
     default_client: Client
     accounts: Accounts
@@ -79,19 +79,6 @@ __all__ = [
     "webhooks",
 ]
 
-_NAMESPACES = frozenset(
-    {
-        "accounts",
-        "collections",
-        "deployments",
-        "files",
-        "hardware",
-        "models",
-        "predictions",
-        "trainings",
-        "webhooks",
-    }
-)
 _SUBMODULES = frozenset(
     {
         "account",
@@ -132,22 +119,29 @@ def _default_client() -> Client:
 
 
 class _DefaultNamespace:
-    """Forwards to a namespace of the default client, created on first use."""
+    """Forwards to a namespace of the default client, created on first use (so
+    ``from replicate import predictions`` works before the token is set)."""
 
-    def __init__(self, name: str) -> None:
-        self._name = name
+    def __init__(self, name: str, namespace: Callable[[Client], Any]) -> None:
+        self._name, self._namespace = name, namespace
 
     def __getattr__(self, attribute: str) -> Any:
-        return getattr(getattr(_default_client(), self._name), attribute)
+        return getattr(self._namespace(_default_client()), attribute)
 
     def __repr__(self) -> str:
         return f"<replicate.{self._name} of the default client>"
 
 
 if not TYPE_CHECKING:
-    for _name in _NAMESPACES:
-        globals()[_name] = _DefaultNamespace(_name)
-    del _name
+    accounts = _DefaultNamespace("accounts", lambda client: client.accounts)
+    collections = _DefaultNamespace("collections", lambda client: client.collections)
+    deployments = _DefaultNamespace("deployments", lambda client: client.deployments)
+    files = _DefaultNamespace("files", lambda client: client.files)
+    hardware = _DefaultNamespace("hardware", lambda client: client.hardware)
+    models = _DefaultNamespace("models", lambda client: client.models)
+    predictions = _DefaultNamespace("predictions", lambda client: client.predictions)
+    trainings = _DefaultNamespace("trainings", lambda client: client.trainings)
+    webhooks = _DefaultNamespace("webhooks", lambda client: client.webhooks)
 
 
 def run(ref: Any, input: dict[str, Any] | None = None, **params: Unpack[RunParams]) -> Any:
@@ -219,9 +213,11 @@ def __getattr__(name: str) -> Any:
 
         return Client
     if name == "RetryPolicy":
-        from ._retry import RetryPolicy
+        from ._http.retry import RetryPolicy
 
         return RetryPolicy
     if name in _SUBMODULES:
+        # ``replicate.exceptions`` without importing it first, as 1.x (which imported every
+        # submodule) allowed; the name is the module's own path, so tools still follow it.
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'replicate' has no attribute {name!r}")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import urlsplit
 
 from attrs import define, frozen
 
-from ._ops import Call, call_async, call_sync
-from ._polling import TERMINAL_STATUSES, is_terminal
+from ._api.ops import Call, call_async, call_sync
 from .helpers import async_encode_json, encode_json
 from .resource import Converter, Namespace, Resource
 
@@ -23,13 +22,18 @@ J = TypeVar("J", bound="Job")
 
 WEBHOOK_EVENTS = frozenset({"start", "output", "logs", "completed"})
 
+TERMINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "canceled", "aborted"})
+"""Prediction/training statuses after which nothing changes any more."""
+
+
+def is_terminal(status: object) -> bool:
+    """True if ``status`` is a final prediction status."""
+    return status in TERMINAL_STATUSES
+
 
 @define(kw_only=True)
 class Job(Resource):
     """Fields and methods common to :class:`Prediction` and :class:`Training`."""
-
-    # Builders of the get/cancel calls for this kind of job (set by subclasses).
-    _calls: ClassVar[JobCalls[Any]]
 
     id: str
     model: str | None = None
@@ -50,6 +54,16 @@ class Job(Resource):
         "version": lambda client, value: _version_id(value)
     }
 
+    @classmethod
+    def _get_call(cls, id: str) -> Call[Self]:
+        """The call that fetches the job ``id`` (each kind of job names its operation)."""
+        raise NotImplementedError
+
+    @classmethod
+    def _cancel_call(cls, id: str) -> Call[Self]:
+        """The call that cancels the job ``id``."""
+        raise NotImplementedError
+
     @property
     def done(self) -> bool:
         """Whether the job reached a terminal status."""
@@ -57,21 +71,19 @@ class Job(Resource):
 
     def reload(self) -> None:
         """Fetch the latest state from the API and update this object in place."""
-        self._replace_with(call_sync(self._bound_client(), type(self)._calls.get(self.id)))
+        self._replace_with(call_sync(self._bound_client(), self._get_call(self.id)))
 
     async def async_reload(self) -> None:
         """Async :meth:`reload`."""
-        self._replace_with(await call_async(self._bound_client(), type(self)._calls.get(self.id)))
+        self._replace_with(await call_async(self._bound_client(), self._get_call(self.id)))
 
     def cancel(self) -> None:
         """Cancel the job and update this object with the API's answer."""
-        self._replace_with(call_sync(self._bound_client(), type(self)._calls.cancel(self.id)))
+        self._replace_with(call_sync(self._bound_client(), self._cancel_call(self.id)))
 
     async def async_cancel(self) -> None:
         """Async :meth:`cancel`."""
-        self._replace_with(
-            await call_async(self._bound_client(), type(self)._calls.cancel(self.id))
-        )
+        self._replace_with(await call_async(self._bound_client(), self._cancel_call(self.id)))
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until the job reaches a terminal status (succeeded, failed, canceled, aborted).
@@ -82,18 +94,18 @@ class Job(Resource):
         :class:`~replicate.exceptions.PredictionTimeoutError` once it passes (the job
         keeps running).
         """
-        from ._drive import SyncDriver
+        from ._flows.drive import SyncDriver
 
-        SyncDriver(self._bound_client(), self).run(self._wait_flow(timeout))
+        SyncDriver(self._bound_client(), self).drive(self._wait_flow(timeout))
 
     async def async_wait(self, timeout: float | None = None) -> None:
         """Async :meth:`wait`."""
-        from ._drive import AsyncDriver
+        from ._flows.drive import AsyncDriver
 
-        await AsyncDriver(self._bound_client(), self).run(self._wait_flow(timeout))
+        await AsyncDriver(self._bound_client(), self).drive(self._wait_flow(timeout))
 
     def _wait_flow(self, timeout: float | None) -> Any:
-        from ._flow import Deadline, guard_deadline, stream_url, wait_flow
+        from ._flows.flow import Deadline, guard_deadline, stream_url, wait_flow
         from ._numbers import finite_seconds
 
         seconds = None if timeout is None else finite_seconds("timeout", timeout)
@@ -113,26 +125,11 @@ def _version_id(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@frozen
-class JobCalls(Generic[J]):
-    """Builders of the get and cancel calls of one kind of job."""
-
-    get: Callable[[str], Call[J]]
-    cancel: Callable[[str], Call[J]]
-
-
-def job_calls(tag: str, parse: Callable[[Client, Any], J]) -> JobCalls[J]:
-    """The get/cancel builders for ``predictions`` or ``trainings``."""
-
-    def builder(op: str) -> Callable[[str], Call[J]]:
-        def build(job_id: str) -> Call[J]:
-            if not isinstance(job_id, str) or not job_id:
-                raise ValueError(f"id must be a non-empty string, got {job_id!r}")
-            return Call(parse, op=op, args=(job_id,))
-
-        return build
-
-    return JobCalls(builder(f"{tag}.{tag}_get"), builder(f"{tag}.{tag}_cancel"))
+def job_id(value: Any) -> str:
+    """``value`` if it can name a prediction or training, else ``ValueError``."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"id must be a non-empty string, got {value!r}")
+    return value
 
 
 @frozen
@@ -258,29 +255,30 @@ def webhook_fields(arguments: Mapping[str, Any]) -> dict[str, Any]:
 class JobNamespace(Namespace, Generic[J]):
     """The operations predictions and trainings share: create (given a plan), get, cancel."""
 
-    _calls: JobCalls[J]
+    #: The kind of job (its class names the get and cancel operations).
+    _job: type[J]
 
     def _create(self, plan: CreatePlan[J]) -> J:
         plan.check(self._client)
-        return self._run(plan.call(encode_json(plan.input, self._client, plan.strategy)))
+        return self._call(plan.call(encode_json(plan.input, self._client, plan.strategy)))
 
     async def _async_create(self, plan: CreatePlan[J]) -> J:
         plan.check(self._client)
         encoded = await async_encode_json(plan.input, self._client, plan.strategy)
-        return await self._arun(plan.call(encoded))
+        return await self._acall(plan.call(encoded))
 
     def get(self, id: str) -> J:
         """Get the current state by id."""
-        return self._run(self._calls.get(id))
+        return self._call(self._job._get_call(id))
 
     async def async_get(self, id: str) -> J:
         """Async :meth:`get`."""
-        return await self._arun(self._calls.get(id))
+        return await self._acall(self._job._get_call(id))
 
     def cancel(self, id: str) -> J:
         """Cancel by id; returns the updated state."""
-        return self._run(self._calls.cancel(id))
+        return self._call(self._job._cancel_call(id))
 
     async def async_cancel(self, id: str) -> J:
         """Async :meth:`cancel`."""
-        return await self._arun(self._calls.cancel(id))
+        return await self._acall(self._job._cancel_call(id))

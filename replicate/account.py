@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import define
 
-from ._ops import Call
+from ._api.ops import Call
 from .resource import Namespace, Resource
 
 
@@ -19,7 +19,10 @@ class Account(Resource):
     avatar_url: str | None = None
 
 
-_CURRENT: Call[Account] = Call(Account.from_json, op="account.account_get")
+def _current_call() -> Call[Account]:
+    from replicate_api.api.account import account_get
+
+    return Call(Account.from_json, account_get.request_kwargs)
 
 
 class Accounts(Namespace):
@@ -27,8 +30,8 @@ class Accounts(Namespace):
 
     def current(self) -> Account:
         """The account that owns the API token."""
-        return self._run(_CURRENT)
+        return self._call(_current_call())
 
     async def async_current(self) -> Account:
         """Async :meth:`current`."""
-        return await self._arun(_CURRENT)
+        return await self._acall(_current_call())

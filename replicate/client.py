@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import ipaddress
 import os
 import threading
@@ -10,33 +9,32 @@ import warnings
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 import attrs
 import httpx
 
 from ._cog import cog_scope_token
-from ._limits import ACCEPT_ENCODING
-from ._loop_end import on_loop_end
-from ._numbers import count, finite_seconds
-from ._polling import check_poll_interval, poll_interval_from_env
-from ._retire import DrainingClient
-from ._retry import RetryPolicy
-from ._transport import (
+from ._flows.polling import check_poll_interval, poll_interval_from_env
+from ._http.api_transport import (
     TOKEN_ENV_VAR,
     ApiTransport,
     AsyncApiTransport,
     _Gate,
     transport_kwargs,
 )
-from ._wallclock import install
+from ._http.limits import ACCEPT_ENCODING
+from ._http.loop_end import on_loop_end
+from ._http.retire import DrainingClient
+from ._http.retry import RetryPolicy
+from ._http.wallclock import install
+from ._numbers import count, finite_seconds
 
 if TYPE_CHECKING:
     from replicate_api import Client as GeneratedClient
 
-    from ._run import RunParams
-    from ._search import SearchResults
-    from ._webhooks import Webhooks
+    from ._api.search import SearchResults
+    from ._flows.run import RunParams
     from .account import Accounts
     from .batching import AsyncBatch, BatchParams, BatchResult
     from .collection import Collections
@@ -48,6 +46,7 @@ if TYPE_CHECKING:
     from .stream import ServerSentEvent
     from .training import Trainings
     from .typed import AsyncFunction, Function
+    from .webhook import Webhooks
 
 __all__ = ["Client", "RetryPolicy"]
 
@@ -95,35 +94,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-N = TypeVar("N")
-
-
-class _Namespace(Generic[N]):
-    """A client attribute holding a namespace, imported and created on first access."""
-
-    def __init__(self, module: str, class_name: str) -> None:
-        self._module, self._class_name = module, class_name
-        self._name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, client: None, owner: type) -> _Namespace[N]: ...
-    @overload
-    def __get__(self, client: Client, owner: type) -> N: ...
-    def __get__(self, client: Client | None, owner: type) -> N | _Namespace[N]:
-        if client is None:
-            return self
-        namespace_class = getattr(
-            importlib.import_module(self._module, __package__), self._class_name
-        )
-        namespace: N = namespace_class(client)
-        # Cached like functools.cached_property: the instance attribute wins from now on.
-        client.__dict__[self._name] = namespace
-        return namespace
 
 
 class Client:
@@ -207,7 +177,7 @@ class Client:
         _check_httpx_kwargs(httpx_kwargs)
         headers = {
             "User-Agent": USER_AGENT,
-            # Only what replicate._limits can decode while counting (httpx would add br/zstd
+            # Only what replicate._http.limits can decode while counting (httpx would add br/zstd
             # when their packages happen to be installed).
             "Accept-Encoding": ACCEPT_ENCODING,
             **dict(httpx_kwargs.pop("headers", None) or {}),
@@ -305,7 +275,7 @@ class Client:
     def _new_async_client(self) -> httpx.AsyncClient:
         inner = self._user_transport
         if not isinstance(inner, httpx.AsyncBaseTransport):
-            from ._pool import ShardedAsyncTransport  # scales past httpcore's quadratic pool
+            from ._http.pool import ShardedAsyncTransport  # scales past httpcore's quadratic pool
 
             inner = ShardedAsyncTransport(**self._transport_options)
         return httpx.AsyncClient(
@@ -317,7 +287,7 @@ class Client:
         """The generated low-level client (``replicate_api.Client``) on this client's
         connections, auth, retries and error mapping; pass it as ``client=`` to any
         function in ``replicate_api.api``. API errors raise :class:`ReplicateError`."""
-        from ._raw import bind_generated_client
+        from ._api.raw import bind_generated_client
 
         return bind_generated_client(self)
 
@@ -394,17 +364,70 @@ class Client:
             method.upper(), _relative(path), params=params, json=json, headers=headers
         )
 
-    # --- namespaces (created on first access) -------------------------------
+    # --- namespaces (imported and created on first access) -----------------
 
-    accounts: _Namespace[Accounts] = _Namespace(".account", "Accounts")
-    collections: _Namespace[Collections] = _Namespace(".collection", "Collections")
-    deployments: _Namespace[Deployments] = _Namespace(".deployment", "Deployments")
-    files: _Namespace[Files] = _Namespace(".file", "Files")
-    hardware: _Namespace[HardwareNamespace] = _Namespace(".hardware", "HardwareNamespace")
-    models: _Namespace[Models] = _Namespace(".model", "Models")
-    predictions: _Namespace[Predictions] = _Namespace(".prediction", "Predictions")
-    trainings: _Namespace[Trainings] = _Namespace(".training", "Trainings")
-    webhooks: _Namespace[Webhooks] = _Namespace("._webhooks", "Webhooks")
+    @cached_property
+    def accounts(self) -> Accounts:
+        """``client.accounts``: the account that owns the API token."""
+        from .account import Accounts
+
+        return Accounts(self)
+
+    @cached_property
+    def collections(self) -> Collections:
+        """``client.collections``: curated lists of models."""
+        from .collection import Collections
+
+        return Collections(self)
+
+    @cached_property
+    def deployments(self) -> Deployments:
+        """``client.deployments``: your deployments, and predictions on them."""
+        from .deployment import Deployments
+
+        return Deployments(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """``client.files``: uploaded files."""
+        from .file import Files
+
+        return Files(self)
+
+    @cached_property
+    def hardware(self) -> HardwareNamespace:
+        """``client.hardware``: the hardware models can run on."""
+        from .hardware import HardwareNamespace
+
+        return HardwareNamespace(self)
+
+    @cached_property
+    def models(self) -> Models:
+        """``client.models``: models, their versions and examples."""
+        from .model import Models
+
+        return Models(self)
+
+    @cached_property
+    def predictions(self) -> Predictions:
+        """``client.predictions``: create, get, list and cancel predictions."""
+        from .prediction import Predictions
+
+        return Predictions(self)
+
+    @cached_property
+    def trainings(self) -> Trainings:
+        """``client.trainings``: create, get, list and cancel trainings."""
+        from .training import Trainings
+
+        return Trainings(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """``client.webhooks``: the default webhook signing secret and validation."""
+        from .webhook import Webhooks
+
+        return Webhooks(self)
 
     # --- running models ----------------------------------------------------
 
@@ -418,7 +441,7 @@ class Client:
         URL outputs become :class:`~replicate.helpers.FileOutput` unless
         ``use_file_output=False``. Outputs the model declares as iterators come back as
         1.x returns them: a generator when ``ref`` names a version, else the finished
-        list; ``rich=True`` returns an :class:`~replicate._outputs.OutputIterator`
+        list; ``rich=True`` returns an :class:`~replicate._flows.outputs.OutputIterator`
         (items as they are produced, ``.prediction``, ``.text()``) for any ref.
         ``timeout`` (seconds) or ``deadline`` (a datetime) bounds the whole run: the
         server gets ``Cancel-After``, and once the bound passes the prediction is
@@ -430,17 +453,17 @@ class Client:
         ``webhook_completed``, ``file_encoding_strategy``, ``cancel_after``) are those
         of ``predictions.create``.
         """
-        from ._run import run
+        from ._flows.run import run_model
 
-        return run(self, ref, input, **params)
+        return run_model(self, ref, input, **params)
 
     async def async_run(
         self, ref: Any, input: dict[str, Any] | None = None, **params: Unpack[RunParams]
     ) -> Any:
         """Async :meth:`run`; cancelling the task cancels the prediction on the server."""
-        from ._run import async_run
+        from ._flows.run import async_run_model
 
-        return await async_run(self, ref, input, **params)
+        return await async_run_model(self, ref, input, **params)
 
     def stream(
         self, ref: Any, *, input: dict[str, Any] | None = None, **params: Any
@@ -513,15 +536,15 @@ class Client:
 
     def search(self, query: str, *, limit: int | None = None) -> SearchResults:
         """Search models, collections and docs (``GET /search``)."""
-        from ._ops import call_sync
-        from ._search import search_call
+        from ._api.ops import call_sync
+        from ._api.search import search_call
 
         return call_sync(self, search_call(query, limit))
 
     async def async_search(self, query: str, *, limit: int | None = None) -> SearchResults:
         """Async :meth:`search`."""
-        from ._ops import call_async
-        from ._search import search_call
+        from ._api.ops import call_async
+        from ._api.search import search_call
 
         return await call_async(self, search_call(query, limit))
 

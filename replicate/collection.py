@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from attrs import define
 
-from ._ops import Call
+from ._api.ops import Call
 from .model import Model
 from .pagination import Cursor, Page, page_call
 from .resource import Converter, Namespace, Resource, nested_list
@@ -43,7 +43,9 @@ parse_collection = Collection.from_json
 def _get_call(slug: str) -> Call[Collection]:
     if not isinstance(slug, str) or not slug or "/" in slug:
         raise ValueError(f"collection slug must be a non-empty string without '/', got {slug!r}")
-    return Call(parse_collection, op="collections.collections_get", args=(slug,))
+    from replicate_api.api.collections import collections_get
+
+    return Call(parse_collection, collections_get.request_kwargs, args=(slug,))
 
 
 class Collections(Namespace):
@@ -51,20 +53,22 @@ class Collections(Namespace):
 
     def get(self, slug: str) -> Collection:
         """Get a collection, with its models."""
-        return self._run(_get_call(slug))
+        return self._call(_get_call(slug))
 
     async def async_get(self, slug: str) -> Collection:
         """Async :meth:`get`."""
-        return await self._arun(_get_call(slug))
+        return await self._acall(_get_call(slug))
 
     def list(self, cursor: Cursor = ...) -> Page[Collection]:
         """List collections."""
-        return self._run(_list_call(cursor))
+        return self._call(_list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Collection]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call(cursor))
+        return await self._acall(_list_call(cursor))
 
 
 def _list_call(cursor: Cursor) -> Call[Page[Collection]]:
-    return page_call("collections.collections_list", parse_collection, cursor, "/collections")
+    from replicate_api.api.collections import collections_list
+
+    return page_call(collections_list.request_kwargs, parse_collection, cursor, "/collections")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define
 
-from ._ops import Call, GeneratedBody
+from ._api.ops import Call, GeneratedBody
 from .account import Account
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 _CREATE_FIELDS = ("name", "model", "version", "hardware", "min_instances", "max_instances")
 _UPDATE_FIELDS = ("version", "hardware", "min_instances", "max_instances")
-_CREATE_BODY = "deployments_create_body.DeploymentsCreateBody"
-_UPDATE_BODY = "deployments_update_body.DeploymentsUpdateBody"
 
 
 @define(kw_only=True)
@@ -91,45 +89,45 @@ class Deployments(Namespace):
 
     def get(self, name: DeploymentRef) -> Deployment:
         """Get a deployment by ``"owner/name"``."""
-        return self._run(_get_call(name))
+        return self._call(_get_call(name))
 
     async def async_get(self, name: DeploymentRef) -> Deployment:
         """Async :meth:`get`."""
-        return await self._arun(_get_call(name))
+        return await self._acall(_get_call(name))
 
     def list(self, cursor: Cursor = ...) -> Page[Deployment]:
         """List your deployments."""
-        return self._run(_list_call(cursor))
+        return self._call(_list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Deployment]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call(cursor))
+        return await self._acall(_list_call(cursor))
 
     def create(self, **params: Any) -> Deployment:
         """Create a deployment: name, model, version, hardware, min_instances, max_instances."""
-        return self._run(_create_call(params))
+        return self._call(_create_call(params))
 
     async def async_create(self, **params: Any) -> Deployment:
         """Async :meth:`create`."""
-        return await self._arun(_create_call(params))
+        return await self._acall(_create_call(params))
 
     def update(self, deployment_owner: str, deployment_name: str, **params: Any) -> Deployment:
         """Change a deployment's version, hardware, min_instances or max_instances."""
-        return self._run(_update_call(deployment_owner, deployment_name, params))
+        return self._call(_update_call(deployment_owner, deployment_name, params))
 
     async def async_update(
         self, deployment_owner: str, deployment_name: str, **params: Any
     ) -> Deployment:
         """Async :meth:`update`."""
-        return await self._arun(_update_call(deployment_owner, deployment_name, params))
+        return await self._acall(_update_call(deployment_owner, deployment_name, params))
 
     def delete(self, deployment_owner: str, deployment_name: str) -> bool:
         """Delete a deployment; returns True."""
-        return self._run(_delete_call(deployment_owner, deployment_name))
+        return self._call(_delete_call(deployment_owner, deployment_name))
 
     async def async_delete(self, deployment_owner: str, deployment_name: str) -> bool:
         """Async :meth:`delete`."""
-        return await self._arun(_delete_call(deployment_owner, deployment_name))
+        return await self._acall(_delete_call(deployment_owner, deployment_name))
 
 
 class DeploymentPredictions(Namespace):
@@ -167,24 +165,30 @@ class DeploymentsPredictions(Namespace):
 
 
 def _get_call(name: Any) -> Call[Deployment]:
+    from replicate_api.api.deployments import deployments_get
+
     return Call(
         parse_deployment,
-        op="deployments.deployments_get",
+        deployments_get.request_kwargs,
         args=model_owner_name(name, "deployment"),
     )
 
 
 def _delete_call(owner: str, name: str) -> Call[bool]:
+    from replicate_api.api.deployments import deployments_delete
+
     return Call(
         returns_true,
-        op="deployments.deployments_delete",
+        deployments_delete.request_kwargs,
         args=model_owner_name((owner, name), "deployment"),
         decode="none",
     )
 
 
 def _list_call(cursor: Cursor) -> Call[Page[Deployment]]:
-    return page_call("deployments.deployments_list", parse_deployment, cursor, "/deployments")
+    from replicate_api.api.deployments import deployments_list
+
+    return page_call(deployments_list.request_kwargs, parse_deployment, cursor, "/deployments")
 
 
 def _create_call(params: dict[str, Any]) -> Call[Deployment]:
@@ -192,10 +196,13 @@ def _create_call(params: dict[str, Any]) -> Call[Deployment]:
     missing = [f for f in _CREATE_FIELDS if f not in body]
     if missing:
         raise TypeError(f"deployments.create() is missing {missing}")
+    from replicate_api.api.deployments import deployments_create
+    from replicate_api.models.deployments_create_body import DeploymentsCreateBody
+
     return Call(
         parse_deployment,
-        op="deployments.deployments_create",
-        kwargs={"body": GeneratedBody(_CREATE_BODY, body)},
+        deployments_create.request_kwargs,
+        kwargs={"body": GeneratedBody(DeploymentsCreateBody, body)},
     )
 
 
@@ -203,9 +210,12 @@ def _update_call(owner: str, name: str, params: dict[str, Any]) -> Call[Deployme
     body = keyword_fields(params, _UPDATE_FIELDS)
     if not body:
         raise TypeError(f"deployments.update() needs at least one of {list(_UPDATE_FIELDS)}")
+    from replicate_api.api.deployments import deployments_update
+    from replicate_api.models.deployments_update_body import DeploymentsUpdateBody
+
     return Call(
         parse_deployment,
-        op="deployments.deployments_update",
+        deployments_update.request_kwargs,
         args=model_owner_name((owner, name), "deployment"),
-        kwargs={"body": GeneratedBody(_UPDATE_BODY, body)},
+        kwargs={"body": GeneratedBody(DeploymentsUpdateBody, body)},
     )

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from ._secrets import REDACTED as REDACTED
-from ._secrets import known_and, scrub, scrub_text
+from ._http.secrets import REDACTED as REDACTED
+from ._http.secrets import known_and, scrub, scrub_text
 
 if TYPE_CHECKING:
     import httpx
@@ -230,7 +230,7 @@ class InvalidResponseError(ReplicateException, ValueError):
 class ResponseTooLargeError(InvalidResponseError):
     """A response body (after decompression) larger than this client accepts.
 
-    API answers are capped at ``replicate._limits.API_BODY_LIMIT`` decoded bytes
+    API answers are capped at ``replicate._http.limits.API_BODY_LIMIT`` decoded bytes
     (see docs/reliability.md); the excess is never read into memory.
     """
 

@@ -13,15 +13,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from attrs import define
 
-from ._file_output import (
+from ._api.ops import Call, LazyArg, request_args
+from ._encoding.file_output import (
     CHUNK_SIZE,
     DOWNLOAD_EXTENSIONS,
     DownloadBody,
     async_write_chunks,
     write_chunks,
 )
-from ._input import MAX_UPLOAD_BYTES, FileTooLargeError, InputTypeError, InputValueError
-from ._ops import Call, LazyArg, generated_model, request_args
+from ._encoding.inputs import MAX_UPLOAD_BYTES, FileTooLargeError, InputTypeError, InputValueError
 from .pagination import Cursor, Page, page_call
 from .resource import Namespace, Resource, returns_true
 
@@ -72,10 +72,12 @@ class _UploadBody(LazyArg):
             "type_": self.content_type,
         }
         if self.metadata is not None:
-            fields["metadata"] = generated_model(
-                "files_create_body_metadata.FilesCreateBodyMetadata"
-            ).from_dict(self.metadata)
-        return generated_model("files_create_body.FilesCreateBody")(**fields)
+            from replicate_api.models.files_create_body_metadata import FilesCreateBodyMetadata
+
+            fields["metadata"] = FilesCreateBodyMetadata.from_dict(self.metadata)
+        from replicate_api.models.files_create_body import FilesCreateBody
+
+        return FilesCreateBody(**fields)
 
 
 @contextmanager
@@ -111,8 +113,10 @@ def _upload_call(
         import mimetypes
 
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    from replicate_api.api.files import files_create
+
     body = _UploadBody(stream, filename, content_type, metadata)
-    return Call(parse_file, op="files.files_create", kwargs={"body": body})
+    return Call(parse_file, files_create.request_kwargs, kwargs={"body": body})
 
 
 def _within_upload_limit(stream: IO[bytes], filename: str) -> IO[bytes]:
@@ -196,11 +200,13 @@ def _download_call(file: File | str, signed: dict[str, Any]) -> Call[bytes]:
         )
     params["expiry"] = int(params["expiry"])
 
+    from replicate_api.api.files import files_download
+
     def parse(client: Client, data: Any) -> bytes:
         return bytes(data)
 
     return Call(
-        parse, op="files.files_download", args=(_id_of(file),), kwargs=params, decode="bytes"
+        parse, files_download.request_kwargs, args=(_id_of(file),), kwargs=params, decode="bytes"
     )
 
 
@@ -217,7 +223,7 @@ class Files(Namespace):
     ) -> File:
         """Upload a file from a path, an open binary file or bytes (streamed, not read whole)."""
         with _opened(file, filename, content_type, metadata) as call:
-            return self._run(call)
+            return self._call(call)
 
     async def async_create(
         self,
@@ -229,31 +235,31 @@ class Files(Namespace):
     ) -> File:
         """Async :meth:`create`."""
         with _opened(file, filename, content_type, metadata) as call:
-            return await self._arun(call)
+            return await self._acall(call)
 
     def get(self, file_id: str) -> File:
         """Get a file's details."""
-        return self._run(Call(parse_file, op="files.files_get", args=(_id_of(file_id),)))
+        return self._call(_get_call(file_id))
 
     async def async_get(self, file_id: str) -> File:
         """Async :meth:`get`."""
-        return await self._arun(Call(parse_file, op="files.files_get", args=(_id_of(file_id),)))
+        return await self._acall(_get_call(file_id))
 
     def list(self, cursor: Cursor = ...) -> Page[File]:
         """List your files, newest first."""
-        return self._run(page_call("files.files_list", parse_file, cursor, "/files"))
+        return self._call(_list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[File]:
         """Async :meth:`list`."""
-        return await self._arun(page_call("files.files_list", parse_file, cursor, "/files"))
+        return await self._acall(_list_call(cursor))
 
     def delete(self, file_id: str | File) -> bool:
         """Delete a file; returns True."""
-        return self._run(_delete_call(file_id))
+        return self._call(_delete_call(file_id))
 
     async def async_delete(self, file_id: str | File) -> bool:
         """Async :meth:`delete`."""
-        return await self._arun(_delete_call(file_id))
+        return await self._acall(_delete_call(file_id))
 
     @overload
     def download(self, file: File | str, path: None = None, **signed: Any) -> bytes: ...
@@ -318,5 +324,19 @@ class Files(Namespace):
                 yield chunk
 
 
+def _get_call(file: File | str) -> Call[File]:
+    from replicate_api.api.files import files_get
+
+    return Call(parse_file, files_get.request_kwargs, args=(_id_of(file),))
+
+
+def _list_call(cursor: Cursor) -> Call[Page[File]]:
+    from replicate_api.api.files import files_list
+
+    return page_call(files_list.request_kwargs, parse_file, cursor, "/files")
+
+
 def _delete_call(file: File | str) -> Call[bool]:
-    return Call(returns_true, op="files.files_delete", args=(_id_of(file),), decode="none")
+    from replicate_api.api.files import files_delete
+
+    return Call(returns_true, files_delete.request_kwargs, args=(_id_of(file),), decode="none")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import define
 
-from ._ops import Call
+from ._api.ops import Call
 from .resource import Namespace, Resource
 
 if TYPE_CHECKING:
@@ -31,7 +31,10 @@ def _parse_list(client: Client, data: Any) -> list[Hardware]:
     return [Hardware.from_json(client, item) for item in data or []]
 
 
-_LIST: Call[list[Hardware]] = Call(_parse_list, op="hardware.hardware_list")
+def _list_call() -> Call[list[Hardware]]:
+    from replicate_api.api.hardware import hardware_list
+
+    return Call(_parse_list, hardware_list.request_kwargs)
 
 
 class HardwareNamespace(Namespace):
@@ -39,8 +42,8 @@ class HardwareNamespace(Namespace):
 
     def list(self) -> builtins.list[Hardware]:
         """All hardware options."""
-        return self._run(_LIST)
+        return self._call(_list_call())
 
     async def async_list(self) -> builtins.list[Hardware]:
         """Async :meth:`list`."""
-        return await self._arun(_LIST)
+        return await self._acall(_list_call())

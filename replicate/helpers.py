@@ -7,7 +7,7 @@ binary file objects, bytes) are uploaded through ``files.create`` or inlined as
 data URIs, per the ``file_encoding_strategy`` (client-wide or per call).
 
 Outputs: :class:`FileOutput` (URL and ``data:`` outputs of ``run``) and
-:func:`transform_output` live in :mod:`replicate._file_output` and are
+:func:`transform_output` live in :mod:`replicate._encoding.file_output` and are
 re-exported here, where 1.x had them.
 """
 
@@ -17,10 +17,10 @@ import base64
 import mimetypes
 from typing import IO, TYPE_CHECKING, Any
 
-from ._file_output import FileOutput, transform_output
+from ._encoding.file_output import FileOutput, transform_output
 
 if TYPE_CHECKING:
-    from ._input import FileSource
+    from ._encoding.inputs import FileSource
     from .client import Client
 
 __all__ = [
@@ -58,7 +58,7 @@ def encode_json(
     obj: Any, client: Client | None = None, file_encoding_strategy: str | None = None
 ) -> dict[str, Any]:
     """Validate ``obj`` (an input dict) and replace its files by URLs or data URIs."""
-    from ._input import encode_input
+    from ._encoding.inputs import encode_input
 
     def upload(source: FileSource) -> str:
         assert client is not None, "uploading files needs a client"
@@ -80,7 +80,7 @@ async def async_encode_json(
     obj: Any, client: Client | None = None, file_encoding_strategy: str | None = None
 ) -> dict[str, Any]:
     """Async twin of :func:`encode_json`."""
-    from ._input import async_encode_input
+    from ._encoding.inputs import async_encode_input
 
     async def upload(source: FileSource) -> str:
         assert client is not None, "uploading files needs a client"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from attrs import define
 
-from ._ops import Call, GeneratedBody
+from ._api.ops import Call, GeneratedBody
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call, page_parser
 from .prediction import Prediction
@@ -117,11 +117,11 @@ class Models(Namespace):
 
     def get(self, *args: Any, **kwargs: Any) -> Model:
         """Get a model: ``get("owner/name")`` or ``get("owner", "name")``."""
-        return self._run(_get_call(_ref(args, kwargs)))
+        return self._call(_get_call(_ref(args, kwargs)))
 
     async def async_get(self, *args: Any, **kwargs: Any) -> Model:
         """Async :meth:`get`."""
-        return await self._arun(_get_call(_ref(args, kwargs)))
+        return await self._acall(_get_call(_ref(args, kwargs)))
 
     def list(
         self,
@@ -134,7 +134,7 @@ class Models(Namespace):
 
         ``sort_by`` is ``model_created_at`` or ``latest_version_created_at``.
         """
-        return self._run(_list_call(cursor, sort_by, sort_direction))
+        return self._call(_list_call(cursor, sort_by, sort_direction))
 
     async def async_list(
         self,
@@ -144,56 +144,56 @@ class Models(Namespace):
         sort_direction: Literal["asc", "desc"] | None = None,
     ) -> Page[Model]:
         """Async :meth:`list`."""
-        return await self._arun(_list_call(cursor, sort_by, sort_direction))
+        return await self._acall(_list_call(cursor, sort_by, sort_direction))
 
     def search(self, query: str) -> Page[Model]:
         """Search public models (``QUERY /models``)."""
-        return self._run(_search_call(query))
+        return self._call(_search_call(query))
 
     async def async_search(self, query: str) -> Page[Model]:
         """Async :meth:`search`."""
-        return await self._arun(_search_call(query))
+        return await self._acall(_search_call(query))
 
     def create(self, owner: str, name: str, **params: Any) -> Model:
         """Create a model. Required: ``visibility`` ("public"/"private") and ``hardware`` (a SKU);
         optional: description, github_url, paper_url, license_url, cover_image_url."""
-        return self._run(_create_call(owner, name, params))
+        return self._call(_create_call(owner, name, params))
 
     async def async_create(self, owner: str, name: str, **params: Any) -> Model:
         """Async :meth:`create`."""
-        return await self._arun(_create_call(owner, name, params))
+        return await self._acall(_create_call(owner, name, params))
 
     def update(self, model: ModelRef, **params: Any) -> Model:
         """Update a model's metadata (description, github_url, ...); returns the model."""
-        return self._run(_update_call(model_owner_name(model), params))
+        return self._call(_update_call(model_owner_name(model), params))
 
     async def async_update(self, model: ModelRef, **params: Any) -> Model:
         """Async :meth:`update`."""
-        return await self._arun(_update_call(model_owner_name(model), params))
+        return await self._acall(_update_call(model_owner_name(model), params))
 
     def delete(self, *args: Any, **kwargs: Any) -> bool:
         """Delete a model (it must have no versions); returns True."""
-        return self._run(_delete_call(_ref(args, kwargs)))
+        return self._call(_delete_call(_ref(args, kwargs)))
 
     async def async_delete(self, *args: Any, **kwargs: Any) -> bool:
         """Async :meth:`delete`."""
-        return await self._arun(_delete_call(_ref(args, kwargs)))
+        return await self._acall(_delete_call(_ref(args, kwargs)))
 
     def examples(self, model: ModelRef, cursor: Cursor = ...) -> Page[Prediction]:
         """Example predictions the model's author picked."""
-        return self._run(_examples_call(model_owner_name(model), cursor))
+        return self._call(_examples_call(model_owner_name(model), cursor))
 
     async def async_examples(self, model: ModelRef, cursor: Cursor = ...) -> Page[Prediction]:
         """Async :meth:`examples`."""
-        return await self._arun(_examples_call(model_owner_name(model), cursor))
+        return await self._acall(_examples_call(model_owner_name(model), cursor))
 
     def readme(self, model: ModelRef) -> str:
         """The model's README as Markdown."""
-        return self._run(_readme_call(model_owner_name(model)))
+        return self._call(_readme_call(model_owner_name(model)))
 
     async def async_readme(self, model: ModelRef) -> str:
         """Async :meth:`readme`."""
-        return await self._arun(_readme_call(model_owner_name(model)))
+        return await self._acall(_readme_call(model_owner_name(model)))
 
 
 class ModelsPredictions(Namespace):
@@ -211,14 +211,19 @@ class ModelsPredictions(Namespace):
 
 
 def _get_call(ref: tuple[str, str]) -> Call[Model]:
-    return Call(parse_model, op="models.models_get", args=ref)
+    from replicate_api.api.models import models_get
+
+    return Call(parse_model, models_get.request_kwargs, args=ref)
 
 
 def _delete_call(ref: tuple[str, str]) -> Call[bool]:
-    return Call(returns_true, op="models.models_delete", args=ref, decode="none")
+    from replicate_api.api.models import models_delete
+
+    return Call(returns_true, models_delete.request_kwargs, args=ref, decode="none")
 
 
 def _list_call(cursor: Cursor, sort_by: str | None, direction: str | None) -> Call[Page[Model]]:
+    from replicate_api.api.models import models_list
     from replicate_api.types import UNSET
 
     # Unset unless given: the generated op would otherwise send the spec's defaults, and the
@@ -232,7 +237,7 @@ def _list_call(cursor: Cursor, sort_by: str | None, direction: str | None) -> Ca
         from replicate_api.models.models_list_sort_direction import ModelsListSortDirection
 
         filters["sort_direction"] = ModelsListSortDirection(direction)
-    return page_call("models.models_list", parse_model, cursor, "/models", **filters)
+    return page_call(models_list.request_kwargs, parse_model, cursor, "/models", **filters)
 
 
 def _search_call(query: str) -> Call[Page[Model]]:
@@ -253,28 +258,35 @@ def _create_call(owner: str, name: str, params: dict[str, Any]) -> Call[Model]:
     for required in ("visibility", "hardware"):
         if required not in body:
             raise TypeError(f"models.create() needs {required}=")
+    from replicate_api.api.models import models_create
+    from replicate_api.models.models_create_body import ModelsCreateBody
+
     return Call(
         parse_model,
-        op="models.models_create",
-        kwargs={"body": GeneratedBody("models_create_body.ModelsCreateBody", body)},
+        models_create.request_kwargs,
+        kwargs={"body": GeneratedBody(ModelsCreateBody, body)},
     )
 
 
 def _update_call(ref: tuple[str, str], params: dict[str, Any]) -> Call[Model]:
+    from replicate_api.api.models import models_update
+    from replicate_api.models.models_update_body import ModelsUpdateBody
+
     body = keyword_fields(params, _UPDATABLE_FIELDS)
     return Call(
         parse_model,
-        op="models.models_update",
+        models_update.request_kwargs,
         args=ref,
-        kwargs={"body": GeneratedBody("models_update_body.ModelsUpdateBody", body)},
+        kwargs={"body": GeneratedBody(ModelsUpdateBody, body)},
     )
 
 
 def _examples_call(ref: tuple[str, str], cursor: Cursor) -> Call[Page[Prediction]]:
-    owner, name = ref
+    from replicate_api.api.models import models_examples_list
 
+    owner, name = ref
     return page_call(
-        "models.models_examples_list",
+        models_examples_list.request_kwargs,
         Prediction.from_json,
         cursor,
         f"/models/{owner}/{name}/examples",
@@ -284,7 +296,9 @@ def _examples_call(ref: tuple[str, str], cursor: Cursor) -> Call[Page[Prediction
 
 
 def _readme_call(ref: tuple[str, str]) -> Call[str]:
+    from replicate_api.api.models import models_readme_get
+
     def parse(client: Client, text: Any) -> str:
         return str(text)
 
-    return Call(parse, op="models.models_readme_get", args=ref, decode="text")
+    return Call(parse, models_readme_get.request_kwargs, args=ref, decode="text")

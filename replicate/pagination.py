@@ -21,7 +21,7 @@ from urllib.parse import quote
 from attrs import define, field
 
 if TYPE_CHECKING:
-    from ._ops import Call
+    from ._api.ops import Call, RequestBuilder
     from .client import Client
 
 T = TypeVar("T")
@@ -126,18 +126,19 @@ def page_parser(item: Callable[[Client, Any], T]) -> Callable[[Client, Any], Pag
 
 
 def page_call(
-    op: str,
+    build: RequestBuilder,
     item: Callable[[Client, Any], T],
     cursor: Cursor,
     path: str,
     **kwargs: Any,
 ) -> Call[Page[T]]:
-    """The call for one page of a list operation: the generated op, or a ``next`` URL."""
-    from ._ops import Call
+    """The call for one page of a list operation: the generated operation's request
+    (``build``, its ``request_kwargs``), or a ``next`` URL."""
+    from ._api.ops import Call
 
     parse = page_parser(item)
     if is_first_page(cursor):
-        return Call(parse, op=op, kwargs=kwargs)
+        return Call(parse, build, kwargs=kwargs)
     if not isinstance(cursor, str) or not cursor:
         raise TypeError(f"cursor must be a page's `next` URL, got {cursor!r}")
     return Call(parse, url=cursor_url(cursor, path))

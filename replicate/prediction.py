@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, Unpack
 
 from attrs import define
 
+from ._api.ops import Call, GeneratedBody, RequestBuilder
 from ._job import (
     TERMINAL_STATUSES,
     WEBHOOK_EVENTS,
@@ -17,11 +18,10 @@ from ._job import (
     JobNamespace,
     create_arguments,
     is_terminal,
-    job_calls,
+    job_id,
     webhook_fields,
     webhook_urls,
 )
-from ._ops import Call, GeneratedBody
 from .identifier import check_version_id, model_owner_name, parse_ref
 from .pagination import Cursor, Page, page_call
 
@@ -92,38 +92,48 @@ class Prediction(Job):
             self._bound_client(), self, use_file_output=use_file_output, rich=rich
         )
 
+    @classmethod
+    def _get_call(cls, id: str) -> Call[Prediction]:
+        from replicate_api.api.predictions import predictions_get
+
+        return Call(cls.from_json, predictions_get.request_kwargs, args=(job_id(id),))
+
+    @classmethod
+    def _cancel_call(cls, id: str) -> Call[Prediction]:
+        from replicate_api.api.predictions import predictions_cancel
+
+        return Call(cls.from_json, predictions_cancel.request_kwargs, args=(job_id(id),))
+
     def output_iterator(self, *, rich: bool = False) -> Iterator[Any]:
         """Yield the items of a list output as the model produces them (from the event
         stream, or by polling); raises ModelError if the prediction fails.
 
         A generator, as in 1.x; ``rich=True`` returns an
-        :class:`~replicate._outputs.OutputIterator` (with ``.items`` and ``.prediction``).
+        :class:`~replicate._flows.outputs.OutputIterator` (with ``.items`` and ``.prediction``).
         """
-        from ._outputs import iterate_output
-        from ._run import _generator
+        from ._flows.outputs import iterate_output
+        from ._flows.run import _generator
 
         items = iterate_output(self._bound_client(), self)
         return items if rich else _generator(items)
 
     def async_output_iterator(self, *, rich: bool = False) -> AsyncIterator[Any]:
         """Async :meth:`output_iterator`: an async generator, as in 1.x (``rich=True``: an
-        :class:`~replicate._outputs.AsyncOutputIterator`)."""
-        from ._outputs import async_iterate_output
-        from ._run import _async_generator
+        :class:`~replicate._flows.outputs.AsyncOutputIterator`)."""
+        from ._flows.outputs import async_iterate_output
+        from ._flows.run import _async_generator
 
         items = async_iterate_output(self._bound_client(), self)
         return items if rich else _async_generator(items)
 
 
 parse_prediction = Prediction.from_json
-_CALLS = job_calls("predictions", parse_prediction)
-Prediction._calls = _CALLS
 
 
 class Predictions(JobNamespace[Prediction]):
     """``client.predictions``: create, get, list and cancel predictions."""
 
-    _calls = _CALLS
+    _job = Prediction
 
     def create(self, *args: Any, **params: Unpack[CreatePredictionParams]) -> Prediction:
         """Create a prediction of a version (``version=``), a model's latest version
@@ -149,19 +159,20 @@ class Predictions(JobNamespace[Prediction]):
 
         Filters: ``created_after``/``created_before`` (datetimes), ``source`` ("api"/"web").
         """
-        return self._run(list_call(cursor, filters))
+        return self._call(list_call(cursor, filters))
 
     async def async_list(self, cursor: Cursor = ..., **filters: Any) -> Page[Prediction]:
         """Async :meth:`list`."""
-        return await self._arun(list_call(cursor, filters))
+        return await self._acall(list_call(cursor, filters))
 
 
 class Route(NamedTuple):
-    """Where a prediction is created: the generated op, its path args, and body fields."""
+    """Where a prediction is created: the generated operation's request builder, its path
+    args, the generated body model, and body fields."""
 
-    op: str
+    build: RequestBuilder
     args: tuple[str, ...]
-    body_model: str
+    body_model: Any  # a generated model class
     body: dict[str, Any]
 
 
@@ -212,7 +223,7 @@ def plan_prediction(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreateP
     def call(encoded_input: dict[str, Any]) -> Call[Prediction]:
         request = GeneratedBody(route.body_model, {**body, "input": encoded_input})
         return Call(
-            parse_prediction, op=route.op, args=route.args, kwargs={"body": request, **header_args}
+            parse_prediction, route.build, args=route.args, kwargs={"body": request, **header_args}
         )
 
     return CreatePlan(
@@ -233,27 +244,38 @@ def _route(*, model: Any, version: Any, deployment: Any) -> Route:
             + (f" (got {', '.join(given)})" if given else "")
         )
     if deployment is not None:
+        from replicate_api.api.deployments import deployments_predictions_create
+        from replicate_api.models.schemas_prediction_request import SchemasPredictionRequest
+
         owner, name = model_owner_name(deployment, "deployment")
         return Route(
-            "deployments.deployments_predictions_create",
+            deployments_predictions_create.request_kwargs,
             (owner, name),
-            "schemas_prediction_request.SchemasPredictionRequest",
+            SchemasPredictionRequest,
             {},
         )
     if model is not None and isinstance(model, str) and ":" in model:
         version = model  # "owner/name:version" given as model= means that version
     elif model is not None:
+        from replicate_api.api.models import models_predictions_create
+        from replicate_api.models.schemas_prediction_request import SchemasPredictionRequest
+
         owner, name = model_owner_name(model)
         return Route(
-            "models.models_predictions_create",
+            models_predictions_create.request_kwargs,
             (owner, name),
-            "schemas_prediction_request.SchemasPredictionRequest",
+            SchemasPredictionRequest,
             {},
         )
+    from replicate_api.api.predictions import predictions_create
+    from replicate_api.models.schemas_version_prediction_request import (
+        SchemasVersionPredictionRequest,
+    )
+
     return Route(
-        "predictions.predictions_create",
+        predictions_create.request_kwargs,
         (),
-        "schemas_version_prediction_request.SchemasVersionPredictionRequest",
+        SchemasVersionPredictionRequest,
         {"version": version_id(version)},
     )
 
@@ -321,6 +343,8 @@ def list_call(cursor: Cursor, filters: dict[str, Any]) -> Call[Page[Prediction]]
         from replicate_api.models.predictions_list_source import PredictionsListSource
 
         filters = {**filters, "source": PredictionsListSource(filters["source"])}
+    from replicate_api.api.predictions import predictions_list
+
     return page_call(
-        "predictions.predictions_list", parse_prediction, cursor, "/predictions", **filters
+        predictions_list.request_kwargs, parse_prediction, cursor, "/predictions", **filters
     )

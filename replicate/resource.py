@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 import attrs
 from attrs import define, field
 
-from ._ops import Call, call_async, call_sync
+from ._api.ops import Call, call_async, call_sync
 
 if TYPE_CHECKING:
     from .client import Client
@@ -75,7 +75,7 @@ class Resource:
         """The JSON as a string (pydantic v2 name)."""
         return json.dumps(self._data)
 
-    def _replace_with(self, fresh: Resource) -> None:
+    def _replace_with(self, fresh: Self) -> None:
         """Update every field in place from a freshly fetched copy (for ``reload``)."""
         for attribute in self.__attrs_attrs__:
             if attribute.name != "_client":
@@ -155,8 +155,8 @@ class Namespace:
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 
-    def _run(self, call: Call[T]) -> T:
+    def _call(self, call: Call[T]) -> T:
         return call_sync(self._client, call)
 
-    async def _arun(self, call: Call[T]) -> T:
+    async def _acall(self, call: Call[T]) -> T:
         return await call_async(self._client, call)

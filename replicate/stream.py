@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from ._sse import EventType, ServerSentEvent
+from ._flows.sse import EventType, ServerSentEvent
 
 # The machinery is imported on first use: `import replicate` loads this module.
 if TYPE_CHECKING:
-    from ._flow import Deadline, Flow
-    from ._run import RunOptions
+    from ._flows.flow import Deadline, Flow
+    from ._flows.run import RunOptions
     from .client import Client
     from .prediction import Prediction
 
@@ -48,7 +48,7 @@ __all__ = [
 
 
 def _events(prediction: Prediction, deadline: Deadline) -> Flow[None]:
-    from ._flow import guard_deadline, stream_events_flow, stream_url
+    from ._flows.flow import guard_deadline, stream_events_flow, stream_url
     from .exceptions import ReplicateError
 
     url = stream_url(prediction)
@@ -75,7 +75,7 @@ class EventStream(Iterator[ServerSentEvent]):
         *,
         use_file_output: bool = False,
     ) -> None:
-        from ._drive import SyncDriver
+        from ._flows.drive import SyncDriver
 
         self.prediction = prediction
         driver = SyncDriver(client, prediction, cancel_on_interrupt=True)
@@ -129,7 +129,7 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
             self._start_with(prediction)
 
     def _start_with(self, prediction: Prediction) -> AsyncIterator[ServerSentEvent]:
-        from ._drive import AsyncDriver
+        from ._flows.drive import AsyncDriver
 
         self.prediction = prediction
         driver = AsyncDriver(self._client, prediction, cancel_on_interrupt=True)
@@ -174,7 +174,7 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
 def _file_event(event: ServerSentEvent, client: Client) -> ServerSentEvent:
     """``event`` with a FileOutput as data when it is an output event holding a file URL
     (as 1.x's streams give; ``str(event)`` is still the URL)."""
-    from ._file_output import FileOutput, is_file_url
+    from ._encoding.file_output import FileOutput, is_file_url
 
     if event.event == "output" and is_file_url(event.data):
         # The data is a FileOutput here (1.x's type for it), though annotated as text.
@@ -221,7 +221,7 @@ def stream_prediction(
 ) -> Iterator[ServerSentEvent]:
     """The events of an existing prediction (``prediction.stream()``): a generator, or
     with ``rich=True`` an :class:`EventStream`."""
-    from ._flow import NO_DEADLINE
+    from ._flows.flow import NO_DEADLINE
 
     files = _files_wanted(client, use_file_output)
 
@@ -240,7 +240,7 @@ def async_stream_prediction(
 ) -> AsyncIterator[ServerSentEvent]:
     """Async :func:`stream_prediction` (``prediction.async_stream()``): an async generator,
     or with ``rich=True`` an :class:`AsyncEventStream`."""
-    from ._flow import NO_DEADLINE
+    from ._flows.flow import NO_DEADLINE
 
     files = _files_wanted(client, use_file_output)
 
@@ -264,7 +264,7 @@ def plan_stream(client: Client, ref: Any, **params: Any) -> tuple[dict[str, Any]
     ``wait`` (default False, unlike ``run``) is honoured: the create request is held up
     to that long (as 1.x did), and the events are then streamed from the start.
     """
-    from ._run import plan_run
+    from ._flows.run import plan_run
 
     if "progress" in params:
         raise TypeError("stream() takes no progress callback: iterate the events instead")
@@ -285,7 +285,7 @@ def stream(
     created when iteration starts. ``rich=True`` does both now and returns an
     :class:`EventStream` (with ``.prediction``; a context manager).
     """
-    from ._run import create_prediction
+    from ._flows.run import create_prediction
 
     def events() -> EventStream:
         target, options = plan_stream(client, ref, **kwargs)
@@ -314,7 +314,7 @@ async def async_stream(
     when iteration starts), or with ``rich=True`` an :class:`AsyncEventStream`
     (arguments checked now, the prediction created on first use).
     """
-    from ._run import async_create_prediction
+    from ._flows.run import async_create_prediction
 
     def events() -> AsyncEventStream:
         target, options = plan_stream(client, ref, **kwargs)

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from attrs import define
 
+from ._api.ops import Call, GeneratedBody
 from ._job import (
     CreatePlan,
     Job,
     JobNamespace,
     create_arguments,
-    job_calls,
+    job_id,
     webhook_fields,
     webhook_urls,
 )
-from ._ops import Call, GeneratedBody
 from .identifier import model_owner_name, parse_ref
 from .pagination import Cursor, Page, page_call
 
@@ -31,16 +31,26 @@ class Training(Job):
 
     destination: str | None = None
 
+    @classmethod
+    def _get_call(cls, id: str) -> Call[Training]:
+        from replicate_api.api.trainings import trainings_get
+
+        return Call(cls.from_json, trainings_get.request_kwargs, args=(job_id(id),))
+
+    @classmethod
+    def _cancel_call(cls, id: str) -> Call[Training]:
+        from replicate_api.api.trainings import trainings_cancel
+
+        return Call(cls.from_json, trainings_cancel.request_kwargs, args=(job_id(id),))
+
 
 parse_training = Training.from_json
-_CALLS = job_calls("trainings", parse_training)
-Training._calls = _CALLS
 
 
 class Trainings(JobNamespace[Training]):
     """``client.trainings``: create, get, list and cancel trainings."""
 
-    _calls = _CALLS
+    _job = Training
 
     def create(self, *args: Any, **params: Unpack[CreateTrainingParams]) -> Training:
         """Train ``version`` (``"owner/name:version"``, or ``model=`` plus a version id)
@@ -57,11 +67,11 @@ class Trainings(JobNamespace[Training]):
 
     def list(self, cursor: Cursor = ...) -> Page[Training]:
         """List your trainings, newest first."""
-        return self._run(list_call(cursor))
+        return self._call(list_call(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Training]:
         """Async :meth:`list`."""
-        return await self._arun(list_call(cursor))
+        return await self._acall(list_call(cursor))
 
 
 class CreateTrainingParams(TypedDict, total=False):
@@ -106,12 +116,13 @@ def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePla
     body = {"destination": f"{dest_owner}/{dest_name}", **webhook_fields(merged)}
 
     def call(encoded_input: dict[str, Any]) -> Call[Training]:
-        request = GeneratedBody(
-            "schemas_training_request.SchemasTrainingRequest", {**body, "input": encoded_input}
-        )
+        from replicate_api.api.trainings import trainings_create
+        from replicate_api.models.schemas_training_request import SchemasTrainingRequest
+
+        request = GeneratedBody(SchemasTrainingRequest, {**body, "input": encoded_input})
         return Call(
             parse_training,
-            op="trainings.trainings_create",
+            trainings_create.request_kwargs,
             args=(owner, name, version_id),
             kwargs={"body": request},
         )
@@ -123,4 +134,6 @@ def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePla
 
 def list_call(cursor: Cursor) -> Call[Page[Training]]:
     """The ``trainings.list`` call for one page."""
-    return page_call("trainings.trainings_list", parse_training, cursor, "/trainings")
+    from replicate_api.api.trainings import trainings_list
+
+    return page_call(trainings_list.request_kwargs, parse_training, cursor, "/trainings")

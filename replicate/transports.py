@@ -9,7 +9,7 @@
 Importing this module imports neither aiohttp nor anything else beyond httpx.
 """
 
-from ._aiohttp import AiohttpTransport
-from ._pool import ShardedAsyncTransport
+from ._http.aiohttp_transport import AiohttpTransport
+from ._http.pool import ShardedAsyncTransport
 
 __all__ = ["AiohttpTransport", "ShardedAsyncTransport"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from ._ops import Call
+from ._api.ops import Call
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call
 from .resource import Converter, Namespace, Resource, returns_true
@@ -53,43 +53,49 @@ class Versions(Namespace):
 
     def get(self, id: str) -> Version:
         """Get one version of the model by id."""
-        return self._run(self._get(id))
+        return self._call(self._get(id))
 
     async def async_get(self, id: str) -> Version:
         """Async :meth:`get`."""
-        return await self._arun(self._get(id))
+        return await self._acall(self._get(id))
 
     def list(self, cursor: Cursor = ...) -> Page[Version]:
         """List the model's versions, newest first."""
-        return self._run(self._list(cursor))
+        return self._call(self._list(cursor))
 
     async def async_list(self, cursor: Cursor = ...) -> Page[Version]:
         """Async :meth:`list`."""
-        return await self._arun(self._list(cursor))
+        return await self._acall(self._list(cursor))
 
     def delete(self, id: str) -> bool:
         """Delete a version (only possible when it has no predictions); returns True."""
-        return self._run(self._delete(id))
+        return self._call(self._delete(id))
 
     async def async_delete(self, id: str) -> bool:
         """Async :meth:`delete`."""
-        return await self._arun(self._delete(id))
+        return await self._acall(self._delete(id))
 
     def _get(self, id: str) -> Call[Version]:
-        return Call(parse_version, op="models.models_versions_get", args=(*self.model, _id(id)))
+        from replicate_api.api.models import models_versions_get
+
+        return Call(parse_version, models_versions_get.request_kwargs, args=(*self.model, _id(id)))
 
     def _delete(self, id: str) -> Call[bool]:
+        from replicate_api.api.models import models_versions_delete
+
         return Call(
             returns_true,
-            op="models.models_versions_delete",
+            models_versions_delete.request_kwargs,
             args=(*self.model, _id(id)),
             decode="none",
         )
 
     def _list(self, cursor: Cursor) -> Call[Page[Version]]:
+        from replicate_api.api.models import models_versions_list
+
         owner, name = self.model
         return page_call(
-            "models.models_versions_list",
+            models_versions_list.request_kwargs,
             parse_version,
             cursor,
             f"/models/{owner}/{name}/versions",

@@ -16,12 +16,16 @@ import hmac
 import math
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from ._webhooks import Webhooks  # 1.x defined the namespace class here
+from ._api.ops import Call
 from .exceptions import ReplicateException
+from .resource import Namespace
+
+if TYPE_CHECKING:
+    from .client import Client
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -392,3 +396,42 @@ def _check_signature(signature: str, expected: bytes) -> None:
     if not matched:
         detail = f" ({malformed} malformed entries; expected 'v1,<base64>')" if malformed else ""
         raise InvalidSignatureError("Webhook signature is invalid" + detail)
+
+
+# --- client.webhooks (the namespace; 1.x defined it in this module too) ----------------
+
+
+def _parse_secret(client: Client, data: Any) -> WebhookSigningSecret:
+    return WebhookSigningSecret(key=data.get("key", ""))
+
+
+def _secret_call() -> Call[WebhookSigningSecret]:
+    from replicate_api.api.webhooks import webhooks_default_secret_get
+
+    return Call(_parse_secret, webhooks_default_secret_get.request_kwargs)
+
+
+class DefaultWebhooks(Namespace):
+    """``client.webhooks.default``."""
+
+    def secret(self) -> WebhookSigningSecret:
+        """The signing secret for webhooks sent to your endpoints."""
+        return self._call(_secret_call())
+
+    async def async_secret(self) -> WebhookSigningSecret:
+        """Async :meth:`secret`."""
+        return await self._acall(_secret_call())
+
+
+class Webhooks(Namespace):
+    """``client.webhooks``: ``default.secret()`` and :func:`replicate.webhook.validate`."""
+
+    @property
+    def default(self) -> DefaultWebhooks:
+        """The account's default webhook settings."""
+        return DefaultWebhooks(self._client)
+
+    @staticmethod
+    def validate(*args: Any, **kwargs: Any) -> bool:
+        """Verify a webhook signature; see :func:`replicate.webhook.validate`."""
+        return validate(*args, **kwargs)

@@ -23,7 +23,7 @@ def output_folder(root: Path, key: str) -> Path:
 
 async def save_outputs(client: Client, output: Any, root: Path, key: str) -> Any:
     """Download every file URL in ``output`` under ``root/<key>/``; paths replace URLs."""
-    from .._file_output import FileOutput, is_file_url
+    from .._encoding.file_output import FileOutput, is_file_url
 
     folder = output_folder(root, key)
     used: set[str] = set()

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import attrs
 
-from .._drive import CANCEL_TIMEOUT, AsyncDriver
-from .._orphans import CLOCK_SKEW, matching_predictions, recent_predictions_flow
-from .._run import run_target
-from .._transport import THROTTLE_HANDLER
+from .._flows.drive import CANCEL_TIMEOUT, AsyncDriver
+from .._flows.orphans import CLOCK_SKEW, matching_predictions, recent_predictions_flow
+from .._flows.run import run_target
+from .._http.api_transport import THROTTLE_HANDLER
 from ..exceptions import ReplicateError
 from ..identifier import model_owner_name
 from .files import save_outputs
@@ -226,7 +226,7 @@ class BatchRun:
         if unsure:
             since = min(e.since or _utcnow() for e in unsure)
             driver = AsyncDriver(self.client, None)
-            recent = await driver.run(recent_predictions_flow(since))
+            recent = await driver.drive(recent_predictions_flow(since))
             for entry in unsure:
                 found = self._find(entry, recent)
                 if found is None:
@@ -357,7 +357,7 @@ class BatchRun:
     async def _cancel_unrecorded(self, entry: Entry, since: datetime.datetime) -> None:
         try:
             driver = AsyncDriver(self.client, None)
-            found = self._find(entry, await driver.run(recent_predictions_flow(since)))
+            found = self._find(entry, await driver.drive(recent_predictions_flow(since)))
             if found is not None:
                 self.ledger.created(entry.key, found.id)
                 await found.async_cancel()

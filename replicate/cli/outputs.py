@@ -36,7 +36,7 @@ def new_path(directory: Path, name: str) -> Path:
 
 def write_output(ctx: Context, output: Any, directory: Path) -> None:
     """Print ``output`` (as returned by ``Client.run``), saving its files into ``directory``."""
-    from .._outputs import OutputIterator
+    from .._flows.outputs import OutputIterator
 
     if isinstance(output, OutputIterator) and output.concatenate:
         for token in output:
@@ -57,7 +57,7 @@ def write_output(ctx: Context, output: Any, directory: Path) -> None:
 
 def _saved(value: Any, directory: Path) -> Any:
     """``value`` with every file output saved and replaced by its path."""
-    from .._file_output import FileOutput
+    from .._encoding.file_output import FileOutput
 
     if isinstance(value, FileOutput):
         directory.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TextIO
 
-from .._file_output import decode_data_uri
+from .._encoding.file_output import decode_data_uri
 from .catalog import QUEUE, Behaviour, ModelSpec, OutputFile, RunContext, Script, Step
 from .signature import HELPERS, accepts, file_inputs, schema_from_callable
 

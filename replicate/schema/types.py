@@ -176,7 +176,7 @@ def type_source(spec: TypeSpec, *, output: bool = False) -> str:
 
 def type_annotation(spec: TypeSpec, *, output: bool = False) -> Any:
     """The annotation of ``spec`` as a runtime typing object (for ``inspect.signature``)."""
-    from .._file_output import FileOutput
+    from .._encoding.file_output import FileOutput
 
     if spec.kind == "any":
         return Any

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._file_output import transform_output
+from .._encoding.file_output import transform_output
 from ..exceptions import ModelError
 from ..schema import InputValidationError, check_inputs, reveal
 from .resolve import ModelInfo, async_resolve, cached, resolve, use_ref

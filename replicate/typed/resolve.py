@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._ops import Call, call_async, call_sync
-from .._outputs import remember_schema
+from .._api.ops import Call, call_async, call_sync
+from .._flows.outputs import remember_schema
 from ..exceptions import ReplicateError, ReplicateException
 from ..identifier import ModelVersionIdentifier, parse_ref
 from ..schema import ModelSchema, SchemaError, parse_schema
@@ -107,14 +107,15 @@ def info_from_model_json(model: dict[str, Any]) -> ModelInfo:
 
 def lookup_call(ident: ModelVersionIdentifier) -> Call[ModelInfo]:
     """The one request that resolves ``ident``."""
+    from replicate_api.api.models import models_get, models_versions_get
 
     def parse(client: Client, body: Any) -> ModelInfo:
         return info_from_json(ident, body)
 
     if ident.version is not None:
         args: tuple[str, ...] = (ident.owner, ident.name, ident.version)
-        return Call(parse, op="models.models_versions_get", args=args)
-    return Call(parse, op="models.models_get", args=(ident.owner, ident.name))
+        return Call(parse, models_versions_get.request_kwargs, args=args)
+    return Call(parse, models_get.request_kwargs, args=(ident.owner, ident.name))
 
 
 def _lookup_failed(ident: ModelVersionIdentifier, exc: ReplicateError) -> Exception:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 from ..schema import ModelSchema, check_inputs, parse_schema, reveal
 
 if TYPE_CHECKING:
-    from .._run import RunParams
+    from .._flows.run import RunParams
     from ..client import Client
 
 

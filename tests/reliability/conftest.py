@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from reliability_support import LiveEmulator, Middlebox
+from support.reliability_support import LiveEmulator, Middlebox
 
 
 @pytest.fixture(scope="session")

@@ -36,11 +36,11 @@ import anyio
 import attrs
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reliability_support import TOKEN, LiveEmulator, checked_out
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
+from support.reliability_support import TOKEN, LiveEmulator, checked_out
 
 import replicate
-from replicate._retry import RetryPolicy
+from replicate._http.retry import RetryPolicy
 from replicate.exceptions import ReplicateError, ReplicateException
 
 OPS = ("run-sync-mode", "run-polling", "stream", "create-wait", "files.create")

@@ -11,9 +11,9 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import hostile
 import pytest
-from hostile import (
+from support import hostile
+from support.hostile import (
     Hostile,
     bomb,
     call,
@@ -26,8 +26,8 @@ from hostile import (
 )
 
 from replicate import Client
-from replicate._limits import API_BODY_LIMIT, ERROR_BODY_LIMIT
-from replicate._sse import SSEDecoder
+from replicate._flows.sse import SSEDecoder
+from replicate._http.limits import API_BODY_LIMIT, ERROR_BODY_LIMIT
 from replicate.exceptions import (
     EventTooLargeError,
     InvalidResponseError,

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hostile import (
+from support.hostile import (
     TOKEN,
     Hostile,
     call,
@@ -29,7 +29,7 @@ from hostile import (
 )
 
 from replicate import Client
-from replicate._drive import DEADLINE_GRACE
+from replicate._flows.drive import DEADLINE_GRACE
 from replicate.exceptions import PredictionTimeoutError, ReplicateError
 from replicate.helpers import FileOutput
 

@@ -10,9 +10,9 @@ import time
 
 import anyio
 import pytest
-from reliability_support import LiveEmulator, Middlebox, call, make_client
+from support.reliability_support import LiveEmulator, Middlebox, call, make_client
 
-from replicate._drive import DEADLINE_GRACE
+from replicate._flows.drive import DEADLINE_GRACE
 from replicate.exceptions import PredictionTimeoutError
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(20)]

@@ -24,7 +24,7 @@ import anyio
 import attrs
 import httpx
 import pytest
-from reliability_support import (
+from support.reliability_support import (
     FAST_RETRIES,
     RESTART_RETRIES,
     LiveEmulator,

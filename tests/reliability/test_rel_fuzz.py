@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replicate import webhook
-from replicate._sse import ReconnectLimitExceeded, ServerSentEvent, SSEDecoder, SSEReconnector
+from replicate._flows.sse import ReconnectLimitExceeded, ServerSentEvent, SSEDecoder, SSEReconnector
 from replicate.webhook import WebhookValidationError
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import PREDICTION, ScriptedServer, json_reply, scripted
-from reliability_support import LiveEmulator, call, make_client
+from support.client_support import PREDICTION, ScriptedServer, json_reply, scripted
+from support.reliability_support import LiveEmulator, call, make_client
 
 from replicate import Client
-from replicate._input import FileTooLargeError
+from replicate._encoding.inputs import FileTooLargeError
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 MODES = pytest.mark.parametrize("mode", ["sync", "async"])

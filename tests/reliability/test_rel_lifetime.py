@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-from client_support import json_reply, scripted
-from reliability_support import LiveEmulator, make_client
+from support.client_support import json_reply, scripted
+from support.reliability_support import LiveEmulator, make_client
 
 pytestmark = [pytest.mark.timeout(60)]
 

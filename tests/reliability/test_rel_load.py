@@ -14,7 +14,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from reliability_support import make_client
+from support.reliability_support import make_client
 
 from replicate.emulator import Emulator
 

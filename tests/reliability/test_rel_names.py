@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from client_support import PREDICTION, json_reply, scripted
-from reliability_support import call, make_client
+from support.client_support import PREDICTION, json_reply, scripted
+from support.reliability_support import call, make_client
 
-from replicate._file_output import FileOutput
-from replicate._filenames import MAX_NAME_BYTES
+from replicate._encoding.file_output import FileOutput
+from replicate._encoding.filenames import MAX_NAME_BYTES
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 MODES = pytest.mark.parametrize("mode", ["sync", "async"])

@@ -12,8 +12,8 @@ import logging
 from typing import Any
 
 import pytest
-from client_support import PREDICTION, json_reply, scripted
-from reliability_support import TOKEN, call, make_client
+from support.client_support import PREDICTION, json_reply, scripted
+from support.reliability_support import TOKEN, call, make_client
 
 from replicate.exceptions import (
     ModelError,

@@ -15,11 +15,11 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from client_support import Reply, ScriptedServer, json_reply, scripted
-from reliability_support import TOKEN, LiveEmulator, Middlebox, call, make_client
+from support.client_support import Reply, ScriptedServer, json_reply, scripted
+from support.reliability_support import TOKEN, LiveEmulator, Middlebox, call, make_client
 
 import replicate
-from replicate._file_output import FileOutput
+from replicate._encoding.file_output import FileOutput
 from replicate.exceptions import ReplicateError, ReplicateException
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]

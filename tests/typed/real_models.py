@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from replicate._retry import RetryPolicy
+from replicate._http.retry import RetryPolicy
 from replicate.client import Client
 from replicate.emulator import Emulator
 

@@ -83,7 +83,7 @@ def run(ctx: Context) -> int:
     given = model_input(ctx.client, args.ref, args.inputs)
     inputs, hidden = sendable(given), secret_names(given)
     if not args.wait:
-        from ..._run import run_target
+        from ..._flows.run import run_target
 
         prediction = ctx.client.predictions.create(**run_target(args.ref), input=inputs)
         _open_web(ctx, prediction.urls)

@@ -10,9 +10,12 @@ from ...models.schemas_collection_response import SchemasCollectionResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     collection_slug: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/collections/{collection_slug}".format(
@@ -68,7 +71,7 @@ def sync_detailed(
         Response[SchemasCollectionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         collection_slug=collection_slug,
     )
 
@@ -125,7 +128,7 @@ async def asyncio_detailed(
         Response[SchemasCollectionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         collection_slug=collection_slug,
     )
 

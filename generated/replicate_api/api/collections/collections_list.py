@@ -9,7 +9,10 @@ from ...models.schemas_paginated_collection_response import SchemasPaginatedColl
 from ...types import Response
 
 
-def _get_kwargs() -> dict[str, Any]:
+def request_kwargs() -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/collections",
@@ -59,7 +62,7 @@ def sync_detailed(
         Response[SchemasPaginatedCollectionResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -105,7 +108,7 @@ async def asyncio_detailed(
         Response[SchemasPaginatedCollectionResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

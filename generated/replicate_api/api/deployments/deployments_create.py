@@ -10,10 +10,12 @@ from ...models.schemas_deployment_response import SchemasDeploymentResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: DeploymentsCreateBody,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -75,7 +77,7 @@ def sync_detailed(
         Response[SchemasDeploymentResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -134,7 +136,7 @@ async def asyncio_detailed(
         Response[SchemasDeploymentResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

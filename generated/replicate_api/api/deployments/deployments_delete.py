@@ -9,10 +9,13 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     deployment_owner: str,
     deployment_name: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/deployments/{deployment_owner}/{deployment_name}".format(
@@ -66,7 +69,7 @@ def sync_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         deployment_owner=deployment_owner,
         deployment_name=deployment_name,
     )
@@ -101,7 +104,7 @@ async def asyncio_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         deployment_owner=deployment_owner,
         deployment_name=deployment_name,
     )

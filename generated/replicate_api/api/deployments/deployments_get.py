@@ -10,10 +10,13 @@ from ...models.schemas_deployment_response import SchemasDeploymentResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     deployment_owner: str,
     deployment_name: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/deployments/{deployment_owner}/{deployment_name}".format(
@@ -72,7 +75,7 @@ def sync_detailed(
         Response[SchemasDeploymentResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         deployment_owner=deployment_owner,
         deployment_name=deployment_name,
     )
@@ -135,7 +138,7 @@ async def asyncio_detailed(
         Response[SchemasDeploymentResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         deployment_owner=deployment_owner,
         deployment_name=deployment_name,
     )

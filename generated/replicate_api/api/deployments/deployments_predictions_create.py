@@ -11,7 +11,7 @@ from ...models.schemas_prediction_response import SchemasPredictionResponse
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     deployment_owner: str,
     deployment_name: str,
     *,
@@ -19,6 +19,8 @@ def _get_kwargs(
     prefer: str | Unset = UNSET,
     cancel_after: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
     headers: dict[str, Any] = {}
     if not isinstance(prefer, Unset):
         headers["Prefer"] = prefer
@@ -106,7 +108,7 @@ def sync_detailed(
         Response[SchemasPredictionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         deployment_owner=deployment_owner,
         deployment_name=deployment_name,
         body=body,
@@ -197,7 +199,7 @@ async def asyncio_detailed(
         Response[SchemasPredictionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         deployment_owner=deployment_owner,
         deployment_name=deployment_name,
         body=body,

@@ -11,12 +11,14 @@ from ...models.schemas_deployment_response import SchemasDeploymentResponse
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     deployment_owner: str,
     deployment_name: str,
     *,
     body: DeploymentsUpdateBody | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -86,7 +88,7 @@ def sync_detailed(
         Response[SchemasDeploymentResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         deployment_owner=deployment_owner,
         deployment_name=deployment_name,
         body=body,
@@ -157,7 +159,7 @@ async def asyncio_detailed(
         Response[SchemasDeploymentResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         deployment_owner=deployment_owner,
         deployment_name=deployment_name,
         body=body,

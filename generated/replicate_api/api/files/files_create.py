@@ -11,10 +11,12 @@ from ...models.schemas_file_response import SchemasFileResponse
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: FilesCreateBody | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -83,7 +85,7 @@ def sync_detailed(
         Response[FilesCreateResponse413 | SchemasFileResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -144,7 +146,7 @@ async def asyncio_detailed(
         Response[FilesCreateResponse413 | SchemasFileResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

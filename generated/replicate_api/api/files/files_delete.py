@@ -10,9 +10,12 @@ from ...models.files_delete_response_404 import FilesDeleteResponse404
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     file_id: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/files/{file_id}".format(
@@ -72,7 +75,7 @@ def sync_detailed(
         Response[Any | FilesDeleteResponse404]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         file_id=file_id,
     )
 
@@ -129,7 +132,7 @@ async def asyncio_detailed(
         Response[Any | FilesDeleteResponse404]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         file_id=file_id,
     )
 

@@ -11,13 +11,16 @@ from ...models.files_download_response_404 import FilesDownloadResponse404
 from ...types import UNSET, File, Response
 
 
-def _get_kwargs(
+def request_kwargs(
     file_id: str,
     *,
     owner: str,
     expiry: int,
     signature: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     params: dict[str, Any] = {}
 
     params["owner"] = owner
@@ -96,7 +99,7 @@ def sync_detailed(
         Response[File | FilesDownloadResponse404]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         file_id=file_id,
         owner=owner,
         expiry=expiry,
@@ -173,7 +176,7 @@ async def asyncio_detailed(
         Response[File | FilesDownloadResponse404]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         file_id=file_id,
         owner=owner,
         expiry=expiry,

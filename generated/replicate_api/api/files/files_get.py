@@ -11,9 +11,12 @@ from ...models.schemas_file_response import SchemasFileResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     file_id: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/files/{file_id}".format(
@@ -74,7 +77,7 @@ def sync_detailed(
         Response[FilesGetResponse404 | SchemasFileResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         file_id=file_id,
     )
 
@@ -131,7 +134,7 @@ async def asyncio_detailed(
         Response[FilesGetResponse404 | SchemasFileResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         file_id=file_id,
     )
 

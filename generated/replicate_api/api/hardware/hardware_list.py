@@ -9,7 +9,10 @@ from ...models.hardware_list_response_200_item import HardwareListResponse200Ite
 from ...types import Response
 
 
-def _get_kwargs() -> dict[str, Any]:
+def request_kwargs() -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/hardware",
@@ -65,7 +68,7 @@ def sync_detailed(
         Response[list[HardwareListResponse200Item]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -113,7 +116,7 @@ async def asyncio_detailed(
         Response[list[HardwareListResponse200Item]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

@@ -10,10 +10,12 @@ from ...models.schemas_model_response import SchemasModelResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: ModelsCreateBody,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -74,7 +76,7 @@ def sync_detailed(
         Response[SchemasModelResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -135,7 +137,7 @@ async def asyncio_detailed(
         Response[SchemasModelResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

@@ -9,10 +9,13 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     model_owner: str,
     model_name: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/models/{model_owner}/{model_name}".format(
@@ -66,7 +69,7 @@ def sync_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
     )
@@ -101,7 +104,7 @@ async def asyncio_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
     )

@@ -10,10 +10,13 @@ from ...models.schemas_model_response import SchemasModelResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     model_owner: str,
     model_name: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/models/{model_owner}/{model_name}".format(
@@ -72,7 +75,7 @@ def sync_detailed(
         Response[SchemasModelResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
     )
@@ -139,7 +142,7 @@ async def asyncio_detailed(
         Response[SchemasModelResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
     )

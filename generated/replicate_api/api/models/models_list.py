@@ -11,11 +11,14 @@ from ...models.schemas_paginated_model_response import SchemasPaginatedModelResp
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     sort_by: ModelsListSortBy | Unset = ModelsListSortBy.LATEST_VERSION_CREATED_AT,
     sort_direction: ModelsListSortDirection | Unset = ModelsListSortDirection.DESC,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     params: dict[str, Any] = {}
 
     json_sort_by: str | Unset = UNSET
@@ -89,7 +92,7 @@ def sync_detailed(
         Response[SchemasPaginatedModelResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         sort_by=sort_by,
         sort_direction=sort_direction,
     )
@@ -154,7 +157,7 @@ async def asyncio_detailed(
         Response[SchemasPaginatedModelResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         sort_by=sort_by,
         sort_direction=sort_direction,
     )

@@ -9,10 +9,13 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     model_owner: str,
     model_name: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/models/{model_owner}/{model_name}/readme".format(
@@ -70,7 +73,7 @@ def sync_detailed(
         Response[Any | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
     )
@@ -133,7 +136,7 @@ async def asyncio_detailed(
         Response[Any | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
     )

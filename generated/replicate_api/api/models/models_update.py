@@ -11,12 +11,14 @@ from ...models.schemas_model_response import SchemasModelResponse
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     model_owner: str,
     model_name: str,
     *,
     body: ModelsUpdateBody | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -84,7 +86,7 @@ def sync_detailed(
         Response[SchemasModelResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
         body=body,
@@ -155,7 +157,7 @@ async def asyncio_detailed(
         Response[SchemasModelResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
         body=body,

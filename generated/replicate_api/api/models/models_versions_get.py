@@ -10,11 +10,14 @@ from ...models.schemas_version_response import SchemasVersionResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     model_owner: str,
     model_name: str,
     version_id: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/models/{model_owner}/{model_name}/versions/{version_id}".format(
@@ -76,7 +79,7 @@ def sync_detailed(
         Response[SchemasVersionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
         version_id=version_id,
@@ -149,7 +152,7 @@ async def asyncio_detailed(
         Response[SchemasVersionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
         version_id=version_id,

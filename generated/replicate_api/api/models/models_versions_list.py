@@ -10,10 +10,13 @@ from ...models.schemas_paginated_version_response import SchemasPaginatedVersion
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     model_owner: str,
     model_name: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/models/{model_owner}/{model_name}/versions".format(
@@ -72,7 +75,7 @@ def sync_detailed(
         Response[SchemasPaginatedVersionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
     )
@@ -135,7 +138,7 @@ async def asyncio_detailed(
         Response[SchemasPaginatedVersionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
     )

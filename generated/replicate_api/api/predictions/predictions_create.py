@@ -10,12 +10,14 @@ from ...models.schemas_version_prediction_request import SchemasVersionPredictio
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: SchemasVersionPredictionRequest | Unset = UNSET,
     prefer: str | Unset = UNSET,
     cancel_after: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
     headers: dict[str, Any] = {}
     if not isinstance(prefer, Unset):
         headers["Prefer"] = prefer
@@ -96,7 +98,7 @@ def sync_detailed(
         Response[SchemasPredictionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         prefer=prefer,
         cancel_after=cancel_after,
@@ -175,7 +177,7 @@ async def asyncio_detailed(
         Response[SchemasPredictionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
         prefer=prefer,
         cancel_after=cancel_after,

@@ -10,9 +10,12 @@ from ...models.schemas_prediction_response import SchemasPredictionResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     prediction_id: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/predictions/{prediction_id}".format(
@@ -73,7 +76,7 @@ def sync_detailed(
         Response[SchemasPredictionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         prediction_id=prediction_id,
     )
 
@@ -140,7 +143,7 @@ async def asyncio_detailed(
         Response[SchemasPredictionResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         prediction_id=prediction_id,
     )
 

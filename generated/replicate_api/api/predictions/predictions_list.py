@@ -11,12 +11,15 @@ from ...models.predictions_list_source import PredictionsListSource
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     source: PredictionsListSource | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     params: dict[str, Any] = {}
 
     json_created_after: str | Unset = UNSET
@@ -96,7 +99,7 @@ def sync_detailed(
         Response[PredictionsListResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         created_after=created_after,
         created_before=created_before,
         source=source,
@@ -167,7 +170,7 @@ async def asyncio_detailed(
         Response[PredictionsListResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         created_after=created_after,
         created_before=created_before,
         source=source,

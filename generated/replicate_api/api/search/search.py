@@ -11,11 +11,14 @@ from ...models.search_response_500 import SearchResponse500
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     query: str,
     limit: int | Unset = 20,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     params: dict[str, Any] = {}
 
     params["query"] = query
@@ -92,7 +95,7 @@ def sync_detailed(
         Response[SchemasSearchResponse | SearchResponse400 | SearchResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         query=query,
         limit=limit,
     )
@@ -159,7 +162,7 @@ async def asyncio_detailed(
         Response[SchemasSearchResponse | SearchResponse400 | SearchResponse500]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         query=query,
         limit=limit,
     )

@@ -10,9 +10,12 @@ from ...models.schemas_training_response import SchemasTrainingResponse
 from ...types import Response
 
 
-def _get_kwargs(
+def request_kwargs(
     training_id: str,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
+
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/trainings/{training_id}/cancel".format(
@@ -68,7 +71,7 @@ def sync_detailed(
         Response[SchemasTrainingResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         training_id=training_id,
     )
 
@@ -125,7 +128,7 @@ async def asyncio_detailed(
         Response[SchemasTrainingResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         training_id=training_id,
     )
 

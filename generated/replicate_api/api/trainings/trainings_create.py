@@ -11,13 +11,15 @@ from ...models.schemas_training_response import SchemasTrainingResponse
 from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs(
+def request_kwargs(
     model_owner: str,
     model_name: str,
     version_id: str,
     *,
     body: SchemasTrainingRequest | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Keyword arguments for ``httpx.Client.request()`` that send this operation:
+    method, URL with its path parameters quoted, query, headers and body."""
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -92,7 +94,7 @@ def sync_detailed(
         Response[SchemasTrainingResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
         version_id=version_id,
@@ -173,7 +175,7 @@ async def asyncio_detailed(
         Response[SchemasTrainingResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_owner=model_owner,
         model_name=model_name,
         version_id=version_id,

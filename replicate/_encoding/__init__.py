@@ -1,0 +1,1 @@
+"""Inputs encoded for the API (files, data URIs) and outputs decoded for the caller (FileOutput)."""

@@ -1,0 +1,315 @@
+"""File outputs: model outputs that are URLs (or ``data:`` URIs) become :class:`FileOutput`.
+
+Downloads go through the client's own httpx connection, so proxies, custom
+transports and retries apply, and they are streamed in chunks. The client's
+transport attaches the API token only to requests for the API's own origin, so
+file hosts (CDNs) never see it. ``data:`` URIs are decoded locally.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+import httpx
+
+from .._http.api_transport import STREAMED_EXTENSION
+from .._http.limits import PIECE, Inflater, RateFloor, TooSlow
+from .filenames import DEFAULT_NAME, safe_file_name
+
+if TYPE_CHECKING:
+    from ..client import Client
+
+__all__ = ["FileOutput", "is_file_url", "transform_output"]
+
+CHUNK_SIZE = PIECE
+#: Downloads are read as they arrive, never whole (see ``replicate._http.api_transport``).
+DOWNLOAD_EXTENSIONS = {STREAMED_EXTENSION: True}
+# A whole string that is one URL: no whitespace, so prose mentioning a link stays text.
+_URL = re.compile(r"(?:https?://[^\s]+|data:[^\s,]*,[^\s]*)\Z", re.ASCII)
+
+
+def is_file_url(value: object) -> bool:
+    """True for strings that are a single ``https://``, ``http://`` or ``data:`` URL."""
+    return (
+        isinstance(value, str)
+        and value[:5] in ("https", "http:", "data:")
+        and bool(_URL.match(value))
+    )
+
+
+def decode_data_uri(uri: str) -> bytes:
+    """The bytes of a ``data:[<type>][;base64],<data>`` URI (RFC 2397)."""
+    header, comma, payload = uri.partition(",")
+    if not header.startswith("data:") or not comma:
+        raise ValueError("not a data: URI")
+    if header.endswith(";base64"):
+        data = re.sub(rb"\s+", b"", unquote_to_bytes(payload))
+        try:
+            return base64.b64decode(data, validate=True)
+        except binascii.Error as error:
+            raise ValueError(f"malformed base64 in data: URI: {error}") from None
+    return unquote_to_bytes(payload)
+
+
+class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A file produced by a model, read lazily from its URL.
+
+    ``url`` is where it lives; ``str(file)`` is the URL too. Read it whole with
+    :meth:`read` / :meth:`aread`, in chunks by iterating (``for chunk in file`` or
+    ``async for chunk in file``), or write it to disk with :meth:`save` /
+    :meth:`asave`. Being an httpx byte stream, it can also be passed as
+    ``content=`` of an httpx request.
+    """
+
+    def __init__(self, url: str, client: Client) -> None:
+        self.url = url
+        self._client = client
+
+    def __str__(self) -> str:
+        return self.url
+
+    def __repr__(self) -> str:
+        shown = self.url if len(self.url) <= 80 else self.url[:77] + "..."
+        return f"FileOutput({shown!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FileOutput) and other.url == self.url
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+    @property
+    def is_data_uri(self) -> bool:
+        """True when the content is inline (a ``data:`` URI) and needs no download."""
+        return self.url.startswith("data:")
+
+    def read(self) -> bytes:
+        """The whole content."""
+        return b"".join(self)
+
+    async def aread(self) -> bytes:
+        """Async :meth:`read`."""
+        return b"".join([chunk async for chunk in self])
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.is_data_uri:
+            yield from _slices(decode_data_uri(self.url))
+            return
+        resume = _Resume(self._client.retry_policy.max_retries)
+        http = self._client._http
+        while True:
+            with http.stream(**self._request(resume)) as r:
+                body = DownloadBody(r, self._client, resume)
+                try:
+                    for raw in r.iter_raw(CHUNK_SIZE):
+                        yield from body.feed(raw)
+                    yield from body.flush()
+                    return
+                except httpx.TransportError:
+                    resume.failed()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self.is_data_uri:
+            for chunk in _slices(decode_data_uri(self.url)):
+                yield chunk
+            return
+        resume = _Resume(self._client.retry_policy.max_retries)
+        http = self._client._async_http()
+        while True:
+            async with http.stream(**self._request(resume)) as r:
+                body = DownloadBody(r, self._client, resume)
+                try:
+                    async for raw in r.aiter_raw(CHUNK_SIZE):
+                        for chunk in body.feed(raw):
+                            yield chunk
+                    for chunk in body.flush():
+                        yield chunk
+                    return
+                except httpx.TransportError:
+                    resume.failed()
+
+    def _request(self, resume: _Resume) -> dict[str, Any]:
+        # Downloads follow redirects (CDNs) and are streamed, never read whole.
+        return {
+            "method": "GET",
+            "url": self.url,
+            "headers": resume.headers,
+            "follow_redirects": True,
+            "extensions": DOWNLOAD_EXTENSIONS,
+        }
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Stream the content to ``path`` (a file, or a directory to put the URL's
+        file name in); returns the path written."""
+        return write_chunks(self._target(path), self)
+
+    async def asave(self, path: str | os.PathLike[str]) -> Path:
+        """Async :meth:`save` (the disk writes are small and not offloaded)."""
+        return await async_write_chunks(self._target(path), self)
+
+    def _target(self, path: str | os.PathLike[str]) -> Path:
+        target = Path(path)
+        if target.is_dir():
+            target = target / self.name
+        return target
+
+    @property
+    def name(self) -> str:
+        """A safe file name from the end of the URL (``"output"`` for data URIs or bare paths).
+
+        Only the last component is kept (``/``, ``\\`` and ``:`` all separate, also when
+        percent-encoded), without control characters, ``.``/``..`` or Windows device
+        names, and at most 255 bytes long: ``save(directory)`` always writes inside it.
+        """
+        if self.is_data_uri:
+            return DEFAULT_NAME
+        return safe_file_name(unquote(urlsplit(self.url).path))
+
+    def close(self) -> None:
+        """Nothing to release: each read opens and closes its own response."""
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`."""
+
+
+class DownloadBody:
+    """Decode a download's raw bytes into pieces of at most :data:`CHUNK_SIZE`, whatever
+    its ``Content-Encoding`` or type, under the rate floor of :class:`RateFloor`.
+    With ``resume``, only the bytes not handed out before a break come out."""
+
+    def __init__(
+        self, response: httpx.Response, client: Client, resume: _Resume | None = None
+    ) -> None:
+        self._request = response.request
+        self._resume = resume
+        if resume is not None:
+            resume.response(response.status_code)
+        try:
+            self._inflater = Inflater(response.headers.get("content-encoding"))
+        except ValueError as exc:
+            raise httpx.DecodingError(str(exc), request=response.request) from None
+        self._floor = RateFloor(client._timeout.read, time.monotonic())
+
+    def feed(self, raw: bytes) -> Iterator[bytes]:
+        """Decoded pieces of ``raw``; a read timeout when the download is too slow."""
+        try:
+            self._floor.took(len(raw), time.monotonic())
+        except TooSlow as exc:
+            raise httpx.ReadTimeout(str(exc), request=self._request) from None
+        yield from self._fresh(self._inflater.feed(raw))
+
+    def flush(self) -> Iterator[bytes]:
+        """The last decoded pieces once the raw body ended."""
+        yield from self._fresh(self._inflater.flush())
+
+    def _fresh(self, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        try:
+            for piece in pieces:
+                if self._resume is not None:
+                    piece = self._resume.fresh(piece)
+                if piece:
+                    yield piece
+        except ValueError as exc:
+            raise httpx.DecodingError(str(exc), request=self._request) from None
+
+
+class _Resume:
+    """Continue a download that broke off mid-body, without repeating a byte.
+
+    The next request asks for the rest (``Range: bytes=N-``); a server that ignores
+    ranges sends everything again and the first N bytes are skipped. Gives up
+    (re-raising) after ``max_retries`` breaks.
+    """
+
+    def __init__(self, max_retries: int) -> None:
+        self.max_retries = max_retries
+        self.received = 0
+        self._skip = 0
+        self._breaks = 0
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Range": f"bytes={self.received}-"} if self.received else None
+
+    def response(self, status: int) -> None:
+        self._skip = self.received if status != 206 else 0
+
+    def fresh(self, chunk: bytes) -> bytes:
+        """The part of ``chunk`` not yet handed out."""
+        if self._skip:
+            taken = min(self._skip, len(chunk))
+            self._skip -= taken
+            chunk = chunk[taken:]
+        self.received += len(chunk)
+        return chunk
+
+    def failed(self) -> None:
+        """Call inside ``except``: re-raises once the retries are used up."""
+        self._breaks += 1
+        if self._breaks > self.max_retries:
+            raise
+
+
+def write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
+    """Write ``chunks`` to the file ``path`` as they come; returns the path."""
+    target = Path(path)
+    with target.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return target
+
+
+async def async_write_chunks(path: str | os.PathLike[str], chunks: AsyncIterable[bytes]) -> Path:
+    """Async :func:`write_chunks`."""
+    target = Path(path)
+    with target.open("wb") as out:
+        async for chunk in chunks:
+            out.write(chunk)
+    return target
+
+
+def _slices(data: bytes) -> Iterator[bytes]:
+    view = memoryview(data)
+    for start in range(0, len(data), CHUNK_SIZE):
+        yield bytes(view[start : start + CHUNK_SIZE])
+
+
+def transform_output(value: Any, client: Client) -> Any:
+    """Replace every URL string in ``value`` (nested lists/dicts) by a :class:`FileOutput`.
+
+    Walks with an explicit stack rather than recursion, so any depth the JSON
+    decoder accepted is handled.
+    """
+
+    def convert(item: Any) -> Any:
+        if isinstance(item, str):
+            return FileOutput(item, client) if is_file_url(item) else item
+        if isinstance(item, Mapping):
+            copy: dict[Any, Any] = dict(item)
+            pending.append(copy)
+            return copy
+        if isinstance(item, list | tuple):
+            items = list(item)
+            pending.append(items)
+            return items
+        return item
+
+    pending: list[dict[Any, Any] | list[Any]] = []
+    result = convert(value)
+    while pending:
+        container = pending.pop()
+        if isinstance(container, dict):
+            for key, item in container.items():
+                container[key] = convert(item)
+        else:
+            for index, item in enumerate(container):
+                container[index] = convert(item)
+    return result

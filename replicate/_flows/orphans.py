@@ -1,0 +1,141 @@
+"""Finding the prediction of a create that was interrupted before it answered.
+
+A ``Prefer: wait`` create holds its response until the model finishes, so a run
+interrupted during that hold has no prediction id yet, although the server has
+made the prediction. :func:`cancel_orphan_flow` finds it among the newest
+predictions (same model or version, every plain JSON input value equal, created
+since shortly before the run began, not finished) and cancels it, but only when
+exactly one prediction matches: an ambiguous match is left alone and logged.
+Batches resuming after a crash use :func:`recent_predictions_flow` and
+:func:`matching_predictions` to find a create whose id was never recorded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .._http.wallclock import rebound
+from ..identifier import model_owner_name
+from .flow import Flow, Send
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..prediction import Prediction
+
+logger = logging.getLogger("replicate")
+
+# Tolerated difference between our clock and the API's when filtering by creation time.
+CLOCK_SKEW = datetime.timedelta(seconds=60)
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def cancel_orphan_flow(
+    target: Mapping[str, Any], input: Mapping[str, Any] | None, since: datetime.datetime
+) -> Flow[Prediction | None]:
+    """Find the one unfinished prediction this run created and cancel it; returns it as the
+    cancel left it (``None`` if none was cancelled)."""
+    from ..prediction import Prediction, list_call
+
+    page = yield Send(list_call(..., {"created_after": since - CLOCK_SKEW}))
+    matches = [p for p in matching_predictions(page.results, target, input) if not p.done]
+    if len(matches) != 1:
+        logger.warning(
+            "interrupted before the API answered; %d matching predictions found, none cancelled",
+            len(matches),
+        )
+        return None
+    cancelled: Prediction = yield Send(Prediction._cancel_call(matches[0].id))
+    logger.info("cancelled prediction %s of an interrupted run", matches[0].id)
+    return cancelled
+
+
+def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
+    """Every prediction created since ``since`` (less the clock skew), all pages."""
+    from ..prediction import list_call
+
+    found: list[Prediction] = []
+    cursor: Any = ...
+    while True:
+        page = yield Send(list_call(cursor, {"created_after": since - CLOCK_SKEW}))
+        found.extend(page.results)
+        if not page.next:
+            return found
+        cursor = page.next
+
+
+def matching_predictions(
+    predictions: list[Prediction], target: Mapping[str, Any], input: Mapping[str, Any] | None
+) -> list[Prediction]:
+    """The predictions of ``target`` whose input has every plain value of ``input``."""
+    return [
+        prediction
+        for prediction in predictions
+        if _same_target(prediction, target) and _same_input(prediction.input or {}, input or {})
+    ]
+
+
+def _same_target(prediction: Prediction, target: Mapping[str, Any]) -> bool:
+    if "version" in target:
+        return bool(prediction.version == target["version"])
+    owner, name = model_owner_name(target["model"])
+    return prediction.model == f"{owner}/{name}"
+
+
+def _same_input(sent: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
+    """Every plain JSON value the caller gave is in the prediction's input unchanged
+    (files and other converted values cannot be compared and are skipped)."""
+    return all(sent.get(key) == value for key, value in given.items() if _plain(value))
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, _JSON_SCALARS):
+        return True
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def cancel_orphan(
+    client: Client,
+    target: Mapping[str, Any],
+    input: Mapping[str, Any] | None,
+    since: datetime.datetime,
+    grace: float,
+) -> Prediction | None:
+    """Run :func:`cancel_orphan_flow`, all of it within ``grace`` seconds, even past the run's
+    deadline (best effort: failures are logged and give ``None``)."""
+    from .drive import SyncDriver
+
+    try:
+        with rebound(time.monotonic() + grace):
+            return SyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
+    except Exception as exc:
+        logger.warning("could not look for the interrupted run's prediction: %s", exc)
+        return None
+
+
+async def async_cancel_orphan(
+    client: Client,
+    target: Mapping[str, Any],
+    input: Mapping[str, Any] | None,
+    since: datetime.datetime,
+    grace: float,
+) -> Prediction | None:
+    """Async :func:`cancel_orphan`; shielded, as the calling task may be being cancelled."""
+    import anyio
+
+    from .drive import AsyncDriver
+
+    found: Prediction | None = None
+    with anyio.move_on_after(grace, shield=True), rebound(time.monotonic() + grace):
+        try:
+            found = await AsyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
+        except Exception as exc:
+            logger.warning("could not look for the interrupted run's prediction: %s", exc)
+    return found

@@ -1,0 +1,148 @@
+"""Error mapping: problem details, extensions, non-JSON bodies, 52x codes, ModelError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from support.client_support import PREDICTION, TOKEN, json_reply, make_client, scripted
+
+from replicate.exceptions import ModelError, ReplicateError, ReplicateException
+from replicate.prediction import Prediction
+
+pytestmark = pytest.mark.anyio
+
+
+def test_problem_details_with_extensions() -> None:
+    body = {
+        "type": "https://replicate.com/docs/errors#invalid-input",
+        "title": "Input validation failed",
+        "status": 422,
+        "detail": "input.prompt is required",
+        "instance": "/v1/predictions",
+        "invalid_fields": [{"field": "input.prompt", "description": "prompt is required"}],
+    }
+    with scripted([json_reply(422, body)]) as server, pytest.raises(ReplicateError) as caught:
+        make_client(server.base_url).request("POST", "/predictions", json={})
+    error = caught.value
+    assert (error.type, error.title, error.status) == (body["type"], body["title"], 422)
+    assert (error.detail, error.instance) == (body["detail"], body["instance"])
+    assert error.invalid_fields == body["invalid_fields"]
+    assert error.extensions == {"invalid_fields": body["invalid_fields"]}
+    assert error.method == "POST" and error.url == f"{server.base_url}/v1/predictions"
+    assert error.to_dict()["invalid_fields"] == body["invalid_fields"]
+    text = str(error)
+    assert "422" in text and "Input validation failed" in text and "input.prompt" in text
+    assert "POST" in text and "/v1/predictions" in text
+    assert isinstance(error, ReplicateException)
+    with pytest.raises(AttributeError):
+        error.no_such_member  # noqa: B018
+
+
+@pytest.mark.parametrize("status", [500, 502, 520, 521, 522, 523, 524, 525, 526, 527, 529, 530])
+def test_html_and_non_iana_status_codes(status: int) -> None:
+    page = b"<!DOCTYPE html><html><body><h1>Origin error</h1></body></html>"
+    with scripted([(status, {"Content-Type": "text/html"}, page)]) as server:
+        client = make_client(server.base_url, max_retries=0)
+        with pytest.raises(ReplicateError) as caught:
+            client.predictions.get("p1")
+    error = caught.value
+    assert error.status == status
+    assert error.detail is not None and "Origin error" in error.detail
+    assert str(status) in str(error) and "GET" in str(error)
+
+
+def test_empty_and_plain_text_bodies() -> None:
+    with scripted([(404, {}, b"")]) as server, pytest.raises(ReplicateError) as caught:
+        make_client(server.base_url).predictions.get("p1")
+    assert caught.value.status == 404 and "Not Found" in str(caught.value)
+    with (
+        scripted([(400, {"Content-Type": "text/plain"}, b"bad things")]) as server,
+        pytest.raises(ReplicateError) as caught,
+    ):
+        make_client(server.base_url).predictions.get("p1")
+    assert caught.value.detail == "bad things"
+
+
+def test_legacy_detail_only_body_and_long_html_is_cut() -> None:
+    with (
+        scripted([json_reply(403, {"detail": "You do not have permission"})]) as server,
+        pytest.raises(ReplicateError) as caught,
+    ):
+        make_client(server.base_url).accounts.current()
+    assert caught.value.status == 403 and caught.value.detail == "You do not have permission"
+    with scripted([(500, {}, b"x" * 10_000)]) as server, pytest.raises(ReplicateError) as caught:
+        make_client(server.base_url, max_retries=0).accounts.current()
+    assert len(str(caught.value)) < 600
+
+
+def test_an_echoed_token_is_scrubbed() -> None:
+    body = {"title": "Unauthenticated", "detail": f"token {TOKEN} is invalid", "echo": [TOKEN]}
+    with scripted([json_reply(401, body)]) as server, pytest.raises(ReplicateError) as caught:
+        make_client(server.base_url).accounts.current()
+    error = caught.value
+    assert TOKEN not in str(error) and TOKEN not in repr(error)
+    assert TOKEN not in repr(error.to_dict())
+    assert "[REDACTED]" in str(error)
+
+
+async def test_emulator_422_names_the_misspelt_input(replicate_emulator: Any) -> None:
+    client = make_client(replicate_emulator.base_url)
+    model = await client.models.async_get("emulator/echo")
+    with pytest.raises(ReplicateError) as caught:
+        await client.predictions.async_create(
+            version=model.latest_version.id, input={"txt": "typo"}
+        )
+    error = caught.value
+    assert error.status == 422
+    assert "text" in str(error)
+    assert error.extensions.get("invalid_fields")
+
+
+async def test_emulator_401_with_restricted_token(replicate_emulator: Any) -> None:
+    replicate_emulator.token = "the-only-token"
+    with pytest.raises(ReplicateError) as caught:
+        await make_client(replicate_emulator.base_url).accounts.async_current()
+    assert caught.value.status == 401
+    assert TOKEN not in str(caught.value)
+
+
+def test_model_error_carries_the_prediction() -> None:
+    prediction = Prediction.from_json(None, {"id": "p9", "status": "failed", "error": "OOM"})
+    error = ModelError(prediction)
+    assert error.prediction is prediction
+    assert "OOM" in str(error) and "p9" in str(error)
+    aborted = ModelError(Prediction.from_json(None, {"id": "p8", "status": "aborted"}))
+    assert "aborted" in str(aborted)
+
+
+def test_1x_constructor_and_from_response() -> None:
+    error = ReplicateError(type="t", title="Bad", status=400, detail="d", instance="/i")
+    assert error.to_dict() == {
+        "type": "t",
+        "title": "Bad",
+        "status": 400,
+        "detail": "d",
+        "instance": "/i",
+    }
+    response = httpx.Response(
+        429,
+        json={"detail": "slow"},
+        request=httpx.Request("GET", "https://api.replicate.com/v1/x?a=1"),
+    )
+    mapped = ReplicateError.from_response(response)
+    assert mapped.status == 429 and mapped.url == "https://api.replicate.com/v1/x"
+
+
+def test_unknown_statuses_and_fields_do_not_crash() -> None:
+    future = {"id": "p2", "status": "hibernating", "brand_new_field": {"x": 1}}
+    done = {**PREDICTION, "id": "p2", "status": "aborted", "output": None}
+    with scripted([json_reply(200, future), json_reply(200, done)]) as server:
+        client = make_client(server.base_url)
+        prediction = client.predictions.get("p2")
+        assert prediction.status == "hibernating" and not prediction.done
+        assert prediction.to_dict()["brand_new_field"] == {"x": 1}
+        assert prediction.model is None and prediction.urls is None
+        prediction.wait()
+    assert prediction.status == "aborted" and prediction.done
