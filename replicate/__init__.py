@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 # Submodules whose names are also default-client attributes are loaded first, so a
 # later `import replicate.hardware` cannot replace the `replicate.hardware` namespace.
 from . import hardware as _hardware_module  # noqa: F401
+from . import run as _run_module  # noqa: F401
 from . import stream as _stream_module  # noqa: F401
 from .pagination import async_paginate, paginate
 

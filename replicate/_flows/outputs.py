@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .._job import Job
     from ..client import Client
     from ..prediction import Prediction
+    from ..version import Version
 
 __all__ = ["AsyncOutputIterator", "OutputIterator", "OutputKind", "output_kind"]
 
@@ -92,20 +93,31 @@ def schema_flow(client: Client, job: Job) -> Flow[Any]:
         return cache[key]
     schema = None
     try:
+        version = None
         if job.version:
             version_call = Call(
                 parse_version, models_versions_get.request_kwargs, args=(owner, name, job.version)
             )
-            schema = (yield Send(version_call)).openapi_schema
-        if schema is None:
+            version = yield Send(version_call)
+        if version is None or version.openapi_schema is None:
             model = yield Send(Call(parse_model, models_get.request_kwargs, args=(owner, name)))
-            latest = model.latest_version
-            schema = latest.openapi_schema if latest is not None else None
+            version = model.latest_version
+        schema = _marked(version) if version is not None else None
     except ReplicateError as exc:
         logger.info("no output schema for %s: %s", job.model, exc)
     if len(cache) >= _SCHEMA_CACHE_SIZE:
         cache.clear()
     cache[key] = schema
+    return schema
+
+
+def _marked(version: Version) -> Any:
+    # Versions built by cog before 0.3.9 do not mark iterator outputs (1.x marks them too).
+    from ..schema.legacy import make_schema_backwards_compatible
+
+    schema = version.openapi_schema
+    if isinstance(schema, dict) and version.cog_version:
+        schema = make_schema_backwards_compatible(schema, version.cog_version)
     return schema
 
 

@@ -216,6 +216,8 @@ class ModelSpec:
     version_ids: list[str] | None = None
     default_example: dict[str, Any] | None = None
     extra: dict[str, Any] = attrs.field(factory=dict)
+    #: The cog its versions were built with (real model objects bring theirs).
+    cog_version: str | None = None
 
     @property
     def full_name(self) -> str:

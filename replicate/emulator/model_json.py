@@ -78,6 +78,9 @@ def spec_from_model_json(model: dict[str, Any], *, official: bool | None = None)
         version_ids=[latest["id"]],
         default_example=example or None,
         extra={k: model[k] for k in _MODEL_FIELDS if model.get(k) is not None},
+        cog_version=latest.get("cog_version")
+        if isinstance(latest.get("cog_version"), str)
+        else None,
     )
 
 

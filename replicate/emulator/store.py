@@ -39,13 +39,14 @@ class Version:
     created: datetime
     schema: dict[str, Any] | None  # None: the version publishes no schema (inputs unchecked)
     behaviour: Behaviour | None = None
+    cog_version: str = "0.13.0"
 
     def to_json(self) -> dict[str, Any]:
         """The API representation."""
         return {
             "id": self.id,
             "created_at": iso(self.created),
-            "cog_version": "0.13.0",
+            "cog_version": self.cog_version,
             "openapi_schema": self.schema,
         }
 
@@ -236,7 +237,7 @@ class Store:
         )
         self.models[model.full_name] = model
         for vid in spec.ids():
-            self.add_version(model, spec.schema, vid)
+            self.add_version(model, spec.schema, vid, cog_version=spec.cog_version)
         if spec.default_example is not None:
             model.default_example = spec.default_example
         elif spec.example is not None:
@@ -268,9 +269,13 @@ class Store:
         schema: dict[str, Any] | None,
         vid: str,
         behaviour: Behaviour | None = None,
+        cog_version: str | None = None,
     ) -> Version:
-        """Attach a new version to ``model`` (``behaviour``: when it runs unlike the model)."""
+        """Attach a new version to ``model`` (``behaviour``: when it runs unlike the model;
+        ``cog_version``: the cog it was built with, when not the current one)."""
         version = Version(vid, now(), schema, behaviour)
+        if cog_version is not None:
+            version.cog_version = cog_version
         model.versions.append(version)
         self.versions[vid] = (model, version)
         return version

@@ -13,6 +13,7 @@ Shared by :func:`replicate.use`, the per-model module generator and the command 
 
 from .check import InputValidationError, check_inputs, input_problems, value_problem
 from .cli import CliValueError, coerce_cli_value
+from .legacy import make_schema_backwards_compatible, version_has_no_array_type
 from .model import NO_DEFAULT, InputSpec, ModelSchema, OutputSpec, SchemaError, parse_schema
 from .secret import SECRET_MASK, Secret, reveal
 from .types import FileInput, TypeSpec, parse_type, type_annotation, type_source
@@ -32,10 +33,12 @@ __all__ = [
     "check_inputs",
     "coerce_cli_value",
     "input_problems",
+    "make_schema_backwards_compatible",
     "parse_schema",
     "parse_type",
     "reveal",
     "type_annotation",
     "type_source",
     "value_problem",
+    "version_has_no_array_type",
 ]

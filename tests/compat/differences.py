@@ -277,13 +277,10 @@ NOT_PROVIDED: tuple[NotProvided, ...] = (
     ),
     NotProvided(
         "internals",
-        "1.x's implementation modules and classes are not provided: replicate.run and "
-        "replicate.schema (helpers behind replicate.run), RetryTransport and EventSource.",
+        "1.x's implementation classes RetryTransport and EventSource are not provided.",
         "They have no documented contract; retries are configured with Client(retry=...) / "
         "RetryPolicy, streams are read with client.stream().",
         (
-            "replicate.run",
-            "replicate.schema",
             "replicate.client.RetryTransport",
             "replicate.stream.EventSource",
         ),
