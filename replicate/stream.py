@@ -171,12 +171,19 @@ class AsyncEventStream(AsyncIterator[ServerSentEvent]):
         await self.aclose()
 
 
+_URL_STARTS = ("https", "http:", "data:")
+
+
 def _file_event(event: ServerSentEvent, client: Client) -> ServerSentEvent:
     """``event`` with a FileOutput as data when it is an output event holding a file URL
     (as 1.x's streams give; ``str(event)`` is still the URL)."""
+    data = event.data
+    # Cheap test first: most events are tokens, and this runs for every one of them.
+    if event.event != "output" or not isinstance(data, str) or data[:5] not in _URL_STARTS:
+        return event
     from ._encoding.file_output import FileOutput, is_file_url
 
-    if event.event == "output" and is_file_url(event.data):
+    if is_file_url(data):
         # The data is a FileOutput here (1.x's type for it), though annotated as text.
         return attrs.evolve(event, data=cast(str, FileOutput(event.data, client)))
     return event
