@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 from . import hardware as _hardware_module  # noqa: F401
 from . import run as _run_module  # noqa: F401
 from . import stream as _stream_module  # noqa: F401
+from .__about__ import __version__ as __version__
 from .pagination import async_paginate, paginate
 
 if TYPE_CHECKING:
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
     trainings: Trainings
     webhooks: Webhooks
 
-__version__ = "2.0.0a1"
 __all__ = [
     "Client",
     "RetryPolicy",

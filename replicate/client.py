@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 import attrs
 import httpx
 
+from .__about__ import __version__
 from ._cog import cog_scope_token
 from ._flows.polling import check_poll_interval, poll_interval_from_env
 from ._http.api_transport import (
@@ -54,7 +55,7 @@ DEFAULT_BASE_URL = "https://api.replicate.com"
 #: connect 5 s; read/write 60 s; the pool wait is unbounded because every
 #: connection it waits for is itself bounded by the read timeout.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0, pool=None)
-USER_AGENT = "replicate-python/2.0.0a1"
+USER_AGENT = f"replicate-python/{__version__}"
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -273,11 +274,12 @@ class Client:
             self._async_closers.pop(loop, None)
 
     def _new_async_client(self) -> httpx.AsyncClient:
+        from ._http.pool import ShardedAsyncTransport, absent_sniffio_fails_fast
+
+        absent_sniffio_fails_fast()  # also for a user's httpcore-based transport
         inner = self._user_transport
         if not isinstance(inner, httpx.AsyncBaseTransport):
-            from ._http.pool import ShardedAsyncTransport  # scales past httpcore's quadratic pool
-
-            inner = ShardedAsyncTransport(**self._transport_options)
+            inner = ShardedAsyncTransport(**self._transport_options)  # scales past httpcore's pool
         return httpx.AsyncClient(
             transport=AsyncApiTransport(inner, self._gate), **self._httpx_options()
         )

@@ -48,7 +48,7 @@ class _Waiter:
         self.shard: _Shard | None = None
 
 
-def _absent_sniffio_fails_fast() -> None:
+def absent_sniffio_fails_fast() -> None:
     """Make a missing ``sniffio`` fail to import at once.
 
     httpcore imports ``sniffio`` inside every async request to learn the event loop; when it is
@@ -121,7 +121,6 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
         self._last_sweep = time.monotonic()
         # The first shard opens now, so that bad options fail here rather than mid-request.
         self._shards: list[_Shard] = [self._open_shard()]
-        _absent_sniffio_fails_fast()
 
     @property
     def shard_count(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import types
 from typing import Any
@@ -51,7 +52,7 @@ def test_replicate_run_module_takes_the_client_first(replicate_emulator: Emulato
     assert by_attribute is replicate.run  # the package's function, as in 1.x
     client = replicate.Client(api_token="t", base_url=replicate_emulator.base_url)
     assert run(client, "emulator/echo", input={"text": "old path"}) == "old path"
-    assert callable(async_run)
+    assert asyncio.run(async_run(client, "emulator/echo", input={"text": "async"})) == "async"
 
 
 def test_an_old_cog_versions_array_output_runs_as_an_iterator(
