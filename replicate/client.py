@@ -26,6 +26,7 @@ from ._http.api_transport import (
 )
 from ._http.limits import ACCEPT_ENCODING
 from ._http.loop_end import on_loop_end
+from ._http.pool_guard import DEFAULT_SYNC_LIMITS, spare_held_connections
 from ._http.retire import DrainingClient
 from ._http.retry import RetryPolicy
 from ._http.wallclock import install
@@ -220,7 +221,8 @@ class Client:
                 if self._sync is None:
                     inner = self._user_transport
                     if not isinstance(inner, httpx.BaseTransport):
-                        inner = install(httpx.HTTPTransport(**self._transport_options))
+                        options = {"limits": DEFAULT_SYNC_LIMITS, **self._transport_options}
+                        inner = install(spare_held_connections(httpx.HTTPTransport(**options)))
                     self._sync = DrainingClient(
                         lambda: self._http,
                         transport=ApiTransport(inner, self._gate),

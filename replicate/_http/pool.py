@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from .pool_guard import spare_held_connections
 from .wallclock import install_async
 
 #: In-flight requests per shard. Smaller shards scan less per request (client CPU for 1,000
@@ -133,7 +134,9 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
         return self._in_flight
 
     def _open_shard(self) -> _Shard:
-        return _Shard(install_async(httpx.AsyncHTTPTransport(**self._shard_options)))
+        return _Shard(
+            install_async(spare_held_connections(httpx.AsyncHTTPTransport(**self._shard_options)))
+        )
 
     def _take_slot(self) -> _Shard | None:
         """A shard with room, its slot counted; ``None`` when the total cap is reached."""

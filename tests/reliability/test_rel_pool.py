@@ -1,0 +1,103 @@
+"""httpcore's connection pool, as the client configures it: no connection a request holds is
+closed under it, and a busy sync client keeps its connections alive.
+
+The race (encode/httpcore issue 1110) needs another thread's pass to land between a
+connection being handed to a request and the request starting on it, which a load test hits
+only now and then; so the first test puts the pool in that state itself and runs the pass.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpcore
+import httpx
+import pytest
+from httpcore._sync.connection_pool import PoolRequest
+from support.reliability_support import make_client
+
+from replicate._http.pool_guard import spare_held_connections
+from replicate.emulator import Emulator
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as emu:
+        yield emu
+
+
+def held_connection_survives(base_url: str, *, guarded: bool) -> bool:
+    """One idle connection, handed to a request that has not started on it yet, while a
+    request to another origin needs room at ``max_connections=1``: is the connection
+    still usable by its request after the pool's next pass?"""
+    transport = httpx.HTTPTransport(
+        limits=httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    )
+    if guarded:
+        spare_held_connections(transport)
+    url = f"{base_url}/v1/account"
+    auth = "Bearer r8_test"
+    with httpx.Client(transport=transport) as http:
+        assert http.get(url, headers={"Authorization": auth}).status_code == 200
+        pool: Any = transport._pool
+        [connection] = pool.connections
+        assert connection.is_idle()
+
+        host = httpx.URL(url).netloc
+        held = PoolRequest(
+            httpcore.Request("GET", url, headers=[(b"Host", host), (b"Authorization", auth)])
+        )
+        held.assign_to_connection(connection)  # as an earlier pass would
+        elsewhere = PoolRequest(httpcore.Request("GET", "http://127.0.0.1:9/"))
+        pool._requests += [held, elsewhere]
+
+        closing = pool._assign_requests_to_connections()
+        pool._close_connections(closing)
+        pool._requests.remove(elsewhere)
+        try:
+            response = connection.handle_request(held.request)
+        except httpcore.ConnectionNotAvailable:
+            return False
+        finally:
+            pool._requests.remove(held)
+        response.read()
+        response.close()
+        return response.status == 200 and elsewhere.is_queued()
+
+
+def test_an_unguarded_pool_closes_a_held_connection(emulator: Emulator) -> None:
+    # The test's setup reproduces the flaw, so the next test's pass means something.
+    assert held_connection_survives(emulator.base_url, guarded=False) is False
+
+
+def test_the_guarded_pool_spares_a_held_connection(emulator: Emulator) -> None:
+    assert held_connection_survives(emulator.base_url, guarded=True) is True
+
+
+def test_a_busy_sync_client_reuses_its_connections(emulator: Emulator) -> None:
+    # httpcore counts busy connections against max_keepalive_connections; with httpx's
+    # default of 20, a second wave of 40 concurrent requests would open new connections.
+    emulator.faults.add("models.get", answer_latency=0.2)  # all 40 in flight at once
+    client = make_client(emulator.base_url)
+    threads = 40
+    start = threading.Barrier(threads)
+
+    def one(_: int) -> None:
+        start.wait()
+        client.models.get("emulator/echo")
+
+    def wave() -> set[int]:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(one, range(threads)))
+        inner: Any = client._http._transport._inner  # type: ignore[attr-defined]
+        return {id(c) for c in inner._pool.connections}
+
+    first = wave()
+    second = wave()
+    client.close()
+    emulator.faults.clear()
+    assert len(first) > 20
+    assert second <= first  # no new connection: the first wave's were all kept alive
