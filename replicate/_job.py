@@ -209,10 +209,8 @@ def check_webhook_url(url: Any, name: str = "webhook") -> str:
 def check_webhook_schemes(urls: Iterable[str], *, api_base_url: str, allow_http: bool) -> None:
     """Refuse plain ``http://`` webhook URLs unless the API itself is on loopback (the
     emulator) or the client opted in with ``Client(allow_http_webhooks=True)``."""
-    if allow_http or _is_loopback_url(api_base_url):
-        return
     for url in urls:
-        if urlsplit(url).scheme == "http":
+        if urlsplit(url).scheme == "http" and not (allow_http or _is_loopback_url(api_base_url)):
             raise ValueError(
                 f"webhook {url!r} is plain http://: the API calls webhooks over HTTPS; "
                 "use an https:// URL, or pass Client(allow_http_webhooks=True) to send it anyway"

@@ -203,7 +203,7 @@ def body_reader(request: httpx.Request, response: httpx.Response, *, error: bool
         limit=ERROR_BODY_LIMIT if error else API_BODY_LIMIT,
         truncate=error,
         method=request.method,
-        url=_loggable(request.url),
+        url=lambda: _loggable(request.url),  # formatted only for an error
     )
 
 
@@ -301,9 +301,9 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                 if delay is None:
                     raise
             else:
-                # Decoded here: httpx must not decode it again.
-                for name in ("content-encoding", "content-length"):
-                    response.headers.pop(name, None)
+                if reader.decodes:  # decoded here: httpx must not decode it again
+                    for name in ("content-encoding", "content-length"):
+                        response.headers.pop(name, None)
                 response.stream = httpx.ByteStream(raw)
                 if not failed:
                     return response

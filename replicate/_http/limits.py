@@ -9,7 +9,7 @@ downloads come out in pieces of at most :data:`PIECE` bytes whatever the
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..exceptions import ResponseTooLargeError
 
@@ -83,6 +83,11 @@ class Inflater:
         # The last encoding listed was applied last, so it is undone first.
         self._layers = [_Layer(name) for name in reversed(names) if name != "identity"]
 
+    @property
+    def decodes(self) -> bool:
+        """Whether the body is encoded (else pieces pass through unchanged)."""
+        return bool(self._layers)
+
     def feed(self, data: bytes) -> Iterator[bytes]:
         """Decoded pieces of ``data``."""
         return self._through(0, data) if self._layers else iter((data,) if data else ())
@@ -116,7 +121,7 @@ class BodyReader:
         limit: int,
         truncate: bool,
         method: str,
-        url: str,
+        url: Callable[[], str],
     ) -> None:
         self._inflater = Inflater(content_encoding)
         self._pieces: list[bytes] = []
@@ -126,6 +131,11 @@ class BodyReader:
         self._method = method
         self._url = url
         self.full = False
+
+    @property
+    def decodes(self) -> bool:
+        """Whether the body has a content encoding to undo."""
+        return self._inflater.decodes
 
     def feed(self, raw: bytes) -> bool:
         """Take raw bytes; ``True`` once the (truncated) body is complete."""
@@ -142,7 +152,7 @@ class BodyReader:
             room = self._limit - self._size
             if len(piece) > room:
                 if not self._truncate:
-                    raise ResponseTooLargeError(self._method, self._url, self._limit)
+                    raise ResponseTooLargeError(self._method, self._url(), self._limit)
                 self._pieces.append(piece[:room])
                 self._size = self._limit
                 self.full = True
