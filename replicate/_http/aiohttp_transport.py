@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from . import wallclock
+
 if TYPE_CHECKING:
     import aiohttp
 
@@ -100,28 +102,32 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             body = b"".join(request.stream) or None
         elif request.stream is not None:
             body = _chunks(request.stream)  # uploads stream, never held in memory
+        # aiohttp's timeouts apply per socket read, like httpx's: the wall-clock bounds of
+        # `wallclock` (the answer's, and a run's deadline) are kept here, around the whole
+        # exchange. An upload is bounded by the deadline only, as with httpcore.
+        bound = asyncio.timeout(wallclock.time_left(answer=not _is_upload(body)))
         try:
-            response = await self._session().request(
-                request.method,
-                URL(str(request.url), encoded=True),  # signed URLs must stay byte-exact
-                # aiohttp frames an unsized body itself and refuses a caller's chunked header.
-                headers=[
-                    (name, value)
-                    for name, value in request.headers.multi_items()
-                    if name.lower() != "transfer-encoding"
-                ],
-                data=body,
-                allow_redirects=False,  # httpx follows redirects itself when asked to
-                skip_auto_headers=("Accept-Encoding", "User-Agent", "Content-Type"),
-                timeout=aiohttp.ClientTimeout(
-                    total=None, sock_connect=timeout.get("connect"), sock_read=timeout.get("read")
-                ),
-            )
+            async with bound:
+                response = await self._session().request(
+                    request.method,
+                    URL(str(request.url), encoded=True),  # signed URLs must stay byte-exact
+                    # aiohttp frames an unsized body itself and refuses a caller's chunked header.
+                    headers=[
+                        (name, value)
+                        for name, value in request.headers.multi_items()
+                        if name.lower() != "transfer-encoding"
+                    ],
+                    data=body,
+                    allow_redirects=False,  # httpx follows redirects itself when asked to
+                    skip_auto_headers=("Accept-Encoding", "User-Agent", "Content-Type"),
+                    timeout=aiohttp.ClientTimeout(
+                        total=None,
+                        sock_connect=timeout.get("connect"),
+                        sock_read=timeout.get("read"),
+                    ),
+                )
         except Exception as exc:
-            error = httpx_error(exc)
-            if error is None:
-                raise
-            raise error from exc
+            raise _mapped(exc, bound) from exc
         return httpx.Response(
             response.status,
             headers=list(response.raw_headers),
@@ -143,6 +149,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await session.close()
 
 
+def _is_upload(body: Any) -> bool:
+    return body is not None and not isinstance(body, bytes)
+
+
+def _mapped(exc: Exception, bound: asyncio.Timeout) -> Exception:
+    if bound.expired():
+        return httpx.ReadTimeout(wallclock.LIMIT_REACHED)
+    error = httpx_error(exc)
+    return exc if error is None else error
+
+
 async def _chunks(stream: Any) -> AsyncIterator[bytes]:
     async for chunk in stream:
         yield chunk
@@ -153,14 +170,19 @@ class _ResponseBody(httpx.AsyncByteStream):
         self._response = response
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self._response.content.iter_chunked(_CHUNK):
-                yield chunk
-        except Exception as exc:
-            error = httpx_error(exc)
-            if error is None:
-                raise
-            raise error from exc
+        # Read inside the API exchange, the body is still bounded by the answer's time
+        # (streams and downloads are read outside it: only a run's deadline applies).
+        chunks = self._response.content.iter_chunked(_CHUNK).__aiter__()
+        while True:
+            bound = asyncio.timeout(wallclock.time_left())
+            try:
+                async with bound:
+                    chunk = await chunks.__anext__()
+            except StopAsyncIteration:
+                return
+            except Exception as exc:
+                raise _mapped(exc, bound) from exc
+            yield chunk
 
     async def aclose(self) -> None:
         # A body read to the end frees the connection for reuse; a partial one closes it.

@@ -11,6 +11,9 @@ of its transports is wrapped by :func:`install`):
   (status line, headers, body) may take, counted from its first read after the
   request was written, so that uploading a large body does not eat into it.
 
+Transports that do not run on httpcore (``AiohttpTransport``) ask :func:`time_left`
+and time each whole operation instead.
+
 Once a bound has passed, the next operation fails at once with ``httpcore``'s
 timeout, which httpx raises as ``httpx.ReadTimeout`` (``WriteTimeout``/``ConnectTimeout``).
 """
@@ -26,6 +29,9 @@ from typing import Any
 
 import httpcore
 import httpx
+
+#: The message of the timeout raised once a bound has passed.
+LIMIT_REACHED = "the request's total time limit was reached"
 
 _BOUND: ContextVar[float | None] = ContextVar("replicate_wallclock_bound", default=None)
 
@@ -98,31 +104,38 @@ def current() -> float | None:
     return _BOUND.get()
 
 
+def time_left(*, answer: bool = True) -> float | None:
+    """Seconds left under the bound in force and, with ``answer``, the answer in force
+    (starting its clock): for transports that time whole operations, not socket ones.
+    ``None``: no bound."""
+    now = time.monotonic()
+    found = _ANSWER.get() if answer else None
+    left = None if found is None else found.left(now)
+    at = _BOUND.get()
+    if at is not None:
+        left = at - now if left is None else min(left, at - now)
+    return left
+
+
 def clamp(timeout: float | None, error: type[Exception]) -> float | None:
     """``timeout`` of a connect or write, shortened to the bound in force; raises
     ``error`` once it has passed."""
     answer = _ANSWER.get()
     if answer is not None:
         answer.wrote()
-    return _shortened(timeout, error, None)
+    return _shortened(timeout, error, time_left(answer=False))
 
 
 def clamp_read(timeout: float | None) -> float | None:
     """``timeout`` of a read, shortened to the bound and the answer in force."""
-    answer = _ANSWER.get()
-    now = time.monotonic()
-    return _shortened(timeout, httpcore.ReadTimeout, None if answer is None else answer.left(now))
+    return _shortened(timeout, httpcore.ReadTimeout, time_left())
 
 
 def _shortened(timeout: float | None, error: type[Exception], left: float | None) -> float | None:
-    at = _BOUND.get()
-    if at is not None:
-        until = at - time.monotonic()
-        left = until if left is None else min(left, until)
     if left is None:
         return timeout
     if left <= 0:
-        raise error("the request's total time limit was reached")
+        raise error(LIMIT_REACHED)
     return left if timeout is None else min(timeout, left)
 
 

@@ -36,6 +36,17 @@ from replicate.helpers import FileOutput
 # Scheduling noise on a shared 2-core machine, on top of each documented bound.
 SLACK = 1.5
 pytestmark = pytest.mark.anyio
+# "aiohttp": async calls through AiohttpTransport, which keeps the same bounds itself.
+MODES = ["sync", "async", "aiohttp"]
+
+
+def with_transport(mode: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Client options for ``mode``."""
+    if mode != "aiohttp":
+        return options
+    from replicate.transports import AiohttpTransport
+
+    return {**options, "transport": AiohttpTransport()}
 
 
 BODY = json.dumps(prediction(status="processing")).encode()
@@ -48,13 +59,13 @@ def _trickled_body(conn: Any) -> None:
     trickle(BODY)(conn)
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     "script", [trickle(TRICKLED_STATUS + BODY), _trickled_body], ids=["whole", "body"]
 )
 async def test_a_trickled_answer_is_bounded_by_the_client_timeout(mode: str, script: Any) -> None:
     with Hostile(lambda m, p: script, lifetime=12) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, **with_transport(mode, {}))
         start = time.monotonic()
         with pytest.raises(httpx.ReadTimeout):
             await call(mode, replicate.predictions, "get", "p1")
@@ -62,11 +73,11 @@ async def test_a_trickled_answer_is_bounded_by_the_client_timeout(mode: str, scr
         assert time.monotonic() - start < 2.0 + SLACK
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_trickled_download_falls_below_the_rate_floor(mode: str) -> None:
     file_head = head(200, {"Content-Type": "application/octet-stream"})
     with Hostile(lambda m, p: trickle(file_head + b"x" * 1000), lifetime=12) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, **with_transport(mode, {}))
         output = FileOutput(server.url + "/file.bin", replicate)
         start = time.monotonic()
         with pytest.raises(httpx.ReadTimeout):
@@ -89,12 +100,12 @@ def _run_server(get: Any, cancel: Any, create: Any = None) -> Hostile:
     return Hostile(route, lifetime=12)
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_run_ends_by_its_deadline_when_the_create_is_never_answered(mode: str) -> None:
     # A default client (60 s read timeout): the run's own bound must win. The look-up of
     # the prediction the create may have made gets the deadline's grace, and no answer.
     with _run_server(silent(), silent(), create=silent()) as server:
-        replicate = Client(TOKEN, base_url=server.url)
+        replicate = Client(TOKEN, **with_transport(mode, {"base_url": server.url}))
         start = time.monotonic()
         with pytest.raises(PredictionTimeoutError) as caught:
             await call(mode, replicate, "run", "owner/model", input={}, wait=False, timeout=1.5)
@@ -104,12 +115,14 @@ async def test_run_ends_by_its_deadline_when_the_create_is_never_answered(mode: 
         assert [m for m, _ in server.requests] == ["POST", "GET"]
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_run_ends_by_its_deadline_when_polls_and_the_cancel_are_never_answered(
     mode: str,
 ) -> None:
     with _run_server(silent(), silent()) as server:
-        replicate = Client(TOKEN, base_url=server.url, poll_interval=0.1)
+        replicate = Client(
+            TOKEN, **with_transport(mode, {"base_url": server.url, "poll_interval": 0.1})
+        )
         start = time.monotonic()
         with pytest.raises(PredictionTimeoutError):
             await call(mode, replicate, "run", "owner/model", input={}, wait=False, timeout=1.5)
@@ -120,21 +133,25 @@ async def test_run_ends_by_its_deadline_when_polls_and_the_cancel_are_never_answ
         assert methods[-1] == "POST" and server.requests[-1][1].endswith("/cancel")
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_run_ends_by_its_deadline_when_polls_trickle(mode: str) -> None:
     polled = head(200, {"Content-Type": "application/json"}) + BODY
     with _run_server(trickle(polled), respond(200, b"{}")) as server:
-        replicate = Client(TOKEN, base_url=server.url, poll_interval=0.1)
+        replicate = Client(
+            TOKEN, **with_transport(mode, {"base_url": server.url, "poll_interval": 0.1})
+        )
         start = time.monotonic()
         with pytest.raises(PredictionTimeoutError):
             await call(mode, replicate, "run", "owner/model", input={}, wait=False, timeout=1.5)
         assert time.monotonic() - start < 1.5 + DEADLINE_GRACE + SLACK
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_wait_ends_by_its_timeout_when_polls_are_never_answered(mode: str) -> None:
     with _run_server(silent(), silent()) as server:
-        replicate = Client(TOKEN, base_url=server.url, poll_interval=0.1)
+        replicate = Client(
+            TOKEN, **with_transport(mode, {"base_url": server.url, "poll_interval": 0.1})
+        )
         server_prediction = replicate.predictions.create(model="owner/model", input={}, wait=False)
         start = time.monotonic()
         with pytest.raises(PredictionTimeoutError):
@@ -215,7 +232,7 @@ async def test_a_redirect_from_the_api_is_a_replicate_error(mode: str, status: i
         assert caught.value.status == status
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_stream_ends_by_its_deadline_when_the_event_stream_trickles(mode: str) -> None:
     base: list[str] = []
 
@@ -229,7 +246,7 @@ async def test_stream_ends_by_its_deadline_when_the_event_stream_trickles(mode: 
 
     with Hostile(route, lifetime=12) as server:
         base.append(server.url)
-        replicate = Client(TOKEN, base_url=server.url)
+        replicate = Client(TOKEN, **with_transport(mode, {"base_url": server.url}))
         start = time.monotonic()
         with pytest.raises(PredictionTimeoutError):
             if mode == "sync":
