@@ -24,6 +24,7 @@ from ._http.api_transport import (
     _Gate,
     transport_kwargs,
 )
+from ._http.cookies import skip_cookieless_answers
 from ._http.limits import ACCEPT_ENCODING
 from ._http.loop_end import on_loop_end
 from ._http.pool_guard import DEFAULT_SYNC_LIMITS, spare_held_connections
@@ -282,9 +283,11 @@ class Client:
         inner = self._user_transport
         if not isinstance(inner, httpx.AsyncBaseTransport):
             inner = ShardedAsyncTransport(**self._transport_options)  # scales past httpcore's pool
-        return httpx.AsyncClient(
+        client = httpx.AsyncClient(
             transport=AsyncApiTransport(inner, self._gate), **self._httpx_options()
         )
+        skip_cookieless_answers(client)
+        return client
 
     @cached_property
     def raw(self) -> GeneratedClient:

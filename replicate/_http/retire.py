@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from .cookies import skip_cookieless_answers
+
 
 class _InFlight:
     """Counts requests in flight; says when a retired pool may close (no I/O)."""
@@ -61,6 +63,7 @@ class DrainingClient(httpx.Client):
 
     def __init__(self, successor: Callable[[], httpx.Client], **options: Any) -> None:
         super().__init__(**options)
+        skip_cookieless_answers(self)
         self._successor = successor
         self._in_flight = _InFlight()
 
