@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from . import wallclock
+from .api_transport import STREAMED_EXTENSION
 
 if TYPE_CHECKING:
     import aiohttp
@@ -43,8 +44,10 @@ def httpx_error(exc: BaseException) -> httpx.TransportError | None:
     message = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout(message)
-    if isinstance(exc, asyncio.TimeoutError):  # aiohttp's socket read timeouts included
+    if isinstance(exc, aiohttp.ServerTimeoutError):  # a socket read
         return httpx.ReadTimeout(message)
+    if isinstance(exc, asyncio.TimeoutError):  # the total timeout: a wall-clock bound
+        return httpx.ReadTimeout(wallclock.LIMIT_REACHED)
     if isinstance(exc, aiohttp.ClientConnectorError):
         return httpx.ConnectError(message)
     if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
@@ -102,12 +105,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             body = b"".join(request.stream) or None
         elif request.stream is not None:
             body = _chunks(request.stream)  # uploads stream, never held in memory
-        # aiohttp's timeouts apply per socket read, like httpx's: the wall-clock bounds of
-        # `wallclock` (the answer's, and a run's deadline) are kept here, around the whole
-        # exchange. An upload is bounded by the deadline only, as with httpcore.
-        bound = asyncio.timeout(wallclock.time_left(answer=not _is_upload(body)))
+        # aiohttp's socket timeouts apply per read, like httpx's: the wall-clock bounds of
+        # `wallclock` (the answer's, and a run's deadline) become aiohttp's total timeout,
+        # which covers the answer's body too. A stream or a download gets the answer's bound
+        # up to its headers only; an upload, the deadline only (as with httpcore).
+        streamed = bool(request.extensions.get(STREAMED_EXTENSION))
+        total = wallclock.time_left(answer=not (streamed or _is_upload(body)))
+        headers_within = asyncio.timeout(wallclock.time_left() if streamed else None)
         try:
-            async with bound:
+            async with headers_within:
                 response = await self._session().request(
                     request.method,
                     URL(str(request.url), encoded=True),  # signed URLs must stay byte-exact
@@ -121,13 +127,16 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     allow_redirects=False,  # httpx follows redirects itself when asked to
                     skip_auto_headers=("Accept-Encoding", "User-Agent", "Content-Type"),
                     timeout=aiohttp.ClientTimeout(
-                        total=None,
+                        total=total,
                         sock_connect=timeout.get("connect"),
                         sock_read=timeout.get("read"),
                     ),
                 )
         except Exception as exc:
-            raise _mapped(exc, bound) from exc
+            error = httpx_error(exc)
+            if error is None:
+                raise
+            raise error from exc
         return httpx.Response(
             response.status,
             headers=list(response.raw_headers),
@@ -153,13 +162,6 @@ def _is_upload(body: Any) -> bool:
     return body is not None and not isinstance(body, bytes)
 
 
-def _mapped(exc: Exception, bound: asyncio.Timeout) -> Exception:
-    if bound.expired():
-        return httpx.ReadTimeout(wallclock.LIMIT_REACHED)
-    error = httpx_error(exc)
-    return exc if error is None else error
-
-
 async def _chunks(stream: Any) -> AsyncIterator[bytes]:
     async for chunk in stream:
         yield chunk
@@ -170,19 +172,14 @@ class _ResponseBody(httpx.AsyncByteStream):
         self._response = response
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        # Read inside the API exchange, the body is still bounded by the answer's time
-        # (streams and downloads are read outside it: only a run's deadline applies).
-        chunks = self._response.content.iter_chunked(_CHUNK).__aiter__()
-        while True:
-            bound = asyncio.timeout(wallclock.time_left())
-            try:
-                async with bound:
-                    chunk = await chunks.__anext__()
-            except StopAsyncIteration:
-                return
-            except Exception as exc:
-                raise _mapped(exc, bound) from exc
-            yield chunk
+        try:
+            async for chunk in self._response.content.iter_chunked(_CHUNK):
+                yield chunk
+        except Exception as exc:
+            error = httpx_error(exc)
+            if error is None:
+                raise
+            raise error from exc
 
     async def aclose(self) -> None:
         # A body read to the end frees the connection for reuse; a partial one closes it.
