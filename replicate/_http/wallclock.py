@@ -29,9 +29,12 @@ from typing import Any
 
 import httpcore
 import httpx
+from httpcore._utils import is_socket_readable
 
 #: The message of the timeout raised once a bound has passed.
 LIMIT_REACHED = "the request's total time limit was reached"
+
+_UNKNOWN: Any = object()
 
 _BOUND: ContextVar[float | None] = ContextVar("replicate_wallclock_bound", default=None)
 
@@ -193,6 +196,7 @@ class _Backend(httpcore.NetworkBackend):
 class _AsyncStream(httpcore.AsyncNetworkStream):
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
+        self._socket: Any = _UNKNOWN
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._inner.read(max_bytes, clamp_read(timeout))
@@ -213,6 +217,13 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            # httpcore asks for every idle connection on every pass of its pool, and anyio
+            # answers by building all of its socket's attributes (a getpeername call
+            # included): the socket, which never changes, is looked up once.
+            if self._socket is _UNKNOWN:
+                self._socket = self._inner.get_extra_info("socket")
+            return is_socket_readable(self._socket)
         return self._inner.get_extra_info(info)
 
 
