@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import anyio
 import httpcore
 import httpx
 import pytest
 from httpcore._sync.connection_pool import PoolRequest
+from support.hostile import Hostile, call, prediction, respond_json
+from support.hostile import client as hostile_client
 from support.reliability_support import make_client
 
 from replicate._http.pool_guard import spare_held_connections
@@ -101,3 +104,20 @@ def test_a_busy_sync_client_reuses_its_connections(emulator: Emulator) -> None:
     emulator.faults.clear()
     assert len(first) > 20
     assert second <= first  # no new connection: the first wave's were all kept alive
+
+
+def _answer_then_hang_up(conn: Any) -> None:
+    # Keep-alive promised (no "Connection: close"), then the server closes the connection.
+    respond_json(200, prediction(), {"Connection": "keep-alive"})(conn)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_connection_the_server_closed_while_idle_is_not_reused(mode: str) -> None:
+    # No retries: a request sent on the dead connection would fail.
+    with Hostile(lambda m, p: _answer_then_hang_up, lifetime=10) as server:
+        replicate = hostile_client(server.url)
+        for _ in range(3):
+            await call(mode, replicate.predictions, "get", "p1")
+            await anyio.sleep(0.1)  # the server's FIN arrives
+    assert len(server.requests) == 3
