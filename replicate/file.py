@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import io
 import json
 import os
@@ -210,6 +211,13 @@ def _download_call(file: File | str, signed: dict[str, Any]) -> Call[bytes]:
     )
 
 
+class _FirstPage:
+    """``files.list()`` called without a cursor, as 1.x code does."""
+
+
+FIRST_PAGE = _FirstPage()
+
+
 class Files(Namespace):
     """``client.files``: upload, inspect, list, download and delete files."""
 
@@ -245,12 +253,31 @@ class Files(Namespace):
         """Async :meth:`get`."""
         return await self._acall(_get_call(file_id))
 
-    def list(self, cursor: Cursor = ...) -> Page[File]:
-        """List your files, newest first."""
+    @overload
+    def list(self) -> builtins.list[File]: ...
+    @overload
+    def list(self, cursor: Cursor) -> Page[File]: ...
+    def list(self, cursor: Cursor | _FirstPage = FIRST_PAGE) -> builtins.list[File] | Page[File]:
+        """Your files, newest first.
+
+        Called as in 1.x, without a cursor, the first page's files as a ``list`` (what 1.x
+        returns); with a cursor (``...`` for the first page, or a page's ``next``), a
+        :class:`Page`, so that ``paginate(client.files.list)`` walks through all of them.
+        """
+        if isinstance(cursor, _FirstPage):
+            return self._call(_list_call(...)).results
         return self._call(_list_call(cursor))
 
-    async def async_list(self, cursor: Cursor = ...) -> Page[File]:
+    @overload
+    async def async_list(self) -> builtins.list[File]: ...
+    @overload
+    async def async_list(self, cursor: Cursor) -> Page[File]: ...
+    async def async_list(
+        self, cursor: Cursor | _FirstPage = FIRST_PAGE
+    ) -> builtins.list[File] | Page[File]:
         """Async :meth:`list`."""
+        if isinstance(cursor, _FirstPage):
+            return (await self._acall(_list_call(...))).results
         return await self._acall(_list_call(cursor))
 
     def delete(self, file_id: str | File) -> bool:

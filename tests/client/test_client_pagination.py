@@ -82,6 +82,10 @@ async def test_other_lists_paginate_too(seeded: tuple[Any, Any, list[str]]) -> N
         client.files.create(b"x")
     file_pages = list(paginate(client.files.list))
     assert len(file_pages) == 2 and sum(len(p) for p in file_pages) == 4
+    async_file_pages = [p async for p in async_paginate(client.files.async_list)]
+    assert [len(p) for p in async_file_pages] == [len(p) for p in file_pages]
+    first = await client.files.async_list()  # as in 1.x: the first page as a plain list
+    assert type(first) is list and [f.id for f in first] == [f.id for f in file_pages[0]]
     model_pages = [p async for p in async_paginate(client.models.async_list)]
     assert len(model_pages) >= 2
     assert len({m.id for p in model_pages for m in p}) == sum(len(p) for p in model_pages)

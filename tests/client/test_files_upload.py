@@ -17,6 +17,7 @@ from replicate._encoding.inputs import FileTooLargeError
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import png_bytes
 from replicate.file import File
+from replicate.pagination import Page
 
 MiB = 1024 * 1024
 
@@ -121,7 +122,10 @@ def test_files_namespace(replicate_emulator: Emulator, tmp_path: Path) -> None:
     created = client.files.create(payload, filename="data.bin", metadata={"k": 1})
     assert isinstance(created, File) and created.size == len(payload)
     assert client.files.get(created.id).name == "data.bin"
-    assert [f.id for f in client.files.list()] == [created.id]
+    listed = client.files.list()  # as in 1.x: a plain list of the first page's files
+    assert type(listed) is list and [f.id for f in listed] == [created.id]
+    page = client.files.list(...)  # with a cursor: a Page, for paginate()
+    assert isinstance(page, Page) and [f.id for f in page] == [created.id] and page.next is None
     url = replicate_emulator.signed_file_url(created.id)
     assert client.files.download(url) == payload
     target = client.files.download(url, tmp_path / "out.bin")
@@ -129,7 +133,7 @@ def test_files_namespace(replicate_emulator: Emulator, tmp_path: Path) -> None:
     chunks = list(client.files.iter_download(url, chunk_size=16 * 1024))
     assert b"".join(chunks) == payload and len(chunks) > 1
     assert client.files.delete(created) is True
-    assert client.files.list().results == []
+    assert client.files.list() == []
 
 
 @pytest.mark.anyio
@@ -162,3 +166,22 @@ def test_path_strings_are_files_only_when_opted_in(
     (stored,) = replicate_emulator.files.values()
     assert stored.name == "prompt.txt"
     assert sent_input(replicate_emulator)["f"] != str(path)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_file_holding_multipart_delimiters_uploads_whole(
+    replicate_emulator: Emulator, mode: str
+) -> None:
+    # The generated request once fixed the boundary at "+++": a file containing a line
+    # "--+++" was cut there (3 of these 74 bytes were stored).
+    payload = (
+        b'abc\r\n--+++\r\nContent-Disposition: form-data; name="x"\r\n\r\nzzz\r\n--+++--\r\ntail'
+    )
+    client = client_for(replicate_emulator)
+    if mode == "sync":
+        created = client.files.create(payload, filename="t.bin")
+    else:
+        created = await client.files.async_create(payload, filename="t.bin")
+    assert created.size == len(payload)
+    assert client.files.download(replicate_emulator.signed_file_url(created.id)) == payload

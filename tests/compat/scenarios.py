@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
+import io
 import json
 import math
 import os
@@ -415,6 +416,20 @@ def collections_list_and_get(n: str) -> Any:
     slugs = [col.slug for col in c.collections.list()]
     first = c.collections.get(slugs[0])
     return [slugs, first.slug, sorted(m.name for m in first.models)]
+
+
+@scenario
+def files_list(n: str) -> Any:
+    c = client(n)
+    created = c.files.create(io.BytesIO(b"hello"), filename="h.txt")
+    listed = c.files.list()
+    return [type(listed).__name__, created.id in [f.id for f in listed], type(listed[0]).__name__]
+
+
+@scenario
+def files_async_list(n: str) -> Any:
+    listed = asyncio.run(client(n).files.async_list())
+    return type(listed).__name__
 
 
 @scenario
