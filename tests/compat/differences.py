@@ -211,6 +211,15 @@ DIFFERENCES: tuple[Difference, ...] = (
         ("result", "requests"),  # 1.x's FileOutputs are read
     ),
     Difference(
+        "create-forwards-wait",
+        "predictions.create(model=... or deployment=..., wait=..., file_encoding_strategy=...) "
+        "honours both, as with version=.",
+        "1.x dropped them on the way to models.predictions.create / "
+        "deployments.predictions.create: wait=True returned a starting prediction.",
+        ("create_model_prediction_wait",),
+        ("result", "requests"),
+    ),
+    Difference(
         "token-to-api-origin",
         "The API token is sent only to the API's origin (not to file hosts when reading a "
         "FileOutput, nor to stream URLs elsewhere unless authenticate_streams=True).",

@@ -419,6 +419,12 @@ def collections_list_and_get(n: str) -> Any:
 
 
 @scenario
+def create_model_prediction_wait(n: str) -> Any:
+    p = client(n).predictions.create(model="emulator/echo", input={"text": "w"}, wait=True)
+    return [p.status, p.output]
+
+
+@scenario
 def files_list(n: str) -> Any:
     c = client(n)
     created = c.files.create(io.BytesIO(b"hello"), filename="h.txt")
