@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from attrs import define
 
@@ -32,6 +32,14 @@ class Collection(Resource):
 
     def __iter__(self) -> Iterator[Model]:  # type: ignore[override]  # 1.x: the models
         return iter(self.models or [])
+
+    @overload
+    def __getitem__(self, index: int) -> Model | None: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Model] | None: ...
+    def __getitem__(self, index: int | slice) -> Model | list[Model] | None:
+        """The collection's models by index or slice (``None`` if it has no model list)."""
+        return None if self.models is None else self.models[index]
 
     def __len__(self) -> int:
         return len(self.models or [])

@@ -161,9 +161,7 @@ class ReplicateError(ReplicateException):
         return scrub_text(self._message())
 
     def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{k}={getattr(self, k)!r}" for k in _PROBLEM_FIELDS if getattr(self, k) is not None
-        )
+        shown = ", ".join(f"{k}={getattr(self, k)!r}" for k in _PROBLEM_FIELDS)  # as 1.x
         return scrub_text(f"ReplicateError({shown})")
 
 

@@ -439,6 +439,23 @@ def files_async_list(n: str) -> Any:
 
 
 @scenario
+def collection_items(n: str) -> Any:
+    c = client(n)
+    collection = c.collections.get(c.collections.list().results[0].slug)
+    first, some = collection[0], collection[:2]
+    return [len(collection), type(first).__name__, [m.name for m in some] if some else some]
+
+
+@scenario
+def error_repr(n: str) -> Any:
+    try:
+        client(n).models.get("nobody/nothing")
+    except Exception as error:
+        return repr(error)
+    return None
+
+
+@scenario
 def hardware_list(n: str) -> Any:
     return [(h.sku, h.name) for h in client(n).hardware.list()]
 
