@@ -75,7 +75,8 @@ class ServerSentEvent:
     ``event`` is the event name (``"message"`` when the server sent none),
     ``data`` the data lines joined with ``"\\n"``, ``id`` the stream's last event
     id when the event was dispatched (``""`` if none was ever set), and ``retry``
-    the reconnection delay in milliseconds announced in this event's block, if any.
+    the reconnection delay in milliseconds announced since the previous event, if any
+    (in this event's block or a block of its own before it, as 1.x reported it).
     ``str(event)`` is the data of ``output`` events and ``""`` for any other event.
     """
 
@@ -223,8 +224,9 @@ class SSEDecoder:
                     )
                     data = []
                     data_size = 0
+                    # A retry sent on its own (no data) goes with the next event, as in 1.x.
+                    retry_in_block = None
                 event_type = ""
-                retry_in_block = None
                 continue
             field, colon, value = line.partition(":")
             if colon:

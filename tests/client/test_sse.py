@@ -36,6 +36,13 @@ def fields(events: list[ServerSentEvent]) -> list[tuple[str, str, str, int | Non
 # ---------------------------------------------------------------- spec rules, one by one
 
 
+def test_a_retry_sent_on_its_own_goes_with_the_next_event_as_in_1x() -> None:
+    events = parse(
+        b"retry: 3000\n\nid: 1\nevent: output\ndata: a\n\nid: 2\nevent: output\ndata: b\n\n"
+    )
+    assert fields(events) == [("output", "a", "1", 3000), ("output", "b", "2", None)]
+
+
 def test_missing_event_name_is_message_and_unknown_names_pass_through() -> None:
     events = parse(b"data: a\n\nevent: custom-thing\ndata: b\n\n")
     assert fields(events) == [("message", "a", "", None), ("custom-thing", "b", "", None)]
@@ -184,8 +191,9 @@ def expected(events: list[dict]) -> list[tuple[str, str, str, int | None]]:  # t
     for event in events:
         if event["id"] is not None:
             last_id = event["id"]
-        result.append((event["event"] or "message", "\n".join(event["data"]), last_id,
-                       event["retry"]))
+        result.append(
+            (event["event"] or "message", "\n".join(event["data"]), last_id, event["retry"])
+        )
     return result
 
 
@@ -197,7 +205,10 @@ def expected(events: list[dict]) -> list[tuple[str, str, str, int | None]]:  # t
     cuts=st.lists(st.integers(0, 10_000), max_size=20),
 )
 def test_any_chunking_yields_the_serialized_events(
-    events: list[dict], endings: list[bytes], bom: bool, cuts: list[int]  # type: ignore[type-arg]
+    events: list[dict],
+    endings: list[bytes],
+    bom: bool,
+    cuts: list[int],  # type: ignore[type-arg]
 ) -> None:
     stream = (b"\xef\xbb\xbf" if bom else b"") + serialize(events, endings)
     assert fields(parse(*split_at(stream, cuts))) == expected(events)
@@ -224,8 +235,10 @@ def test_reconnect_resumes_after_last_event_id_and_stops_at_done() -> None:
     assert step.headers["Last-Event-ID"] == "1"
     assert tracker.headers["Last-Event-ID"] == "1"
     # The server resends event 2 in full; the half-received copy was dropped.
-    seen = tracker.feed(b"id: 2\nevent: output\ndata: b\n\nid: 3\nevent: done\ndata: {}\n\n"
-                        b"id: 4\nevent: output\ndata: late\n\n")
+    seen = tracker.feed(
+        b"id: 2\nevent: output\ndata: b\n\nid: 3\nevent: done\ndata: {}\n\n"
+        b"id: 4\nevent: output\ndata: late\n\n"
+    )
     assert [(e.event, e.data) for e in seen] == [("output", "b"), ("done", "{}")]
     assert tracker.done and tracker.done_event is not None
     assert tracker.feed(b"event: output\ndata: more\n\n") == []
