@@ -240,7 +240,7 @@ def _route(*, model: Any, version: Any, deployment: Any) -> Route:
     ]
     if len(given) != 1:
         raise ValueError(
-            "pass exactly one of model=, version= or deployment="
+            "Exactly one of 'model', 'version', or 'deployment' must be specified."  # 1.x's words
             + (f" (got {', '.join(given)})" if given else "")
         )
     if deployment is not None:

@@ -97,12 +97,19 @@ def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePla
     )
     destination = merged.get("destination")
     if destination is None:
-        raise TypeError("trainings.create() needs destination='owner/name'")
+        # ValueError and the start of the message as in 1.x, which code may catch or match.
+        raise ValueError(
+            "A destination must be provided as a positional or keyword argument. "
+            "Pass destination='owner/name'."
+        )
     dest_owner, dest_name = model_owner_name(destination, "destination")
     version = merged.get("version")
     version_value = getattr(version, "id", version)
     if not isinstance(version_value, str) or not version_value:
-        raise TypeError("trainings.create() needs version= ('owner/name:version' or a version id)")
+        raise ValueError(
+            "model and version or shorthand version must be specified "
+            "(version='owner/name:version', or model='owner/name' and version=VERSION_ID)"
+        )
     if ":" in version_value:
         ref = parse_ref(version_value)
         assert ref.version is not None

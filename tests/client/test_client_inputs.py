@@ -36,7 +36,13 @@ BAD_CALLS: list[tuple[str, Callable[[Any], Any], type[Exception], str]] = [
         TypeError,
         "webhok",
     ),
-    ("no target", lambda c: c.predictions.create(input={}), ValueError, "model="),
+    ("no target", lambda c: c.predictions.create(input={}), ValueError, "'deployment'"),
+    (
+        "training without version",
+        lambda c: c.trainings.create(model="a/b", input={}, destination="a/c"),
+        ValueError,
+        "version=",
+    ),
     (
         "two targets",
         lambda c: c.predictions.create(model="a/b", version=VERSION, input={}),
@@ -121,8 +127,8 @@ BAD_CALLS: list[tuple[str, Callable[[Any], Any], type[Exception], str]] = [
     (
         "training without destination",
         lambda c: c.trainings.create(version=f"o/n:{VERSION}", input={}),
-        TypeError,
-        "destination",
+        ValueError,  # as 1.x
+        "destination='owner/name'",
     ),
     (
         "training version without model",

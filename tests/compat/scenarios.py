@@ -425,6 +425,21 @@ def create_model_prediction_wait(n: str) -> Any:
 
 
 @scenario
+def training_without_destination(n: str) -> Any:
+    return client(n).trainings.create(version=f"emulator/echo:{ECHO_V2}", input={})
+
+
+@scenario
+def training_without_version(n: str) -> Any:
+    return client(n).trainings.create(model="emulator/echo", input={}, destination="o/n")
+
+
+@scenario
+def create_without_target(n: str) -> Any:
+    return client(n).predictions.create(input={})
+
+
+@scenario
 def files_list(n: str) -> Any:
     c = client(n)
     created = c.files.create(io.BytesIO(b"hello"), filename="h.txt")
