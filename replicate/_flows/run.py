@@ -98,7 +98,7 @@ def run_target(ref: Any) -> dict[str, Any]:
 
     Accepts ``owner/name``, ``owner/name:version``, a bare 64-hex version id, a
     Model, a Version or a ModelVersionIdentifier; anything else is a ``ValueError``
-    or ``TypeError`` before any request.
+    before any request (as in 1.x).
     """
     if isinstance(ref, ModelVersionIdentifier):
         if ref.version:
@@ -112,9 +112,11 @@ def run_target(ref: Any) -> dict[str, Any]:
         return {"model": ref}
     if hasattr(ref, "openapi_schema") and hasattr(ref, "id"):
         return {"version": ref.id}
-    raise TypeError(
-        f"ref must be 'owner/name', 'owner/name:version', a version id, a Model or a Version; "
-        f"got {type(ref).__name__}"
+    # ValueError, starting with 1.x's words: code written for 1.x catches or matches it.
+    raise ValueError(
+        f"Invalid argument: {ref}. Expected model, version, or reference in the format "
+        f"owner/name or owner/name:version (a version id, a Model or a Version also work; "
+        f"got {type(ref).__name__})"
     )
 
 

@@ -29,7 +29,7 @@ BAD_CALLS: list[tuple[str, Callable[[Any], Any], type[Exception], str]] = [
     ("malformed ref", lambda c: c.run("not a ref", input={}), ValueError, "not a ref"),
     ("ref with too many slashes", lambda c: c.run("a/b/c", input={}), ValueError, "a/b/c"),
     ("empty version", lambda c: c.run("owner/name:", input={}), ValueError, "owner/name:"),
-    ("ref of wrong type", lambda c: c.run(42, input={}), TypeError, "int"),
+    ("ref of wrong type", lambda c: c.run(42, input={}), ValueError, "int"),  # as 1.x
     (
         "unknown keyword",
         lambda c: c.predictions.create(version=VERSION, input={}, webhok="x"),

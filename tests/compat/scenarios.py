@@ -435,6 +435,11 @@ def training_without_version(n: str) -> Any:
 
 
 @scenario
+def run_ref_of_wrong_type(n: str) -> Any:
+    return client(n).run(123, input={})
+
+
+@scenario
 def create_without_target(n: str) -> Any:
     return client(n).predictions.create(input={})
 
