@@ -215,7 +215,7 @@ class _FirstPage:
     """``files.list()`` called without a cursor, as 1.x code does."""
 
 
-FIRST_PAGE = _FirstPage()
+_FIRST_PAGE = _FirstPage()
 
 
 class Files(Namespace):
@@ -257,7 +257,7 @@ class Files(Namespace):
     def list(self) -> builtins.list[File]: ...
     @overload
     def list(self, cursor: Cursor) -> Page[File]: ...
-    def list(self, cursor: Cursor | _FirstPage = FIRST_PAGE) -> builtins.list[File] | Page[File]:
+    def list(self, cursor: Cursor | _FirstPage = _FIRST_PAGE) -> builtins.list[File] | Page[File]:
         """Your files, newest first.
 
         Called as in 1.x, without a cursor, the first page's files as a ``list`` (what 1.x
@@ -273,7 +273,7 @@ class Files(Namespace):
     @overload
     async def async_list(self, cursor: Cursor) -> Page[File]: ...
     async def async_list(
-        self, cursor: Cursor | _FirstPage = FIRST_PAGE
+        self, cursor: Cursor | _FirstPage = _FIRST_PAGE
     ) -> builtins.list[File] | Page[File]:
         """Async :meth:`list`."""
         if isinstance(cursor, _FirstPage):

@@ -98,10 +98,12 @@ def test_a_busy_sync_client_reuses_its_connections(emulator: Emulator) -> None:
         inner: Any = client._http._transport._inner  # type: ignore[attr-defined]
         return {id(c) for c in inner._pool.connections}
 
-    first = wave()
-    second = wave()
-    client.close()
-    emulator.faults.clear()
+    try:
+        first = wave()
+        second = wave()
+    finally:
+        client.close()
+        emulator.faults.clear()
     assert len(first) > 20
     assert second <= first  # no new connection: the first wave's were all kept alive
 
