@@ -324,6 +324,9 @@ def bench_concurrency(
             def one() -> Any:
                 return client.async_run(model, input=model_input)
 
+        # One run first, for every implementation alike: lazy imports, the session and the
+        # first connection are first-use costs (`import` has its own row), not concurrency.
+        await one()
         started, cpu_started = time.perf_counter(), _cpu_seconds()
         tasks = [asyncio.ensure_future(one()) for _ in range(n)]
         done, pending = await asyncio.wait(tasks, timeout=deadline)

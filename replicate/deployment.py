@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, Unpack
 
 from attrs import define
 
@@ -14,8 +15,6 @@ from .prediction import Prediction
 from .resource import NamedByOwner, Namespace, Resource, keyword_fields, returns_true
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .client import Client
 
     DeploymentRef: TypeAlias = "str | tuple[str, str] | Deployment"
@@ -79,8 +78,32 @@ Deployment._convert = {"current_release": lambda client, value: _release(client,
 parse_deployment = Deployment.from_json
 
 
+class CreateDeploymentParams(TypedDict):
+    """Keyword arguments of :meth:`Deployments.create`."""
+
+    name: str
+    model: str
+    version: str
+    hardware: str
+    min_instances: int
+    max_instances: int
+
+
+class UpdateDeploymentParams(TypedDict, total=False):
+    """Keyword arguments of :meth:`Deployments.update`."""
+
+    version: str
+    hardware: str
+    min_instances: int
+    max_instances: int
+
+
 class Deployments(Namespace):
     """``client.deployments``: get, list, create, update and delete deployments."""
+
+    #: 1.x's names for the keyword arguments of :meth:`create` and :meth:`update`.
+    CreateDeploymentParams: TypeAlias = CreateDeploymentParams
+    UpdateDeploymentParams: TypeAlias = UpdateDeploymentParams
 
     @property
     def predictions(self) -> DeploymentsPredictions:
@@ -103,20 +126,28 @@ class Deployments(Namespace):
         """Async :meth:`list`."""
         return await self._acall(_list_call(cursor))
 
-    def create(self, **params: Any) -> Deployment:
+    def create(self, **params: Unpack[CreateDeploymentParams]) -> Deployment:
         """Create a deployment: name, model, version, hardware, min_instances, max_instances."""
         return self._call(_create_call(params))
 
-    async def async_create(self, **params: Any) -> Deployment:
+    async def async_create(self, **params: Unpack[CreateDeploymentParams]) -> Deployment:
         """Async :meth:`create`."""
         return await self._acall(_create_call(params))
 
-    def update(self, deployment_owner: str, deployment_name: str, **params: Any) -> Deployment:
+    def update(
+        self,
+        deployment_owner: str,
+        deployment_name: str,
+        **params: Unpack[UpdateDeploymentParams],
+    ) -> Deployment:
         """Change a deployment's version, hardware, min_instances or max_instances."""
         return self._call(_update_call(deployment_owner, deployment_name, params))
 
     async def async_update(
-        self, deployment_owner: str, deployment_name: str, **params: Any
+        self,
+        deployment_owner: str,
+        deployment_name: str,
+        **params: Unpack[UpdateDeploymentParams],
     ) -> Deployment:
         """Async :meth:`update`."""
         return await self._acall(_update_call(deployment_owner, deployment_name, params))
@@ -191,7 +222,7 @@ def _list_call(cursor: Cursor) -> Call[Page[Deployment]]:
     return page_call(deployments_list.request_kwargs, parse_deployment, cursor, "/deployments")
 
 
-def _create_call(params: dict[str, Any]) -> Call[Deployment]:
+def _create_call(params: Mapping[str, Any]) -> Call[Deployment]:
     body = keyword_fields(params, _CREATE_FIELDS)
     missing = [f for f in _CREATE_FIELDS if f not in body]
     if missing:
@@ -206,7 +237,7 @@ def _create_call(params: dict[str, Any]) -> Call[Deployment]:
     )
 
 
-def _update_call(owner: str, name: str, params: dict[str, Any]) -> Call[Deployment]:
+def _update_call(owner: str, name: str, params: Mapping[str, Any]) -> Call[Deployment]:
     body = keyword_fields(params, _UPDATE_FIELDS)
     if not body:
         raise TypeError(f"deployments.update() needs at least one of {list(_UPDATE_FIELDS)}")

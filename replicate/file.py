@@ -9,7 +9,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast, overload
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeAlias, TypedDict, cast, overload
 from urllib.parse import parse_qs, urlsplit
 
 from attrs import define
@@ -218,8 +218,19 @@ class _FirstPage:
 _FIRST_PAGE = _FirstPage()
 
 
+class CreateFileParams(TypedDict, total=False):
+    """Keyword arguments of :meth:`Files.create` after the file."""
+
+    filename: str
+    content_type: str
+    metadata: dict[str, Any]
+
+
 class Files(Namespace):
     """``client.files``: upload, inspect, list, download and delete files."""
+
+    #: 1.x's name for the keyword arguments of :meth:`create`, as a nested class.
+    CreateFileParams: TypeAlias = CreateFileParams
 
     def create(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypeAlias, TypedDict, Unpack
 
 from attrs import define
 
@@ -23,8 +23,6 @@ from .resource import (
 from .version import Version, Versions
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .client import Client
 
     ModelRef: TypeAlias = "str | tuple[str, str] | Model"
@@ -107,8 +105,23 @@ def _ref(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, str]:
     raise TypeError("pass a model as 'owner/name', (owner, name) or owner, name")
 
 
+class CreateModelParams(TypedDict):
+    """Keyword arguments of :meth:`Models.create`."""
+
+    hardware: str
+    visibility: Literal["public", "private"]
+    description: NotRequired[str]
+    github_url: NotRequired[str]
+    paper_url: NotRequired[str]
+    license_url: NotRequired[str]
+    cover_image_url: NotRequired[str]
+
+
 class Models(Namespace):
     """``client.models``: get, list, search, create, update and delete models."""
+
+    #: 1.x's name for the keyword arguments of :meth:`create`, as a nested class.
+    CreateModelParams: TypeAlias = CreateModelParams
 
     @property
     def predictions(self) -> ModelsPredictions:
@@ -154,12 +167,14 @@ class Models(Namespace):
         """Async :meth:`search`."""
         return await self._acall(_search_call(query))
 
-    def create(self, owner: str, name: str, **params: Any) -> Model:
+    def create(self, owner: str, name: str, **params: Unpack[CreateModelParams]) -> Model:
         """Create a model. Required: ``visibility`` ("public"/"private") and ``hardware`` (a SKU);
         optional: description, github_url, paper_url, license_url, cover_image_url."""
         return self._call(_create_call(owner, name, params))
 
-    async def async_create(self, owner: str, name: str, **params: Any) -> Model:
+    async def async_create(
+        self, owner: str, name: str, **params: Unpack[CreateModelParams]
+    ) -> Model:
         """Async :meth:`create`."""
         return await self._acall(_create_call(owner, name, params))
 
@@ -252,7 +267,7 @@ def _search_call(query: str) -> Call[Page[Model]]:
     )
 
 
-def _create_call(owner: str, name: str, params: dict[str, Any]) -> Call[Model]:
+def _create_call(owner: str, name: str, params: Mapping[str, Any]) -> Call[Model]:
     model_owner_name((owner, name))
     body = {"owner": owner, "name": name, **keyword_fields(params, _MODEL_FIELDS)}
     for required in ("visibility", "hardware"):

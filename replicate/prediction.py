@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypedDict, Unpack
 
 from attrs import define
 
@@ -130,8 +130,27 @@ class Prediction(Job):
 parse_prediction = Prediction.from_json
 
 
+class CreatePredictionParams(TypedDict, total=False):
+    """Keyword arguments of :meth:`Predictions.create`."""
+
+    model: str | tuple[str, str] | Model
+    version: str | Version
+    deployment: str | tuple[str, str] | Deployment
+    input: dict[str, Any] | None
+    webhook: str
+    webhook_completed: str
+    webhook_events_filter: Sequence[str]
+    wait: bool | int
+    cancel_after: str | int | float
+    stream: bool
+    file_encoding_strategy: str
+
+
 class Predictions(JobNamespace[Prediction]):
     """``client.predictions``: create, get, list and cancel predictions."""
+
+    #: 1.x's name for the keyword arguments of :meth:`create`, as a nested class.
+    CreatePredictionParams: TypeAlias = CreatePredictionParams
 
     _job = Prediction
 
@@ -174,22 +193,6 @@ class Route(NamedTuple):
     args: tuple[str, ...]
     body_model: Any  # a generated model class
     body: dict[str, Any]
-
-
-class CreatePredictionParams(TypedDict, total=False):
-    """Keyword arguments of :meth:`Predictions.create`."""
-
-    model: str | tuple[str, str] | Model
-    version: str | Version
-    deployment: str | tuple[str, str] | Deployment
-    input: dict[str, Any] | None
-    webhook: str
-    webhook_completed: str
-    webhook_events_filter: Sequence[str]
-    wait: bool | int
-    cancel_after: str | int | float
-    stream: bool
-    file_encoding_strategy: str
 
 
 #: The 1.x name of :class:`CreatePredictionParams`.

@@ -92,7 +92,7 @@ def returns_true(client: Client | None, data: Any) -> bool:
     return True
 
 
-def keyword_fields(params: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+def keyword_fields(params: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     """The non-None ``params`` for a request body; ``TypeError`` naming any unknown keyword."""
     unknown = sorted(set(params) - set(allowed))
     if unknown:

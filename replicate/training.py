@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, Unpack
 
 from attrs import define
 
@@ -47,8 +47,24 @@ class Training(Job):
 parse_training = Training.from_json
 
 
+class CreateTrainingParams(TypedDict, total=False):
+    """Keyword arguments of :meth:`Trainings.create`."""
+
+    model: str | tuple[str, str] | Model
+    version: str | Version
+    input: dict[str, Any] | None
+    destination: str | tuple[str, str] | Model
+    webhook: str
+    webhook_completed: str
+    webhook_events_filter: Sequence[str]
+    file_encoding_strategy: str
+
+
 class Trainings(JobNamespace[Training]):
     """``client.trainings``: create, get, list and cancel trainings."""
+
+    #: 1.x's name for the keyword arguments of :meth:`create`, as a nested class.
+    CreateTrainingParams: TypeAlias = CreateTrainingParams
 
     _job = Training
 
@@ -72,19 +88,6 @@ class Trainings(JobNamespace[Training]):
     async def async_list(self, cursor: Cursor = ...) -> Page[Training]:
         """Async :meth:`list`."""
         return await self._acall(list_call(cursor))
-
-
-class CreateTrainingParams(TypedDict, total=False):
-    """Keyword arguments of :meth:`Trainings.create`."""
-
-    model: str | tuple[str, str] | Model
-    version: str | Version
-    input: dict[str, Any] | None
-    destination: str | tuple[str, str] | Model
-    webhook: str
-    webhook_completed: str
-    webhook_events_filter: Sequence[str]
-    file_encoding_strategy: str
 
 
 def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePlan[Training]:

@@ -426,6 +426,9 @@ class DefaultWebhooks(Namespace):
 class Webhooks(Namespace):
     """``client.webhooks``: ``default.secret()`` and :func:`replicate.webhook.validate`."""
 
+    #: 1.x's name for the class of :attr:`default`.
+    Default = DefaultWebhooks
+
     @property
     def default(self) -> DefaultWebhooks:
         """The account's default webhook settings."""

@@ -68,6 +68,12 @@ class EventType(str, enum.Enum):
 _KNOWN_EVENTS: dict[str, str] = {member.value: member for member in EventType}
 
 
+def _event_name(name: str) -> str:
+    # Known names become EventType members, as 1.x's model made them: `event.event.value`
+    # and `is EventType.OUTPUT` work for events built by hand too (e.g. in users' tests).
+    return _KNOWN_EVENTS.get(name, name)
+
+
 @attrs.define(slots=True)
 class ServerSentEvent:
     """One dispatched server-sent event.
@@ -82,7 +88,7 @@ class ServerSentEvent:
 
     EventType = EventType
 
-    event: str
+    event: str = attrs.field(converter=_event_name)
     data: str
     id: str = ""
     retry: int | None = None
@@ -216,7 +222,7 @@ class SSEDecoder:
                     name = event_type or "message"
                     events.append(
                         ServerSentEvent(
-                            _KNOWN_EVENTS.get(name, name),
+                            name,
                             "\n".join(data),
                             id_buffer,
                             retry_in_block,

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import aiohttp
 
 _CHUNK = 64 * 1024
+#: httpx has set these (or chosen to leave them out): aiohttp must not add its own.
+_SKIP_AUTO_HEADERS = frozenset({"Accept-Encoding", "User-Agent", "Content-Type"})
 
 
 def _import_aiohttp() -> Any:
@@ -69,11 +71,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(self, *, limit: int = 0, verify: ssl.SSLContext | bool = True) -> None:
-        _import_aiohttp()  # fail at construction, with the install hint
+        self._aiohttp = _import_aiohttp()  # fail at construction, with the install hint
+        from yarl import URL  # aiohttp's own URL type (yarl comes with aiohttp)
+
+        self._url = URL
         if limit < 0:
             raise ValueError(f"limit must be 0 (no cap) or positive, got {limit!r}")
         self._limit = limit
-        self._verify = verify
+        # Built here, as httpx's own transports do: loading the CA bundle takes ~20 ms.
+        self._ssl: ssl.SSLContext | bool = httpx.create_ssl_context() if verify is True else verify
         self._sessions: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, aiohttp.ClientSession
         ] = weakref.WeakKeyDictionary()
@@ -82,12 +88,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         loop = asyncio.get_running_loop()
         session = self._sessions.get(loop)
         if session is None or session.closed:
-            aiohttp = _import_aiohttp()
-            ssl_option: ssl.SSLContext | bool = self._verify
-            if ssl_option is True:
-                ssl_option = httpx.create_ssl_context()  # same CA bundle as httpx
+            aiohttp = self._aiohttp
             session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._limit, ssl=ssl_option),
+                connector=aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl),
                 auto_decompress=False,  # httpx decodes, as with its own transport
                 cookie_jar=aiohttp.DummyCookieJar(),  # httpx keeps the cookies
                 timeout=aiohttp.ClientTimeout(total=None),
@@ -96,9 +99,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        aiohttp = _import_aiohttp()
-        from yarl import URL
-
         timeout = request.extensions.get("timeout", {})
         body: Any = None
         if isinstance(request.stream, httpx.ByteStream):
@@ -110,28 +110,30 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         # which covers the answer's body too. A stream or a download gets the answer's bound
         # up to its headers only; an upload, the deadline only (as with httpcore).
         streamed = bool(request.extensions.get(STREAMED_EXTENSION))
-        total = wallclock.time_left(answer=not (streamed or _is_upload(body)))
-        headers_within = asyncio.timeout(wallclock.time_left() if streamed else None)
+        sending = self._session().request(
+            request.method,
+            self._url(str(request.url), encoded=True),  # signed URLs must stay byte-exact
+            # aiohttp frames an unsized body itself and refuses a caller's chunked header.
+            headers=[
+                (name, value)
+                for name, value in request.headers.multi_items()
+                if name.lower() != "transfer-encoding"
+            ],
+            data=body,
+            allow_redirects=False,  # httpx follows redirects itself when asked to
+            skip_auto_headers=_SKIP_AUTO_HEADERS,
+            timeout=self._aiohttp.ClientTimeout(
+                total=wallclock.time_left(answer=not (streamed or _is_upload(body))),
+                sock_connect=timeout.get("connect"),
+                sock_read=timeout.get("read"),
+            ),
+        )
         try:
-            async with headers_within:
-                response = await self._session().request(
-                    request.method,
-                    URL(str(request.url), encoded=True),  # signed URLs must stay byte-exact
-                    # aiohttp frames an unsized body itself and refuses a caller's chunked header.
-                    headers=[
-                        (name, value)
-                        for name, value in request.headers.multi_items()
-                        if name.lower() != "transfer-encoding"
-                    ],
-                    data=body,
-                    allow_redirects=False,  # httpx follows redirects itself when asked to
-                    skip_auto_headers=("Accept-Encoding", "User-Agent", "Content-Type"),
-                    timeout=aiohttp.ClientTimeout(
-                        total=total,
-                        sock_connect=timeout.get("connect"),
-                        sock_read=timeout.get("read"),
-                    ),
-                )
+            if streamed:
+                async with asyncio.timeout(wallclock.time_left()):
+                    response = await sending
+            else:
+                response = await sending
         except Exception as exc:
             error = httpx_error(exc)
             if error is None:

@@ -220,6 +220,14 @@ DIFFERENCES: tuple[Difference, ...] = (
         ("result", "requests"),
     ),
     Difference(
+        "event-names-are-text",
+        "An event's name compares equal to its text (event.event == \"output\") and "
+        "str(event.event) is \"output\"; EventType members still compare and work as in 1.x.",
+        "1.x's EventType was a plain Enum: comparing it with the text was always False (a "
+        "branch on event.event == \"output\" never ran), and str() gave \"EventType.OUTPUT\".",
+        ("event_name_as_text",),
+    ),
+    Difference(
         "token-to-api-origin",
         "The API token is sent only to the API's origin (not to file hosts when reading a "
         "FileOutput, nor to stream URLs elsewhere unless authenticate_streams=True).",
@@ -286,12 +294,15 @@ NOT_PROVIDED: tuple[NotProvided, ...] = (
     ),
     NotProvided(
         "internals",
-        "1.x's implementation classes RetryTransport and EventSource are not provided.",
+        "1.x's implementation classes RetryTransport and EventSource, and the resource class "
+        "1.x kept on its models namespace (Models.model), are not provided.",
         "They have no documented contract; retries are configured with Client(retry=...) / "
-        "RetryPolicy, streams are read with client.stream().",
+        "RetryPolicy, streams are read with client.stream(), and the model class is "
+        "replicate.model.Model.",
         (
             "replicate.client.RetryTransport",
             "replicate.stream.EventSource",
+            "replicate.model.Models.model",
         ),
     ),
 )

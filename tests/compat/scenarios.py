@@ -800,6 +800,30 @@ def async_stream_file_outputs(n: str) -> Any:
     return asyncio.run(go())
 
 
+@scenario
+def event_built_by_hand(n: str) -> Any:
+    # Code (tests of users, mostly) builds events itself and reads them as 1.x's model did.
+    from replicate.stream import ServerSentEvent
+
+    kind = ServerSentEvent.EventType
+    event = ServerSentEvent(event="output", data="hi", id="1", retry=None)
+    return {
+        "value": event.event.value,
+        "is_member": event.event is kind.OUTPUT,
+        "equals_member": event.event == kind.OUTPUT,
+        "by_value": kind("done") is kind.DONE,
+        "str": str(event),
+    }
+
+
+@scenario
+def event_name_as_text(n: str) -> Any:
+    from replicate.stream import ServerSentEvent
+
+    event = ServerSentEvent(event="output", data="hi", id="1", retry=None)
+    return {"equals_text": event.event == "output", "str": str(event.event)}
+
+
 # Run alone, after the suite sets up a fault (see test_scenarios.SETUPS).
 
 
