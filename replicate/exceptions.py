@@ -49,6 +49,20 @@ class ReplicateException(Exception):
     def __init__(self, *args: object) -> None:
         super().__init__(*(scrub_text(a) if isinstance(a, str) else a for a in args))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the message and attributes, not by calling __init__ again (subclasses
+        # take other arguments): errors cross process boundaries (multiprocessing, task queues).
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(
+    cls: type[ReplicateException], args: tuple[Any, ...], state: dict[str, Any]
+) -> ReplicateException:
+    error = cls.__new__(cls, *args)
+    BaseException.__init__(error, *args)  # OSError's subclasses (TimeoutError) need it said
+    error.__dict__.update(state)
+    return error
+
 
 class ReplicateError(ReplicateException):
     """An error response from the Replicate API.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import copy
 import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from .client import Client
 
 T = TypeVar("T")
+R = TypeVar("R", bound="Resource")
 #: Turns a (non-null) JSON value into the attribute value, e.g. a nested object.
 Converter = Callable[["Client | None", Any], Any]
 # Per class: (attribute, converter, value when the JSON lacks it), computed once.
@@ -83,8 +85,27 @@ class Resource:
 
     def _bound_client(self) -> Client:
         if self._client is None:
-            raise RuntimeError(f"this {type(self).__name__} is not attached to a replicate.Client")
+            raise RuntimeError(
+                f"this {type(self).__name__} is not attached to a replicate.Client (it was "
+                "unpickled or built by hand): get it again through a client"
+            )
         return self._client
+
+    # Copies and pickles are rebuilt from the JSON. A copy shares the client (its connections
+    # are not the object's to duplicate); a pickle leaves it behind, since it holds locks and
+    # sockets and another process has its own.
+    def __copy__(self) -> Self:
+        return type(self).from_json(self._client, self._data)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        return type(self).from_json(self._client, copy.deepcopy(self._data, memo))
+
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return _unpickle, (type(self), self._data)
+
+
+def _unpickle(cls: type[R], data: dict[str, Any]) -> R:
+    return cls.from_json(None, data)
 
 
 def returns_true(client: Client | None, data: Any) -> bool:
