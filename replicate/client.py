@@ -30,6 +30,7 @@ from ._http.loop_end import on_loop_end
 from ._http.pool_guard import DEFAULT_SYNC_LIMITS, spare_held_connections
 from ._http.retire import DrainingClient
 from ._http.retry import RetryPolicy
+from ._http.urls import ApiUrls
 from ._http.wallclock import install
 from ._numbers import count, finite_seconds
 
@@ -149,10 +150,11 @@ class Client:
         if api_token is not None and not isinstance(api_token, str):
             raise TypeError("api_token must be a str")
         self._api_token = api_token
-        self.base_url = normalize_base_url(
+        self._base_url = normalize_base_url(
             base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
         )
-        origin = httpx.URL(self.base_url)
+        self._urls = ApiUrls(self._base_url + "/")
+        origin = httpx.URL(self._base_url)
         if origin.scheme == "http" and not _is_loopback(origin.host):
             warnings.warn(
                 f"base_url {self.base_url} is plain http: the API token would travel unencrypted",
@@ -198,6 +200,12 @@ class Client:
 
     def __repr__(self) -> str:
         return f"replicate.Client(base_url={self.base_url!r})"
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, e.g. ``https://api.replicate.com/v1`` (fixed for the client's
+        lifetime: its connections and checks are made for it)."""
+        return self._base_url
 
     @property
     def retry_policy(self) -> RetryPolicy:

@@ -97,7 +97,7 @@ class Resource:
     def __copy__(self) -> Self:
         return type(self).from_json(self._client, self._data)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+    def __deepcopy__(self, memo: builtins.dict[int, Any]) -> Self:
         return type(self).from_json(self._client, copy.deepcopy(self._data, memo))
 
     def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:

@@ -90,14 +90,20 @@ class Call(Generic[T]):
 
 def call_sync(client: Client, call: Call[T]) -> T:
     """Send ``call`` with the client's sync connection and parse the result."""
-    response = client._http.request(**request_args(call))
+    response = client._http.request(**_absolute(client, request_args(call)))
     return call.parse(client, _decode(client, call.decode, response))
 
 
 async def call_async(client: Client, call: Call[T]) -> T:
     """Async twin of :func:`call_sync`, on the client's event-loop-local connection."""
-    response = await client._async_http().request(**request_args(call))
+    response = await client._async_http().request(**_absolute(client, request_args(call)))
     return call.parse(client, _decode(client, call.decode, response))
+
+
+def _absolute(client: Client, args: dict[str, Any]) -> dict[str, Any]:
+    # The client's parsed URL for the path: httpx would parse it twice on every call.
+    args["url"] = client._urls.absolute(args["url"])
+    return args
 
 
 def request_args(call: Call[Any]) -> dict[str, Any]:

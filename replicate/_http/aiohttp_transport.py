@@ -110,6 +110,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         # which covers the answer's body too. A stream or a download gets the answer's bound
         # up to its headers only; an upload, the deadline only (as with httpcore).
         streamed = bool(request.extensions.get(STREAMED_EXTENSION))
+        total = wallclock.time_left(answer=not (streamed or _is_upload(body)))
+        read = timeout.get("read")
+        if total is not None and read is not None and total <= read:
+            read = None  # the total ends first whenever a read would stall: one timer, not two
         sending = self._session().request(
             request.method,
             self._url(str(request.url), encoded=True),  # signed URLs must stay byte-exact
@@ -123,9 +127,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             allow_redirects=False,  # httpx follows redirects itself when asked to
             skip_auto_headers=_SKIP_AUTO_HEADERS,
             timeout=self._aiohttp.ClientTimeout(
-                total=wallclock.time_left(answer=not (streamed or _is_upload(body))),
-                sock_connect=timeout.get("connect"),
-                sock_read=timeout.get("read"),
+                total=total, sock_connect=timeout.get("connect"), sock_read=read
             ),
         )
         try:

@@ -33,7 +33,7 @@ def test_a_pickled_prediction_keeps_its_fields_and_leaves_the_client_behind(clie
     assert (restored.id, restored.status, restored.output) == (prediction.id, "succeeded", "hi")
     assert restored.to_dict() == prediction.to_dict()
     assert restored.created_at == prediction.created_at
-    with pytest.raises(RuntimeError, match="not attached to a replicate.Client"):
+    with pytest.raises(RuntimeError, match=r"not attached to a replicate\.Client"):
         restored.reload()
     again = client.predictions.get(restored.id)  # the documented way back
     assert again.output == "hi"
@@ -100,9 +100,8 @@ def test_an_error_crosses_a_process_boundary() -> None:
     # What multiprocessing does with a worker's exception: pickle it in the child, raise it
     # in the parent.
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        with pytest.raises(ModelError) as raised:
-            pool.apply(_raise_model_error)
+    with context.Pool(1) as pool, pytest.raises(ModelError) as raised:
+        pool.apply(_raise_model_error)
     assert raised.value.prediction.error == "boom"
     assert "boom" in str(raised.value)
 

@@ -44,7 +44,7 @@ def describe_class(cls: type) -> dict[str, Any]:
         if inspect.isfunction(member) or inspect.ismethod(member) or isinstance(member, property):
             methods[name] = describe_member(member)
         elif inspect.isclass(member) and member.__module__.startswith("replicate"):
-            methods[name] = "attribute"  # a nested class, e.g. 1.x's Predictions.CreatePredictionParams
+            methods[name] = "attribute"  # nested, e.g. 1.x's Predictions.CreatePredictionParams
     return {"kind": "class", "methods": methods}
 
 
