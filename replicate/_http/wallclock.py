@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from contextvars import ContextVar, Token
 from typing import Any
 
 import httpcore
@@ -63,43 +63,51 @@ class Answer:
 _ANSWER: ContextVar[Answer | None] = ContextVar("replicate_wallclock_answer", default=None)
 
 
-@contextmanager
-def answering(answer: Answer | None) -> Iterator[None]:
+class _Setting:
+    """Sets a context variable for the length of a ``with`` block (``None``: sets nothing).
+
+    A class rather than ``@contextmanager``: runs enter these several times per request.
+    """
+
+    __slots__ = ("_token", "_value", "_var", "_when_earlier")
+
+    def __init__(self, var: ContextVar[Any], value: Any, *, when_earlier: bool = False) -> None:
+        self._var = var
+        self._value = value
+        self._when_earlier = when_earlier
+        self._token: Token[Any] | None = None
+
+    def __enter__(self) -> None:
+        value = self._value
+        if value is None:
+            return
+        if self._when_earlier:
+            current = self._var.get()
+            if current is not None and current <= value:
+                return
+        self._token = self._var.set(value)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            self._var.reset(self._token)
+            self._token = None
+
+
+def answering(answer: Answer | None) -> AbstractContextManager[None]:
     """Within this block, reads are bounded by ``answer`` (``None``: no bound)."""
-    if answer is None:
-        yield
-        return
-    token = _ANSWER.set(answer)
-    try:
-        yield
-    finally:
-        _ANSWER.reset(token)
+    return _Setting(_ANSWER, answer)
 
 
-@contextmanager
-def bounded(at: float | None) -> Iterator[None]:
+def bounded(at: float | None) -> AbstractContextManager[None]:
     """Within this block, socket operations end by ``at`` (``time.monotonic()``; ``None``:
     no new bound). An enclosing, earlier bound still applies."""
-    current = _BOUND.get()
-    if at is None or (current is not None and current <= at):
-        yield
-        return
-    token = _BOUND.set(at)
-    try:
-        yield
-    finally:
-        _BOUND.reset(token)
+    return _Setting(_BOUND, at, when_earlier=True)
 
 
-@contextmanager
-def rebound(at: float) -> Iterator[None]:
+def rebound(at: float) -> AbstractContextManager[None]:
     """Within this block, socket operations end by ``at``, even if an enclosing bound has
     passed (a cancel sent once a run's deadline is reached gets its own grace)."""
-    token = _BOUND.set(at)
-    try:
-        yield
-    finally:
-        _BOUND.reset(token)
+    return _Setting(_BOUND, at)
 
 
 def current() -> float | None:
