@@ -68,13 +68,8 @@ class EventType(str, enum.Enum):
 _KNOWN_EVENTS: dict[str, str] = {member.value: member for member in EventType}
 
 
-def _event_name(name: str) -> str:
-    # Known names become EventType members, as 1.x's model made them: `event.event.value`
-    # and `is EventType.OUTPUT` work for events built by hand too (e.g. in users' tests).
-    return _KNOWN_EVENTS.get(name, name)
 
-
-@attrs.define(slots=True)
+@attrs.define(slots=True, init=False)
 class ServerSentEvent:
     """One dispatched server-sent event.
 
@@ -88,10 +83,19 @@ class ServerSentEvent:
 
     EventType = EventType
 
-    event: str = attrs.field(converter=_event_name)
+    event: str
     data: str
     id: str = ""
     retry: int | None = None
+
+    def __init__(self, event: str, data: str, id: str = "", retry: int | None = None) -> None:
+        # Known names become EventType members, as 1.x's model made them: `event.event.value`
+        # and `is EventType.OUTPUT` work for events built by hand too (e.g. in users' tests).
+        # Written out, not an attrs converter: that made every event twice as slow to build.
+        self.event = _KNOWN_EVENTS.get(event, event)
+        self.data = data
+        self.id = id
+        self.retry = retry
 
     def __str__(self) -> str:
         if self.event == "output":
