@@ -172,18 +172,24 @@ async def _chunks(stream: Any) -> AsyncIterator[bytes]:
 
 
 class _ResponseBody(httpx.AsyncByteStream):
+    # An iterator class rather than an async generator: no generator frame, no loop hooks.
     def __init__(self, response: aiohttp.ClientResponse) -> None:
         self._response = response
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    def __aiter__(self) -> _ResponseBody:
+        return self
+
+    async def __anext__(self) -> bytes:
         try:
-            async for chunk in self._response.content.iter_chunked(_CHUNK):
-                yield chunk
+            chunk: bytes = await self._response.content.read(_CHUNK)
         except Exception as exc:
             error = httpx_error(exc)
             if error is None:
                 raise
             raise error from exc
+        if not chunk:
+            raise StopAsyncIteration
+        return chunk
 
     async def aclose(self) -> None:
         # A body read to the end frees the connection for reuse; a partial one closes it.

@@ -305,9 +305,12 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                     for name in ("content-encoding", "content-length"):
                         response.headers.pop(name, None)
                 response.stream = httpx.ByteStream(raw)
+                # From memory: ``response.content`` is then set for the error parsers, and
+                # httpx's client does not read the body a second time (through four nested
+                # async generators per call).
+                response.read()
                 if not failed:
                     return response
-                response.read()  # from memory: gives the error parsers ``response.content``
                 delay = gate.after_response(request, response, attempt)
                 if delay is None:
                     raise gate.error(request, response)
