@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 
     DeploymentRef: TypeAlias = "str | tuple[str, str] | Deployment"
 
-_CREATE_FIELDS = ("name", "model", "version", "hardware", "min_instances", "max_instances")
-_UPDATE_FIELDS = ("version", "hardware", "min_instances", "max_instances")
-
 
 @define(kw_only=True)
 class Deployment(Resource, NamedByOwner):
@@ -96,6 +93,10 @@ class UpdateDeploymentParams(TypedDict, total=False):
     hardware: str
     min_instances: int
     max_instances: int
+
+
+_CREATE_FIELDS = tuple(CreateDeploymentParams.__annotations__)
+_UPDATE_FIELDS = tuple(UpdateDeploymentParams.__annotations__)
 
 
 class Deployments(Namespace):

@@ -26,15 +26,7 @@ if TYPE_CHECKING:
     from .client import Client
 
     ModelRef: TypeAlias = "str | tuple[str, str] | Model"
-_MODEL_FIELDS = (
-    "description",
-    "visibility",
-    "github_url",
-    "paper_url",
-    "license_url",
-    "cover_image_url",
-    "hardware",
-)
+
 _UPDATABLE_FIELDS = (
     "description",
     "github_url",
@@ -108,13 +100,16 @@ def _ref(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, str]:
 class CreateModelParams(TypedDict):
     """Keyword arguments of :meth:`Models.create`."""
 
-    hardware: str
-    visibility: Literal["public", "private"]
     description: NotRequired[str]
+    visibility: Literal["public", "private"]
     github_url: NotRequired[str]
     paper_url: NotRequired[str]
     license_url: NotRequired[str]
     cover_image_url: NotRequired[str]
+    hardware: str
+
+
+_MODEL_FIELDS = tuple(CreateModelParams.__annotations__)
 
 
 class Models(Namespace):

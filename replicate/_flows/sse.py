@@ -68,7 +68,6 @@ class EventType(str, enum.Enum):
 _KNOWN_EVENTS: dict[str, str] = {member.value: member for member in EventType}
 
 
-
 @attrs.define(slots=True, init=False)
 class ServerSentEvent:
     """One dispatched server-sent event.
