@@ -86,6 +86,18 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
     def __hash__(self) -> int:
         return hash(self.url)
 
+    # A copy shares the client. A pickle keeps only the URL (a client holds locks, sockets and
+    # its token, none of which belong in a pickle): unpickled, the file reads through the
+    # default client, which is all a file host needs.
+    def __copy__(self) -> FileOutput:
+        return FileOutput(self.url, self._client)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FileOutput:
+        return FileOutput(self.url, self._client)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _unpickle, (self.url,)
+
     @property
     def is_data_uri(self) -> bool:
         """True when the content is inline (a ``data:`` URI) and needs no download."""
@@ -313,3 +325,9 @@ def transform_output(value: Any, client: Client) -> Any:
             for index, item in enumerate(container):
                 container[index] = convert(item)
     return result
+
+
+def _unpickle(url: str) -> FileOutput:
+    from .. import _default_client
+
+    return FileOutput(url, _default_client())

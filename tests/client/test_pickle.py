@@ -113,3 +113,22 @@ def _raise_model_error() -> None:
 def test_invalid_fields_survive_as_attributes() -> None:
     error = ReplicateError(status=422, extensions={"invalid_fields": ["a"]})
     assert pickle.loads(pickle.dumps(error)).invalid_fields == ["a"]
+
+
+def test_a_pickled_file_output_keeps_its_url_and_reads_through_the_default_client(
+    client: Any, replicate_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import replicate
+    from replicate.helpers import FileOutput
+
+    default = make_client(replicate_emulator.base_url)
+    monkeypatch.setattr(replicate, "default_client", default, raising=False)
+    [output] = client.run("emulator/image", input={"prompt": "x"})
+    assert isinstance(output, FileOutput)
+    data = output.read()
+    restored = pickle.loads(pickle.dumps(output))
+    assert restored == output and restored.url == output.url
+    assert restored._client is default  # the token and connections stay behind
+    assert restored.read() == data
+    duplicate = copy.deepcopy(output)
+    assert duplicate._client is client and duplicate.read() == data
