@@ -40,7 +40,15 @@ MiB = 1024 * 1024
 pytestmark = pytest.mark.anyio
 
 
-def client(url: str, **options: Any) -> Client:
+# "aiohttp": async calls through AiohttpTransport, which must keep the same caps.
+MODES = ["sync", "async", "aiohttp"]
+
+
+def client(url: str, mode: str = "sync", **options: Any) -> Client:
+    if mode == "aiohttp":
+        from replicate.transports import AiohttpTransport
+
+        options = {**options, "transport": AiohttpTransport()}
     return hostile.client(url, **{"timeout": 5.0, **options})
 
 
@@ -62,13 +70,13 @@ class Peak:
 ENCODINGS = ["gzip", "deflate", "gzip, gzip"]
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("encoding", ENCODINGS)
 async def test_a_compressed_api_body_is_capped_while_it_inflates(mode: str, encoding: str) -> None:
     body = bomb(encoding, 256 * MiB)  # well under 1 MiB on the wire
     headers = {"Content-Type": "application/json", "Content-Encoding": encoding}
     with Hostile(lambda m, p: respond(200, body, headers)) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         with Peak() as peak, pytest.raises(ResponseTooLargeError) as caught:
             await call(mode, replicate.predictions, "get", "p1")
     assert caught.value.limit == API_BODY_LIMIT
@@ -77,23 +85,23 @@ async def test_a_compressed_api_body_is_capped_while_it_inflates(mode: str, enco
     assert peak.bytes < API_BODY_LIMIT + 16 * MiB
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_a_large_plain_api_body_is_refused(mode: str) -> None:
     pieces = repeat(b" " * MiB, (API_BODY_LIMIT // MiB) * 4)  # spaces: valid JSON padding
     headers = {"Content-Type": "application/json"}
     with Hostile(lambda m, p: stream_body(200, headers, pieces)) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         with pytest.raises(ResponseTooLargeError):
             await call(mode, replicate.predictions, "get", "p1")
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("status", [400, 429, 500])
 async def test_an_error_body_is_cut_to_its_small_limit(mode: str, status: int) -> None:
     body = bomb("gzip", 128 * MiB)
     headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
     with Hostile(lambda m, p: respond(status, body, headers)) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         with Peak() as peak, pytest.raises(ReplicateError) as caught:
             await call(mode, replicate.predictions, "get", "p1")
     assert caught.value.status == status
@@ -101,11 +109,11 @@ async def test_an_error_body_is_cut_to_its_small_limit(mode: str, status: int) -
     assert len(caught.value.detail or "") <= ERROR_BODY_LIMIT
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_an_encoding_that_cannot_be_counted_is_an_invalid_response(mode: str) -> None:
     headers = {"Content-Type": "application/json", "Content-Encoding": "br"}
     with Hostile(lambda m, p: respond(200, b"\x0b\x01\x80{}\x03", headers)) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         with pytest.raises(InvalidResponseError, match="br"):
             await call(mode, replicate.predictions, "get", "p1")
 
@@ -150,12 +158,13 @@ def test_file_output_downloads_stay_flat(content_type: str, encoding: str | None
     assert peak.bytes < 4 * MiB
 
 
+@pytest.mark.parametrize("mode", ["async", "aiohttp"])
 @pytest.mark.parametrize(("content_type", "encoding"), DOWNLOAD_CASES, ids=str)
 async def test_async_file_output_downloads_stay_flat(
-    content_type: str, encoding: str | None
+    content_type: str, encoding: str | None, mode: str
 ) -> None:
     with Hostile(_download_route(content_type, encoding)) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         output = FileOutput(server.url + "/out.bin", replicate)
         total = 0
         with Peak() as peak:
@@ -220,12 +229,12 @@ def _stream_run_route(events: Callable[[], Iterator[bytes]]) -> Callable[[str, s
     return route
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_stream_with_an_endless_line_fails_clearly(mode: str) -> None:
     route = _stream_run_route(lambda: repeat(b"x" * MiB, 64))
     with Hostile(route) as server:
         route.state["base"] = server.url  # type: ignore[attr-defined]
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         with Peak() as peak, pytest.raises(EventTooLargeError):
             if mode == "sync":
                 for _ in replicate.stream("owner/model", input={}):
@@ -236,7 +245,7 @@ async def test_stream_with_an_endless_line_fails_clearly(mode: str) -> None:
     assert peak.bytes < 40 * MiB  # the 16 MiB line cap, not 64 MiB
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_many_logs_events_finish_within_the_run_bound(mode: str) -> None:
     def events() -> Iterator[bytes]:
         block = b"".join(b"event: logs\ndata: line %d\n\n" % i for i in range(1000))
@@ -246,7 +255,7 @@ async def test_many_logs_events_finish_within_the_run_bound(mode: str) -> None:
     route = _stream_run_route(events)
     with Hostile(route) as server:
         route.state["base"] = server.url  # type: ignore[attr-defined]
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         # 60,000 logs events: handling them per event re-joined all logs each time
         # (quadratic, about 17 s); linear handling ends well inside the run's bound.
         output = await call(mode, replicate, "run", "owner/model", input={}, timeout=8)
@@ -258,27 +267,27 @@ async def test_many_logs_events_finish_within_the_run_bound(mode: str) -> None:
 DEEP = nested(100_000)
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_deep_json_in_a_200_body_is_an_invalid_response(mode: str) -> None:
     headers = {"Content-Type": "application/json"}
     with Hostile(lambda m, p: respond(200, DEEP, headers)) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         with pytest.raises(InvalidResponseError, match="nested too deep"):
             await call(mode, replicate.predictions, "get", "p1")
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("status", [400, 429])
 async def test_deep_json_in_an_error_body_is_a_replicate_error(mode: str, status: int) -> None:
     headers = {"Content-Type": "application/json"}
     with Hostile(lambda m, p: respond(status, DEEP, headers)) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         with pytest.raises(ReplicateError) as caught:
             await call(mode, replicate.predictions, "get", "p1")
     assert caught.value.status == status
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_an_output_nested_600_deep_is_returned(mode: str) -> None:
     output: Any = "https://files.example/out.png"
     for _ in range(300):  # an object and a list per step: 600 levels
@@ -286,7 +295,7 @@ async def test_an_output_nested_600_deep_is_returned(mode: str) -> None:
     body = json.dumps(prediction(status="succeeded", output=output)).encode()
     headers = {"Content-Type": "application/json"}
     with Hostile(lambda m, p: respond(201, body, headers)) as server:
-        replicate = client(server.url)
+        replicate = client(server.url, mode)
         result = await call(mode, replicate, "run", "owner/model", input={}, wait=False)
     depth = 0
     while isinstance(result, dict):
