@@ -94,6 +94,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 auto_decompress=False,  # httpx decodes, as with its own transport
                 cookie_jar=aiohttp.DummyCookieJar(),  # httpx keeps the cookies
                 timeout=aiohttp.ClientTimeout(total=None),
+                skip_auto_headers=_SKIP_AUTO_HEADERS,  # once here, not per request
             )
             self._sessions[loop] = session
         return session
@@ -125,7 +126,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             ],
             data=body,
             allow_redirects=False,  # httpx follows redirects itself when asked to
-            skip_auto_headers=_SKIP_AUTO_HEADERS,
             timeout=self._aiohttp.ClientTimeout(
                 total=total, sock_connect=timeout.get("connect"), sock_read=read
             ),
