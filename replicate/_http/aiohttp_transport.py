@@ -74,7 +74,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._aiohttp = _import_aiohttp()  # fail at construction, with the install hint
         from yarl import URL  # aiohttp's own URL type (yarl comes with aiohttp)
 
-        self._url = URL
+        self._make_url = URL
         if limit < 0:
             raise ValueError(f"limit must be 0 (no cap) or positive, got {limit!r}")
         self._limit = limit
@@ -117,7 +117,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             read = None  # the total ends first whenever a read would stall: one timer, not two
         sending = self._session().request(
             request.method,
-            self._url(str(request.url), encoded=True),  # signed URLs must stay byte-exact
+            self._make_url(str(request.url), encoded=True),  # signed URLs must stay byte-exact
             # aiohttp frames an unsized body itself and refuses a caller's chunked header.
             headers=[
                 (name, value)
