@@ -188,8 +188,8 @@ class ModelError(ReplicateException):
 
     def __init__(self, prediction: Prediction) -> None:
         self.prediction = prediction
-        message = prediction.error or f"Prediction {prediction.status}"
-        super().__init__(f"{message} (prediction {prediction.id})")
+        # The model's error itself, as 1.x gave it (code compares and shows str(error)).
+        super().__init__(prediction.error or f"Prediction {prediction.id} {prediction.status}")
 
 
 class StreamError(ModelError, RuntimeError):
@@ -202,7 +202,7 @@ class StreamError(ModelError, RuntimeError):
     def __init__(self, prediction: Prediction, detail: str) -> None:
         self.detail = scrub_text(detail)
         self.prediction = prediction
-        ReplicateException.__init__(self, f"{detail} (prediction {prediction.id})")
+        ReplicateException.__init__(self, detail)  # the event's data, as 1.x's RuntimeError
 
 
 class PredictionTimeoutError(ReplicateException, TimeoutError):

@@ -19,7 +19,9 @@ from ._encoding.file_output import (
     CHUNK_SIZE,
     DOWNLOAD_EXTENSIONS,
     DownloadBody,
+    async_raw_body,
     async_write_chunks,
+    raw_body,
     write_chunks,
 )
 from ._encoding.inputs import MAX_UPLOAD_BYTES, FileTooLargeError, InputTypeError, InputValueError
@@ -339,7 +341,7 @@ class Files(Namespace):
     def _iter(self, request: dict[str, Any], chunk_size: int) -> Iterator[bytes]:
         with self._client._http.stream(**request, extensions=DOWNLOAD_EXTENSIONS) as response:
             body = DownloadBody(response, self._client)
-            for raw in response.iter_raw(chunk_size):
+            for raw in raw_body(response, chunk_size):
                 yield from body.feed(raw)
             yield from body.flush()
 
@@ -355,7 +357,7 @@ class Files(Namespace):
             **request, extensions=DOWNLOAD_EXTENSIONS
         ) as response:
             body = DownloadBody(response, self._client)
-            async for raw in response.aiter_raw(chunk_size):
+            async for raw in async_raw_body(response, chunk_size):
                 for chunk in body.feed(raw):
                     yield chunk
             for chunk in body.flush():

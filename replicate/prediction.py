@@ -236,16 +236,9 @@ def plan_prediction(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreateP
 
 def _route(*, model: Any, version: Any, deployment: Any) -> Route:
     """Decide the endpoint from exactly one of model=, version=, deployment=."""
-    given = [
-        n
-        for n, v in (("model", model), ("version", version), ("deployment", deployment))
-        if v is not None
-    ]
-    if len(given) != 1:
-        raise ValueError(
-            "Exactly one of 'model', 'version', or 'deployment' must be specified."  # 1.x's words
-            + (f" (got {', '.join(given)})" if given else "")
-        )
+    if sum(v is not None for v in (model, version, deployment)) != 1:
+        # 1.x's exact words: code and tests compare the whole message.
+        raise ValueError("Exactly one of 'model', 'version', or 'deployment' must be specified.")
     if deployment is not None:
         from replicate_api.api.deployments import deployments_predictions_create
         from replicate_api.models.schemas_prediction_request import SchemasPredictionRequest

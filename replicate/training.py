@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict, Unpack
 
 from attrs import define
 
@@ -17,10 +17,11 @@ from ._job import (
     webhook_fields,
     webhook_urls,
 )
-from .identifier import model_owner_name, parse_ref
+from .identifier import ModelVersionIdentifier, model_owner_name, parse_ref
 from .pagination import Cursor, Page, page_call
 
 if TYPE_CHECKING:
+    from .client import Client
     from .model import Model
     from .version import Version
 
@@ -30,6 +31,13 @@ class Training(Job):
     """A training. ``destination`` is the ``owner/name`` model receiving the new version."""
 
     destination: str | None = None
+
+    @classmethod
+    def from_json(cls, client: Client | None, data: Any) -> Self:
+        training = super().from_json(client, data)
+        if training.destination is None:
+            training.destination = _destination(training.output)
+        return training
 
     @classmethod
     def _get_call(cls, id: str) -> Call[Training]:
@@ -42,6 +50,19 @@ class Training(Job):
         from replicate_api.api.trainings import trainings_cancel
 
         return Call(cls.from_json, trainings_cancel.request_kwargs, args=(job_id(id),))
+
+
+def _destination(output: Any) -> str | None:
+    # The API names the model a training pushed to only in its output's new version
+    # (``owner/name:id``), where 1.x read it too.
+    version = output.get("version") if isinstance(output, dict) else None
+    if not isinstance(version, str):
+        return None
+    try:
+        ref = ModelVersionIdentifier.parse(version)
+    except ValueError:
+        return None
+    return f"{ref.owner}/{ref.name}"
 
 
 parse_training = Training.from_json

@@ -389,10 +389,6 @@ def _check_signature(signature: str, expected: bytes) -> None:
     matched = False
     for candidate in candidates:
         matched |= hmac.compare_digest(candidate, expected)
-    if not matched and not candidates:
-        raise InvalidSignatureError(
-            f"Invalid signature format: {malformed} malformed entries; expected 'v1,<base64>'"
-        )
     if not matched:
         detail = f" ({malformed} malformed entries; expected 'v1,<base64>')" if malformed else ""
         raise InvalidSignatureError("Webhook signature is invalid" + detail)

@@ -121,7 +121,7 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
             with http.stream(**self._request(resume)) as r:
                 body = DownloadBody(r, self._client, resume)
                 try:
-                    for raw in r.iter_raw(CHUNK_SIZE):
+                    for raw in raw_body(r, CHUNK_SIZE):
                         yield from body.feed(raw)
                     yield from body.flush()
                     return
@@ -139,7 +139,7 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
             async with http.stream(**self._request(resume)) as r:
                 body = DownloadBody(r, self._client, resume)
                 try:
-                    async for raw in r.aiter_raw(CHUNK_SIZE):
+                    async for raw in async_raw_body(r, CHUNK_SIZE):
                         for chunk in body.feed(raw):
                             yield chunk
                     for chunk in body.flush():
@@ -204,8 +204,11 @@ class DownloadBody:
         self._resume = resume
         if resume is not None:
             resume.response(response.status_code)
+        # A body already read (a transport that answered from memory, as test mocks do) has
+        # been decoded by httpx: it must not be inflated twice.
+        encoding = None if response.is_stream_consumed else response.headers.get("content-encoding")
         try:
-            self._inflater = Inflater(response.headers.get("content-encoding"))
+            self._inflater = Inflater(encoding)
         except ValueError as exc:
             raise httpx.DecodingError(str(exc), request=response.request) from None
         self._floor = RateFloor(client._timeout.read, time.monotonic())
@@ -231,6 +234,19 @@ class DownloadBody:
                     yield piece
         except ValueError as exc:
             raise httpx.DecodingError(str(exc), request=self._request) from None
+
+
+def raw_body(response: httpx.Response, size: int) -> Iterator[bytes]:
+    """The body as sent, in pieces of ``size``, for :class:`DownloadBody`; a body already read
+    (which ``iter_raw`` refuses) comes from memory."""
+    return response.iter_bytes(size) if response.is_stream_consumed else response.iter_raw(size)
+
+
+def async_raw_body(response: httpx.Response, size: int) -> AsyncIterator[bytes]:
+    """Async :func:`raw_body`."""
+    if response.is_stream_consumed:
+        return response.aiter_bytes(size)
+    return response.aiter_raw(size)
 
 
 class _Resume:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 from support.run_support import TOKEN, FileHost, client_for
 
@@ -97,3 +99,37 @@ async def test_async_reads(replicate_emulator: Emulator, tmp_path: Path) -> None
     assert all("authorization" not in headers for _, headers in host.seen)
     data = FileOutput("data:;base64,AAEC", client)
     assert await data.aread() == b"\x00\x01\x02"
+
+
+# A transport that answers from memory, as users' test suites do with httpx.MockTransport or
+# respx: httpx has read (and decoded) the body before any download loop sees it.
+MOCKED = b"made in memory " * 5000
+
+
+def _mocked_transport() -> httpx.MockTransport:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(".gz") or request.url.path.startswith("/v1/files/gz"):
+            return httpx.Response(
+                200, content=gzip.compress(MOCKED), headers={"Content-Encoding": "gzip"}
+            )
+        return httpx.Response(200, content=MOCKED)
+
+    return httpx.MockTransport(answer)
+
+
+@pytest.mark.parametrize("name", ["out.bin", "out.gz"])
+@pytest.mark.anyio
+async def test_a_transport_answering_from_memory_is_read_once(name: str) -> None:
+    from replicate import Client
+
+    client = Client(
+        api_token=TOKEN, base_url="https://api.example.test", transport=_mocked_transport()
+    )
+    url = "https://files.example.test/" + name
+    assert FileOutput(url, client).read() == MOCKED  # decoded by httpx, not inflated again
+    assert await FileOutput(url, client).aread() == MOCKED
+    file_id = "gz1" if name.endswith(".gz") else "f1"
+    signed = dict(owner="me", expiry=4102444800, signature="c2ln")
+    assert client.files.download(file_id, **signed) == MOCKED
+    chunks = [c async for c in client.files.async_iter_download(file_id, **signed)]
+    assert b"".join(chunks) == MOCKED

@@ -228,6 +228,15 @@ DIFFERENCES: tuple[Difference, ...] = (
         ("event_name_as_text",),
     ),
     Difference(
+        "processing-is-not-done",
+        "A run whose Prefer: wait create answers while the prediction is still processing "
+        "waits for it to finish.",
+        "1.x took any blocking answer other than starting as final and returned its output: "
+        "None or a partial output when the model outlasted the hold.",
+        ("run_outlasting_its_wait",),
+        ("result", "requests"),
+    ),
+    Difference(
         "token-to-api-origin",
         "The API token is sent only to the API's origin (not to file hosts when reading a "
         "FileOutput, nor to stream URLs elsewhere unless authenticate_streams=True).",

@@ -824,6 +824,42 @@ def event_name_as_text(n: str) -> Any:
     return {"equals_text": event.event == "output", "str": str(event.event)}
 
 
+@scenario
+def private_request_helpers(n: str) -> Any:
+    # 1.x's own tests (and 1.x-era code) call these; paths include /v1.
+    c = client(n)
+    model = c._request("GET", "/v1/models/emulator/echo").json()
+
+    async def go() -> Any:
+        return (await c._async_request("GET", "/v1/models/emulator/echo")).json()["owner"]
+
+    try:
+        c._request("GET", "/v1/models/emulator/no-such-model")
+    except ReplicateError as error:
+        missing = error.status
+    return {"name": model["name"], "owner": asyncio.run(go()), "missing": missing}
+
+
+@scenario
+def training_destination(n: str) -> Any:
+    # The API names the destination only in the output's new version. (Listed rather than
+    # reloaded: the training's id, in a reload's path, differs between the two sides.)
+    c = client(n)
+    c.trainings.create(
+        version=f"emulator/echo:{ECHO_V2}", input={"text": "t"}, destination="emulator/echo"
+    )
+    time.sleep(1.0)  # the emulator's echo finishes well within this
+    [training] = c.trainings.list().results
+    return {"status": training.status, "destination": training.destination}
+
+
+@scenario
+def run_outlasting_its_wait(n: str) -> Any:
+    # The API holds the create for 1 s, then answers "processing": the run is not over.
+    # (40 s of model time is 2 s at the suite's time scale.)
+    return client(n).run("emulator/slow", input={"seconds": 40}, wait=1)
+
+
 # Run alone, after the suite sets up a fault (see test_scenarios.SETUPS).
 
 
