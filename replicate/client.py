@@ -382,10 +382,16 @@ class Client:
     # 1.x's private request helpers, which 1.x-era code and test suites call. Their paths
     # include the version ("/v1/predictions"); other keyword arguments go to httpx.
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return self._http.request(method.upper(), _versioned(path), **kwargs)
+        return self._http.request(method.upper(), self._from_host(path), **kwargs)
 
     async def _async_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await self._async_http().request(method.upper(), _versioned(path), **kwargs)
+        return await self._async_http().request(method.upper(), self._from_host(path), **kwargs)
+
+    def _from_host(self, path: str) -> str:
+        # 1.x's paths start from the host ("/v1/predictions"); ours from the API base (/v1).
+        if path.startswith(("http://", "https://")):
+            return path
+        return self._base_url.removesuffix("/v1") + "/" + path.lstrip("/")
 
     # --- namespaces (imported and created on first access) -----------------
 
@@ -570,12 +576,6 @@ class Client:
         from ._api.search import search_call
 
         return await call_async(self, search_call(query, limit))
-
-
-def _versioned(path: str) -> str:
-    # 1.x's paths start from the host ("/v1/predictions"); ours from the API base (/v1).
-    relative = _relative(path)
-    return relative.removeprefix("v1/") if relative != "v1" else ""
 
 
 def _relative(path: str) -> str:

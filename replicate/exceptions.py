@@ -150,26 +150,29 @@ class ReplicateError(ReplicateException):
         return data
 
     def _message(self) -> str:
-        head = "ReplicateError"
-        if self.status is not None:
-            head += f" {self.status}"
-        title = self.title or (status_phrase(self.status) if self.status else None)
-        if title:
-            head += f" {title}"
-        parts = [head]
-        if self.detail and self.detail != title:
-            parts.append(self.detail)
+        # 1.x's text first, line for line (code reads "status: 404" out of it), then what
+        # this package adds: the status's meaning when the server sent no title, the
+        # invalid fields, and the request that failed.
+        lines = ["ReplicateError Details:"]
+        lines += [
+            f"{key}: {getattr(self, key)}"
+            for key in _PROBLEM_FIELDS
+            if getattr(self, key) is not None
+        ]
+        if self.title is None and self.status is not None:
+            phrase = status_phrase(self.status)
+            if phrase:
+                lines.append(f"meaning: {phrase}")
         invalid = self.extensions.get("invalid_fields")
         if isinstance(invalid, list) and invalid:
             described = [_describe_field(f) for f in invalid]
             # Skip what the detail already says, as the API often lists the fields there too.
             missing = [d for d in described if d not in (self.detail or "")]
             if missing:
-                parts.append("invalid fields: " + "; ".join(missing))
-        message = ": ".join(parts)
+                lines.append("invalid fields: " + "; ".join(missing))
         if self.method and self.url:
-            message += f" ({self.method} {self.url})"
-        return message
+            lines.append(f"request: {self.method} {self.url}")
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return scrub_text(self._message())

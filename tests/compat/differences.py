@@ -89,13 +89,6 @@ DIFFERENCES: tuple[Difference, ...] = (
         ("no_token",),
     ),
     Difference(
-        "api-error-message",
-        "ReplicateError's message is one line: status, title, detail, method and URL "
-        "(the token scrubbed); status/title/detail attributes are as in 1.x.",
-        "Names the request that failed; a server echoing the token cannot leak it into logs.",
-        ("run_unknown_model",),
-    ),
-    Difference(
         "dict-is-json",
         "dict(obj), .dict() and .json() give the JSON the API sent, every field included.",
         "1.x's pydantic models dropped fields they did not declare (data loss).",
