@@ -118,6 +118,7 @@ def _report(error: Exception, err: TextIO) -> int:
         print(f"error: {error}", file=err)
         return errors.USAGE
     if isinstance(error, ReplicateException | httpx.HTTPError):
-        print(f"error: {error}", file=err)
+        print(f"error: {errors.describe(error)}", file=err)
         return errors.FAILED
     raise error
+

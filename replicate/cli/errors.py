@@ -1,4 +1,5 @@
-"""Exit statuses of the ``replicate`` command and the error that means "bad usage"."""
+"""Exit statuses of the ``replicate`` command, the error that means "bad usage", and how the
+command words the client's errors."""
 
 from __future__ import annotations
 
@@ -13,3 +14,19 @@ INTERRUPTED = 130
 
 class UsageError(Exception):
     """Bad arguments or input values: reported on stderr, exit status 2, nothing sent."""
+
+
+def describe(error: Exception) -> str:
+    """One terminal line for an error the client raised: what failed, and which request or
+    prediction (``str()`` of an API error is 1.x's multi-line text)."""
+    from .._http.secrets import scrub_text
+    from ..exceptions import ModelError, ReplicateError
+
+    if isinstance(error, ReplicateError):
+        summary = " ".join(str(part) for part in (error.status, error.title) if part)
+        text = ": ".join(part for part in (summary, error.detail) if part) or "API error"
+        request = f" ({error.method} {error.url})" if error.method and error.url else ""
+        return scrub_text(text + request)
+    if isinstance(error, ModelError) and error.prediction is not None:
+        return f"{error} (prediction {error.prediction.id})"
+    return str(error)

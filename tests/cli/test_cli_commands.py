@@ -70,7 +70,9 @@ def test_models(cli: Cli) -> None:
     assert "text" in pinned["components"]["schemas"]["Input"]["properties"]
     missing = cli("models", "get", "emulator/nope")
     assert missing.status == 1
-    assert "error:" in missing.stderr
+    # One line naming the status and the request (str() of the error is 1.x's multi-line text).
+    assert missing.stderr.startswith("error: 404 Not found: ")
+    assert missing.stderr.count("\n") == 1 and "(GET " in missing.stderr
 
 
 def test_files(

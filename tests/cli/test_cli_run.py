@@ -58,7 +58,7 @@ def test_no_wait_prints_the_new_prediction(cli: Cli, cli_env: Emulator) -> None:
 def test_a_failed_prediction_exits_1_with_its_error(cli: Cli) -> None:
     result = cli("run", "emulator/fail", "text=x")
     assert result.status == 1
-    assert "emulated failure" in result.stderr
+    assert "emulated failure" in result.stderr and "(prediction " in result.stderr
     with_json = cli("run", "emulator/fail", "--json")
     assert (with_json.status, with_json.json()["status"]) == (1, "failed")
 

@@ -107,12 +107,12 @@ def run(ctx: Context) -> int:
             if not args.json:
                 write_output(ctx, output, args.output_dir)
     except PredictionTimeoutError as error:
-        print(f"error: {error}", file=ctx.stderr)
+        print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
     except ModelError as error:
         if args.json:
             render.show(ctx, error.prediction, hidden_inputs=hidden)
-        print(f"error: {error}", file=ctx.stderr)
+        print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
     if args.json and display.last is not None:
         render.show(ctx, display.last, hidden_inputs=hidden)
@@ -158,7 +158,7 @@ def stream(ctx: Context) -> int:
                 ctx.stdout.flush()
     except ModelError as error:
         ctx.stdout.write("\n")
-        print(f"error: {error}", file=ctx.stderr)
+        print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
     ctx.stdout.write("\n")
     return errors.OK
