@@ -145,20 +145,18 @@ class ReplicateError(ReplicateException):
 
     def to_dict(self) -> dict[str, Any]:
         """The problem document as a dict (RFC 7807 fields that are set, plus extensions)."""
-        data = {k: getattr(self, k) for k in _PROBLEM_FIELDS if getattr(self, k) is not None}
-        data.update(self.extensions)
-        return data
+        return {**self._problem(), **self.extensions}
+
+    def _problem(self) -> dict[str, Any]:
+        # The RFC 7807 fields that are set, in 1.x's order.
+        return {k: getattr(self, k) for k in _PROBLEM_FIELDS if getattr(self, k) is not None}
 
     def _message(self) -> str:
         # 1.x's text first, line for line (code reads "status: 404" out of it), then what
         # this package adds: the status's meaning when the server sent no title, the
         # invalid fields, and the request that failed.
         lines = ["ReplicateError Details:"]
-        lines += [
-            f"{key}: {getattr(self, key)}"
-            for key in _PROBLEM_FIELDS
-            if getattr(self, key) is not None
-        ]
+        lines += [f"{key}: {value}" for key, value in self._problem().items()]
         if self.title is None and self.status is not None:
             phrase = status_phrase(self.status)
             if phrase:

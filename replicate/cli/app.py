@@ -121,4 +121,3 @@ def _report(error: Exception, err: TextIO) -> int:
         print(f"error: {errors.describe(error)}", file=err)
         return errors.FAILED
     raise error
-
