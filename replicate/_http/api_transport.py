@@ -329,17 +329,16 @@ class ApiTransport(httpx.BaseTransport):
         steps = Stepper(exchange(self._gate, request))
         for step in steps:
             with steps:  # an error performing it is thrown into exchange() at that step
-                steps.answer(self._perform(step, request))
+                if isinstance(step, Backoff):
+                    _sleep(step.seconds)
+                    continue
+                with answering(step.answer):
+                    if isinstance(step, Attempt):
+                        steps.answer(self._inner.handle_request(request))
+                    else:
+                        steps.answer(_read_sync(step.response, step.reader))
         response: httpx.Response = steps.result
         return response
-
-    def _perform(self, step: Step, request: httpx.Request) -> Any:
-        if isinstance(step, Backoff):
-            return _sleep(step.seconds)
-        with answering(step.answer):
-            if isinstance(step, Attempt):
-                return self._inner.handle_request(request)
-            return _read_sync(step.response, step.reader)
 
     def close(self) -> None:
         self._inner.close()
@@ -353,20 +352,21 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
         self._gate = gate
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        # Steps are performed inline, not in a helper coroutine: one frame fewer for each
+        # of thousands of requests in flight.
         steps = Stepper(exchange(self._gate, request))
         for step in steps:
             with steps:
-                steps.answer(await self._perform(step, request))
+                if isinstance(step, Backoff):
+                    await _async_sleep(step.seconds)
+                    continue
+                with answering(step.answer):
+                    if isinstance(step, Attempt):
+                        steps.answer(await self._inner.handle_async_request(request))
+                    else:
+                        steps.answer(await _read_async(step.response, step.reader))
         response: httpx.Response = steps.result
         return response
-
-    async def _perform(self, step: Step, request: httpx.Request) -> Any:
-        if isinstance(step, Backoff):
-            return await _async_sleep(step.seconds)
-        with answering(step.answer):
-            if isinstance(step, Attempt):
-                return await self._inner.handle_async_request(request)
-            return await _read_async(step.response, step.reader)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
