@@ -172,6 +172,15 @@ class ReplicateError(ReplicateException):
             lines.append(f"request: {self.method} {self.url}")
         return "\n".join(lines)
 
+    def summary(self) -> str:
+        """One line: status, title and detail, then the request that failed, e.g.
+        ``401 Unauthorized: invalid token (POST https://api.replicate.com/v1/predictions)``
+        (``str()`` is 1.x's multi-line text)."""
+        head = " ".join(str(part) for part in (self.status, self.title) if part)
+        text = ": ".join(part for part in (head, self.detail) if part) or "API error"
+        request = f" ({self.method} {self.url})" if self.method and self.url else ""
+        return scrub_text(text + request)
+
     def __str__(self) -> str:
         return scrub_text(self._message())
 

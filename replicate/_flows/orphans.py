@@ -86,9 +86,14 @@ def _same_target(prediction: Prediction, target: Mapping[str, Any]) -> bool:
 
 
 def _same_input(sent: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
-    """Every plain JSON value the caller gave is in the prediction's input unchanged
-    (files and other converted values cannot be compared and are skipped)."""
-    return all(sent.get(key) == value for key, value in given.items() if _plain(value))
+    """Every plain JSON value the caller gave is in the prediction's input unchanged."""
+    return all(sent.get(key) == value for key, value in plain_values(given).items())
+
+
+def plain_values(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of an input that a prediction's stored input can be compared with
+    (files and other converted values are sent as something else, so they are left out)."""
+    return {key: value for key, value in given.items() if _plain(value)}
 
 
 def _plain(value: Any) -> bool:

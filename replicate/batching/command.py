@@ -36,12 +36,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ledger", type=Path, default=None, help="SQLite file to resume from (default: OUTPUT.db)"
     )
-    parser.add_argument("--concurrency", type=int, default=None, help="predictions in flight")
-    parser.add_argument("--rate", default=None, help="creates per minute: 600/min, 10/s")
-    parser.add_argument("--burst", type=int, default=None, help="creates allowed at once")
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="predictions in flight (default 100)"
+    )
+    parser.add_argument(
+        "--rate",
+        default=None,
+        help="the account's creates per minute, shared out among shards: 600/min (default), 10/s",
+    )
+    parser.add_argument(
+        "--burst", type=int, default=None, help="creates allowed at once (default 10)"
+    )
     parser.add_argument("--output-dir", type=Path, default=None, help="save output files here")
-    parser.add_argument("--shard", default=None, metavar="I/N", help="this machine's share")
-    parser.add_argument("--key", default=None, help="input field naming each input")
+    parser.add_argument(
+        "--shard", default=None, metavar="I/N", help="this machine's share: 0/4 ... 3/4"
+    )
+    parser.add_argument(
+        "--key",
+        default=None,
+        help="input field naming each input (still sent to the model; reruns need the same)",
+    )
     parser.add_argument("--ordered", action="store_true", help="write results in input order")
     parser.add_argument(
         "--leave-running", action="store_true", help="on Ctrl-C, do not cancel predictions"
@@ -70,6 +84,7 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
     """Run the batch the parsed arguments describe (with ``client``, or one from the
     environment)."""
     from ..client import Client
+    from ..exceptions import ReplicateError
     from .runner import DEFAULT_CONCURRENCY, batch
 
     try:
@@ -91,7 +106,7 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
             inputs,
             key=args.key,
             ledger=ledger,
-            concurrency=args.concurrency or DEFAULT_CONCURRENCY,
+            concurrency=DEFAULT_CONCURRENCY if args.concurrency is None else args.concurrency,
             rate=args.rate,
             burst=args.burst,
             shard=shard,
@@ -100,14 +115,22 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
             ordered=args.ordered,
             cancel_on_interrupt=not args.leave_running,
         )
-        with args.output.open("w", encoding="utf-8") as out:
+        with _ResultsFile(args.output) as out:
             for result in results:
-                _write(out, result.to_json())
+                out.write(result.to_json())
                 failed += not result.ok
     except (TypeError, ValueError) as exc:
         display.close()
         print(f"replicate batch: {exc}", file=sys.stderr)
         return 2
+    except ReplicateError as exc:  # refused for every input (e.g. a bad token): none lost
+        display.close()
+        print(
+            f"replicate batch: {exc.summary()}; fix it and rerun the same command to resume "
+            f"from {ledger}",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         display.close()
         print(
@@ -121,9 +144,28 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
     return 1 if failed else 0
 
 
-def _write(out: IO[str], line: dict[str, Any]) -> None:
-    out.write(json.dumps(line, default=str) + "\n")
-    out.flush()  # results survive a crash of this process
+class _ResultsFile:
+    """The results file, (re)written from the first result on: a run refused before it
+    (another batch's ledger, changed inputs) leaves the previous run's results alone."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._file: IO[str] | None = None
+
+    def write(self, line: dict[str, Any]) -> None:
+        if self._file is None:
+            self._file = self._path.open("w", encoding="utf-8")
+        self._file.write(json.dumps(line, default=str) + "\n")
+        self._file.flush()  # results survive a crash of this process
+
+    def __enter__(self) -> _ResultsFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if self._file is None and kind is None:
+            self._path.write_text("", encoding="utf-8")  # a batch with no inputs
+        if self._file is not None:
+            self._file.close()
 
 
 class _Display:

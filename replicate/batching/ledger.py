@@ -6,6 +6,8 @@ prediction id) -> ``succeeded`` / ``failed`` / ``canceled``. WAL journaling and 
 transaction per change mean a process killed at any moment leaves the last committed
 state, from which a rerun resumes. ``interrupted`` marks a prediction the batch itself
 cancelled on Ctrl-C: it is checked, and created again only if it really was cancelled.
+Every prediction id ever recorded for an input is kept (``predictions``), so that looking
+for an unrecorded create never adopts a prediction that was already some input's.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS inputs (
     metrics TEXT,
     updated REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS predictions (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 """
 
 
@@ -66,10 +69,17 @@ class Ledger:
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
         self.path = os.fspath(path)
         # Used from one event-loop thread at a time; autocommit off, explicit transactions.
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+            except sqlite3.Error:
+                self._db.close()
+                raise
+        except sqlite3.Error as exc:  # a directory, another kind of file, no permission
+            raise ValueError(f"cannot use {self.path!r} as a batch ledger: {exc}") from None
 
     def close(self) -> None:
         """Close the file."""
@@ -131,8 +141,20 @@ class Ledger:
         self._set(key, CREATING, since=since.isoformat())
 
     def created(self, key: str, prediction_id: str) -> None:
-        """Committed as soon as the create answered."""
-        self._set(key, CREATED, prediction_id=prediction_id)
+        """Committed as soon as the create answered (or its prediction was found)."""
+        with self._transaction():
+            self._update(key, CREATED, prediction_id=prediction_id)
+            self._db.execute(
+                "INSERT OR IGNORE INTO predictions (id, key) VALUES (?, ?)", (prediction_id, key)
+            )
+
+    def known_predictions(self) -> set[str]:
+        """The id of every prediction ever recorded for an input of this ledger."""
+        rows = self._db.execute(
+            "SELECT id FROM predictions UNION "
+            "SELECT prediction_id FROM inputs WHERE prediction_id IS NOT NULL"
+        )
+        return {row[0] for row in rows}
 
     def pending(self, key: str) -> None:
         """Back to pending: the create is known not to have happened (or was cancelled)."""
@@ -153,12 +175,15 @@ class Ledger:
         )
 
     def _set(self, key: str, state: str, **fields: Any) -> None:
-        assignments = "".join(f", {name} = ?" for name in fields)
         with self._transaction():
-            self._db.execute(
-                f"UPDATE inputs SET state = ?, updated = ?{assignments} WHERE key = ?",
-                (state, time.time(), *fields.values(), key),
-            )
+            self._update(key, state, **fields)
+
+    def _update(self, key: str, state: str, **fields: Any) -> None:
+        assignments = "".join(f", {name} = ?" for name in fields)
+        self._db.execute(
+            f"UPDATE inputs SET state = ?, updated = ?{assignments} WHERE key = ?",
+            (state, time.time(), *fields.values(), key),
+        )
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

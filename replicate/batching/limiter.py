@@ -4,7 +4,7 @@ The API accepts 600 prediction creates per minute with short bursts. :class:`Tok
 holds the decisions (refill, take, back off after a 429) as plain arithmetic on a clock
 value the caller passes in; the emulator uses the same bucket to refuse requests.
 :class:`Limiter` is the async shell a batch waits on: one per client, shared by every
-task of that client. A batch's creates run with ``THROTTLE_HANDLER`` (in ``_transport``)
+task of that client. A batch's creates run with ``THROTTLE_HANDLER`` (``_http.api_transport``)
 set to :meth:`Limiter.throttled`: a 429 is reported to the limiter and not retried by
 the transport, so each throttled create waits once, in the shared queue.
 """
@@ -12,6 +12,7 @@ the transport, so each throttled create waits once, in the shared queue.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import threading
 import time
@@ -47,8 +48,8 @@ def parse_rate(value: str | float) -> float:
         if match is None:
             raise ValueError(f"rate must look like 600/min or 10/s, got {value!r}")
         per_minute = float(match[1]) * 60 / _UNIT_SECONDS[match[2] or "min"]
-    if not per_minute > 0:
-        raise ValueError(f"rate must be positive, got {value!r}")
+    if not 0 < per_minute < math.inf:
+        raise ValueError(f"rate must be positive and finite, got {value!r}")
     return per_minute
 
 
@@ -65,6 +66,7 @@ class TokenBucket:
     stamp: float | None = None
     paused_until: float = 0.0
     current_per_minute: float = attrs.field(default=0.0)
+    cut_at: float | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.per_minute > 0:
@@ -96,14 +98,22 @@ class TokenBucket:
             return 0.0
         return (1 - self.tokens) * 60 / self.current_per_minute
 
-    def throttled(self, retry_after: float | None, now: float) -> None:
-        """The server refused a request: empty the bucket, slow down, and send nothing
-        before ``retry_after`` seconds (when the server said how long)."""
+    def throttled(self, retry_after: float | None, now: float, sent: float | None = None) -> None:
+        """The server refused a request (sent at ``sent``, if known): empty the bucket, slow
+        down, and send nothing before ``retry_after`` seconds (when the server said how long).
+
+        The rate is cut once for the refusals of requests sent before the last cut: a burst
+        the server refused in part answers several 429s at once, and cutting for each would
+        leave a fraction of the rate. A refusal of a request sent since shows that the lower
+        rate is still too high, and cuts again.
+        """
         self._refill(now)
         self.tokens = 0.0
-        self.current_per_minute = max(
-            self.per_minute * _MIN_RATE_FRACTION, self.current_per_minute * _BACKOFF
-        )
+        if sent is None or self.cut_at is None or sent >= self.cut_at:
+            self.cut_at = now
+            self.current_per_minute = max(
+                self.per_minute * _MIN_RATE_FRACTION, self.current_per_minute * _BACKOFF
+            )
         if retry_after is not None:
             self.paused_until = max(self.paused_until, now + retry_after)
 
@@ -138,11 +148,12 @@ class Limiter:
         with self._mutex:
             return self.bucket.take(time.monotonic())
 
-    def throttled(self, retry_after: float | None) -> None:
-        """Tell the limiter about a 429 (called by the client's transport)."""
+    def throttled(self, retry_after: float | None, sent: float | None = None) -> None:
+        """Tell the limiter about a 429 (called by the client's transport) to a request
+        sent at ``sent`` (``time.monotonic()``; ``None``: unknown)."""
         with self._mutex:
             self.throttle_count += 1
-            self.bucket.throttled(retry_after, time.monotonic())
+            self.bucket.throttled(retry_after, time.monotonic(), sent)
 
     async def acquire(self) -> None:
         """Wait for a token."""

@@ -51,8 +51,10 @@ class BatchProgress:
 
     ``done`` counts finished inputs (``failed`` of them did not succeed); ``in_flight``
     inputs are being worked on (waiting for a create token, being created, or running);
-    ``per_minute`` is the create rate of this run so far; ``eta`` the seconds left at the
-    current finishing pace (None: unknown).
+    ``per_minute`` is the create rate of this run so far (over at least its first second,
+    so an opening burst does not read as thousands a minute); ``eta`` the seconds left at
+    the current finishing pace, and never less than the rate limit allows for the creates
+    still to come (None: unknown).
     """
 
     total: int
@@ -75,17 +77,23 @@ class Tally:
     in_flight: int = 0
     created: int = 0
     finished_here: int = 0
+    #: The create rate allowed (the limiter's), for the ETA; ``None``: not limited.
+    limit_per_minute: float | None = None
 
     def snapshot(self, now: float) -> BatchProgress:
         """The progress at ``now``."""
         elapsed = max(now - self.started, 1e-9)
-        per_minute = self.created * 60 / elapsed
+        per_minute = self.created * 60 / max(elapsed, 1.0)
         left = self.total - self.done
         eta = None
         if left == 0:
             eta = 0.0
         elif self.finished_here:
             eta = left * elapsed / self.finished_here
+            if self.limit_per_minute:
+                # Early on, a burst finishes faster than the limit lets the rest be created.
+                to_create = max(left - self.in_flight, 0)
+                eta = max(eta, to_create * 60 / self.limit_per_minute)
         return BatchProgress(
             self.total, self.done, self.failed, self.in_flight, per_minute, eta, elapsed
         )

@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime
+import functools
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 import attrs
 
 from .._flows.drive import CANCEL_TIMEOUT, AsyncDriver
-from .._flows.orphans import CLOCK_SKEW, matching_predictions, recent_predictions_flow
+from .._flows.orphans import recent_predictions_flow
 from .._flows.run import run_target
 from .._http.api_transport import THROTTLE_HANDLER
 from ..exceptions import ReplicateError
@@ -32,6 +34,7 @@ from .keys import KeySpec, Shard, check_inputs, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
 from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
 from .progress import BatchProgress, BatchResult, Tally
+from .recovery import InputIndex, find_unrecorded
 from .shells import AsyncBatch, in_thread
 
 if TYPE_CHECKING:
@@ -77,6 +80,8 @@ class BatchOptions:
     cancel_on_interrupt: bool = True
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.concurrency, int) or isinstance(self.concurrency, bool):
+            raise TypeError(f"concurrency must be an int, got {self.concurrency!r}")
         if self.concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {self.concurrency}")
         if self.on_progress is not None and not callable(self.on_progress):
@@ -100,8 +105,8 @@ def batch_options(
     if parsed_shard is not None:
         # Shards run on separate machines: each gets its part of the account's rate.
         per_minute = parsed_shard.share(per_minute or DEFAULT_RATE_PER_MINUTE)
-    if burst is not None and not burst >= 1:
-        raise ValueError(f"burst must be at least 1, got {burst}")
+    if burst is not None and not 1 <= burst < math.inf:
+        raise ValueError(f"burst must be at least 1 and finite, got {burst}")
     options = BatchOptions(
         concurrency,
         per_minute,
@@ -126,23 +131,29 @@ def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _parse_time(value: str | None) -> datetime.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+#: Refusals about the account or the model rather than the input (a bad token, billing, no
+#: access, an unknown model): every input would get the same answer, so the batch stops and
+#: its inputs stay pending for a rerun, instead of each being recorded as failed.
+STOPS_BATCH = frozenset({401, 402, 403, 404})
 
 
-def _definitive(exc: BaseException) -> bool:
-    """A refusal meaning the create did not happen and will not succeed if repeated."""
-    return isinstance(exc, ReplicateError) and exc.status is not None and 400 <= exc.status < 500
+def _refuses_input(exc: BaseException) -> bool:
+    """A refusal of this input (e.g. 422, invalid input): the create did not happen and
+    would be refused again."""
+    return (
+        isinstance(exc, ReplicateError)
+        and exc.status is not None
+        and 400 <= exc.status < 500
+        and exc.status not in STOPS_BATCH
+    )
 
 
 class _Refused(Exception):
     """The API refused the create for good (recorded as failed)."""
+
+
+class _Stopped(Exception):
+    """The batch is stopping (see :data:`STOPS_BATCH`); this input stays pending."""
 
 
 def _throttled(exc: BaseException) -> bool:
@@ -172,13 +183,16 @@ class BatchRun:
                 options.burst or (None if options.per_minute is None else DEFAULT_BURST),
             )
         self.tally = Tally(len(items), time.monotonic())
-        self._claimed: set[str] = set()
+        self._known: set[str] = set()
+        self._inputs = InputIndex(items)
+        #: The refusal that stops the batch (:data:`STOPS_BATCH`), raised once in flight ends.
+        self._stop: ReplicateError | None = None
 
     async def run(self, emit: Callable[[BatchResult], None]) -> None:
         """Take every input to a result, handing each to ``emit`` as it is known."""
         self.ledger.bind(ref_name(self.target))
         entries = self.ledger.add(self.items)
-        self._claimed = {e.prediction_id for e in self.ledger.entries() if e.prediction_id}
+        self._known = self.ledger.known_predictions()
         work: collections.deque[Entry] = collections.deque()
         for entry in entries:
             if entry.state in FINISHED:
@@ -189,13 +203,16 @@ class BatchRun:
         self._progress()
 
         async def worker() -> None:
-            while work:
-                entry = work.popleft()
-                self._emit(emit, await self._one(entry))
+            while work and self._stop is None:
+                result = await self._one(work.popleft())
+                if result is not None:
+                    self._emit(emit, result)
 
         async with asyncio.TaskGroup() as group:
             for _ in range(min(self.options.concurrency, len(work))):
                 group.create_task(worker())
+        if self._stop is not None:
+            raise self._stop
 
     def _emit(self, emit: Callable[[BatchResult], None], result: BatchResult) -> None:
         self.tally.finish(result)
@@ -204,6 +221,7 @@ class BatchRun:
 
     def _progress(self) -> None:
         if self.options.on_progress is not None:
+            self.tally.limit_per_minute = self.limiter.bucket.current_per_minute
             self.options.on_progress(self.tally.snapshot(time.monotonic()))
 
     def _from_ledger(self, entry: Entry) -> BatchResult:
@@ -244,33 +262,37 @@ class BatchRun:
         keys = {e.key for e in entries}
         return [e for e in self.ledger.entries() if e.key in keys]
 
-    def _find(self, entry: Entry, recent: list[Prediction]) -> Prediction | None:
+    def _find(
+        self, entry: Entry, recent: list[Prediction], since: datetime.datetime | None = None
+    ) -> Prediction | None:
         """The prediction a create of ``entry`` made without its id being recorded."""
-        earliest = (entry.since or _utcnow()) - CLOCK_SKEW
-        candidates = [
-            p
-            for p in matching_predictions(recent, self.target, entry.input)
-            if p.id not in self._claimed
-            and (created := _parse_time(p.created_at)) is not None
-            and created >= earliest
-        ]
-        # Prefer predictions whose input is exactly this one; the list is newest first.
-        matches = [p for p in candidates if p.input == entry.input] or candidates
+        matches = find_unrecorded(
+            entry.key,
+            entry.input,
+            since or entry.since or _utcnow(),
+            recent,
+            target=self.target,
+            known=self._known,
+            index=self._inputs,
+        )
         if not matches:
             return None
         if len(matches) > 1:
             logger.warning(
                 "input %s: %d predictions match; adopting the oldest", entry.key, len(matches)
             )
-        self._claimed.add(matches[-1].id)
-        return matches[-1]
+        self._known.add(matches[0].id)
+        return matches[0]
 
     # --- one input ---------------------------------------------------------------------
 
-    async def _one(self, entry: Entry) -> BatchResult:
+    async def _one(self, entry: Entry) -> BatchResult | None:
+        """The input's result; ``None`` when the batch stopped before creating it."""
         self.tally.in_flight += 1
         try:
             return await self._settle(entry)
+        except _Stopped:
+            return None
         finally:
             self.tally.in_flight -= 1
 
@@ -298,6 +320,8 @@ class BatchRun:
             if prediction is not None and not prediction.done and self.options.cancel_on_interrupt:
                 await self._cancel(entry, prediction)
             raise
+        except _Stopped:
+            raise
         except Exception as exc:
             # The prediction may still run (or the create may have happened): the ledger
             # keeps it as created/creating, so a rerun picks it up.
@@ -315,9 +339,13 @@ class BatchRun:
         API refuses it for good (e.g. invalid input)."""
         while True:
             await self.limiter.acquire()
+            if self._stop is not None:  # refused for every input meanwhile: do not send
+                raise _Stopped
             since = _utcnow()
             self.ledger.creating(entry.key, since)
-            paced = THROTTLE_HANDLER.set(self.limiter.throttled)
+            paced = THROTTLE_HANDLER.set(
+                functools.partial(self.limiter.throttled, sent=time.monotonic())
+            )
             try:
                 prediction = await self.client.predictions.async_create(
                     **self.target, input=entry.input, wait=CREATE_HOLD
@@ -333,9 +361,14 @@ class BatchRun:
                     # Not created; the limiter was told and paces the next attempt.
                     self.ledger.pending(entry.key)
                     continue
-                if _definitive(exc):
-                    self.ledger.finished(entry.key, "failed", None, str(exc), None)
-                    raise _Refused(str(exc)) from exc
+                if isinstance(exc, ReplicateError) and exc.status in STOPS_BATCH:
+                    self.ledger.pending(entry.key)  # not created: a rerun creates it
+                    self._stop = self._stop or exc
+                    raise _Stopped from exc
+                if _refuses_input(exc):
+                    assert isinstance(exc, ReplicateError)
+                    self.ledger.finished(entry.key, "failed", None, exc.summary(), None)
+                    raise _Refused(exc.summary()) from exc
                 raise
             finally:
                 THROTTLE_HANDLER.reset(paced)
@@ -357,7 +390,8 @@ class BatchRun:
     async def _cancel_unrecorded(self, entry: Entry, since: datetime.datetime) -> None:
         try:
             driver = AsyncDriver(self.client, None)
-            found = self._find(entry, await driver.drive(recent_predictions_flow(since)))
+            recent = await driver.drive(recent_predictions_flow(since))
+            found = self._find(entry, recent, since)
             if found is not None:
                 self.ledger.created(entry.key, found.id)
                 await found.async_cancel()

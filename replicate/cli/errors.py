@@ -19,14 +19,10 @@ class UsageError(Exception):
 def describe(error: Exception) -> str:
     """One terminal line for an error the client raised: what failed, and which request or
     prediction (``str()`` of an API error is 1.x's multi-line text)."""
-    from .._http.secrets import scrub_text
     from ..exceptions import ModelError, ReplicateError
 
     if isinstance(error, ReplicateError):
-        summary = " ".join(str(part) for part in (error.status, error.title) if part)
-        text = ": ".join(part for part in (summary, error.detail) if part) or "API error"
-        request = f" ({error.method} {error.url})" if error.method and error.url else ""
-        return scrub_text(text + request)
+        return error.summary()
     if isinstance(error, ModelError) and error.prediction is not None:
         return f"{error} (prediction {error.prediction.id})"
     return str(error)

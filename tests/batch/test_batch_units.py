@@ -14,7 +14,7 @@ def test_parse_rate_units() -> None:
     assert parse_rate("10/s") == 600
     assert parse_rate("36000/hour") == 600
     assert parse_rate(120) == 120
-    for bad in ("fast", "0/min", "-5", "10/week"):
+    for bad in ("fast", "0/min", "-5", "10/week", float("inf"), float("nan"), "1e999/s"):
         with pytest.raises(ValueError, match="rate"):
             parse_rate(bad)
 
@@ -39,6 +39,19 @@ def test_bucket_pauses_and_slows_after_throttle() -> None:
     for _ in range(200):
         bucket.throttled(None, now=3.0)
     assert bucket.current_per_minute == pytest.approx(3)  # never below 5% of the rate
+
+
+def test_bucket_cuts_once_for_429s_of_one_burst() -> None:
+    # A burst the server refused in part answers several 429s at once: one cut, not one
+    # each (five cuts would leave 0.75**5 = 24% of the rate).
+    bucket = TokenBucket(per_minute=1200, burst=10)
+    for _ in range(5):
+        bucket.throttled(None, now=0.1, sent=0.0)
+    assert bucket.current_per_minute == pytest.approx(900)
+    bucket.throttled(None, now=0.3, sent=0.05)  # sent before the cut: the same burst
+    assert bucket.current_per_minute == pytest.approx(900)
+    bucket.throttled(None, now=0.3, sent=0.2)  # sent since: still too fast, cut again
+    assert bucket.current_per_minute == pytest.approx(675)
 
 
 def test_bucket_recovers_rate_after_throttle() -> None:
@@ -101,3 +114,10 @@ def test_tally_snapshot() -> None:
     snap = tally.snapshot(60.0)
     assert (snap.done, snap.failed, snap.per_minute) == (2, 1, 4)
     assert snap.eta == pytest.approx(8 * 30)
+    # An opening burst is not a rate of thousands a minute, and the rate limit bounds the ETA.
+    burst = Tally(total=100, started=0.0, created=10, in_flight=8, limit_per_minute=60)
+    burst.finish(BatchResult(0, "a", "p", "succeeded"))
+    burst.finish(BatchResult(1, "b", "q", "succeeded"))
+    early = burst.snapshot(0.1)
+    assert early.per_minute == 600
+    assert early.eta == pytest.approx(90)  # 90 inputs still to create at 60/min
