@@ -22,6 +22,15 @@ def input_hash(value: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def key_kind(key: KeySpec) -> str | None:
+    """How inputs are keyed, as a ledger records it (``None``: a function, not comparable)."""
+    if key is None:
+        return "hash of the input"
+    if callable(key):
+        return None
+    return f"field {key!r}"
+
+
 def input_key(value: Mapping[str, Any], key: KeySpec) -> str:
     """The key of one input under ``key`` (see :data:`KeySpec`)."""
     if key is None:
@@ -88,9 +97,9 @@ class Shard:
         digest = hashlib.sha256(key.encode()).digest()
         return int.from_bytes(digest[:8], "big") % self.count == self.index
 
-    def share(self, per_minute: float) -> float:
-        """This shard's part of a rate shared by all shards."""
-        return per_minute / self.count
+    def share(self, amount: float) -> float:
+        """This shard's part of what all shards share (the rate, the burst)."""
+        return amount / self.count
 
 
 def select_shard(

@@ -91,16 +91,29 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def bind(self, ref: str) -> None:
-        """Record which model this ledger runs; refuse a ledger of another model."""
-        row = self._db.execute("SELECT value FROM meta WHERE name = 'ref'").fetchone()
-        if row is None:
-            self._db.execute("INSERT INTO meta VALUES ('ref', ?)", (ref,))
-        elif row[0] != ref:
+    def bind(self, ref: str, keys: str | None = None) -> None:
+        """Record which model this ledger runs and how its inputs are keyed (``keys``;
+        ``None``: not recorded); refuse a ledger of another model or keyed otherwise (its
+        inputs would all look new, and run again)."""
+        recorded = self._meta("ref", ref)
+        if recorded != ref:
             raise LedgerMismatch(
-                f"ledger {self.path} belongs to a batch of {row[0]!r}, not {ref!r}; "
+                f"ledger {self.path} belongs to a batch of {recorded!r}, not {ref!r}; "
                 "use another ledger file"
             )
+        if keys is not None and (recorded := self._meta("keys", keys)) != keys:
+            raise LedgerMismatch(
+                f"ledger {self.path} keys its inputs by {recorded}, not by {keys}: "
+                "rerun with the same key (--key) or use another ledger file"
+            )
+
+    def _meta(self, name: str, value: str) -> str:
+        """The recorded value of ``name``, recording ``value`` if there is none yet."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES (?, ?)", (name, value))
+            return value
+        return str(row[0])
 
     def add(self, items: Iterable[tuple[str, int, dict[str, Any]]]) -> list[Entry]:
         """Register inputs (``key, index, input``) and return every entry for them.

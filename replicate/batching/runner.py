@@ -30,7 +30,7 @@ from .._http.api_transport import THROTTLE_HANDLER
 from ..exceptions import ReplicateError
 from ..identifier import model_owner_name
 from .files import save_outputs
-from .keys import KeySpec, Shard, check_inputs, select_shard
+from .keys import KeySpec, Shard, check_inputs, key_kind, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
 from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
 from .progress import BatchProgress, BatchResult, Tally
@@ -102,11 +102,13 @@ def batch_options(
     """Check the keyword arguments of ``batch``/``async_batch``."""
     parsed_shard = Shard.parse(shard) if isinstance(shard, str) else shard
     per_minute = None if rate is None else parse_rate(rate)
-    if parsed_shard is not None:
-        # Shards run on separate machines: each gets its part of the account's rate.
-        per_minute = parsed_shard.share(per_minute or DEFAULT_RATE_PER_MINUTE)
     if burst is not None and not 1 <= burst < math.inf:
         raise ValueError(f"burst must be at least 1 and finite, got {burst}")
+    if parsed_shard is not None:
+        # Shards run on separate machines: each gets its part of the account's rate and
+        # burst (N shards each sending a full burst at once would be throttled).
+        per_minute = parsed_shard.share(per_minute or DEFAULT_RATE_PER_MINUTE)
+        burst = max(1.0, parsed_shard.share(burst or DEFAULT_BURST))
     options = BatchOptions(
         concurrency,
         per_minute,
@@ -170,8 +172,10 @@ class BatchRun:
         items: list[tuple[str, int, dict[str, Any]]],
         ledger: Ledger,
         options: BatchOptions,
+        keys: str | None = None,
     ) -> None:
         self.client = client
+        self.keys = keys  # how inputs are keyed (keys.key_kind), checked against the ledger
         self.target = run_target(ref)
         self.items = items
         self.ledger = ledger
@@ -190,7 +194,7 @@ class BatchRun:
 
     async def run(self, emit: Callable[[BatchResult], None]) -> None:
         """Take every input to a result, handing each to ``emit`` as it is known."""
-        self.ledger.bind(ref_name(self.target))
+        self.ledger.bind(ref_name(self.target), self.keys)
         entries = self.ledger.add(self.items)
         self._known = self.ledger.known_predictions()
         work: collections.deque[Entry] = collections.deque()
@@ -424,7 +428,7 @@ def prepare(
     items = select_shard(check_inputs(inputs, key), shard)
     owns = not isinstance(ledger, Ledger)
     opened = ledger if isinstance(ledger, Ledger) else Ledger(ledger or ":memory:")
-    return BatchRun(client, ref, items, opened, options), owns
+    return BatchRun(client, ref, items, opened, options, key_kind(key)), owns
 
 
 def async_batch(

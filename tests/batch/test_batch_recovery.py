@@ -189,3 +189,24 @@ def test_command_reports_a_refused_token_and_resumes(
         assert run(_command(tmp_path), client=right) == 0
         lines = (tmp_path / "out.jsonl").read_text().splitlines()
         assert len(lines) == 2 and all(json.loads(x)["status"] == "succeeded" for x in lines)
+
+
+def test_a_rerun_keyed_another_way_is_refused(
+    client: replicate.Client, emu: Emulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "batch.db"
+    inputs = [{"id": "a", "text": "x"}, {"id": "b", "text": "y"}]
+    list(client.batch("emulator/echo", inputs, key="id", ledger=path))
+    made = len(emu.predictions)
+    with pytest.raises(ValueError, match="keys its inputs by field 'id', not by hash"):
+        list(client.batch("emulator/echo", inputs, ledger=path))
+    assert len(emu.predictions) == made  # nothing ran twice
+
+
+def test_shards_share_the_burst_too() -> None:
+    from replicate.batching.runner import batch_options
+
+    options, shard = batch_options(shard="1/4")
+    assert shard is not None and options.per_minute == 150 and options.burst == 2.5
+    options, _ = batch_options(shard="0/20", burst=10)
+    assert options.burst == 1  # never below one create at a time
