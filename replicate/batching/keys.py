@@ -58,7 +58,7 @@ def check_inputs(inputs: Iterable[Any], key: KeySpec) -> list[tuple[str, int, di
         if not isinstance(value, Mapping):
             raise TypeError(f"input #{index} must be a dict, got {type(value).__name__}")
         try:
-            plain = json.loads(json.dumps(dict(value)))
+            plain = json.loads(json.dumps(dict(value), allow_nan=False))
         except (TypeError, ValueError) as exc:
             raise TypeError(f"input #{index} is not plain JSON: {exc}") from None
         name = input_key(plain, key)

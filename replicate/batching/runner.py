@@ -109,6 +109,8 @@ def batch_options(
         # burst (N shards each sending a full burst at once would be throttled).
         per_minute = parsed_shard.share(per_minute or DEFAULT_RATE_PER_MINUTE)
         burst = max(1.0, parsed_shard.share(burst or DEFAULT_BURST))
+    if output_dir is not None and Path(output_dir).exists() and not Path(output_dir).is_dir():
+        raise ValueError(f"output_dir {os.fspath(output_dir)!r} is a file, not a folder")
     options = BatchOptions(
         concurrency,
         per_minute,

@@ -139,7 +139,15 @@ def test_argument_types_are_checked(client: replicate.Client, emu: Emulator) -> 
     for bad in ({"rate": float("inf")}, {"burst": float("inf")}):
         with pytest.raises(ValueError, match="finite"):
             client.batch("emulator/echo", [{"text": "a"}], **bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="input #1 is not plain JSON"):
+        client.batch("emulator/slow", [{"seconds": 1}, {"seconds": float("nan")}])
     assert emu.requests == []
+
+
+def test_an_output_dir_that_is_a_file_is_refused(client: replicate.Client, tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("a file")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        client.batch("emulator/echo", [{"text": "a"}], output_dir=tmp_path / "out")
 
 
 def _command(tmp_path: Path, *extra: str) -> argparse.Namespace:
