@@ -27,7 +27,7 @@ from .http import (
 )
 from .jobs import Job
 from .store import ACCOUNT, HARDWARE, Deployment, Model, Version
-from .validation import InvalidField, validate_input
+from .validation import InvalidField, secret_inputs, validate_input
 
 if TYPE_CHECKING:
     from .app import EmulatorApp
@@ -206,6 +206,7 @@ async def _create_prediction(
         official=model.official,
         webhook=body.get("webhook"),
         webhook_events_filter=body.get("webhook_events_filter"),
+        secrets=secret_inputs(schema or {}),
     )
     app.store.predictions[job.id] = job
     model.run_count += 1

@@ -48,12 +48,18 @@ class Job:
         official: bool = False,
         webhook: str | None = None,
         webhook_events_filter: list[str] | None = None,
+        secrets: frozenset[str] = frozenset(),
     ) -> None:
         self.kind = kind
+        #: Inputs the schema marks secret: redacted once sent to the model.
+        self.secrets = secrets
         self.id = job_id
         self.model = model
         self.version = version
+        #: The input as the API shows it (secret values redacted once sent to the model) ...
         self.input = input
+        #: ... and as it was sent, for tests that check what a model received.
+        self.sent_input = input
         self.base = base
         self.deployment = deployment
         self.official = official

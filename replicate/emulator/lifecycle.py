@@ -10,6 +10,7 @@ from typing import Any
 
 from .catalog import OutputFile, RunContext, Script, Step
 from .jobs import Job, now
+from .validation import REDACTED_SECRET
 from .webhooks import WebhookSender
 
 DONE_REASONS = {"succeeded": "", "failed": "error", "canceled": "canceled", "aborted": "aborted"}
@@ -49,6 +50,11 @@ class Runner:
     async def _run(self, job: Job, script: Script) -> None:
         await self._sleep(script.queue)
         job.status = "processing"
+        if job.secrets:  # sent to the model (its script holds the values): redacted from now on
+            job.input = {
+                name: REDACTED_SECRET if name in job.secrets else value
+                for name, value in job.input.items()
+            }
         job.started = now()
         job.notify()
         if script.live is not None:

@@ -363,11 +363,12 @@ class Emulator:
         return self.call(lambda: [j for j in app.store.predictions.values() if j.model == name])
 
     def last_input(self, name: str) -> dict[str, Any]:
-        """The input of the latest prediction of ``owner/name`` as sent; LookupError if none."""
+        """The input of the latest prediction of ``owner/name`` as sent (secret values too,
+        which the API shows redacted once they reached the model); LookupError if none."""
         jobs = self.predictions_for(name)
         if not jobs:
             raise LookupError(f"{name} has not been run")
-        return jobs[-1].input
+        return jobs[-1].sent_input
 
     @property
     def ca_file(self) -> str | None:

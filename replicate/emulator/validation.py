@@ -40,7 +40,26 @@ def _resolve(prop: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]
     return prop
 
 
+#: What a secret input's value reads as once it has been sent to the model (as on the API,
+#: which redacts it then; cog prints a Secret this way).
+REDACTED_SECRET = "**********"
+
+
+def secret_inputs(schema: dict[str, Any]) -> frozenset[str]:
+    """Names of the inputs a cog schema marks secret (``x-cog-secret``, format password)."""
+    components = schema.get("components", {}).get("schemas", {})
+    properties: dict[str, Any] = components.get("Input", {}).get("properties", {})
+    return frozenset(
+        name
+        for name, raw_prop in properties.items()
+        if (prop := _resolve(raw_prop, components)).get("x-cog-secret") is True
+        or prop.get("format") == "password"
+    )
+
+
 def _check_value(name: str, value: Any, prop: dict[str, Any]) -> InvalidField | None:
+    if value is None and prop.get("nullable") is True:
+        return None
     kind = prop.get("type")
     if kind in _TYPES:
         ok = isinstance(value, _TYPES[kind]) and not (

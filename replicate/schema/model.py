@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import attrs
 
 from ..exceptions import ReplicateException
-from .types import TypeSpec, parse_type, type_annotation, type_source, walk
+from .types import TypeSpec, parse_type, type_annotation, type_problem, type_source, walk
 
 
 class SchemaError(ReplicateException, ValueError):
@@ -59,6 +60,18 @@ class InputSpec:
     def has_default(self) -> bool:
         """Whether the schema gives a default."""
         return self.default is not NO_DEFAULT
+
+    @property
+    def default_fits(self) -> bool:
+        """Whether the default can stand in a function signature: the input is optional and
+        its default given, immutable, finite and of the input's own type. Other optional
+        inputs default to ``None`` there, meaning "left out of the request"."""
+        if self.required or not self.has_default:
+            return False
+        value = self.default
+        if isinstance(value, list | dict) or type_problem(self.type, value) is not None:
+            return False
+        return not (isinstance(value, float) and not math.isfinite(value))
 
     @property
     def choices(self) -> tuple[Any, ...] | None:

@@ -18,18 +18,32 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from .._encoding.file_output import transform_output
 from ..exceptions import ModelError
 from ..schema import InputValidationError, check_inputs, reveal
+from ..schema.types import type_problem
 from .resolve import ModelInfo, async_resolve, cached, resolve, use_ref
 
 if TYPE_CHECKING:
     from ..client import Client
     from ..prediction import Prediction
+    from ..schema import ModelSchema
 
 
 def payload(info: ModelInfo, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The input to send: checked against the schema (if any), secrets unwrapped."""
+    """The input to send: checked against the schema (if any), secrets unwrapped. An
+    optional input given as ``None`` is left out, as its signature's ``= None`` says."""
     if info.schema is not None:
+        inputs = {
+            name: value
+            for name, value in inputs.items()
+            if not (value is None and _left_out_when_none(info.schema, name))
+        }
         check_inputs(info.schema, inputs, model=info.ref)
     return {name: reveal(value) for name, value in inputs.items()}
+
+
+def _left_out_when_none(schema: ModelSchema, name: str) -> bool:
+    # Optional, and None is not a value it takes (a nullable input is sent as null).
+    spec = schema.by_name.get(name)
+    return spec is not None and not spec.required and type_problem(spec.type, None) is not None
 
 
 def _is_parameter_name(name: str) -> bool:
@@ -47,11 +61,13 @@ def signature(
         inspect.Parameter(
             spec.name,
             inspect.Parameter.KEYWORD_ONLY,
+            # As in generated modules: an optional input whose default cannot stand in the
+            # signature defaults to None there (left out of the request).
             default=inspect.Parameter.empty
-            if spec.required or not spec.has_default
-            else spec.default,
+            if spec.required
+            else (spec.default if spec.default_fits else None),
             annotation=spec.annotation
-            if spec.required or spec.has_default
+            if spec.required or spec.default_fits
             else spec.annotation | None,
         )
         for spec in info.schema.inputs

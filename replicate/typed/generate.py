@@ -18,7 +18,6 @@ import attrs
 
 from ..schema import InputSpec, ModelSchema
 from ..schema.model import OutputSpec
-from ..schema.types import type_problem
 from .resolve import ModelInfo
 
 # Names the generated body and annotations refer to: an input must never shadow them.
@@ -32,12 +31,16 @@ RESERVED = frozenset(
         "Input",
         "Iterator",
         "Literal",
+        "MODEL",
         "NotRequired",
         "Options",
         "Output",
+        "REF",
+        "SCHEMA",
         "Secret",
         "TypeAlias",
         "TypedDict",
+        "VERSION",
         "bool",
         "dict",
         "float",
@@ -127,15 +130,8 @@ def _wrap(text: str, indent: str, width: int = 96) -> list[str]:
 
 def _default_source(spec: InputSpec) -> str | None:
     """The parameter's default as source, ``None`` when the signature gets ``= None`` instead
-    (no default, a mutable one, or one that does not fit the input's own type)."""
-    if spec.required or not spec.has_default:
-        return None
-    value = spec.default
-    if isinstance(value, list | dict) or type_problem(spec.type, value) is not None:
-        return None
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    return _literal(value)
+    (see :attr:`InputSpec.default_fits`)."""
+    return _literal(spec.default) if spec.default_fits else None
 
 
 @attrs.frozen

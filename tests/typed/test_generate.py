@@ -347,3 +347,30 @@ def test_models_without_inputs_or_without_schema(
     client = client_for(replicate_emulator)
     assert haiku.run(haiku.Options(client=client)) == "a haiku"
     assert age.run(age.Options(client=client), image="https://x/y.png") == [1, 2]
+
+
+def test_inputs_named_like_module_globals_get_other_parameter_names() -> None:
+    # The generated run() passes REF and SCHEMA to the runtime: an input parameter of the same
+    # name would shadow them (found by an outsider: REF="hello" ran the model "hello").
+    properties = {
+        name: {"type": "string", "x-order": order}
+        for order, name in enumerate(("REF", "SCHEMA", "MODEL", "VERSION", "prompt"))
+    }
+    schema = parse_schema(
+        {
+            "components": {
+                "schemas": {
+                    "Input": {"type": "object", "properties": properties},
+                    "Output": {"type": "string"},
+                }
+            }
+        }
+    )
+    names = parameter_names(schema.inputs)
+    assert names == {
+        "REF": "REF_",
+        "SCHEMA": "SCHEMA_",
+        "MODEL": "MODEL_",
+        "VERSION": "VERSION_",
+        "prompt": "prompt",
+    }

@@ -30,7 +30,8 @@ def test_signature_lists_inputs_in_x_order(replicate_emulator: Emulator) -> None
     params = list(sig.parameters.values())
     assert [p.name for p in params] == ["prompt", "max_tokens"]
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params)
-    assert params[0].annotation == str | None and params[0].default is inspect.Parameter.empty
+    # Optional without a default: `= None` (left out of the request), as in generated modules.
+    assert params[0].annotation == str | None and params[0].default is None
     assert params[1].annotation is int and params[1].default == 16
     assert sig.return_annotation == Iterator[str]
     text = pydoc.render_doc(fn, renderer=pydoc.plaintext)
@@ -253,3 +254,54 @@ async def test_a_cancelled_lookup_does_not_fail_the_other_tasks(
     assert await second == "b"
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+def test_optional_input_without_default_defaults_to_none_and_is_left_out() -> None:
+    # As in generated modules: `prompt: str | None = None`, and None is not sent.
+    with Emulator(time_scale=0.01) as emu:
+        fn = emu.client().use("emulator/image")
+        prompt = inspect.signature(fn).parameters["prompt"]
+        assert prompt.default is None and prompt.annotation == (str | None)
+        inspect.signature(fn).bind()  # nothing required
+        fn(prompt=None, num_outputs=1)
+        assert "prompt" not in emu.last_input("emulator/image")
+
+
+def test_secret_inputs_are_redacted_from_predictions_once_sent() -> None:
+    secret = "sk-outsider-secret-value"
+
+    def predict(prompt: str, api_key: str) -> str:
+        return "ok" if api_key == secret else "wrong key"
+
+    schema = {
+        "type": "object",
+        "required": ["prompt"],
+        "properties": {
+            "prompt": {"type": "string", "x-order": 0},
+            "api_key": {"type": "string", "format": "password", "x-cog-secret": True, "x-order": 1},
+        },
+    }
+    with Emulator(time_scale=0.01) as emu:
+        emu.add_model(
+            "acme/secretive", predict, input_schema=schema, output_schema={"type": "string"}
+        )
+        run = emu.client().use("acme/secretive").create(prompt="hi", api_key=Secret(secret))
+        assert run.output() == "ok"  # the model got the value
+        assert secret not in repr(run.prediction) and secret not in repr(run)
+        assert run.prediction.input["api_key"] == "**********"
+        assert emu.last_input("acme/secretive")["api_key"] == secret  # as sent
+
+
+def test_emulator_accepts_null_for_a_nullable_input() -> None:
+    with Emulator(time_scale=0.01) as emu:
+        client = emu.client()
+        emu.add_model(
+            "acme/nullable",
+            lambda seed=None: f"seed {seed}",
+            input_schema={
+                "type": "object",
+                "properties": {"seed": {"type": "integer", "nullable": True, "x-order": 0}},
+            },
+            output_schema={"type": "string"},
+        )
+        assert client.run("acme/nullable", input={"seed": None}) == "seed None"
