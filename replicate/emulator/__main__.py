@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
+import os
+import shutil
 
 from . import ratelimit
 from .app import EmulatorApp
 from .jobs import QUIRKS
 from .model_json import read_model_objects, spec_from_model_json
-from .server import LISTENING, bind_socket, make_server, new_event_loop, serve, url_for
+from .server import (
+    LISTENING,
+    TOKEN_ENV,
+    bind_socket,
+    make_server,
+    new_event_loop,
+    serve,
+    url_for,
+)
 from .tls import TLSFiles, make_tls_files
 
 
@@ -23,7 +32,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--token", default=None, help="accept only this bearer token")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get(TOKEN_ENV),
+        help=f"accept only this bearer token (default: ${TOKEN_ENV}, which ps does not show)",
+    )
     parser.add_argument(
         "--time-scale", type=float, default=1.0, help="multiplier for simulated model durations"
     )
@@ -63,7 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     if bool(args.tls_cert) != bool(args.tls_key):
         raise SystemExit("--tls-cert and --tls-key go together")
     tls = TLSFiles("", args.tls_cert, args.tls_key) if args.tls_cert else None
-    if args.tls and tls is None:
+    made_tls = args.tls and tls is None
+    if made_tls:
         tls = make_tls_files(args.host)
     objects = [obj for path in args.models for obj in read_model_objects(path)]
     app = EmulatorApp(
@@ -79,14 +93,21 @@ def main(argv: list[str] | None = None) -> None:
     app.rate_limit = ratelimit.from_arguments(args)
     sock = bind_socket(args.host, args.port)
     server = make_server(app, args.log_level, tls)
-    print(LISTENING + url_for(sock, "https" if tls else "http"), flush=True)
-    if tls is not None and tls.ca_file:
-        print(f"trust this certificate authority: {tls.ca_file}", flush=True)
-    loop = new_event_loop()
-    asyncio.set_event_loop(loop)
-    with contextlib.suppress(KeyboardInterrupt):
-        loop.run_until_complete(serve(server, app, sock))
-    loop.close()
+    try:
+        print(LISTENING + url_for(sock, "https" if tls else "http"), flush=True)
+        if tls is not None and tls.ca_file:
+            print(f"trust this certificate authority: {tls.ca_file}", flush=True)
+        loop = new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(serve(server, app, sock))
+        finally:
+            loop.close()
+    except KeyboardInterrupt:  # Ctrl-C at any moment: a quiet exit
+        pass
+    finally:
+        if made_tls and tls is not None:  # certificates made for this run only
+            shutil.rmtree(os.path.dirname(tls.ca_file), ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -33,14 +33,21 @@ MAX_RECORDED_BODY = 1 << 20
 logger = logging.getLogger("replicate.emulator")
 
 
+def _headers_repr(headers: dict[str, str]) -> str:
+    # Tests print requests (assertion messages): the token stays out of what they show.
+    shown = {k: "[REDACTED]" if k.lower() == "authorization" else v for k, v in headers.items()}
+    return repr(shown)
+
+
 @attrs.define
 class RecordedRequest:
-    """A request as the emulator saw it (bodies above 1 MiB are not kept)."""
+    """A request as the emulator saw it (bodies above 1 MiB are not kept). ``headers`` hold
+    what was sent, ``Authorization`` included, for tests to check; its repr masks the token."""
 
     method: str
     path: str
     query: str
-    headers: dict[str, str]
+    headers: dict[str, str] = attrs.field(repr=_headers_repr)
     body: bytes | None
     operation: str
     time: float

@@ -62,6 +62,12 @@ class _Collector:
         self._field = b""
         self._value = b""
 
+    def discard(self) -> None:
+        """Close every spooled part (the upload was refused or cut off)."""
+        for part in [*self.parts.values(), self._part]:
+            if part.sink is not None:
+                part.sink.close()
+
     def callbacks(self) -> dict[str, Any]:
         return {
             "on_part_begin": self._begin,
@@ -132,6 +138,17 @@ async def files_create(app: EmulatorApp, req: Request) -> Response:
     if ctype != b"multipart/form-data" or not boundary:
         raise HTTPError(problem(400, "Invalid upload", "Send the file as multipart/form-data."))
     collector = _Collector(limit)
+    try:
+        return await _store_upload(app, req, collector, boundary)
+    except BaseException:
+        collector.discard()  # refused or cut off: its spooled parts are not kept
+        raise
+
+
+async def _store_upload(
+    app: EmulatorApp, req: Request, collector: _Collector, boundary: bytes
+) -> Response:
+    limit = app.max_file_size
     parser = MultipartParser(boundary, cast("MultipartCallbacks", collector.callbacks()))
     while True:
         message = await req.receive()

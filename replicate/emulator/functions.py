@@ -60,6 +60,17 @@ class _PrintRouter(io.TextIOBase):
     def fileno(self) -> int:
         return self.inner.fileno()
 
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.inner.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self.inner.errors
+
+    def __getattr__(self, name: str) -> Any:  # buffer, reconfigure, ...
+        return getattr(self.inner, name)
+
 
 _router_lock = threading.Lock()
 
@@ -76,7 +87,11 @@ def _prints_to(sink: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         rest = router.partial.pop(ident, "")
-        del router.sinks[ident]
+        with _router_lock:
+            del router.sinks[ident]
+            # The last model run gives sys.stdout back (unless someone replaced it since).
+            if not router.sinks and sys.stdout is router:
+                sys.stdout = router.inner
         if rest:
             sink(rest)
 

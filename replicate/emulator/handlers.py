@@ -290,8 +290,15 @@ async def prediction_stream(app: EmulatorApp, req: Request) -> Result:
 def store_output(app: EmulatorApp, job: Job, name: str, data: bytes) -> str:
     """Keep a generated output file and return the URL the emulator serves it at."""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    app.store.outputs[f"{job.id}/{name}"] = (content_type, data)
-    return f"{job.base}/output/{job.id}/{name}"
+    # Two files of one prediction may share a name (out/a.png and out/b.png both output.png,
+    # or one path yielded again with new content): each gets its own URL.
+    stem, dot, suffix = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    unique, n = name, 0
+    while f"{job.id}/{unique}" in app.store.outputs:
+        n += 1
+        unique = f"{stem}-{n}{dot}{suffix}"
+    app.store.outputs[f"{job.id}/{unique}"] = (content_type, data)
+    return f"{job.base}/output/{job.id}/{unique}"
 
 
 _OWN_FILE = re.compile(r"/v1/files/(?P<file>[^/]+)(?:/download)?$|/output/(?P<output>[^/]+/[^/]+)$")

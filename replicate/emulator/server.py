@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import httpx
 import uvicorn
@@ -63,6 +63,16 @@ def raise_fd_limit() -> None:
     if soft < hard:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+#: Environment variable with the token a ``python -m replicate.emulator`` accepts.
+TOKEN_ENV = "REPLICATE_EMULATOR_TOKEN"
+
+
+def _drain(stream: IO[str]) -> None:
+    with contextlib.suppress(ValueError, OSError):  # closed by stop()
+        for _ in stream:
+            pass
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -175,7 +185,7 @@ class Emulator:
             self._models_file, models = models, read_model_objects(models)
         self._tls_wanted = tls
         self._tls: TLSFiles | None = None
-        self._rate_limit = rate_limit
+        self._rate_limit = self._constructed_rate_limit = rate_limit
         self.app = EmulatorApp(
             token=token,
             seed=seed,
@@ -194,6 +204,7 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._process: subprocess.Popen[str] | None = None
+        self._drainer: threading.Thread | None = None
         self._faults: FaultSet | RemoteFaults = self.app.faults
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -253,8 +264,9 @@ class Emulator:
             "--sse-retry-ms",
             str(settings["sse_retry_ms"]),
         ]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if settings["token"] is not None:
-            args += ["--token", settings["token"]]
+            env[TOKEN_ENV] = settings["token"]  # not on the command line, where ps shows it
         if not self._record:
             args.append("--no-record")
         if self._tls is not None:
@@ -267,13 +279,19 @@ class Emulator:
             args += rate_limit_args(self._rate_limit)
         for quirk in sorted(settings["quirks"]):
             args += ["--quirk", quirk]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self._process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env)
         assert self._process.stdout is not None
         line = self._process.stdout.readline().strip()
         if not line.startswith(LISTENING):
             self._process.kill()
+            self._process.wait()
+            self._process.stdout.close()
             raise RuntimeError(f"the emulator process did not start (said {line!r})")
+        # Whatever the child prints later is drained, so a full pipe never blocks it.
+        self._drainer = threading.Thread(
+            target=_drain, args=(self._process.stdout,), name="emulator-output", daemon=True
+        )
+        self._drainer.start()
         self.base_url = line.removeprefix(LISTENING)
         self._faults = RemoteFaults(self.base_url)
 
@@ -286,11 +304,17 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+            if self._drainer is not None:
+                self._drainer.join(5)  # ends at the child's end of output
+                self._drainer = None
+            if self._process.stdout is not None:
+                self._process.stdout.close()
             self._process = None
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(10)
             self._server = self._thread = None
+            self.app.store.close_files()
         if self._tls is not None:
             shutil.rmtree(os.path.dirname(self._tls.ca_file), ignore_errors=True)
             self._tls = None
@@ -379,8 +403,9 @@ class Emulator:
         """A :class:`replicate.Client` for this emulator (trusting its CA with ``tls=True``)."""
         if self._tls is not None:
             kwargs.setdefault("verify", self._tls.client_context())
-        token = self._settings["token"] or "emulator-token"
-        return Client(api_token=token, base_url=self.base_url, **kwargs)
+        # The token accepted now (``emu.token`` may have been set since construction).
+        accepted = self._settings["token"] if self._process is not None else self.app.token
+        return Client(api_token=accepted or "emulator-token", base_url=self.base_url, **kwargs)
 
     @contextlib.contextmanager
     def as_default_client(self, **kwargs: Any) -> Iterator[Client]:
@@ -417,6 +442,8 @@ class Emulator:
             httpx.post(f"{self.base_url}/_emulator/reset").raise_for_status()
             return
         self.call(self.app.reset)
+        if self._rate_limit is not self._constructed_rate_limit:  # set_rate_limit() since
+            self.set_rate_limit(self._constructed_rate_limit)
 
     def set_rate_limit(self, rate_limit: RateLimit | None) -> None:
         """Turn the rate-limit mode on (``RateLimit.parse("60/s", burst=20)``) or off (None).

@@ -52,6 +52,8 @@ def _type_schema(annotation: Any, where: str) -> dict[str, Any]:
     args = typing.get_args(annotation)
     if annotation in _SCALARS:
         return dict(_SCALARS[annotation])
+    if annotation is None or annotation is type(None):  # `-> None`: a model run for effect
+        return {"type": "null"}
     if origin is typing.Literal:
         kinds = {type(a) for a in args}
         base = _SCALARS.get(kinds.pop(), {}) if len(kinds) == 1 else {}

@@ -199,10 +199,14 @@ class Store:
         self.files: dict[str, StoredFile] = {}
         self.reset()
 
-    def reset(self) -> None:
-        """Drop all state and reseed the models, deployments and id generator."""
+    def close_files(self) -> None:
+        """Close the uploads' spooled data (the emulator is stopping or resetting)."""
         for stored in self.files.values():
             stored.data.close()
+
+    def reset(self) -> None:
+        """Drop all state and reseed the models, deployments and id generator."""
+        self.close_files()
         self.rng = random.Random(self.seed)
         self.models: dict[str, Model] = {}
         self.versions: dict[str, tuple[Model, Version]] = {}

@@ -1,0 +1,135 @@
+"""Emulator behaviour found wrong by using it as an outsider in a test suite: outputs sharing
+a file name, `-> None` models, sys.stdout, leaked pipes and temp files, reset() and the rate
+limit, `emu.token` and `emu.client()`, the token in the request log."""
+
+from __future__ import annotations
+
+import io
+import pathlib
+import signal
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import httpx
+
+import replicate
+from replicate.emulator import Emulator, RateLimit
+
+
+def test_outputs_sharing_a_file_name_get_their_own_urls() -> None:
+    def two_files() -> list[pathlib.Path]:
+        paths = []
+        for content in (b"FIRST", b"SECOND"):
+            path = pathlib.Path(tempfile.mkdtemp()) / "output.png"
+            path.write_bytes(content)
+            paths.append(path)
+        return paths
+
+    with Emulator(time_scale=0.01) as emu:
+        emu.add_model("acme/two", two_files)
+        with emu.client() as client:
+            outputs = client.run("acme/two", input={})
+            assert len({str(o) for o in outputs}) == 2
+            assert [o.read() for o in outputs] == [b"FIRST", b"SECOND"]
+
+
+def test_a_model_returning_none_can_be_added() -> None:
+    def effect(text: str) -> None:
+        return None
+
+    with Emulator(time_scale=0.01) as emu:
+        emu.add_model("acme/effect", effect)
+        with emu.client() as client:
+            assert client.run("acme/effect", input={"text": "a"}) is None
+
+
+def test_sys_stdout_is_given_back_after_models_print() -> None:
+    real = sys.stdout
+
+    def noisy() -> str:
+        print("from the model")
+        return "ok"
+
+    with Emulator(time_scale=0.01) as emu:
+        emu.add_model("acme/noisy", noisy)
+        with emu.client() as client:
+            prediction = client.predictions.create(model="acme/noisy", input={})
+            prediction.wait()
+            assert "from the model" in (prediction.logs or "")
+    assert sys.stdout is real
+
+
+def test_stopping_leaves_no_open_pipe_or_upload() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        with Emulator(process=True) as emu:
+            assert httpx.get(f"{emu.base_url}/v1/models/emulator/echo").status_code in (200, 401)
+        with Emulator() as emu, emu.client() as client:
+            client.files.create(io.BytesIO(b"hello"), filename="h.txt")
+        assert all(stored.data.closed for stored in emu.app.store.files.values())
+        with Emulator() as emu:
+            bad = httpx.post(
+                f"{emu.api_url}/files",
+                files={"content": ("x.txt", b"data")},
+                data={"metadata": "[1, 2]"},
+                headers={"Authorization": "Bearer t"},
+            )
+            assert bad.status_code == 422
+        import gc
+
+        gc.collect()
+
+
+def test_reset_restores_the_constructor_rate_limit() -> None:
+    with Emulator(time_scale=0.01) as emu:
+        emu.set_rate_limit(RateLimit.parse("1/min", burst=1))
+        emu.reset()
+        codes = [
+            httpx.post(
+                f"{emu.api_url}/models/emulator/echo/predictions",
+                json={"input": {"text": "a"}},
+                headers={"Authorization": "Bearer t"},
+            ).status_code
+            for _ in range(3)
+        ]
+        assert codes == [201, 201, 201]
+
+
+def test_client_uses_the_token_set_since_construction() -> None:
+    with Emulator(time_scale=0.01) as emu:
+        emu.token = "only-this"
+        with emu.client() as client:
+            assert client.run("emulator/echo", input={"text": "x"}) == "x"
+
+
+def test_request_log_repr_masks_the_token_but_keeps_the_header() -> None:
+    with Emulator(token="sk-live-secret-1234", time_scale=0.01) as emu:
+        with emu.client() as client:
+            client.run("emulator/echo", input={"text": "x"})
+        [request] = [r for r in emu.requests if r.method == "POST"]
+        assert "sk-live-secret-1234" not in repr(request)
+        assert request.headers["authorization"] == "Bearer sk-live-secret-1234"
+
+
+def test_command_line_with_tls_removes_its_certificates_on_ctrl_c() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "replicate.emulator", "--tls"], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    ca_file = process.stdout.readline().strip().rsplit(" ", 1)[1]
+    assert pathlib.Path(ca_file).exists()
+    process.send_signal(signal.SIGINT)
+    assert process.wait(10) == 0
+    process.stdout.close()
+    assert not pathlib.Path(ca_file).parent.exists()
+
+
+def test_process_emulator_token_is_not_on_the_command_line() -> None:
+    with Emulator(process=True, token="sk-process-token-99") as emu:
+        assert emu._process is not None
+        assert "sk-process-token-99" not in " ".join(map(str, emu._process.args))
+        with replicate.Client(api_token="sk-process-token-99", base_url=emu.base_url) as client:
+            assert client.run("emulator/echo", input={"text": "y"}) == "y"
