@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from ..__about__ import __version__
 from . import errors
 from .commands import (
     Group,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common_options(top=True)],
     )
+    parser.add_argument("--version", action="version", version=f"replicate {__version__}")
     parser.set_defaults(passthrough=False)
     commands = Group(
         parser.add_subparsers(title="commands", metavar="COMMAND", required=True),
@@ -74,7 +76,12 @@ def main(
     try:
         args, extra = parser.parse_known_args(argv)
         if args.passthrough:
-            args.options = extra
+            # --json and --base-url may follow the command name here too; the rest is the
+            # command's own (`replicate generate ... --base-url URL`).
+            common = common_options(top=False)
+            common.allow_abbrev = False
+            given, args.options = common.parse_known_args(extra)
+            vars(args).update(vars(given))
         elif extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit:  # argparse: --help (0) or a usage error (2)
@@ -119,5 +126,8 @@ def _report(error: Exception, err: TextIO) -> int:
         return errors.USAGE
     if isinstance(error, ReplicateException | httpx.HTTPError):
         print(f"error: {errors.describe(error)}", file=err)
+        return errors.FAILED
+    if isinstance(error, OSError):  # saving a file: no space, no permission, no such folder
+        print(f"error: {error}", file=err)
         return errors.FAILED
     raise error

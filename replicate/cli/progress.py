@@ -51,6 +51,13 @@ class RunDisplay:
         if self._bar is not None:
             self._bar.stop()
 
+    def end_bar(self) -> None:
+        """Take the progress bar off the terminal (the output is written there next; logs
+        still go to stderr)."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
     def update(self, prediction: Prediction) -> None:
         """Show the latest state of ``prediction``."""
         self.last = prediction

@@ -89,8 +89,10 @@ def test_stdin_input(
     assert result.status == 0
     (stored,) = cli_env.files.values()
     assert stored.read() == b"piped in"
-    # echo returns the uploaded file's URL: a URL output is a file, saved into the directory.
-    assert result.stdout == f"{tmp_path / stored.id}\n"
+    # echo returns the uploaded file's URL, as text: its output schema is a plain string,
+    # so the URL is printed, not downloaded.
+    assert result.stdout.strip().endswith(f"/v1/files/{stored.id}")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import argparse
 import io
 import os
 import pty
+import re
 import signal
 import subprocess
 import sys
@@ -205,3 +206,13 @@ def json_loads(text: str) -> dict[str, object]:
 
     value: dict[str, object] = json.loads(text)
     return value
+
+
+def test_the_output_starts_on_its_own_line_after_the_progress_bar(cli_env: Emulator) -> None:
+    # Found by an outsider: the output was written into the progress bar's line
+    # ("... 0:00:00hi") and tokens were erased by its refreshes.
+    status, screen = Terminal(cli_env, "run", "emulator/echo", "text=plain-output").finish()
+    assert status == 0, screen
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    lines = [line.split("\r")[-1] for line in plain.splitlines()]
+    assert "plain-output" in lines

@@ -90,7 +90,9 @@ class Group:
 
     def group(self, name: str, help: str) -> Group:
         """A command that only holds subcommands."""
-        parser = self._subparsers.add_parser(name, help=help, description=help)
+        parser = self._subparsers.add_parser(
+            name, help=help, description=help, parents=[self._common]
+        )
         return Group(
             parser.add_subparsers(title="commands", metavar="COMMAND", required=True),
             self._common,

@@ -51,8 +51,9 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", metavar="key=value", help=INPUT_HELP)
 
 
-def model_input(client: Client, ref: str, pairs: list[str]) -> dict[str, Any]:
-    """The input for ``ref`` from ``key=value`` pairs, checked against its schema.
+def model_input(client: Client, ref: str, pairs: list[str]) -> tuple[dict[str, Any], Any]:
+    """The input for ``ref`` from ``key=value`` pairs, checked against its schema, and that
+    ``openapi_schema`` (``None``: unknown).
 
     Syntax and files are checked before any request; then the version's schema is
     fetched and the values converted (nothing is created if they are wrong). Secret
@@ -63,14 +64,45 @@ def model_input(client: Client, ref: str, pairs: list[str]) -> dict[str, Any]:
 
     split_assignments(pairs)
     if is_version_id(ref):
-        return parse_assignments(pairs, None)  # no model to fetch the schema from
+        return parse_assignments(pairs, None), None  # no model to fetch the schema from
     try:
         ident = parse_ref(ref)
     except ValueError as error:
         raise errors.UsageError(str(error)) from None
     model = client.models.get(f"{ident.owner}/{ident.name}")
     version = model.versions.get(ident.version) if ident.version else model.latest_version
-    return parse_assignments(pairs, version.openapi_schema if version else None, model=ref)
+    schema = version.openapi_schema if version else None
+    return parse_assignments(pairs, schema, model=ref), schema
+
+
+def may_hold_files(openapi_schema: Any) -> bool:
+    """Whether the output may hold files: by its schema (a plain string output that happens
+    to be a URL is text), or when there is no readable schema."""
+    from ...schema import SchemaError, parse_schema
+    from ...schema.types import walk
+
+    if not openapi_schema:
+        return True
+    try:
+        output = parse_schema(openapi_schema).output
+    except SchemaError:
+        return True
+    return any(t.kind in ("file", "any") for t in walk(output.type))
+
+
+def checked_output_dir(directory: Path) -> Path:
+    """``directory`` if outputs can be saved there (it need not exist yet); a usage error
+    otherwise, before the prediction is created (its outputs would be lost)."""
+    import os
+
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise errors.UsageError(f"--output-dir {directory}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise errors.UsageError(f"--output-dir {directory}: {existing} is not writable")
+    return directory
 
 
 def run(ctx: Context) -> int:
@@ -80,12 +112,16 @@ def run(ctx: Context) -> int:
     from ..progress import RunDisplay
 
     args = ctx.args
-    given = model_input(ctx.client, args.ref, args.inputs)
+    output_dir = checked_output_dir(args.output_dir)
+    given, schema = model_input(ctx.client, args.ref, args.inputs)
     inputs, hidden = sendable(given), secret_names(given)
     if not args.wait:
         from ..._flows.run import run_target
 
-        prediction = ctx.client.predictions.create(**run_target(args.ref), input=inputs)
+        # Nobody is left to cancel it after --timeout: the API does (Cancel-After).
+        prediction = ctx.client.predictions.create(
+            **run_target(args.ref), input=inputs, cancel_after=args.timeout
+        )
         _open_web(ctx, prediction.urls)
         render.show(ctx, prediction, hidden_inputs=hidden)
         return errors.OK
@@ -102,10 +138,17 @@ def run(ctx: Context) -> int:
             # A live display wants every update, not one long `Prefer: wait` request.
             live = ctx.progress or args.logs
             output = ctx.client.run(
-                args.ref, inputs, timeout=args.timeout, progress=progress, wait=not live, rich=True
+                args.ref,
+                inputs,
+                timeout=args.timeout,
+                progress=progress,
+                wait=not live,
+                rich=True,
+                use_file_output=may_hold_files(schema),
             )
             if not args.json:
-                write_output(ctx, output, args.output_dir)
+                display.end_bar()  # the output goes to the same terminal from here on
+                write_output(ctx, output, output_dir)
     except PredictionTimeoutError as error:
         print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
@@ -149,12 +192,14 @@ def stream(ctx: Context) -> int:
     from ...exceptions import ModelError
     from ..inputs import sendable
 
-    inputs = sendable(model_input(ctx.client, ctx.args.ref, ctx.args.inputs))
-    events = ctx.client.stream(ctx.args.ref, input=inputs)
+    given, _ = model_input(ctx.client, ctx.args.ref, ctx.args.inputs)
+    events = ctx.client.stream(ctx.args.ref, input=sendable(given))
     try:
         for event in events:
             if event.event == "output":
-                ctx.stdout.write(event.data)
+                # Text is written as it comes; a file output as its URL, on a line of its own.
+                data = event.data
+                ctx.stdout.write(data if isinstance(data, str) else f"{data}\n")
                 ctx.stdout.flush()
     except ModelError as error:
         ctx.stdout.write("\n")

@@ -1,0 +1,74 @@
+"""Command-line behaviour found wrong by using it as an outsider would: files in streams,
+URL-looking text, bad output folders, options after the command name, --version, --no-wait
+with --timeout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from replicate.emulator import Emulator
+
+from .conftest import Cli, posts
+
+
+def test_stream_prints_file_outputs_as_urls(cli: Cli) -> None:
+    result = cli("stream", "emulator/image", "num_outputs=2")
+    assert result.status == 0, result.stderr
+    urls = result.stdout.split()
+    assert len(urls) == 2 and all(u.startswith("http") and u.endswith(".png") for u in urls)
+
+
+def test_text_that_looks_like_a_url_is_printed_not_downloaded(
+    cli: Cli, tmp_path: Path
+) -> None:
+    result = cli("run", "emulator/echo", "text=https://example.com/page.html", "--output-dir",
+                 str(tmp_path))  # fmt: skip
+    assert (result.status, result.stdout) == (0, "https://example.com/page.html\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_dir_that_cannot_be_used_is_refused_before_creating(
+    cli: Cli, cli_env: Emulator, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("x")
+    for bad in (tmp_path / "a-file", tmp_path / "a-file" / "below"):
+        result = cli("run", "emulator/image", "--output-dir", str(bad))
+        assert result.status == 2 and "is not a folder" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert posts(cli_env) == []
+
+
+def test_a_download_to_a_missing_folder_is_an_error_not_a_traceback(
+    cli: Cli, cli_env: Emulator, tmp_path: Path
+) -> None:
+    uploaded = cli("files", "upload", str(Path(__file__)), "--json")
+    assert uploaded.status == 0, uploaded.stderr
+    url = cli_env.signed_file_url(json.loads(uploaded.stdout.splitlines()[0])["id"])
+    result = cli("files", "download", url, "-o", str(tmp_path / "missing" / "x.txt"))
+    assert result.status == 1 and result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_json_and_base_url_after_any_command_name(cli: Cli, cli_env: Emulator) -> None:
+    assert cli("predictions", "--json", "list").status == 0
+    generated = cli("generate", "emulator/echo", "--check", "--base-url", cli_env.base_url)
+    assert "unrecognized arguments" not in generated.stderr
+
+
+def test_version(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    from replicate import __version__
+
+    assert cli("--version").status == 0
+    assert capsys.readouterr().out.strip() == f"replicate {__version__}"
+
+
+def test_no_wait_with_timeout_asks_the_api_to_cancel(cli: Cli, cli_env: Emulator) -> None:
+    cli_env.time_scale = 1.0
+    result = cli("run", "emulator/slow", "seconds=100", "--timeout", "0.5", "--no-wait", "--json")
+    assert result.status == 0, result.stderr
+    prediction_id = json.loads(result.stdout)["id"]
+    assert cli_env.wait_for(lambda: cli_env.predictions[prediction_id].done, timeout=10)
+    assert cli_env.predictions[prediction_id].status in ("canceled", "aborted")
