@@ -40,6 +40,8 @@ def reveal(value: object) -> object:
     """``value`` with every :class:`Secret` replaced by its plain string (for sending)."""
     if isinstance(value, Secret):
         return value.get_secret_value()
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):  # tuples pass the check as lists do
         return [reveal(item) for item in value]
+    if isinstance(value, dict):
+        return {key: reveal(item) for key, item in value.items()}
     return value

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._encoding.file_output import transform_output
 from ..exceptions import ModelError
-from ..schema import InputValidationError, check_inputs, reveal
+from ..schema import InputSpec, InputValidationError, Secret, check_inputs, reveal
 from ..schema.types import type_problem
 from .resolve import ModelInfo, async_resolve, cached, resolve, use_ref
 
@@ -65,7 +65,7 @@ def signature(
             # signature defaults to None there (left out of the request).
             default=inspect.Parameter.empty
             if spec.required
-            else (spec.default if spec.default_fits else None),
+            else (_shown_default(spec) if spec.default_fits else None),
             annotation=spec.annotation
             if spec.required or spec.default_fits
             else spec.annotation | None,
@@ -83,6 +83,11 @@ def signature(
     if streaming and not output.iterator:
         returns = AsyncIterator[Any] if use_async else Iterator[Any]
     return inspect.Signature(parameters, return_annotation=returns)
+
+
+def _shown_default(spec: InputSpec) -> Any:
+    # A secret's default shows as <secret> in signatures, as in the docstring.
+    return Secret(spec.default) if spec.secret else spec.default
 
 
 def docstring(info: ModelInfo) -> str:

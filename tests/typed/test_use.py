@@ -305,3 +305,32 @@ def test_emulator_accepts_null_for_a_nullable_input() -> None:
             output_schema={"type": "string"},
         )
         assert client.run("acme/nullable", input={"seed": None}) == "seed None"
+
+
+def test_secrets_in_a_tuple_are_unwrapped_and_a_secret_default_is_not_shown() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "keys": {
+                "type": "array",
+                "items": {"type": "string", "format": "password", "x-cog-secret": True},
+                "x-order": 0,
+            },
+            "key": {
+                "type": "string",
+                "format": "password",
+                "x-cog-secret": True,
+                "default": "sk-default-secret",
+                "x-order": 1,
+            },
+        },
+    }
+    with Emulator(time_scale=0.01) as emu:
+        emu.add_model(
+            "acme/keys", lambda keys=(), key="": len(keys), input_schema=schema,
+            output_schema={"type": "integer"},
+        )  # fmt: skip
+        fn = emu.client().use("acme/keys")
+        assert fn(keys=(Secret("sk-1"), Secret("sk-2"))) == 2
+        assert emu.last_input("acme/keys")["keys"] == ["sk-1", "sk-2"]
+        assert "sk-default-secret" not in str(inspect.signature(fn))
