@@ -72,3 +72,22 @@ def test_no_wait_with_timeout_asks_the_api_to_cancel(cli: Cli, cli_env: Emulator
     prediction_id = json.loads(result.stdout)["id"]
     assert cli_env.wait_for(lambda: cli_env.predictions[prediction_id].done, timeout=10)
     assert cli_env.predictions[prediction_id].status in ("canceled", "aborted")
+
+
+def test_stream_cancels_the_prediction_when_the_reader_goes_away() -> None:
+    import os
+    import subprocess
+    import sys
+
+    with Emulator(time_scale=1.0) as emu:
+        env = {**os.environ, "REPLICATE_API_TOKEN": "r8_x", "REPLICATE_BASE_URL": emu.base_url}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "replicate", "stream", "emulator/stream-text", "max_tokens=300"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+        )  # fmt: skip
+        assert process.stdout is not None
+        process.stdout.read(5)  # `| head -c 5`
+        process.stdout.close()
+        process.wait(30)
+        assert emu.wait_for(lambda: all(p.done for p in emu.predictions.values()), timeout=10)
+        assert [p.status for p in emu.predictions.values()] == ["canceled"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,7 +149,11 @@ def run(ctx: Context) -> int:
             )
             if not args.json:
                 display.end_bar()  # the output goes to the same terminal from here on
-                write_output(ctx, output, output_dir)
+                try:
+                    write_output(ctx, output, output_dir)
+                except BrokenPipeError:
+                    _cancel_unread(display.last)
+                    raise
     except PredictionTimeoutError as error:
         print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
@@ -190,10 +195,12 @@ def _open_web(ctx: Context, urls: dict[str, str] | None) -> None:
 
 def stream(ctx: Context) -> int:
     from ...exceptions import ModelError
+    from ...stream import EventStream
     from ..inputs import sendable
 
     given, _ = model_input(ctx.client, ctx.args.ref, ctx.args.inputs)
-    events = ctx.client.stream(ctx.args.ref, input=sendable(given))
+    events = ctx.client.stream(ctx.args.ref, input=sendable(given), rich=True)
+    assert isinstance(events, EventStream)  # rich=True: it knows its prediction
     try:
         for event in events:
             if event.event == "output":
@@ -205,5 +212,19 @@ def stream(ctx: Context) -> int:
         ctx.stdout.write("\n")
         print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
+    except BrokenPipeError:
+        events.close()
+        _cancel_unread(events.prediction)
+        raise
     ctx.stdout.write("\n")
     return errors.OK
+
+
+def _cancel_unread(prediction: Any) -> None:
+    """The reader went away (``replicate stream ... | head -1``): as with Ctrl-C, a
+    prediction whose output nobody reads is cancelled (best effort)."""
+    if prediction is None or prediction.done:
+        return
+    # Already finished, or the network is gone: nothing more to do.
+    with contextlib.suppress(Exception):
+        prediction.cancel()
