@@ -51,6 +51,8 @@ class RecordedRequest:
     body: bytes | None
     operation: str
     time: float
+    #: The status answered (a fault's included); ``None`` while unanswered or when dropped.
+    status: int | None = None
 
 
 class EmulatorApp:
@@ -124,19 +126,19 @@ class EmulatorApp:
         request.operation = route.operation if route else "unknown"
         if route is None or not route.stream_body:
             await request.read_body()
+        recorded = None
         if self.record and not request.path.startswith("/_emulator"):
             body = request.body if len(request.body) <= MAX_RECORDED_BODY else None
-            self.requests.append(
-                RecordedRequest(
-                    request.method,
-                    request.path,
-                    request.query_string,
-                    request.headers,
-                    None if route and route.stream_body else body,
-                    request.operation,
-                    time.time(),
-                )
+            recorded = RecordedRequest(
+                request.method,
+                request.path,
+                request.query_string,
+                request.headers,
+                None if route and route.stream_body else body,
+                request.operation,
+                time.time(),
             )
+            self.requests.append(recorded)
         try:
             fault = None if request.operation == "control" else self._fault_for(request)
         except ValueError as exc:
@@ -149,7 +151,10 @@ class EmulatorApp:
                 _abort(receive)
                 return
             if fault.status is not None:
-                await self._send(send, fault_response(fault))
+                faulted = fault_response(fault)
+                if recorded is not None:
+                    recorded.status = faulted.status
+                await self._send(send, faulted)
                 return
         try:
             if route is None:
@@ -171,6 +176,8 @@ class EmulatorApp:
         except Exception as exc:  # an emulator bug: say so instead of a bare 500
             logger.exception("emulator error handling %s %s", request.method, request.path)
             response = problem(500, "Emulator error", f"{type(exc).__name__}: {exc}")
+        if recorded is not None:
+            recorded.status = response.status
         if fault is not None and fault.answer_latency > 0:
             await asyncio.sleep(fault.answer_latency)  # handled, but the answer comes late
         if isinstance(response, StreamResponse):

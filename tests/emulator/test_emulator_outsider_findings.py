@@ -133,3 +133,11 @@ def test_process_emulator_token_is_not_on_the_command_line() -> None:
         assert "sk-process-token-99" not in " ".join(map(str, emu._process.args))
         with replicate.Client(api_token="sk-process-token-99", base_url=emu.base_url) as client:
             assert client.run("emulator/echo", input={"text": "y"}) == "y"
+
+
+def test_request_log_records_the_status_answered() -> None:
+    with Emulator(time_scale=0.01) as emu, emu.client(max_retries=2) as client:
+        emu.faults.add("models.predictions.create", status=429, times=1)
+        client.run("emulator/echo", input={"text": "x"})
+        creates = [r.status for r in emu.requests if r.operation == "models.predictions.create"]
+        assert creates == [429, 201]  # throttled once, then retried
