@@ -112,7 +112,7 @@ class Job(Resource):
         waiting = wait_flow(
             self,
             deadline=Deadline.after(seconds),
-            poll_interval=self._bound_client().poll_interval,
+            poll_interval=self._bound_client()._poll_interval,
             stream_url=stream_url(self),
         )
         return guard_deadline(waiting, self, cancel=False)

@@ -58,6 +58,8 @@ DEFAULT_BASE_URL = "https://api.replicate.com"
 #: connect 5 s; read/write 60 s; the pool wait is unbounded because every
 #: connection it waits for is itself bounded by the read timeout.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0, pool=None)
+#: What ``Client.poll_interval`` reads while the adaptive schedule is in use (1.x's default).
+DEFAULT_POLL_INTERVAL = 0.5
 USER_AGENT = f"replicate-python/{__version__}"
 
 
@@ -163,7 +165,8 @@ class Client:
         policy = retry or RetryPolicy()
         if max_retries is not None:
             policy = attrs.evolve(policy, max_retries=count("max_retries", max_retries))
-        self.poll_interval: float | None = (
+        #: The fixed delay between status checks, ``None`` for the adaptive schedule.
+        self._poll_interval: float | None = (
             check_poll_interval(poll_interval)
             if poll_interval is not None
             else poll_interval_from_env(os.environ)
@@ -206,6 +209,17 @@ class Client:
         """The API's base URL, e.g. ``https://api.replicate.com/v1`` (fixed for the client's
         lifetime: its connections and checks are made for it)."""
         return self._base_url
+
+    @property
+    def poll_interval(self) -> float:
+        """Seconds between status checks while waiting. Reads 1.x's 0.5 while the adaptive
+        schedule is in use (nothing set), so loops written for 1.x that sleep this long keep
+        working; setting it (``None``: adaptive again) fixes the interval."""
+        return DEFAULT_POLL_INTERVAL if self._poll_interval is None else self._poll_interval
+
+    @poll_interval.setter
+    def poll_interval(self, value: float | None) -> None:
+        self._poll_interval = None if value is None else check_poll_interval(value)
 
     @property
     def retry_policy(self) -> RetryPolicy:

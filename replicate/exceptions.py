@@ -124,7 +124,10 @@ class ReplicateError(ReplicateException):
         leak it into logs through this exception.
         ``unauthorized_hint`` is appended to the detail of a 401.
         """
-        request = response.request
+        try:
+            request: httpx.Request | None = response.request
+        except RuntimeError:  # a response built by hand (tests, mocks), as 1.x accepted
+            request = None
         known = known_and(secrets)
         fields = scrub(problem_fields(response.status_code, response.content, known), known)
         extensions = {k: v for k, v in fields.items() if k not in _PROBLEM_FIELDS}
@@ -139,8 +142,8 @@ class ReplicateError(ReplicateException):
             detail=detail,
             instance=_str_or_none(fields.get("instance")),
             extensions=extensions,
-            method=request.method,
-            url=scrub_text(str(request.url.copy_with(query=None)), known),
+            method=None if request is None else request.method,
+            url=None if request is None else scrub_text(_without_query(request.url), known),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -206,13 +209,14 @@ class StreamError(ModelError, RuntimeError):
     """An ``error`` event arrived on a prediction's event stream.
 
     :attr:`detail` is the event's message; :attr:`prediction` the prediction (its
-    state as last fetched). Also a ``RuntimeError``, which 1.x raised here.
+    state as last fetched). Also a ``RuntimeError``, which 1.x raised here with the
+    event's data as its message (``str(error)``), as this does (``data``, else ``detail``).
     """
 
-    def __init__(self, prediction: Prediction, detail: str) -> None:
+    def __init__(self, prediction: Prediction, detail: str, data: str | None = None) -> None:
         self.detail = scrub_text(detail)
         self.prediction = prediction
-        ReplicateException.__init__(self, detail)  # the event's data, as 1.x's RuntimeError
+        ReplicateException.__init__(self, detail if data is None else data)
 
 
 class PredictionTimeoutError(ReplicateException, TimeoutError):
@@ -267,6 +271,10 @@ class ResponseTooLargeError(InvalidResponseError):
 
 class EventTooLargeError(ReplicateException, ValueError):
     """An event stream sent a line or an event larger than the parser accepts."""
+
+
+def _without_query(url: httpx.URL) -> str:
+    return str(url.copy_with(query=None))
 
 
 def status_phrase(status: int) -> str | None:

@@ -56,26 +56,36 @@ class Resource:
         return dict(self._data)
 
     # 1.x's objects were pydantic models: code written for them uses dict(obj), .dict(),
-    # .json(), .model_dump() and .model_dump_json(); all give the JSON as received.
-    def __iter__(self) -> Iterator[tuple[str, Any]]:
-        """``(field, value)`` pairs of the JSON, so ``dict(obj)`` works as with 1.x."""
-        return iter(self.to_dict().items())
+    # .json(), .model_dump() and .model_dump_json(). They give the JSON as received, plus
+    # every field this class declares that the API left out, as None (as pydantic did:
+    # code reads obj.dict()["completed_at"] before the prediction has completed).
+    def _model_fields(self) -> builtins.dict[str, Any]:
+        declared = {
+            attribute.name: None
+            for attribute in self.__attrs_attrs__
+            if not attribute.name.startswith("_")
+        }
+        return {**declared, **self._data}
 
-    def dict(self) -> dict[str, Any]:
-        """Alias of :meth:`to_dict` (1.x / pydantic v1 name)."""
-        return self.to_dict()
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """``(field, value)`` pairs, so ``dict(obj)`` works as with 1.x."""
+        return iter(self._model_fields().items())
+
+    def dict(self) -> builtins.dict[str, Any]:
+        """The JSON with every declared field (1.x / pydantic v1 name)."""
+        return self._model_fields()
 
     def model_dump(self) -> builtins.dict[str, Any]:
-        """Alias of :meth:`to_dict` (pydantic v2 name)."""
-        return self.to_dict()
+        """The JSON with every declared field (pydantic v2 name)."""
+        return self._model_fields()
 
     def json(self) -> str:
-        """The JSON as a string (1.x / pydantic v1 name)."""
-        return json.dumps(self._data)
+        """:meth:`dict` as a JSON string (1.x / pydantic v1 name)."""
+        return json.dumps(self._model_fields())
 
     def model_dump_json(self) -> str:
-        """The JSON as a string (pydantic v2 name)."""
-        return json.dumps(self._data)
+        """:meth:`dict` as a JSON string (pydantic v2 name)."""
+        return json.dumps(self._model_fields())
 
     def _replace_with(self, fresh: Self) -> None:
         """Update every field in place from a freshly fetched copy (for ``reload``)."""

@@ -219,7 +219,7 @@ def stream_events_flow(job: Job, url: str, deadline: Deadline) -> Flow[None]:
     """Emit every event of ``job``'s stream; an ``error`` event raises :class:`StreamError`."""
 
     def error(event: ServerSentEvent) -> Exception:
-        return StreamError(_prediction(job), error_detail(event.data))
+        return StreamError(_prediction(job), error_detail(event.data), event.data)
 
     yield from events_flow(url, deadline=deadline, on_events=_same, error=error)
 

@@ -153,7 +153,7 @@ def items_flow(
     flow = output_flow(
         prediction,
         deadline=deadline,
-        poll_interval=client.poll_interval,
+        poll_interval=client._poll_interval,
         stream_url=stream_url(prediction),
         item=item,
         observe=observe,

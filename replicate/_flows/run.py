@@ -258,7 +258,7 @@ def run_flow(
     waiting = wait_flow(
         prediction,
         deadline=options.deadline,
-        poll_interval=client.poll_interval,
+        poll_interval=client._poll_interval,
         stream_url=stream_url(prediction),
         observe=observe,
     )

@@ -108,8 +108,12 @@ class _Gate:
         )
         # Stream URLs on Replicate's own hosts may opt in (Client(authenticate_streams=True)).
         if same_origin or request.extensions.get(STREAM_TOKEN_EXTENSION):
-            token = self.token()
-            if token:
+            given = request.headers.get("Authorization")
+            if given is not None:
+                # The caller's own header (``Client(headers=...)``, e.g. a gateway's
+                # credential) wins over the token, as in 1.x; kept out of messages too.
+                remember(given.partition(" ")[2] or given)
+            elif token := self.token():
                 remember(token)
                 request.headers["Authorization"] = f"Bearer {token}"
         else:

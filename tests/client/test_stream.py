@@ -89,6 +89,8 @@ def test_error_event_raises_a_typed_error(replicate_emulator: Emulator) -> None:
     error = caught.value
     assert isinstance(error, ModelError) and isinstance(error, RuntimeError)
     assert "emulated failure" in error.detail
+    # str() is the event's data, as 1.x's RuntimeError(sse.data) gave it.
+    assert json.loads(str(error)) == {"detail": error.detail}
     assert error.prediction.id in replicate_emulator.predictions
     assert [e.event for e in seen] == ["logs", "logs"]
 

@@ -22,6 +22,14 @@ class Difference(NamedTuple):
 
 DIFFERENCES: tuple[Difference, ...] = (
     Difference(
+        "auth-after-hooks",
+        "httpx request event hooks see API requests without the Authorization header.",
+        "The token is added by the transport as each request is sent: it is read per request "
+        "(a changed REPLICATE_API_TOKEN applies), never attached to requests for other hosts, "
+        "and hooks that log requests cannot leak it.",
+        ("event_hook_sees_authorization",),
+    ),
+    Difference(
         "retries",
         "A 429 is retried for every method, POST included (honouring Retry-After); 5xx, "
         "timeouts and dropped connections are retried for idempotent methods.",
@@ -71,6 +79,7 @@ DIFFERENCES: tuple[Difference, ...] = (
             "stream_file_outputs",
             "stream_file_outputs_off",
             "async_stream_file_outputs",
+            "stream_error_message",
         ),
         ("requests",),
     ),

@@ -512,6 +512,45 @@ def poll_interval_zero(n: str) -> Any:
 
 
 @scenario
+def poll_interval_default(n: str) -> Any:
+    # 1.x code sleeps client.poll_interval in loops of its own.
+    return client(n).poll_interval
+
+
+@scenario
+def error_from_handmade_response(n: str) -> Any:
+    import httpx
+
+    error = ReplicateError.from_response(httpx.Response(400, json={"detail": "bad"}))
+    return [error.status, error.detail]
+
+
+@scenario
+def stream_error_message(n: str) -> Any:
+    try:
+        for _ in client(n).stream("emulator/fail", input={"text": "x"}):
+            pass
+    except RuntimeError as error:
+        return json.loads(str(error))  # 1.x: the event's data
+    return "no error"
+
+
+@scenario
+def dict_declared_fields(n: str) -> Any:
+    prediction = client(n).predictions.create(model="emulator/slow", input={"seconds": 0.5})
+    fields = prediction.dict()
+    return {key: fields[key] for key in ("started_at", "completed_at")}
+
+
+@scenario
+def event_hook_sees_authorization(n: str) -> Any:
+    seen: list[Any] = []
+    hooks = {"request": [lambda request: seen.append(request.headers.get("authorization"))]}
+    client(n, event_hooks=hooks).models.get("emulator/echo")
+    return [value is not None for value in seen]
+
+
+@scenario
 def identifier_parse(n: str) -> Any:
     from replicate.identifier import ModelVersionIdentifier
 
