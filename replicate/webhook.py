@@ -355,9 +355,10 @@ def _check_timestamp(timestamp: str, tolerance: float | None) -> None:
     age = time.time() - int(timestamp)
     future_limit = DEFAULT_TOLERANCE if tolerance is None else tolerance
     if -age > future_limit:
+        # Refused even with tolerance=None: a far-future timestamp is never a clock's skew.
         raise InvalidTimestampError(
-            f"Webhook timestamp is outside the allowed tolerance of {future_limit} seconds "
-            f"({-age:.0f} seconds in the future)"
+            f"Webhook timestamp is {-age:.0f} seconds in the future, more than the "
+            f"{future_limit} seconds of clock skew allowed"
         )
     if tolerance is not None and age > tolerance:
         raise InvalidTimestampError(
