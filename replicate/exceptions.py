@@ -250,7 +250,7 @@ class InvalidResponseError(ReplicateException, ValueError):
     def __init__(self, method: str, url: str, reason: str) -> None:
         self.method = method
         self.url = url
-        super().__init__(f"{method} {url} returned a body that is not valid JSON: {reason}")
+        super().__init__(f"{method} {url} returned a body this client cannot use: {reason}")
 
 
 class ResponseTooLargeError(InvalidResponseError):

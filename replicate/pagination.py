@@ -77,15 +77,29 @@ def cursor_url(cursor: str, path: str) -> str:
     return f"{path}?cursor={quote(cursor, safe='')}"
 
 
+def follow(seen: set[str], cursor: str) -> str:
+    """``cursor``, a page's ``next``, unless an earlier page already led there: a server
+    handing out a link it gave before would make the listing endless."""
+    from .exceptions import InvalidResponseError
+
+    if cursor in seen:
+        raise InvalidResponseError(
+            "GET", cursor, "its next-page link was given before (the listing would never end)"
+        )
+    seen.add(cursor)
+    return cursor
+
+
 def paginate(list_method: Callable[[Cursor], Page[T]]) -> Iterator[Page[T]]:
     """Yield pages from ``list_method`` (e.g. ``client.predictions.list``) until the last."""
     cursor: Cursor = ...
+    seen: set[str] = set()
     while True:
         page = list_method(cursor)
         yield page
-        cursor = page.next
-        if not cursor:
+        if not page.next:
             return
+        cursor = follow(seen, page.next)
 
 
 async def async_paginate(
@@ -93,12 +107,13 @@ async def async_paginate(
 ) -> AsyncIterator[Page[T]]:
     """Async twin of :func:`paginate` (e.g. with ``client.predictions.async_list``)."""
     cursor: Cursor = ...
+    seen: set[str] = set()
     while True:
         page = await list_method(cursor)
         yield page
-        cursor = page.next
-        if not cursor:
+        if not page.next:
             return
+        cursor = follow(seen, page.next)
 
 
 def paginate_items(list_method: Callable[[Cursor], Page[T]]) -> Iterator[T]:

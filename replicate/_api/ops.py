@@ -91,13 +91,25 @@ class Call(Generic[T]):
 def call_sync(client: Client, call: Call[T]) -> T:
     """Send ``call`` with the client's sync connection and parse the result."""
     response = client._http.request(**_absolute(client, request_args(call)))
-    return call.parse(client, _decode(client, call.decode, response))
+    return _parse(client, call, response)
 
 
 async def call_async(client: Client, call: Call[T]) -> T:
     """Async twin of :func:`call_sync`, on the client's event-loop-local connection."""
     response = await client._async_http().request(**_absolute(client, request_args(call)))
-    return call.parse(client, _decode(client, call.decode, response))
+    return _parse(client, call, response)
+
+
+def _parse(client: Client, call: Call[T], response: httpx.Response) -> T:
+    body = _decode(client, call.decode, response)
+    try:
+        return call.parse(client, body)
+    except (AttributeError, TypeError, KeyError) as error:
+        # Valid JSON of the wrong shape (a list where an object belongs, null members): the
+        # parsers read what the API documents, so this is the server's answer, not our bug.
+        url = str(response.request.url.copy_with(query=None))
+        reason = f"the JSON is not shaped as the API documents ({type(error).__name__}: {error})"
+        raise InvalidResponseError(response.request.method, url, reason) from None
 
 
 def _absolute(client: Client, args: dict[str, Any]) -> dict[str, Any]:
@@ -138,8 +150,10 @@ def _decode(client: Client, decode: Decode, response: httpx.Response) -> Any:
             return json.loads(body) if body else None
         except (ValueError, RecursionError) as error:  # garbled, cut, or nested too deep
             url = response.request.url.copy_with(query=None)
-            reason = "nested too deep" if isinstance(error, RecursionError) else str(error)
-            raise InvalidResponseError(response.request.method, str(url), reason) from None
+            detail = "nested too deep" if isinstance(error, RecursionError) else str(error)
+            raise InvalidResponseError(
+                response.request.method, str(url), f"not valid JSON ({detail})"
+            ) from None
     if decode == "text":
         return body.decode("utf-8", "replace")
     if decode == "bytes":

@@ -53,18 +53,30 @@ def cancel_orphan_flow(
     return cancelled
 
 
+#: Pages of recent predictions read at most when looking for unrecorded creates (100 each):
+#: a server that keeps handing out new pages must not keep a resume going for ever.
+MAX_RECENT_PAGES = 200
+
+
 def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
-    """Every prediction created since ``since`` (less the clock skew), all pages."""
+    """Every prediction created since ``since`` (less the clock skew), all pages (at most
+    :data:`MAX_RECENT_PAGES`; a next-page link given twice ends with an error)."""
+    from ..pagination import follow
     from ..prediction import list_call
 
     found: list[Prediction] = []
     cursor: Any = ...
-    while True:
+    seen: set[str] = set()
+    for _ in range(MAX_RECENT_PAGES):
         page = yield Send(list_call(cursor, {"created_after": since - CLOCK_SKEW}))
         found.extend(page.results)
         if not page.next:
             return found
-        cursor = page.next
+        cursor = follow(seen, page.next)
+    logger.warning(
+        "looked through %d pages of recent predictions; not looking further", MAX_RECENT_PAGES
+    )
+    return found
 
 
 def matching_predictions(

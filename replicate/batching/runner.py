@@ -349,9 +349,7 @@ class BatchRun:
                 raise _Stopped
             since = _utcnow()
             self.ledger.creating(entry.key, since)
-            paced = THROTTLE_HANDLER.set(
-                functools.partial(self.limiter.throttled, sent=time.monotonic())
-            )
+            paced = THROTTLE_HANDLER.set(functools.partial(self._throttled, sent=time.monotonic()))
             try:
                 prediction = await self.client.predictions.async_create(
                     **self.target, input=entry.input, wait=CREATE_HOLD
@@ -382,6 +380,14 @@ class BatchRun:
             self.tally.created += 1
             self._progress()
             return prediction
+
+    def _throttled(self, delay: float | None, *, sent: float) -> None:
+        # A server asking for an absurd pause (1e9 s, inf) gets the retry policy's longest
+        # wait, and the batch goes on after it: every call ends.
+        longest = self.client.retry_policy.max_retry_after
+        if delay is not None and not 0 <= delay <= longest:
+            delay = longest if delay > longest else None  # negative or NaN: no pause asked
+        self.limiter.throttled(delay, sent)
 
     async def _cancel(self, entry: Entry, prediction: Prediction) -> None:
         async def cancel() -> None:

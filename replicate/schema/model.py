@@ -9,7 +9,15 @@ from typing import Any
 import attrs
 
 from ..exceptions import ReplicateException
-from .types import TypeSpec, parse_type, type_annotation, type_problem, type_source, walk
+from .types import (
+    SchemaTooComplex,
+    TypeSpec,
+    parse_type,
+    type_annotation,
+    type_problem,
+    type_source,
+    walk,
+)
 
 
 class SchemaError(ReplicateException, ValueError):
@@ -159,10 +167,16 @@ def parse_schema(openapi_schema: Any) -> ModelSchema:
     for position, (name, node) in enumerate(properties.items()):
         if not isinstance(node, dict):
             raise SchemaError(f"Input.properties.{name} is not an object")
-        inputs.append(_input_spec(name, node, name in required, position, schemas))
+        try:
+            inputs.append(_input_spec(name, node, name in required, position, schemas))
+        except SchemaTooComplex as exc:
+            raise SchemaError(f"Input.properties.{name}: {exc}") from None
     inputs.sort(key=lambda spec: spec.order)
     output_node = schemas.get("Output")
-    output = _output_spec(output_node, schemas)
+    try:
+        output = _output_spec(output_node, schemas)
+    except SchemaTooComplex as exc:
+        raise SchemaError(f"Output: {exc}") from None
     source = {"Input": input_node, "Output": output_node}
     # Enum inputs point at sibling components: keep those too so the source stands alone.
     for name, node in schemas.items():

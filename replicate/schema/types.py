@@ -54,8 +54,34 @@ class TypeSpec:
 ANY = TypeSpec("any")
 
 
-def _resolve(node: dict[str, Any], components: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+#: Schema nodes one type may take to read, references followed: a few hundred bytes of
+#: references to references (``A = anyOf[A, A, A]``) would otherwise take billions of steps.
+MAX_TYPE_NODES = 10_000
+
+
+class SchemaTooComplex(ValueError):
+    """A type whose references expand past :data:`MAX_TYPE_NODES` nodes."""
+
+
+class _Budget:
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_TYPE_NODES
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise SchemaTooComplex(
+                f"its references expand to more than {MAX_TYPE_NODES} schema nodes"
+            )
+
+
+def _resolve(
+    node: dict[str, Any], components: dict[str, Any], budget: _Budget, depth: int = 0
+) -> dict[str, Any]:
     """``node`` with cog's ``allOf: [{$ref}]`` / ``$ref`` replaced by the referenced schema."""
+    budget.spend()
     refs = [sub for sub in node.get("allOf", ()) if isinstance(sub, dict)]
     if "$ref" in node:
         refs.append(node)
@@ -67,25 +93,35 @@ def _resolve(node: dict[str, Any], components: dict[str, Any], depth: int = 0) -
         if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
             target = components.get(ref.rsplit("/", 1)[1])
             if isinstance(target, dict):
-                merged.update(_resolve(target, components, depth + 1))
+                merged.update(_resolve(target, components, budget, depth + 1))
         else:
             merged.update(sub)
     merged.update({k: v for k, v in node.items() if k not in ("allOf", "$ref")})
     return merged
 
 
-def parse_type(node: Any, components: dict[str, Any], *, depth: int = 0) -> TypeSpec:
-    """The :class:`TypeSpec` of one schema node (unknown shapes become ``Any``)."""
+def parse_type(
+    node: Any, components: dict[str, Any], *, depth: int = 0, budget: _Budget | None = None
+) -> TypeSpec:
+    """The :class:`TypeSpec` of one schema node (unknown shapes become ``Any``);
+    :class:`SchemaTooComplex` past :data:`MAX_TYPE_NODES` nodes."""
+    budget = budget or _Budget()
     if not isinstance(node, dict) or depth > 16:
         return ANY
-    node = _resolve(node, components)
+    node = _resolve(node, components, budget)
     nullable = node.get("nullable") is True
     members = node.get("anyOf") or node.get("oneOf")
     if isinstance(members, list) and members:
-        return _union([parse_type(m, components, depth=depth + 1) for m in members], nullable)
+        return _union(
+            [parse_type(m, components, depth=depth + 1, budget=budget) for m in members],
+            nullable,
+        )
     kind = node.get("type")
     if isinstance(kind, list):  # JSON schema's ["string", "null"]
-        options = [parse_type({**node, "type": k}, components, depth=depth + 1) for k in kind]
+        options = [
+            parse_type({**node, "type": k}, components, depth=depth + 1, budget=budget)
+            for k in kind
+        ]
         return _union(options, nullable)
     choices = node.get("enum")
     choice_tuple = tuple(choices) if isinstance(choices, list) and choices else None
@@ -98,9 +134,8 @@ def parse_type(node: Any, components: dict[str, Any], *, depth: int = 0) -> Type
         elif fmt == "uri" and choice_tuple is None:
             kind = "file"
     if kind == "array":
-        return TypeSpec(
-            "array", parse_type(node.get("items"), components, depth=depth + 1), nullable=nullable
-        )
+        items = parse_type(node.get("items"), components, depth=depth + 1, budget=budget)
+        return TypeSpec("array", items, nullable=nullable)
     if kind == "null":
         return TypeSpec("null")
     if kind not in KINDS:

@@ -73,11 +73,13 @@ def signature(
         for spec in info.schema.inputs
         if _is_parameter_name(spec.name)
     ]
-    # Inputs named like keywords or not identifiers (rare) still go through **inputs.
+    # Inputs named like keywords or not identifiers (rare) still go through **inputs (named
+    # so as not to clash with an input of that name).
     if len(parameters) < len(info.schema.inputs):
-        parameters.append(
-            inspect.Parameter("inputs", inspect.Parameter.VAR_KEYWORD, annotation=Any)
-        )
+        rest = "inputs"
+        while any(p.name == rest for p in parameters):
+            rest += "_"
+        parameters.append(inspect.Parameter(rest, inspect.Parameter.VAR_KEYWORD, annotation=Any))
     output = info.schema.output
     returns = output.annotation(use_async=use_async and (streaming or output.iterator))
     if streaming and not output.iterator:
