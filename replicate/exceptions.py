@@ -143,7 +143,7 @@ class ReplicateError(ReplicateException):
             instance=_str_or_none(fields.get("instance")),
             extensions=extensions,
             method=None if request is None else request.method,
-            url=None if request is None else scrub_text(_without_query(request.url), known),
+            url=None if request is None else scrub_text(url_without_query(request.url), known),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -273,7 +273,8 @@ class EventTooLargeError(ReplicateException, ValueError):
     """An event stream sent a line or an event larger than the parser accepts."""
 
 
-def _without_query(url: httpx.URL) -> str:
+def url_without_query(url: httpx.URL) -> str:
+    """``url`` as messages and logs show it: query strings can hold signatures."""
     return str(url.copy_with(query=None))
 
 

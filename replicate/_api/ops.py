@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from attrs import field, frozen
 
-from ..exceptions import InvalidResponseError
+from ..exceptions import InvalidResponseError, url_without_query
 from ..identifier import path_segment
 
 if TYPE_CHECKING:
@@ -107,9 +107,10 @@ def _parse(client: Client, call: Call[T], response: httpx.Response) -> T:
     except (AttributeError, TypeError, KeyError) as error:
         # Valid JSON of the wrong shape (a list where an object belongs, null members): the
         # parsers read what the API documents, so this is the server's answer, not our bug.
-        url = str(response.request.url.copy_with(query=None))
         reason = f"the JSON is not shaped as the API documents ({type(error).__name__}: {error})"
-        raise InvalidResponseError(response.request.method, url, reason) from None
+        raise InvalidResponseError(
+            response.request.method, url_without_query(response.request.url), reason
+        ) from None
 
 
 def _absolute(client: Client, args: dict[str, Any]) -> dict[str, Any]:
@@ -149,10 +150,11 @@ def _decode(client: Client, decode: Decode, response: httpx.Response) -> Any:
         try:
             return json.loads(body) if body else None
         except (ValueError, RecursionError) as error:  # garbled, cut, or nested too deep
-            url = response.request.url.copy_with(query=None)
             detail = "nested too deep" if isinstance(error, RecursionError) else str(error)
             raise InvalidResponseError(
-                response.request.method, str(url), f"not valid JSON ({detail})"
+                response.request.method,
+                url_without_query(response.request.url),
+                f"not valid JSON ({detail})",
             ) from None
     if decode == "text":
         return body.decode("utf-8", "replace")

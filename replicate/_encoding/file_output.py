@@ -93,7 +93,7 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
         return FileOutput(self.url, self._client)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> FileOutput:
-        return FileOutput(self.url, self._client)
+        return self.__copy__()  # the client is shared, never copied
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _unpickle, (self.url,)

@@ -19,7 +19,7 @@ from .._api.ops import call_async, call_sync
 from .._http.api_transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION, STREAMED_EXTENSION
 from .._http.wallclock import bounded, rebound
 from .._steps import Stepper
-from ..exceptions import ReplicateError
+from ..exceptions import ReplicateError, url_without_query
 from .flow import Action, Cancel, Emit, OpenStream, ReadChunk, Reload, Send, Sleep
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def check_event_stream(response: httpx.Response) -> None:
             title="Not an event stream",
             detail=f"expected Content-Type text/event-stream, got {content_type or 'none'!r}",
             method="GET",
-            url=str(response.request.url.copy_with(query=None)),
+            url=url_without_query(response.request.url),
         )
 
 

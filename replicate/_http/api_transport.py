@@ -20,7 +20,7 @@ import httpx
 from attrs import frozen
 
 from .._steps import Stepper
-from ..exceptions import InvalidResponseError, ReplicateError
+from ..exceptions import InvalidResponseError, ReplicateError, url_without_query
 from .limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from .retry import Failure, RetryPolicy, requested_delay, retry_delay
 from .secrets import remember
@@ -149,7 +149,7 @@ class _Gate:
                 "HTTP %s from %s %s; retry %d in %.2fs",
                 response.status_code,
                 request.method,
-                _loggable(request.url),
+                url_without_query(request.url),
                 attempt + 1,
                 delay,
             )
@@ -168,7 +168,7 @@ class _Gate:
                 "%s on %s %s; retry %d in %.2fs",
                 type(exc).__name__,
                 request.method,
-                _loggable(request.url),
+                url_without_query(request.url),
                 attempt + 1,
                 delay,
             )
@@ -178,7 +178,7 @@ class _Gate:
         """Debug-log one exchange (method, URL without query, status; never headers)."""
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
-                "%s %s -> %s", request.method, _loggable(request.url), response.status_code
+                "%s %s -> %s", request.method, url_without_query(request.url), response.status_code
             )
 
     def error(self, request: httpx.Request, response: httpx.Response) -> ReplicateError:
@@ -207,7 +207,7 @@ def body_reader(request: httpx.Request, response: httpx.Response, *, error: bool
         limit=ERROR_BODY_LIMIT if error else API_BODY_LIMIT,
         truncate=error,
         method=request.method,
-        url=lambda: _loggable(request.url),  # formatted only for an error
+        url=lambda: url_without_query(request.url),  # formatted only for an error
     )
 
 
@@ -228,11 +228,6 @@ async def _async_sleep(seconds: float) -> None:
     import anyio  # deferred: keeps `import replicate` light
 
     await anyio.sleep(seconds)
-
-
-def _loggable(url: httpx.URL) -> str:
-    # Query strings can hold signatures; logs get the path only.
-    return str(url.copy_with(query=None))
 
 
 @frozen
@@ -292,13 +287,13 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                 reader = body_reader(request, response, error=failed)
             except UnsupportedEncoding as exc:
                 raise InvalidResponseError(
-                    request.method, _loggable(request.url), str(exc)
+                    request.method, url_without_query(request.url), str(exc)
                 ) from None
             try:
                 raw: bytes = yield ReadBody(response, reader, answer)
             except UnsupportedEncoding as exc:
                 raise InvalidResponseError(
-                    request.method, _loggable(request.url), str(exc)
+                    request.method, url_without_query(request.url), str(exc)
                 ) from None
             except Exception as exc:
                 delay = None if failed else gate.after_error(request, exc, attempt)

@@ -7,8 +7,9 @@ the create was sent (less the clock skew), hold every plain value of the input, 
 have been recorded for any input before (:meth:`Ledger.known_predictions`; ids of predictions
 a Ctrl-C cancelled stay recorded, so they are never adopted again).
 
-The API may store an input with the model's defaults filled in, so a prediction of
-``{"seconds": 4, "queue_seconds": 1}`` also holds every value of ``{"seconds": 4}``. A
+Inputs are matched by their values, so a prediction of ``{"seconds": 4, "queue_seconds": 1}``
+also holds every value of ``{"seconds": 4}`` (a server that fills in defaults makes that
+common). A
 candidate therefore belongs to the batch input it matches most specifically: it is refused
 for an input when it also holds a *different* batch input with at least as many values.
 """

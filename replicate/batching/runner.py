@@ -141,17 +141,6 @@ def _utcnow() -> datetime.datetime:
 STOPS_BATCH = frozenset({401, 402, 403, 404})
 
 
-def _refuses_input(exc: BaseException) -> bool:
-    """A refusal of this input (e.g. 422, invalid input): the create did not happen and
-    would be refused again."""
-    return (
-        isinstance(exc, ReplicateError)
-        and exc.status is not None
-        and 400 <= exc.status < 500
-        and exc.status not in STOPS_BATCH
-    )
-
-
 class _Refused(Exception):
     """The API refused the create for good (recorded as failed)."""
 
@@ -365,15 +354,15 @@ class BatchRun:
                     # Not created; the limiter was told and paces the next attempt.
                     self.ledger.pending(entry.key)
                     continue
-                if isinstance(exc, ReplicateError) and exc.status in STOPS_BATCH:
+                if not (isinstance(exc, ReplicateError) and 400 <= (exc.status or 0) < 500):
+                    raise
+                if exc.status in STOPS_BATCH:
                     self.ledger.pending(entry.key)  # not created: a rerun creates it
                     self._stop = self._stop or exc
                     raise _Stopped from exc
-                if _refuses_input(exc):
-                    assert isinstance(exc, ReplicateError)
-                    self.ledger.finished(entry.key, "failed", None, exc.summary(), None)
-                    raise _Refused(exc.summary()) from exc
-                raise
+                # A refusal of this input (e.g. 422): not created, and would be refused again.
+                self.ledger.finished(entry.key, "failed", None, exc.summary(), None)
+                raise _Refused(exc.summary()) from exc
             finally:
                 THROTTLE_HANDLER.reset(paced)
             self.ledger.created(entry.key, prediction.id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 
 from . import ratelimit
 from .app import EmulatorApp
@@ -107,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         pass
     finally:
         if made_tls and tls is not None:  # certificates made for this run only
-            shutil.rmtree(os.path.dirname(tls.ca_file), ignore_errors=True)
+            tls.remove()
 
 
 if __name__ == "__main__":

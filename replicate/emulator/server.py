@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -316,7 +315,7 @@ class Emulator:
             self._server = self._thread = None
             self.app.store.close_files()
         if self._tls is not None:
-            shutil.rmtree(os.path.dirname(self._tls.ca_file), ignore_errors=True)
+            self._tls.remove()
             self._tls = None
 
     def __enter__(self) -> Emulator:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
+import shutil
 import ssl
 import tempfile
 
@@ -20,6 +22,10 @@ class TLSFiles:
     def client_context(self) -> ssl.SSLContext:
         """An SSL context trusting only this run's CA."""
         return ssl.create_default_context(cafile=self.ca_file)
+
+    def remove(self) -> None:
+        """Delete the folder :func:`make_tls_files` made for them (the private key with it)."""
+        shutil.rmtree(os.path.dirname(self.ca_file), ignore_errors=True)
 
 
 def make_tls_files(host: str, directory: str | None = None) -> TLSFiles:

@@ -11,7 +11,13 @@ Shared by :func:`replicate.use`, the per-model module generator and the command 
     check_inputs(schema, {"steps": value}, model="owner/name")  # raises InputValidationError
 """
 
-from .check import InputValidationError, check_inputs, input_problems, value_problem
+from .check import (
+    InputValidationError,
+    check_inputs,
+    input_problems,
+    sendable_input,
+    value_problem,
+)
 from .cli import CliValueError, coerce_cli_value
 from .legacy import make_schema_backwards_compatible, version_has_no_array_type
 from .model import NO_DEFAULT, InputSpec, ModelSchema, OutputSpec, SchemaError, parse_schema
@@ -37,6 +43,7 @@ __all__ = [
     "parse_schema",
     "parse_type",
     "reveal",
+    "sendable_input",
     "type_annotation",
     "type_source",
     "value_problem",

@@ -7,12 +7,12 @@ values never appear in it (nor does any other value: messages describe types and
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..exceptions import ReplicateException
 from .model import InputSpec, ModelSchema
-from .secret import SECRET_MASK
+from .secret import SECRET_MASK, reveal
 from .types import looks_like_uri, type_problem
 
 
@@ -49,6 +49,22 @@ def check_inputs(schema: ModelSchema, inputs: Mapping[str, Any], *, model: str =
     problems = input_problems(schema, inputs)
     if problems:
         raise InputValidationError(model, problems)
+
+
+def sendable_input(
+    schema: ModelSchema | None,
+    inputs: Mapping[str, Any],
+    *,
+    model: str,
+    omit_none: Collection[str] = (),
+) -> dict[str, Any]:
+    """The input to send: inputs named in ``omit_none`` left out when ``None`` (their
+    signature's ``= None``), checked against ``schema`` (``None``: unchecked), secrets
+    unwrapped. ``replicate.use()`` and generated modules both send through this."""
+    given = {k: v for k, v in inputs.items() if not (v is None and k in omit_none)}
+    if schema is not None:
+        check_inputs(schema, given, model=model)
+    return {name: reveal(value) for name, value in given.items()}
 
 
 def value_problem(spec: InputSpec, value: Any) -> str | None:

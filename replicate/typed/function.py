@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._encoding.file_output import transform_output
 from ..exceptions import ModelError
-from ..schema import InputSpec, InputValidationError, Secret, check_inputs, reveal
+from ..schema import InputSpec, InputValidationError, Secret, sendable_input
 from ..schema.types import type_problem
 from .resolve import ModelInfo, async_resolve, cached, resolve, use_ref
 
@@ -30,20 +30,17 @@ if TYPE_CHECKING:
 def payload(info: ModelInfo, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The input to send: checked against the schema (if any), secrets unwrapped. An
     optional input given as ``None`` is left out, as its signature's ``= None`` says."""
-    if info.schema is not None:
-        inputs = {
-            name: value
-            for name, value in inputs.items()
-            if not (value is None and _left_out_when_none(info.schema, name))
-        }
-        check_inputs(info.schema, inputs, model=info.ref)
-    return {name: reveal(value) for name, value in inputs.items()}
+    omit = () if info.schema is None else _left_out_when_none(info.schema)
+    return sendable_input(info.schema, inputs, model=info.ref, omit_none=omit)
 
 
-def _left_out_when_none(schema: ModelSchema, name: str) -> bool:
-    # Optional, and None is not a value it takes (a nullable input is sent as null).
-    spec = schema.by_name.get(name)
-    return spec is not None and not spec.required and type_problem(spec.type, None) is not None
+def _left_out_when_none(schema: ModelSchema) -> frozenset[str]:
+    # Optional, and None is not a value they take (a nullable input is sent as null).
+    return frozenset(
+        spec.name
+        for spec in schema.inputs
+        if not spec.required and type_problem(spec.type, None) is not None
+    )
 
 
 def _is_parameter_name(name: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Unpack
 
-from ..schema import ModelSchema, check_inputs, parse_schema, reveal
+from ..schema import ModelSchema, parse_schema, sendable_input
 
 if TYPE_CHECKING:
     from .._flows.run import RunParams
@@ -47,10 +47,9 @@ def prepare(
     ref: str, source: Mapping[str, Any], inputs: dict[str, Any], omit_none: tuple[str, ...]
 ) -> dict[str, Any]:
     """The input to send: optional inputs left at ``None`` dropped, checked, secrets unwrapped."""
-    given = {k: v for k, v in inputs.items() if not (v is None and k in omit_none)}
-    if source:  # modules of versions without a schema embed {} and check nothing
-        check_inputs(_schema(source), given, model=ref)
-    return {name: reveal(value) for name, value in given.items()}
+    # Modules of versions without a schema embed {} and check nothing.
+    schema = _schema(source) if source else None
+    return sendable_input(schema, inputs, model=ref, omit_none=omit_none)
 
 
 def _client(options: Options | None) -> tuple[Client, dict[str, Any]]:

@@ -4,6 +4,7 @@ limit, `emu.token` and `emu.client()`, the token in the request log."""
 
 from __future__ import annotations
 
+import gc
 import io
 import pathlib
 import signal
@@ -13,6 +14,7 @@ import tempfile
 import warnings
 
 import httpx
+import pytest
 
 import replicate
 from replicate.emulator import Emulator, RateLimit
@@ -61,11 +63,17 @@ def test_sys_stdout_is_given_back_after_models_print() -> None:
     assert sys.stdout is real
 
 
-def test_stopping_leaves_no_open_pipe_or_upload() -> None:
+def test_stopping_leaves_no_open_pipe_or_upload(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A ResourceWarning raised in a finaliser never reaches the test: collect them instead.
+    leaked: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: leaked.append(repr(hook.exc_value)))
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResourceWarning)
         with Emulator(process=True) as emu:
+            assert emu._process is not None and emu._process.stdout is not None
+            pipe = emu._process.stdout
             assert httpx.get(f"{emu.base_url}/v1/models/emulator/echo").status_code in (200, 401)
+        assert pipe.closed
         with Emulator() as emu, emu.client() as client:
             client.files.create(io.BytesIO(b"hello"), filename="h.txt")
         assert all(stored.data.closed for stored in emu.app.store.files.values())
@@ -77,9 +85,8 @@ def test_stopping_leaves_no_open_pipe_or_upload() -> None:
                 headers={"Authorization": "Bearer t"},
             )
             assert bad.status_code == 422
-        import gc
-
         gc.collect()
+    assert leaked == []
 
 
 def test_reset_restores_the_constructor_rate_limit() -> None:
