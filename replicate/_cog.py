@@ -6,17 +6,33 @@ Inside a Cog model the runtime hands each prediction its own token through
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+import enum
+import os
+import sys
+from typing import Any, Final, Literal
 
-__all__ = ["cog_scope_token"]
+__all__ = ["environment_token"]
 
-TOKEN_KEY = "REPLICATE_API_TOKEN"
+TOKEN_ENV_VAR: Final = "REPLICATE_API_TOKEN"
 
 
-@functools.cache
+class _Absent(enum.Enum):
+    ABSENT = enum.auto()
+
+
+#: The scope holds no token entry (as opposed to one that is empty or ``None``).
+ABSENT: Final = _Absent.ABSENT
+_import_tried = False
+
+
 def _cog() -> Any:
-    # Looked up once: outside Cog a failed import on every request would cost a path search.
+    # sys.modules first: a cog imported (or stubbed by a test) later is seen at once. The
+    # import itself is tried once: outside Cog a failed import on every request would cost
+    # a path search.
+    global _import_tried
+    if "cog" in sys.modules or _import_tried:
+        return sys.modules.get("cog")
+    _import_tried = True
     try:
         import cog  # type: ignore[import-not-found]
     except Exception:
@@ -24,17 +40,26 @@ def _cog() -> Any:
     return cog
 
 
-def cog_scope_token() -> str | None:
-    """The scope's ``REPLICATE_API_TOKEN`` (key in any case; empty values and any error
-    reading it are ignored), or ``None``."""
+def cog_scope_token() -> str | None | Literal[_Absent.ABSENT]:
+    """The scope's ``REPLICATE_API_TOKEN`` entry (key in any case), or :data:`ABSENT`
+    outside Cog, without such an entry, or when reading the scope fails.
+
+    An entry that is empty or ``None`` counts, as in 1.x: the prediction has no token, and
+    the process's own ``$REPLICATE_API_TOKEN`` must not stand in for it."""
     cog = _cog()
     if cog is None:
-        return None
+        return ABSENT
     try:
-        context = cog.current_scope().context
-        for key, value in context.items():
-            if isinstance(key, str) and key.upper() == TOKEN_KEY and value:
-                return str(value)
+        for key, value in cog.current_scope().context.items():
+            if isinstance(key, str) and key.upper() == TOKEN_ENV_VAR:
+                return None if value is None else str(value)
     except Exception:
-        return None
-    return None
+        return ABSENT
+    return ABSENT
+
+
+def environment_token() -> str | None:
+    """The token a client without ``api_token`` uses: the Cog scope's, else the
+    environment's (either may be empty)."""
+    scoped = cog_scope_token()
+    return os.environ.get(TOKEN_ENV_VAR) if scoped is ABSENT else scoped

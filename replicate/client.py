@@ -15,10 +15,9 @@ import attrs
 import httpx
 
 from .__about__ import __version__
-from ._cog import cog_scope_token
+from ._cog import environment_token
 from ._flows.polling import check_poll_interval, poll_interval_from_env
 from ._http.api_transport import (
-    TOKEN_ENV_VAR,
     ApiTransport,
     AsyncApiTransport,
     _Gate,
@@ -55,6 +54,8 @@ if TYPE_CHECKING:
 __all__ = ["Client", "RetryPolicy"]
 
 DEFAULT_BASE_URL = "https://api.replicate.com"
+#: 1.x's private name for the token lookup, which 1.x-era test suites import.
+_get_api_token_from_environment = environment_token
 #: connect 5 s; read/write 60 s; the pool wait is unbounded because every
 #: connection it waits for is itself bounded by the read timeout.
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0, pool=None)
@@ -228,7 +229,7 @@ class Client:
 
     def _token(self) -> str | None:
         # 1.x's order: explicit, then the Cog scope's (inside a model), then the environment.
-        return self._api_token or cog_scope_token() or os.environ.get(TOKEN_ENV_VAR) or None
+        return self._api_token or environment_token() or None
 
     # --- connections -------------------------------------------------------
 

@@ -47,7 +47,14 @@ __all__ = [
     "validate",
 ]
 
-DEFAULT_TOLERANCE = 300
+
+
+class _DefaultTolerance(int):
+    # Marks the default window (it equals 300 in every other way): see validate().
+    __slots__ = ()
+
+
+DEFAULT_TOLERANCE: int = _DefaultTolerance(300)
 """Seconds a delivery's timestamp may differ from the local clock (either way)."""
 
 MAX_HEADER_LENGTH = 4096
@@ -176,9 +183,16 @@ def validate(
         raise MissingWebhookHeaderError("Missing webhook headers")
     webhook_id, timestamp, signature = _webhook_headers(headers)
     payload = _body_bytes(body)
-    _check_timestamp(timestamp, tolerance)
-    expected = _mac(key, webhook_id, timestamp.encode("ascii"), payload)
-    _check_signature(signature, expected)
+    # 1.x checked the age only when given a tolerance, and then before the signature. The
+    # checks it did not make (the default window, far-future stamps) come after the
+    # signature, so that whatever 1.x refused is refused with the error 1.x raised.
+    _check_timestamp_syntax(timestamp)
+    age_first = tolerance is not None and not isinstance(tolerance, _DefaultTolerance)
+    if age_first:
+        _check_age(timestamp, tolerance)
+    _check_signature(signature, _mac(key, webhook_id, timestamp.encode("ascii"), payload))
+    if not age_first:
+        _check_age(timestamp, tolerance)
     return True
 
 
@@ -347,11 +361,14 @@ def _check_tolerance(tolerance: object) -> None:
         )
 
 
-def _check_timestamp(timestamp: str, tolerance: float | None) -> None:
+def _check_timestamp_syntax(timestamp: str) -> None:
     if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > _MAX_TIMESTAMP_DIGITS:
         raise InvalidTimestampError(
             "Invalid webhook timestamp: webhook-timestamp is not a unix time in whole seconds"
         )
+
+
+def _check_age(timestamp: str, tolerance: float | None) -> None:
     age = time.time() - int(timestamp)
     future_limit = DEFAULT_TOLERANCE if tolerance is None else tolerance
     if -age > future_limit:

@@ -28,7 +28,6 @@ from .wallclock import Answer, answering, current
 
 logger = logging.getLogger("replicate")
 
-TOKEN_ENV_VAR = "REPLICATE_API_TOKEN"
 # Headroom on top of a ``Prefer: wait=N`` hold so the read does not time out first.
 WAIT_TIMEOUT_MARGIN = 10.0
 # The API holds a ``Prefer: wait`` request for at most this long.

@@ -66,27 +66,32 @@ def test_cog_scope_token_comes_before_the_environment(
     import sys
     import types
 
-    from replicate import _cog
+    from replicate.client import _get_api_token_from_environment
 
     context: dict[str, Any] = {"replicate_api_token": "from-scope"}
     cog = types.ModuleType("cog")
     cog.current_scope = lambda: types.SimpleNamespace(context=context)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "cog", cog)
-    _cog._cog.cache_clear()
     monkeypatch.setenv("REPLICATE_API_TOKEN", "from-env")
-    try:
-        assert Client()._token() == "from-scope", "key matched case-insensitively"
-        assert Client("explicit")._token() == "explicit"
-        context["replicate_api_token"] = ""
-        assert Client()._token() == "from-env", "empty values are ignored"
+    assert Client()._token() == "from-scope", "key matched case-insensitively"
+    assert Client("explicit")._token() == "explicit"
+    # An empty entry means this prediction has no token: the process's own must not stand
+    # in for it (as 1.x, whose private name for the lookup still answers).
+    context["replicate_api_token"] = ""
+    assert Client()._token() is None
+    assert _get_api_token_from_environment() == ""
+    context["replicate_api_token"] = None
+    assert _get_api_token_from_environment() is None
+    del context["replicate_api_token"]
+    assert Client()._token() == "from-env", "no entry: the environment's"
 
-        def broken() -> Any:
-            raise RuntimeError("no scope")
+    def broken() -> Any:
+        raise RuntimeError("no scope")
 
-        cog.current_scope = broken  # type: ignore[attr-defined]
-        assert Client()._token() == "from-env", "failures reading the scope are ignored"
-    finally:
-        _cog._cog.cache_clear()
+    cog.current_scope = broken  # type: ignore[attr-defined]
+    assert Client()._token() == "from-env", "failures reading the scope are ignored"
+    monkeypatch.setitem(sys.modules, "cog", None)  # how tests hide an installed package
+    assert Client()._token() == "from-env"
 
 
 def test_unknown_client_keyword_is_refused_at_construction() -> None:

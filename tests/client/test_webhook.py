@@ -101,6 +101,20 @@ def test_tolerance_none_allows_old_but_never_far_future() -> None:
         assert "clock skew" in str(raised.value) and "tolerance" not in str(raised.value)
 
 
+def test_a_delivery_failing_two_checks_gets_the_error_1x_raised() -> None:
+    # 1.x checked the age only when given a tolerance, and then first; without one, a
+    # stale delivery with a bad signature was refused for its signature.
+    stale = signed_headers(at=int(time.time()) - 86_400)
+    stale["webhook-signature"] = "v1," + base64.b64encode(b"x" * 32).decode()
+    with pytest.raises(InvalidSignatureError):
+        validate(headers=stale, body=BODY, secret=SECRET)
+    with pytest.raises(InvalidTimestampError, match="tolerance of 3600 seconds"):
+        validate(headers=stale, body=BODY, secret=SECRET, tolerance=3600)
+    # A good signature does not get a stale delivery through the default window.
+    with pytest.raises(InvalidTimestampError, match="tolerance of 300 seconds"):
+        validate(headers=signed_headers(at=int(time.time()) - 86_400), body=BODY, secret=SECRET)
+
+
 def test_secret_is_not_in_repr_or_messages() -> None:
     assert SECRET not in repr(WebhookSigningSecret(SECRET))
     bad = SECRET[:-4] + "!!!!"
