@@ -27,16 +27,25 @@ v1-venv: $(V1_VENV)/.installed-stamp
 COMPAT_REQS := tests/compat/requirements.txt
 COMPAT_V1   := .venvs/compat-v1
 COMPAT_OURS := .venvs/compat-ours
-$(COMPAT_V1)/.installed-stamp: $(COMPAT_REQS)
+V1_SUITE      := .venvs/v1-suite
+V1_SUITE_REQS := tests/compat/v1-suite-requirements.txt
+$(COMPAT_V1)/.installed-stamp: $(COMPAT_REQS) $(V1_SUITE_REQS)
 	test -x $(COMPAT_V1)/bin/python || $(PYTHON) -m venv $(COMPAT_V1)
-	$(COMPAT_V1)/bin/python -m pip install -q 'replicate==1.0.7' -r $(COMPAT_REQS)
+	$(COMPAT_V1)/bin/python -m pip install -q 'replicate==1.0.7' -r $(COMPAT_REQS) -r $(V1_SUITE_REQS)
 	touch $@
-$(COMPAT_OURS)/.installed-stamp: $(COMPAT_REQS) pyproject.toml
+$(COMPAT_OURS)/.installed-stamp: $(COMPAT_REQS) $(V1_SUITE_REQS) pyproject.toml
 	test -x $(COMPAT_OURS)/bin/python || $(PYTHON) -m venv $(COMPAT_OURS)
-	$(COMPAT_OURS)/bin/python -m pip install -q -r $(COMPAT_REQS) -e .
+	$(COMPAT_OURS)/bin/python -m pip install -q -r $(COMPAT_REQS) -r $(V1_SUITE_REQS) -e .
 	touch $@
 
-compat-venvs: $(COMPAT_V1)/.installed-stamp $(COMPAT_OURS)/.installed-stamp
+# 1.0.7's own test suite, unpacked from its sdist (tests/compat/test_v1_suite.py runs it).
+$(V1_SUITE)/.unpacked-stamp: $(STAMP)
+	rm -rf $(V1_SUITE) && mkdir -p $(V1_SUITE)
+	$(BIN)/python -m pip download -q --no-deps --no-binary :all: 'replicate==1.0.7' -d $(V1_SUITE)
+	tar xzf $(V1_SUITE)/replicate-1.0.7.tar.gz -C $(V1_SUITE) replicate-1.0.7/tests
+	touch $@
+
+compat-venvs: $(COMPAT_V1)/.installed-stamp $(COMPAT_OURS)/.installed-stamp $(V1_SUITE)/.unpacked-stamp
 
 compat: $(STAMP)
 	$(MAKE) -j2 compat-venvs
