@@ -82,6 +82,13 @@ class InputSpec:
         return not (isinstance(value, float) and not math.isfinite(value))
 
     @property
+    def none_is_left_out(self) -> bool:
+        """Whether ``None`` given for this input means "leave it out of the request": the
+        input is optional and its signature says ``= None`` (see :attr:`default_fits`).
+        ``replicate.use()`` and generated modules both follow this."""
+        return not self.required and not self.default_fits
+
+    @property
     def choices(self) -> tuple[Any, ...] | None:
         """The enum values, if the input is an enum."""
         return self.type.choices

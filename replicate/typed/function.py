@@ -18,29 +18,19 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from .._encoding.file_output import transform_output
 from ..exceptions import ModelError
 from ..schema import InputSpec, InputValidationError, Secret, sendable_input
-from ..schema.types import type_problem
 from .resolve import ModelInfo, async_resolve, cached, resolve, use_ref
 
 if TYPE_CHECKING:
     from ..client import Client
     from ..prediction import Prediction
-    from ..schema import ModelSchema
 
 
 def payload(info: ModelInfo, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The input to send: checked against the schema (if any), secrets unwrapped. An
     optional input given as ``None`` is left out, as its signature's ``= None`` says."""
-    omit = () if info.schema is None else _left_out_when_none(info.schema)
+    specs = () if info.schema is None else info.schema.inputs
+    omit = [spec.name for spec in specs if spec.none_is_left_out]
     return sendable_input(info.schema, inputs, model=info.ref, omit_none=omit)
-
-
-def _left_out_when_none(schema: ModelSchema) -> frozenset[str]:
-    # Optional, and None is not a value they take (a nullable input is sent as null).
-    return frozenset(
-        spec.name
-        for spec in schema.inputs
-        if not spec.required and type_problem(spec.type, None) is not None
-    )
 
 
 def _is_parameter_name(name: str) -> bool:

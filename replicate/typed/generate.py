@@ -140,7 +140,6 @@ class _Param:
     ident: str
     annotation: str
     default: str | None  # source after "=", None for a required parameter
-    omit_none: bool
 
 
 def _params(schema: ModelSchema) -> list[_Param]:
@@ -149,14 +148,11 @@ def _params(schema: ModelSchema) -> list[_Param]:
     for spec in schema.inputs:
         annotation = spec.annotation_source
         default = _default_source(spec)
-        if spec.required:
-            params.append(_Param(spec, names[spec.name], annotation, None, False))
-        elif default is not None:
-            params.append(_Param(spec, names[spec.name], annotation, default, False))
-        else:
+        if spec.none_is_left_out:
             if not annotation.endswith("| None") and annotation != "Any":
                 annotation += " | None"
-            params.append(_Param(spec, names[spec.name], annotation, "None", True))
+            default = "None"
+        params.append(_Param(spec, names[spec.name], annotation, default))
     return params
 
 
@@ -271,7 +267,7 @@ def _function(
         inputs = "inputs"
     else:
         inputs = "{" + ", ".join(f"{_literal(p.spec.name)}: {p.ident}" for p in params) + "}"
-    omit = tuple(p.spec.name for p in params if p.omit_none)
+    omit = tuple(p.spec.name for p in params if p.spec.none_is_left_out)
     call = "_runtime.async_run_version" if use_async else "_runtime.run_version"
     awaiting = "await " if use_async else ""
     lines.append(

@@ -241,6 +241,46 @@ def test_module_for_an_emulator_model_runs(replicate_emulator: Emulator, tmp_pat
         echo.run(echo.Options(client=client), text=3)
 
 
+def test_use_and_a_generated_module_send_the_same_input_for_none(tmp_path: Path) -> None:
+    # One rule for both: None is left out where the signature says `= None`; elsewhere it is
+    # checked (sent as null where the input is nullable, refused where it is not).
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "integer", "nullable": True, "x-order": 0},
+            "b": {"type": "integer", "default": 5, "x-order": 1},
+            "c": {"type": "string", "x-order": 2},
+            "d": {"type": "integer", "nullable": True, "default": 3, "x-order": 3},
+        },
+    }
+    with Emulator(time_scale=0.01) as emu:
+        client = emu.client()
+        emu.add_model(
+            "acme/nones",
+            lambda a=None, b=5, c="", d=3: "ok",
+            input_schema=schema,
+            output_schema={"type": "string"},
+        )
+        status, printed = generate(tmp_path, "acme/nones", client=client)
+        assert status == 0, printed
+        sys.path.insert(0, str(tmp_path))
+        try:
+            module = importlib.import_module("acme.nones")
+        finally:
+            sys.path.remove(str(tmp_path))
+        used = client.use("acme/nones")
+        assert used(a=None, c=None, d=None) == "ok"
+        assert module.run(module.Options(client=client), a=None, c=None, d=None) == "ok"
+        # (A generated function passes every parameter: b's default goes too.)
+        sent = [json.loads(r.body)["input"] for r in posted(emu)]
+        assert sent == [{"d": None}, {"b": 5, "d": None}]
+        with pytest.raises(InputValidationError, match="b: must not be None"):
+            used(b=None)
+        with pytest.raises(InputValidationError, match="b: must not be None"):
+            module.run(module.Options(client=client), b=None)
+        assert len(posted(emu)) == 2
+
+
 def test_regenerating_reports_changes_and_check_fails(tmp_path: Path) -> None:
     old = sample_model("ghadjeres/deepbach")
     new = copy.deepcopy(old)
