@@ -27,7 +27,8 @@ from .secret import Secret
 FileInput: TypeAlias = str | os.PathLike[str] | IO[bytes]
 
 KINDS = ("string", "secret", "file", "integer", "number", "boolean", "array", "object")
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Two characters at least: "C:/x.png" is a Windows path, not a URL (no scheme is one letter).
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 _LITERAL_TYPES = (str, int, bool)
 
 

@@ -220,8 +220,10 @@ def test_cli_values_follow_the_input_types() -> None:
     assert coerce_cli_value(by_name["masks"], '["https://x/a.png"]') == ["https://x/a.png"]
     assert coerce_cli_value(by_name["masks"], "data:,x") == ["data:,x"]
     # A local file is the command line's explicit @path: a bare string is never read from disk.
-    with pytest.raises(CliValueError, match="image: expected a URL"):
-        coerce_cli_value(by_name["image"], "cat.png")
+    for local in ("cat.png", "C:/cat.png", "c:\\cat.png"):  # a drive letter is no scheme
+        with pytest.raises(CliValueError, match="image: expected a URL"):
+            coerce_cli_value(by_name["image"], local)
+    assert input_problems(parse_schema(SECRET_MODEL), {"prompt": "x", "image": "C:/a.png"})
     assert coerce_cli_value(by_name["seed"], "null") is None
     assert coerce_cli_value(by_name["seed"], "4") == 4
     assert coerce_cli_value(by_name["extra"], '{"a": 1}') == {"a": 1}
