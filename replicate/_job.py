@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from attrs import define, frozen
 
 from ._api.ops import Call, call_async, call_sync
+from .exceptions import InvalidArgumentError
 from .helpers import async_encode_json, encode_json
 from .resource import Converter, Namespace, Resource
 
@@ -128,7 +129,7 @@ def _version_id(value: Any) -> str | None:
 def job_id(value: Any) -> str:
     """``value`` if it can name a prediction or training, else ``ValueError``."""
     if not isinstance(value, str) or not value:
-        raise ValueError(f"id must be a non-empty string, got {value!r}")
+        raise InvalidArgumentError(f"id must be a non-empty string, got {value!r}")
     return value
 
 

@@ -8,6 +8,7 @@ from typing import ClassVar, overload
 from attrs import define
 
 from ._api.ops import Call
+from .exceptions import InvalidArgumentError
 from .model import Model
 from .pagination import Cursor, Page, page_call
 from .resource import Converter, Namespace, Resource, nested_list
@@ -50,7 +51,9 @@ parse_collection = Collection.from_json
 
 def _get_call(slug: str) -> Call[Collection]:
     if not isinstance(slug, str) or not slug or "/" in slug:
-        raise ValueError(f"collection slug must be a non-empty string without '/', got {slug!r}")
+        raise InvalidArgumentError(
+            f"collection slug must be a non-empty string without '/', got {slug!r}"
+        )
     from replicate_api.api.collections import collections_get
 
     return Call(parse_collection, collections_get.request_kwargs, args=(slug,))

@@ -240,6 +240,16 @@ class PredictionTimeoutError(ReplicateException, TimeoutError):
         ReplicateException.__init__(self, message)
 
 
+class InvalidArgumentError(ReplicateException, ValueError):
+    """An argument that cannot make a valid request (a malformed id, version or
+    ``owner/name``), refused before anything is sent.
+
+    1.x sent such requests and raised the API's :class:`ReplicateError`, so this is a
+    :class:`ReplicateException` as well as a ``ValueError``: code catching either still
+    catches it.
+    """
+
+
 class InvalidResponseError(ReplicateException, ValueError):
     """A successful response whose body could not be decoded (e.g. JSON cut or garbled by a proxy).
 

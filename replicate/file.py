@@ -25,6 +25,7 @@ from ._encoding.file_output import (
     write_chunks,
 )
 from ._encoding.inputs import MAX_UPLOAD_BYTES, FileTooLargeError, InputTypeError, InputValueError
+from .exceptions import InvalidArgumentError
 from .pagination import Cursor, Page, page_call
 from .resource import Namespace, Resource, returns_true
 
@@ -168,7 +169,7 @@ def _check_metadata(metadata: Any) -> None:
 def _id_of(file: File | str) -> str:
     value = file.id if isinstance(file, File) else file
     if not isinstance(value, str) or not value:
-        raise ValueError(f"file id must be a non-empty string, got {value!r}")
+        raise InvalidArgumentError(f"file id must be a non-empty string, got {value!r}")
     return value
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from .exceptions import InvalidArgumentError
+
 _NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 _REF = re.compile(rf"(?P<owner>{_NAME})/(?P<name>{_NAME})(?::(?P<version>[^/]+))?")
 _VERSION_ID = re.compile(r"[0-9a-f]{64}")
@@ -22,7 +24,7 @@ def path_segment(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, got {type(value).__name__}")
     if value in ("", ".", "..") or value != value.strip() or _BAD_SEGMENT.search(value):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{what} {value!r} is not a valid path parameter "
             "(empty, '.', '..', or contains '/', '\\\\', spaces at its ends or control characters)"
         )
@@ -30,9 +32,10 @@ def path_segment(value: Any, what: str) -> str:
 
 
 def check_version_id(value: str, what: str = "version") -> str:
-    """``value`` if it is a version id (64 lowercase hex digits), else ``ValueError``."""
+    """``value`` if it is a version id (64 lowercase hex digits), else
+    :class:`~replicate.exceptions.InvalidArgumentError` (a ``ValueError``)."""
     if not isinstance(value, str) or not _VERSION_ID.fullmatch(value):
-        raise ValueError(f"{what} must be 64 lowercase hex digits, got {value!r}")
+        raise InvalidArgumentError(f"{what} must be 64 lowercase hex digits, got {value!r}")
     return value
 
 
@@ -82,15 +85,15 @@ def model_owner_name(model: Any, argument: str = "model") -> tuple[str, str]:
             return path_segment(model[0], f"{argument} owner"), path_segment(
                 model[1], f"{argument} name"
             )
-        raise ValueError(f"{argument} must be an (owner, name) pair, got {model!r}")
+        raise InvalidArgumentError(f"{argument} must be an (owner, name) pair, got {model!r}")
     owner, name = getattr(model, "owner", None), getattr(model, "name", None)
     if isinstance(owner, str) and isinstance(name, str) and not isinstance(model, str):
         return path_segment(owner, f"{argument} owner"), path_segment(name, f"{argument} name")
     if isinstance(model, str):
-        ref = ModelVersionIdentifier.parse(model) if "/" in model else None
-        if ref is not None and ref.version is None:
-            return ref.owner, ref.name
-        raise ValueError(f"{argument} must look like 'owner/name', got {model!r}")
+        match = _REF.fullmatch(model)
+        if match is not None and match["version"] is None:
+            return match["owner"], match["name"]
+        raise InvalidArgumentError(f"{argument} must look like 'owner/name', got {model!r}")
     raise TypeError(
         f"{argument} must be 'owner/name', an (owner, name) tuple or a Model, "
         f"got {type(model).__name__}"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from ._api.ops import Call
+from .exceptions import InvalidArgumentError
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call
 from .resource import Converter, Namespace, Resource, returns_true
@@ -106,5 +107,5 @@ class Versions(Namespace):
 
 def _id(value: Any) -> str:
     if not isinstance(value, str) or not value:
-        raise ValueError(f"version id must be a non-empty string, got {value!r}")
+        raise InvalidArgumentError(f"version id must be a non-empty string, got {value!r}")
     return value

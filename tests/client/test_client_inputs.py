@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from support.client_support import make_client
 
+from replicate.exceptions import InvalidArgumentError, ReplicateException
 from replicate.identifier import ModelVersionIdentifier, parse_ref
 
 VERSION = "a" * 64
@@ -136,7 +137,19 @@ BAD_CALLS: list[tuple[str, Callable[[Any], Any], type[Exception], str]] = [
         ValueError,
         "model",
     ),
-    ("empty id", lambda c: c.predictions.get(""), ValueError, "id"),
+    ("empty id", lambda c: c.predictions.get(""), InvalidArgumentError, "id"),
+    (
+        "training destination not owner/name",
+        lambda c: c.trainings.create(version=f"o/n:{VERSION}", input={}, destination="oops"),
+        InvalidArgumentError,
+        "destination must look like 'owner/name'",
+    ),
+    (
+        "version not an id",
+        lambda c: c.run("o/n:latest", input={}),
+        InvalidArgumentError,
+        "'latest'",
+    ),
     ("bad cursor", lambda c: c.predictions.list(cursor=5), TypeError, "cursor"),
     ("unknown list filter", lambda c: c.predictions.list(owner="x"), TypeError, "owner"),
     ("missing file", lambda c: c.files.create("/no/such/file.bin"), ValueError, "file.bin"),
@@ -164,6 +177,12 @@ def test_bad_input_fails_before_sending(
         bad_call(client)
     assert mentions in str(caught.value)
     assert len(emu.requests) == before
+
+
+def test_arguments_1x_sent_are_refused_as_a_replicate_exception_too() -> None:
+    # 1.x sent these and raised the API's error; code catching ReplicateException still works.
+    assert issubclass(InvalidArgumentError, ReplicateException)
+    assert issubclass(InvalidArgumentError, ValueError)
 
 
 @pytest.mark.anyio
