@@ -345,7 +345,7 @@ def wait_flow(
     if job.done:
         return
     update = _quiet(observe)
-    if stream_url is not None:
+    if stream_url is not None and not (yield from _done_by_now(job, deadline, update)):
         apply = _event_applier(job, track_logs=observe is not None)
 
         def on_events(events: list[ServerSentEvent]) -> Sequence[Any]:
@@ -359,6 +359,15 @@ def wait_flow(
         yield from reload_flow(deadline)
         update()
     yield from poll_flow(job, deadline=deadline, poll_interval=poll_interval, on_update=update)
+
+
+def _done_by_now(job: Job, deadline: Deadline, update: Callable[[], Any]) -> Flow[bool]:
+    # One status check before opening the stream: a job that has finished needs none, and
+    # test suites written for 1.x, which mock the create and the status check only, never
+    # see a request to the stream host they did not mock.
+    yield from reload_flow(deadline)
+    update()
+    return job.done
 
 
 def output_flow(
@@ -380,7 +389,11 @@ def output_flow(
     """
     emitted = 0
     update = _quiet(observe)
-    if stream_url is not None and not job.done:
+    if (
+        stream_url is not None
+        and not job.done
+        and not (yield from _done_by_now(job, deadline, update))
+    ):
         apply = _event_applier(job, track_logs=observe is not None)
 
         def on_events(events: list[ServerSentEvent]) -> Sequence[Any]:

@@ -47,3 +47,66 @@ def test_dict_has_every_declared_field() -> None:
     training = Training.from_json(None, {"id": "t1", "status": "starting", "extra": 1})
     assert training.dict()["destination"] is None and training.dict()["extra"] == 1
     assert training.to_dict() == {"id": "t1", "status": "starting", "extra": 1}  # as sent
+
+
+def _prediction_json(status: str, output: object = None) -> dict[str, object]:
+    base = "https://api.replicate.com/v1/predictions/p1"
+    urls = {"get": base, "cancel": base + "/cancel", "stream": "https://stream.replicate.com/p1"}
+    return {"id": "p1", "model": "o/n", "version": "ab" * 32, "status": status, "input": {},
+            "output": output, "urls": urls, "created_at": "2024-01-01T00:00:00Z"}
+
+
+def test_patching_the_1x_request_helpers_intercepts_every_call() -> None:
+    from unittest import mock
+
+    answer = httpx.Response(
+        201, json=_prediction_json("succeeded", "hello"), request=httpx.Request("POST", "https://x")
+    )
+    # Nothing listens on port 9: a call that got past the patch would fail.
+    client = replicate.Client(api_token="r8_x", base_url="http://127.0.0.1:9")
+    with mock.patch.object(replicate.Client, "_request", return_value=answer) as sent:
+        assert client.run("o/n", input={}) == "hello"
+        assert client.predictions.get("p1").output == "hello"
+    assert [c.args[0] for c in sent.call_args_list] == ["POST", "GET"]
+
+    async def run_async() -> object:
+        with mock.patch.object(
+            replicate.Client, "_async_request", new_callable=mock.AsyncMock, return_value=answer
+        ) as async_sent:
+            output = await client.async_run("o/n", input={})
+        assert async_sent.await_count == 1
+        return output
+
+    import asyncio
+
+    assert asyncio.run(run_async()) == "hello"
+
+
+@pytest.mark.parametrize("iterator", [False, True])
+def test_a_1x_style_mock_of_create_and_get_is_enough_to_wait(iterator: bool) -> None:
+    # Test suites written for 1.x mock the create ("starting") and the status check
+    # ("succeeded"); real answers carry a stream URL, which such mocks do not cover.
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.method} {request.url.host}{request.url.path}")
+        if request.url.host != "api.replicate.com":
+            raise AssertionError(f"not mocked: {request.url}")  # as respx raises
+        if request.url.path.endswith("/versions/" + "ab" * 32):
+            output_schema = {"type": "array", "items": {"type": "string"}}
+            if iterator:
+                output_schema["x-cog-array-type"] = "iterator"
+            schema = {"components": {"schemas": {"Output": output_schema}}}
+            return httpx.Response(200, json={"id": "ab" * 32, "openapi_schema": schema})
+        if request.method == "POST":
+            return httpx.Response(201, json=_prediction_json("starting"))
+        return httpx.Response(200, json=_prediction_json("succeeded", ["a", "b"]))
+
+    client = replicate.Client(api_token="r8_x", transport=httpx.MockTransport(answer))
+    output = client.run("o/n:" + "ab" * 32, input={}, wait=False)
+    assert list(output) == ["a", "b"]
+    assert not [s for s in seen if "stream.replicate.com" in s]
+    prediction = client.predictions.create(version="ab" * 32, input={})
+    prediction.wait()
+    assert prediction.status == "succeeded"
+    assert not [s for s in seen if "stream.replicate.com" in s]
