@@ -58,15 +58,25 @@ class Resource:
     # 1.x's objects were pydantic models: code written for them uses dict(obj), .dict(),
     # .json(), .model_dump() and .model_dump_json(). They give the JSON as received, plus
     # every field this class declares that the API left out, as None (as pydantic did:
-    # code reads obj.dict()["completed_at"] before the prediction has completed).
+    # code reads obj.dict()["completed_at"] before the prediction has completed), and the
+    # attributes' current values where they were set by hand (or the object built by hand).
     def _model_fields(self) -> builtins.dict[str, Any]:
-        declared = {
-            attribute.name: None
-            for attribute in self.__attrs_attrs__
-            if not attribute.name.startswith("_")
-        }
-        return {**declared, **self._data}
-
+        fields: dict[str, Any] = {}
+        for name, convert, missing in _plans.get(type(self)) or _plan(type(self)):
+            value = getattr(self, name)
+            received = name in self._data
+            if received and value is self._data[name]:  # the usual case, nothing to compare
+                fields[name] = value
+                continue
+            if received and convert is not None and self._data[name] is not None:
+                as_received = convert(self._client, self._data[name])
+            else:
+                as_received = self._data.get(name, missing)
+            if received and value == as_received:
+                fields[name] = self._data[name]
+            else:
+                fields[name] = None if value is missing and not received else _as_json(value)
+        return {**fields, **{k: v for k, v in self._data.items() if k not in fields}}
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """``(field, value)`` pairs, so ``dict(obj)`` works as with 1.x."""
         return iter(self._model_fields().items())
@@ -101,21 +111,39 @@ class Resource:
             )
         return self._client
 
-    # Copies and pickles are rebuilt from the JSON. A copy shares the client (its connections
-    # are not the object's to duplicate); a pickle leaves it behind, since it holds locks and
-    # sockets and another process has its own.
+    # Copies and pickles carry the JSON and the attributes (which may have been changed since).
+    # A copy shares the client (its connections are not the object's to duplicate); a pickle
+    # leaves it behind, since it holds locks and sockets and another process has its own.
+    def _attribute_values(self) -> builtins.dict[str, Any]:
+        plan = _plans.get(type(self)) or _plan(type(self))
+        return {name: getattr(self, name) for name, _, _ in plan}
+
     def __copy__(self) -> Self:
-        return type(self).from_json(self._client, self._data)
+        return type(self)(client=self._client, data=self._data, **self._attribute_values())
 
     def __deepcopy__(self, memo: builtins.dict[int, Any]) -> Self:
-        return type(self).from_json(self._client, copy.deepcopy(self._data, memo))
+        # One memo for both: an attribute that is the JSON's own value stays so in the copy.
+        data = copy.deepcopy(self._data, memo)
+        values = copy.deepcopy(self._attribute_values(), memo)
+        return type(self)(client=self._client, data=data, **values)
 
     def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
-        return _unpickle, (type(self), self._data)
+        return _unpickle, (type(self), self._data, self._attribute_values())
 
 
-def _unpickle(cls: type[R], data: dict[str, Any]) -> R:
-    return cls.from_json(None, data)
+def _unpickle(cls: type[R], data: dict[str, Any], values: dict[str, Any] | None = None) -> R:
+    if values is None:  # pickled by a version that stored the JSON alone
+        return cls.from_json(None, data)
+    return cls(data=data, **values)
+
+
+def _as_json(value: Any) -> Any:
+    # An attribute value as JSON: nested API objects become their dicts.
+    if isinstance(value, Resource):
+        return value.dict()
+    if isinstance(value, list | tuple):
+        return [_as_json(item) for item in value]
+    return value
 
 
 def returns_true(client: Client | None, data: Any) -> bool:

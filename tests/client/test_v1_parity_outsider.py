@@ -110,3 +110,24 @@ def test_a_1x_style_mock_of_create_and_get_is_enough_to_wait(iterator: bool) -> 
     prediction.wait()
     assert prediction.status == "succeeded"
     assert not [s for s in seen if "stream.replicate.com" in s]
+
+
+def test_objects_built_or_changed_by_hand_keep_their_values_in_dicts_copies_and_pickles() -> None:
+    import copy
+    import pickle
+
+    # As 1.x's pydantic models allowed (and test suites do): build one by keyword.
+    built = Prediction(id="p1", model="o/n", status="succeeded", input={}, output="hi")
+    for same in (built, copy.copy(built), copy.deepcopy(built), pickle.loads(pickle.dumps(built))):
+        assert (same.id, same.output) == ("p1", "hi")
+        assert same.dict()["id"] == "p1" and same.dict()["completed_at"] is None
+    built.status = "failed"
+    assert built.dict()["status"] == dict(built)["status"] == "failed"
+    assert '"status": "failed"' in built.json()
+    # Changed after parsing: the new value wins; to_dict() stays the JSON as received.
+    parsed = Prediction.from_json(None, {"id": "x", "status": "starting", "extra": 1})
+    parsed.output = ["changed"]
+    assert parsed.dict()["output"] == ["changed"] and parsed.dict()["extra"] == 1
+    assert copy.deepcopy(parsed).output == ["changed"]
+    assert pickle.loads(pickle.dumps(parsed)).output == ["changed"]
+    assert parsed.to_dict() == {"id": "x", "status": "starting", "extra": 1}
