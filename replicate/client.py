@@ -17,7 +17,7 @@ from collections.abc import (
     Mapping,
 )
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
 
 import attrs
 import httpx
@@ -60,6 +60,8 @@ if TYPE_CHECKING:
     from .webhook import Webhooks
 
 __all__ = ["Client", "RetryPolicy"]
+
+N = TypeVar("N")
 
 DEFAULT_BASE_URL = "https://api.replicate.com"
 #: 1.x's private name for the token lookup, which 1.x-era test suites import.
@@ -161,6 +163,7 @@ class Client:
         if api_token is not None and not isinstance(api_token, str):
             raise TypeError("api_token must be a str")
         self._api_token = api_token
+        self._namespaces: dict[Callable[[Client], Any], Any] = {}
         self._base_url = normalize_base_url(
             base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
         )
@@ -423,69 +426,77 @@ class Client:
         return self._base_url.removesuffix("/v1") + "/" + path.lstrip("/")
 
     # --- namespaces (imported and created on first access) -----------------
+    # Properties, as in 1.x, rather than cached_property: mock.create_autospec(Client) can
+    # then configure them (client.predictions.create.return_value = ...).
 
-    @cached_property
+    def _namespace(self, kind: Callable[[Client], N]) -> N:
+        namespace: N | None = self._namespaces.get(kind)
+        if namespace is None:
+            namespace = self._namespaces[kind] = kind(self)
+        return namespace
+
+    @property
     def accounts(self) -> Accounts:
         """``client.accounts``: the account that owns the API token."""
         from .account import Accounts
 
-        return Accounts(self)
+        return self._namespace(Accounts)
 
-    @cached_property
+    @property
     def collections(self) -> Collections:
         """``client.collections``: curated lists of models."""
         from .collection import Collections
 
-        return Collections(self)
+        return self._namespace(Collections)
 
-    @cached_property
+    @property
     def deployments(self) -> Deployments:
         """``client.deployments``: your deployments, and predictions on them."""
         from .deployment import Deployments
 
-        return Deployments(self)
+        return self._namespace(Deployments)
 
-    @cached_property
+    @property
     def files(self) -> Files:
         """``client.files``: uploaded files."""
         from .file import Files
 
-        return Files(self)
+        return self._namespace(Files)
 
-    @cached_property
+    @property
     def hardware(self) -> HardwareNamespace:
         """``client.hardware``: the hardware models can run on."""
         from .hardware import HardwareNamespace
 
-        return HardwareNamespace(self)
+        return self._namespace(HardwareNamespace)
 
-    @cached_property
+    @property
     def models(self) -> Models:
         """``client.models``: models, their versions and examples."""
         from .model import Models
 
-        return Models(self)
+        return self._namespace(Models)
 
-    @cached_property
+    @property
     def predictions(self) -> Predictions:
         """``client.predictions``: create, get, list and cancel predictions."""
         from .prediction import Predictions
 
-        return Predictions(self)
+        return self._namespace(Predictions)
 
-    @cached_property
+    @property
     def trainings(self) -> Trainings:
         """``client.trainings``: create, get, list and cancel trainings."""
         from .training import Trainings
 
-        return Trainings(self)
+        return self._namespace(Trainings)
 
-    @cached_property
+    @property
     def webhooks(self) -> Webhooks:
         """``client.webhooks``: the default webhook signing secret and validation."""
         from .webhook import Webhooks
 
-        return Webhooks(self)
+        return self._namespace(Webhooks)
 
     # --- running models ----------------------------------------------------
 

@@ -131,3 +131,13 @@ def test_objects_built_or_changed_by_hand_keep_their_values_in_dicts_copies_and_
     assert copy.deepcopy(parsed).output == ["changed"]
     assert pickle.loads(pickle.dumps(parsed)).output == ["changed"]
     assert parsed.to_dict() == {"id": "x", "status": "starting", "extra": 1}
+
+
+def test_create_autospec_of_the_client_configures_namespaces() -> None:
+    from unittest import mock
+
+    fake = mock.create_autospec(replicate.Client, instance=True)
+    fake.predictions.create.return_value = "P"  # 1.x's namespaces were properties too
+    assert fake.predictions.create(model="o/n", input={}) == "P"
+    client = replicate.Client(api_token="r8_x")
+    assert client.predictions is client.predictions  # made once per client
