@@ -516,7 +516,8 @@ class Emulator:
 
     @property
     def webhook_deliveries(self) -> list[Delivery]:
-        """Webhook POSTs made so far."""
+        """Webhook POSTs made so far (and those not made: a URL off this machine and its
+        local network is recorded with ``error`` set, never contacted)."""
         return self._local().webhooks.deliveries
 
     @property

@@ -41,6 +41,10 @@ def version_of(name: str, number: int = 1) -> str:
 ECHO_V2 = version_of("echo", 2)
 TOKENS_V1 = version_of("stream-text")
 TOKENS = {"prompt": "tide", "max_tokens": 5}
+# Scenarios about waiting use predictions still running at the first status check (0.1 s at
+# the suite's time scale), so that how each side waits shows in its requests.
+LONG_TOKENS = {"prompt": "tide", "max_tokens": 40}
+RUNNING = {"seconds": 2}
 
 
 def client(name: str, base_url: str | None = None, **kwargs: Any) -> Any:
@@ -210,12 +214,12 @@ def run_tokens_by_version(n: str) -> Any:
 
 @scenario
 def run_tokens_by_name_wait_false(n: str) -> Any:
-    return client(n).run("emulator/stream-text", input=TOKENS, wait=False)
+    return client(n).run("emulator/stream-text", input=LONG_TOKENS, wait=False)
 
 
 @scenario
 def run_tokens_by_version_wait_false(n: str) -> Any:
-    return client(n).run(f"emulator/stream-text:{TOKENS_V1}", input=TOKENS, wait=False)
+    return client(n).run(f"emulator/stream-text:{TOKENS_V1}", input=LONG_TOKENS, wait=False)
 
 
 @scenario
@@ -328,7 +332,7 @@ def create_deployment_prediction(n: str) -> Any:
 @scenario
 def wait_and_reload(n: str) -> Any:
     c = client(n)
-    p = c.predictions.create(version=ECHO_V2, input={"text": "w"})
+    p = c.predictions.create(model="emulator/slow", input=RUNNING)
     p.wait()
     p.reload()
     return prediction_fields(p)
@@ -336,13 +340,13 @@ def wait_and_reload(n: str) -> Any:
 
 @scenario
 def output_iterator(n: str) -> Any:
-    p = client(n).predictions.create(version=TOKENS_V1, input=TOKENS)
+    p = client(n).predictions.create(version=TOKENS_V1, input=LONG_TOKENS)
     return p.output_iterator()
 
 
 @scenario
 def async_output_iterator(n: str) -> Any:
-    p = client(n).predictions.create(version=TOKENS_V1, input=TOKENS)
+    p = client(n).predictions.create(version=TOKENS_V1, input=LONG_TOKENS)
     return p.async_output_iterator()
 
 
@@ -506,7 +510,7 @@ def no_token(n: str) -> Any:
 def poll_interval_zero(n: str) -> Any:
     os.environ["REPLICATE_POLL_INTERVAL"] = "0"
     try:
-        return client(n).run("emulator/echo", input={"text": "z"}, wait=False)
+        return client(n).run("emulator/slow", input=RUNNING, wait=False)
     finally:
         del os.environ["REPLICATE_POLL_INTERVAL"]
 
@@ -727,7 +731,7 @@ def bad_numbers(n: str) -> Any:
 
 @scenario
 def wait_zero(n: str) -> Any:
-    return client(n).run("emulator/echo", input={"text": "0"}, wait=0)
+    return client(n).run("emulator/slow", input=RUNNING, wait=0)
 
 
 @scenario
