@@ -208,8 +208,9 @@ DIFFERENCES: tuple[Difference, ...] = (
     ),
     Difference(
         "stream-file-output-off",
-        "stream(use_file_output=False) keeps output event data as text.",
-        "1.x ignored False and always made FileOutput objects of URL data.",
+        "use_file_output=False keeps URL data as text in stream() and in run()'s iterator "
+        "outputs.",
+        "1.x ignored False there and always made FileOutput objects of URL data.",
         ("stream_file_outputs_off",),
         ("result", "requests"),  # 1.x's FileOutputs are read
     ),
