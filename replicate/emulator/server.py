@@ -379,6 +379,43 @@ class Emulator:
         """:meth:`add_model_from_json` for each model object in a JSON or YAML list file."""
         return [self.add_model_from_json(obj) for obj in read_model_objects(path)]
 
+    def add_deployment(
+        self,
+        name: str,
+        model: str,
+        version: str | None = None,
+        *,
+        hardware: str = "cpu",
+        min_instances: int = 0,
+        max_instances: int = 1,
+    ) -> dict[str, Any]:
+        """Serve deployment ``owner/name`` (any owner, unlike ``deployments.create``, which
+        makes them under the emulator's account) running ``model`` at ``version`` (default:
+        its latest). Returns its JSON; gone after :meth:`reset`."""
+        owner, short = split_name(name)
+        app = self._local()
+        deployment = self.call(
+            lambda: app.store.add_deployment(
+                owner, short, model, version, hardware, min_instances, max_instances
+            )
+        )
+        return deployment.to_json()
+
+    def add_collection(
+        self, slug: str, models: list[str], *, name: str | None = None, description: str = ""
+    ) -> None:
+        """Serve collection ``slug`` listing ``models`` (``owner/name``, models this emulator
+        serves), replacing one of the same slug; gone after :meth:`reset`."""
+        from .store import CollectionSpec
+
+        if not slug or "/" in slug:
+            raise ValueError(f"a collection slug is a non-empty name without '/', not {slug!r}")
+        for model in models:
+            split_name(model)
+        spec = CollectionSpec(slug, name or slug, description, list(models))
+        app = self._local()
+        self.call(lambda: app.store.add_collection(spec))
+
     def predictions_for(self, name: str) -> list[Job]:
         """Predictions of model ``owner/name`` (by name, version or deployment), oldest first."""
         split_name(name)

@@ -173,15 +173,26 @@ class StoredFile:
         return self.data.read()
 
 
-COLLECTIONS = [
-    (
-        "emulator-models",
-        "Emulator models",
-        "Every model the emulator ships.",
-        ["echo", "stream-text", "image", "fail", "slow", "official"],
-    ),
-    ("text", "Text models", "Models that produce text.", ["echo", "stream-text", "official"]),
-]
+@attrs.define
+class CollectionSpec:
+    """A collection: its slug, name, description and member models (``owner/name``)."""
+
+    slug: str
+    name: str
+    description: str
+    members: list[str]
+
+
+def seeded_collections() -> list[CollectionSpec]:
+    """The collections every emulator starts with."""
+    every = ["echo", "stream-text", "image", "fail", "slow", "official"]
+    text = ["echo", "stream-text", "official"]
+    return [
+        CollectionSpec("emulator-models", "Emulator models", "Every model the emulator ships.",
+                       [f"{OWNER}/{m}" for m in every]),
+        CollectionSpec("text", "Text models", "Models that produce text.",
+                       [f"{OWNER}/{m}" for m in text]),
+    ]
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -213,6 +224,7 @@ class Store:
         self.predictions: dict[str, Job] = {}
         self.trainings: dict[str, Job] = {}
         self.deployments: dict[str, Deployment] = {}
+        self.collection_specs = {c.slug: c for c in seeded_collections()}
         self.files = {}
         self.outputs: dict[str, tuple[str, bytes]] = {}
         self.webhook_secret = "whsec_" + base64.b64encode(self.rng.randbytes(24)).decode()
@@ -292,15 +304,32 @@ class Store:
         """Collection objects with their models."""
         return [
             {
-                "slug": slug,
-                "name": name,
-                "description": desc,
+                "slug": spec.slug,
+                "name": spec.name,
+                "description": spec.description,
                 "full_description": None,
-                "models": [
-                    self.models[f"{OWNER}/{m}"].to_json()
-                    for m in members
-                    if f"{OWNER}/{m}" in self.models
-                ],
+                "models": [self.models[m].to_json() for m in spec.members if m in self.models],
             }
-            for slug, name, desc, members in COLLECTIONS
+            for spec in self.collection_specs.values()
         ]
+
+    def add_collection(self, spec: CollectionSpec) -> None:
+        """Serve ``spec``, replacing a collection of the same slug."""
+        self.collection_specs[spec.slug] = spec
+
+    def add_deployment(
+        self, owner: str, name: str, model: str, version: str | None, hardware: str,
+        min_instances: int, max_instances: int,
+    ) -> Deployment:
+        """Serve a deployment of ``model`` (its ``version``, default the latest) under any
+        owner, replacing one of the same name."""
+        found = self.models.get(model)
+        if found is None or not found.versions:
+            raise ValueError(f"no model {model!r} with a version in this emulator")
+        if version is None:
+            version = found.versions[-1].id
+        elif all(v.id != version for v in found.versions):
+            raise ValueError(f"{version!r} is not a version of {model}")
+        deployment = Deployment(owner, name, model, version, hardware, min_instances, max_instances)
+        self.deployments[f"{owner}/{name}"] = deployment
+        return deployment

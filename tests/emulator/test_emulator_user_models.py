@@ -143,6 +143,35 @@ def test_run_by_name_version_and_deployment(emu: Emulator, api: httpx.Client) ->
         emu.last_input("acme/other")
 
 
+def test_deployments_and_collections_under_any_owner(emu: Emulator) -> None:
+    # The shapes of the docs' examples: a deployment of the user's account, a collection slug.
+    model = emu.add_model("acme/tokens", tokens, versions=2)
+    served = emu.add_deployment("acme/my-app", "acme/tokens")
+    assert served["current_release"]["version"] == model.versions[-1].id
+    emu.add_deployment("acme/pinned", "acme/tokens", model.versions[0].id)
+    emu.add_collection("text-to-image", ["acme/tokens", "emulator/echo"], name="Text to image")
+    with emu.client() as client:
+        deployment = client.deployments.get("acme/my-app")
+        assert (deployment.owner, deployment.name) == ("acme", "my-app")
+        prediction = deployment.predictions.create(input={"prompt": "d", "n": 1})
+        prediction.wait()
+        assert prediction.output == ["d-0 "]
+        collection = client.collections.get("text-to-image")
+        assert collection.name == "Text to image"
+        names = [f"{m.owner}/{m.name}" for m in collection.models]
+        assert names == ["acme/tokens", "emulator/echo"]
+    assert emu.predictions_for("acme/tokens")[-1].deployment == "acme/my-app"
+    with pytest.raises(ValueError, match="not a version"):
+        emu.add_deployment("acme/x", "acme/tokens", "0" * 64)
+    with pytest.raises(ValueError, match="no model"):
+        emu.add_deployment("acme/x", "acme/missing")
+    with pytest.raises(ValueError, match="slug"):
+        emu.add_collection("a/b", [])
+    emu.reset()
+    with emu.client() as client, pytest.raises(replicate.exceptions.ReplicateError):
+        client.deployments.get("acme/my-app")
+
+
 def test_inputs_are_checked_against_the_derived_schema(emu: Emulator, api: httpx.Client) -> None:
     emu.add_model("me/caption", caption)
     bad = api.post("/models/me/caption/predictions", json={"input": {"image": "x", "style": "?"}})
