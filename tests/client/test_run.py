@@ -63,11 +63,10 @@ def test_run_outliving_the_wait(replicate_emulator: Emulator) -> None:
     assert output == "finished after 1.3 seconds"
     posted = predictions_posted(replicate_emulator)
     assert posted[0].headers.get("prefer") == "wait=1"
-    # Waited on the event stream, not by polling: one status check before it (the run could
-    # have finished by then), one stream request, one final reload.
+    # Waited on the event stream, not by polling: one stream request, one final reload.
     ops = [r.operation for r in replicate_emulator.requests]
     assert ops.count("stream") == 1
-    assert ops.count("predictions.get") == 2
+    assert ops.count("predictions.get") == 1
 
 
 def test_run_without_waiting_polls_when_there_is_no_stream(replicate_emulator: Emulator) -> None:

@@ -25,8 +25,7 @@ def test_wait_follows_the_stream(replicate_emulator: Emulator) -> None:
     assert prediction.status == "succeeded"
     assert prediction.output == "finished after 0.5 seconds"
     ops = operations(replicate_emulator)
-    # A status check, the stream to the end, a final reload: no polling.
-    assert ops.count("stream") == 1 and ops.count("predictions.get") == 2
+    assert ops.count("stream") == 1 and ops.count("predictions.get") == 1
 
 
 def test_wait_polls_without_a_stream_and_bounds_the_rate(replicate_emulator: Emulator) -> None:

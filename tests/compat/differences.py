@@ -51,10 +51,10 @@ DIFFERENCES: tuple[Difference, ...] = (
     ),
     Difference(
         "waiting-by-stream",
-        "Waiting (prediction.wait(), run(wait=False), iterator outputs) checks the status "
-        "once, then follows the prediction's event stream when it has one, else polls on an "
+        "Waiting (prediction.wait(), run(wait=False), iterator outputs) follows the "
+        "prediction's event stream when it has one, else (or if it fails) polls on an "
         "adaptive schedule.",
-        "Finishes as soon as the prediction does, with a few requests instead of a poll every "
+        "Finishes as soon as the prediction does, with one request instead of a poll every "
         "0.5 s; results are the same.",
         (
             "run_tokens_by_name_wait_false",

@@ -41,8 +41,8 @@ def version_of(name: str, number: int = 1) -> str:
 ECHO_V2 = version_of("echo", 2)
 TOKENS_V1 = version_of("stream-text")
 TOKENS = {"prompt": "tide", "max_tokens": 5}
-# Scenarios about waiting use predictions still running at the first status check (0.1 s at
-# the suite's time scale), so that how each side waits shows in its requests.
+# Scenarios about waiting use predictions still running when the wait starts (0.1 s at the
+# suite's time scale), so that how each side waits shows in its requests.
 LONG_TOKENS = {"prompt": "tide", "max_tokens": 40}
 RUNNING = {"seconds": 2}
 
