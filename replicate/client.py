@@ -167,7 +167,10 @@ class Client:
         self._base_url = normalize_base_url(
             base_url or os.environ.get("REPLICATE_BASE_URL") or DEFAULT_BASE_URL
         )
-        self._urls = ApiUrls(self._base_url + "/")
+        root = self._base_url.removesuffix("/v1")
+        #: The API's path from the host ("/v1"): 1.x's request paths start there.
+        self._api_prefix = self._base_url[len(root) :]
+        self._urls = ApiUrls(root + "/")
         origin = httpx.URL(self._base_url)
         if origin.scheme == "http" and not _is_loopback(origin.host):
             warnings.warn(
@@ -420,10 +423,10 @@ class Client:
         return self._async_http().request(method.upper(), self._from_host(path), **kwargs)
 
     def _from_host(self, path: str | httpx.URL) -> str | httpx.URL:
-        # 1.x's paths start from the host ("/v1/predictions"); ours from the API base (/v1).
+        # 1.x's paths start from the host ("/v1/predictions"), each parsed once (ApiUrls).
         if isinstance(path, httpx.URL) or path.startswith(("http://", "https://")):
             return path
-        return self._base_url.removesuffix("/v1") + "/" + path.lstrip("/")
+        return self._urls.absolute(path)
 
     # --- namespaces (imported and created on first access) -----------------
     # Properties, as in 1.x, rather than cached_property: mock.create_autospec(Client) can

@@ -27,6 +27,7 @@ from .identifier import check_version_id, model_owner_name, parse_ref
 from .pagination import Cursor, Page, page_call
 
 if TYPE_CHECKING:
+    from .client import Client
     from .deployment import Deployment
     from .model import Model
     from .stream import ServerSentEvent
@@ -92,6 +93,10 @@ class Prediction(Job):
         return async_stream_prediction(
             self._bound_client(), self, use_file_output=use_file_output, rich=rich
         )
+
+    @classmethod
+    def _namespace(cls, client: Client) -> JobNamespace[Prediction]:
+        return client.predictions
 
     @classmethod
     def _get_call(cls, id: str) -> Call[Prediction]:

@@ -40,6 +40,10 @@ class Training(Job):
         return training
 
     @classmethod
+    def _namespace(cls, client: Client) -> JobNamespace[Training]:
+        return client.trainings
+
+    @classmethod
     def _get_call(cls, id: str) -> Call[Training]:
         from replicate_api.api.trainings import trainings_get
 

@@ -67,7 +67,10 @@ def test_patching_the_1x_request_helpers_intercepts_every_call() -> None:
     with mock.patch.object(replicate.Client, "_request", return_value=answer) as sent:
         assert client.run("o/n", input={}) == "hello"
         assert client.predictions.get("p1").output == "hello"
-    assert [c.args[0] for c in sent.call_args_list] == ["POST", "GET"]
+    # The method and path as 1.x passed them (suites assert on these).
+    assert [c.args[:2] for c in sent.call_args_list] == [
+        ("POST", "/v1/models/o/n/predictions"), ("GET", "/v1/predictions/p1")
+    ]
 
     async def run_async() -> object:
         with mock.patch.object(
