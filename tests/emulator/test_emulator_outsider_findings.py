@@ -64,7 +64,9 @@ def test_sys_stdout_is_given_back_after_models_print() -> None:
 
 
 def test_stopping_leaves_no_open_pipe_or_upload(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A ResourceWarning raised in a finaliser never reaches the test: collect them instead.
+    # A ResourceWarning raised in a finaliser never reaches the test: collect them instead,
+    # after collecting what earlier tests left behind (its warnings are not this test's).
+    gc.collect()
     leaked: list[str] = []
     monkeypatch.setattr(sys, "unraisablehook", lambda hook: leaked.append(repr(hook.exc_value)))
     with warnings.catch_warnings():
