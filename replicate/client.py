@@ -412,19 +412,19 @@ class Client:
     # test suite patching them (a common way to mock 1.x) intercepts every call rather than
     # letting some reach the network. 1.x-style paths start from the host ("/v1/predictions");
     # other keyword arguments go to httpx.
-    def _request(self, method: str, path: str | httpx.URL, **kwargs: Any) -> httpx.Response:
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return self._http.request(method.upper(), self._from_host(path), **kwargs)
 
     def _async_request(
-        self, method: str, path: str | httpx.URL, **kwargs: Any
+        self, method: str, path: str, **kwargs: Any
     ) -> Coroutine[Any, Any, httpx.Response]:
         # Not `async def`: the awaitable httpx makes is handed back, one frame fewer for each
         # of thousands of requests in flight (callers await it as 1.x's coroutine).
         return self._async_http().request(method.upper(), self._from_host(path), **kwargs)
 
-    def _from_host(self, path: str | httpx.URL) -> str | httpx.URL:
+    def _from_host(self, path: str) -> str | httpx.URL:
         # 1.x's paths start from the host ("/v1/predictions"), each parsed once (ApiUrls).
-        if isinstance(path, httpx.URL) or path.startswith(("http://", "https://")):
+        if path.startswith(("http://", "https://")):
             return path
         return self._urls.absolute(path)
 

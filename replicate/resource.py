@@ -42,7 +42,7 @@ class Resource:
         """Build from the API's JSON. Each attribute is the JSON member of the same name;
         missing members become ``None`` (``""`` for identifiers), unknown ones are kept
         in :meth:`to_dict`."""
-        plan = _plans.get(cls) or _plan(cls)
+        plan = _plan_of(cls)
         values: dict[str, Any] = {}
         for name, convert, missing in plan:
             value = data.get(name, missing)
@@ -62,7 +62,7 @@ class Resource:
     # attributes' current values where they were set by hand (or the object built by hand).
     def _model_fields(self) -> builtins.dict[str, Any]:
         fields: dict[str, Any] = {}
-        for name, convert, missing in _plans.get(type(self)) or _plan(type(self)):
+        for name, convert, missing in _plan_of(type(self)):
             value = getattr(self, name)
             received = name in self._data
             if received and value is self._data[name]:  # the usual case, nothing to compare
@@ -115,8 +115,7 @@ class Resource:
     # A copy shares the client (its connections are not the object's to duplicate); a pickle
     # leaves it behind, since it holds locks and sockets and another process has its own.
     def _attribute_values(self) -> builtins.dict[str, Any]:
-        plan = _plans.get(type(self)) or _plan(type(self))
-        return {name: getattr(self, name) for name, _, _ in plan}
+        return {name: getattr(self, name) for name, _, _ in _plan_of(type(self))}
 
     def __copy__(self) -> Self:
         return type(self)(client=self._client, data=self._data, **self._attribute_values())
@@ -157,6 +156,11 @@ def keyword_fields(params: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[
     if unknown:
         raise TypeError(f"unexpected keyword arguments {unknown}; allowed: {list(allowed)}")
     return {k: v for k, v in params.items() if v is not None}
+
+
+def _plan_of(cls: type[Resource]) -> list[tuple[str, Converter | None, Any]]:
+    """``cls``'s attributes with their converters and missing-member values (made once)."""
+    return _plans.get(cls) or _plan(cls)
 
 
 def _plan(cls: type[Resource]) -> list[tuple[str, Converter | None, Any]]:

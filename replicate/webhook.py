@@ -48,7 +48,6 @@ __all__ = [
 ]
 
 
-
 class _DefaultTolerance(int):
     # Marks the default window (it equals 300 in every other way): see validate().
     __slots__ = ()

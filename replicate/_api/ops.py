@@ -123,9 +123,6 @@ def _parse(client: Client, call: Call[T], response: httpx.Response) -> T:
         ) from None
 
 
-
-
-
 def request_args(call: Call[Any]) -> dict[str, Any]:
     """httpx ``request()`` arguments: built by the generated operation, or hand-written."""
     if call.build is None:

@@ -354,8 +354,6 @@ def wait_flow(
 
         try:
             yield from events_flow(stream_url, deadline=deadline, on_events=on_events)
-        except Expired:
-            raise
         except Exception as exc:
             _polling_instead("waiting", exc)
         yield from reload_flow(deadline)
@@ -366,7 +364,10 @@ def wait_flow(
 def _polling_instead(doing: str, exc: Exception) -> None:
     # The stream only makes waiting quicker: whatever keeps it from working (a refusal, a
     # network failure, or a test double that does not serve it, as respx and vcrpy raise for
-    # requests they were not given), polling still gets the job's state.
+    # requests they were not given), polling still gets the job's state. Only the deadline
+    # ends the wait.
+    if isinstance(exc, Expired):
+        raise exc
     if isinstance(exc, STREAM_UNAVAILABLE):
         logger.info("%s by polling: event stream unavailable (%s)", doing, exc)
     else:
@@ -406,8 +407,6 @@ def output_flow(
 
         try:
             yield from events_flow(stream_url, deadline=deadline, on_events=on_events)
-        except Expired:
-            raise
         except Exception as exc:
             _polling_instead("iterating output", exc)
         yield from reload_flow(deadline)

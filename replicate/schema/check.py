@@ -7,7 +7,7 @@ values never appear in it (nor does any other value: messages describe types and
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..exceptions import ReplicateException
@@ -52,18 +52,17 @@ def check_inputs(schema: ModelSchema, inputs: Mapping[str, Any], *, model: str =
 
 
 def sendable_input(
-    schema: ModelSchema | None,
-    inputs: Mapping[str, Any],
-    *,
-    model: str,
-    omit_none: Collection[str] = (),
+    schema: ModelSchema | None, inputs: Mapping[str, Any], *, model: str
 ) -> dict[str, Any]:
-    """The input to send: inputs named in ``omit_none`` left out when ``None`` (their
-    signature's ``= None``), checked against ``schema`` (``None``: unchecked), secrets
-    unwrapped. ``replicate.use()`` and generated modules both send through this."""
-    given = {k: v for k, v in inputs.items() if not (v is None and k in omit_none)}
-    if schema is not None:
-        check_inputs(schema, given, model=model)
+    """The input to send: ``None`` left out where the signature says ``= None``
+    (:attr:`ModelSchema.left_out_when_none`), checked against ``schema`` (``None``: sent as
+    given), secrets unwrapped. ``replicate.use()`` and generated modules both send through
+    this."""
+    if schema is None:
+        return {name: reveal(value) for name, value in inputs.items()}
+    left_out = schema.left_out_when_none
+    given = {k: v for k, v in inputs.items() if not (v is None and k in left_out)}
+    check_inputs(schema, given, model=model)
     return {name: reveal(value) for name, value in given.items()}
 
 

@@ -145,11 +145,15 @@ class ModelSchema:
     by_name: dict[str, InputSpec] = attrs.field(init=False, eq=False, repr=False)
     required: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     secrets: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    #: Inputs for which ``None`` means "leave it out" (:attr:`InputSpec.none_is_left_out`).
+    left_out_when_none: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "by_name", {spec.name: spec for spec in self.inputs})
         object.__setattr__(self, "required", frozenset(s.name for s in self.inputs if s.required))
         object.__setattr__(self, "secrets", frozenset(s.name for s in self.inputs if s.secret))
+        left_out = frozenset(s.name for s in self.inputs if s.none_is_left_out)
+        object.__setattr__(self, "left_out_when_none", left_out)
 
 
 def parse_schema(openapi_schema: Any) -> ModelSchema:

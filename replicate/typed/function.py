@@ -28,9 +28,7 @@ if TYPE_CHECKING:
 def payload(info: ModelInfo, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The input to send: checked against the schema (if any), secrets unwrapped. An
     optional input given as ``None`` is left out, as its signature's ``= None`` says."""
-    specs = () if info.schema is None else info.schema.inputs
-    omit = [spec.name for spec in specs if spec.none_is_left_out]
-    return sendable_input(info.schema, inputs, model=info.ref, omit_none=omit)
+    return sendable_input(info.schema, inputs, model=info.ref)
 
 
 def _is_parameter_name(name: str) -> bool:

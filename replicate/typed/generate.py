@@ -267,12 +267,11 @@ def _function(
         inputs = "inputs"
     else:
         inputs = "{" + ", ".join(f"{_literal(p.spec.name)}: {p.ident}" for p in params) + "}"
-    omit = tuple(p.spec.name for p in params if p.spec.none_is_left_out)
     call = "_runtime.async_run_version" if use_async else "_runtime.run_version"
     awaiting = "await " if use_async else ""
     lines.append(
         f"    return _typing.cast({returns!r}, {awaiting}{call}({options}, REF, SCHEMA, "
-        f"{inputs}, {_literal(omit)}))"
+        f"{inputs}))"
     )
     return lines
 

@@ -43,13 +43,11 @@ def _schema(source: Mapping[str, Any]) -> ModelSchema:
     return entry[1]
 
 
-def prepare(
-    ref: str, source: Mapping[str, Any], inputs: dict[str, Any], omit_none: tuple[str, ...]
-) -> dict[str, Any]:
+def prepare(ref: str, source: Mapping[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
     """The input to send: optional inputs left at ``None`` dropped, checked, secrets unwrapped."""
     # Modules of versions without a schema embed {} and check nothing.
     schema = _schema(source) if source else None
-    return sendable_input(schema, inputs, model=ref, omit_none=omit_none)
+    return sendable_input(schema, inputs, model=ref)
 
 
 def _client(options: Options | None) -> tuple[Client, dict[str, Any]]:
@@ -68,11 +66,10 @@ def run_version(
     ref: str,
     source: Mapping[str, Any],
     inputs: dict[str, Any],
-    omit_none: tuple[str, ...] = (),
 ) -> Any:
     """Check ``inputs`` against the embedded schema and run ``ref`` (``owner/name:version``)."""
     client, params = _client(options)
-    return client.run(ref, input=prepare(ref, source, inputs, omit_none), **params)
+    return client.run(ref, input=prepare(ref, source, inputs), **params)
 
 
 async def async_run_version(
@@ -80,8 +77,7 @@ async def async_run_version(
     ref: str,
     source: Mapping[str, Any],
     inputs: dict[str, Any],
-    omit_none: tuple[str, ...] = (),
 ) -> Any:
     """Async :func:`run_version`."""
     client, params = _client(options)
-    return await client.async_run(ref, input=prepare(ref, source, inputs, omit_none), **params)
+    return await client.async_run(ref, input=prepare(ref, source, inputs), **params)
