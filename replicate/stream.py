@@ -57,7 +57,25 @@ def _events(prediction: Prediction, deadline: Deadline) -> Flow[None]:
             title="Streaming not available",
             detail=f"prediction {prediction.id} has no stream URL; the model does not stream",
         )
-    return guard_deadline(stream_events_flow(prediction, url, deadline), prediction, cancel=True)
+    flow = guard_deadline(stream_events_flow(prediction, url, deadline), prediction, cancel=True)
+    return _naming_the_prediction(flow, prediction)
+
+
+def _naming_the_prediction(flow: Flow[None], prediction: Prediction) -> Flow[None]:
+    # A stream that cannot be read (refused, redirected, not an event stream) leaves the
+    # prediction running on the server: the error says which one, so its output is not lost.
+    from .exceptions import ModelError, PredictionTimeoutError
+
+    try:
+        return (yield from flow)
+    except (ModelError, PredictionTimeoutError):
+        raise  # the prediction failed, or was cancelled at its deadline
+    except Exception as exc:
+        exc.add_note(
+            f"prediction {prediction.id} may still be running: "
+            f"client.predictions.get({prediction.id!r}) fetches it"
+        )
+        raise
 
 
 class EventStream(Iterator[ServerSentEvent]):

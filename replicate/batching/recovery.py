@@ -79,8 +79,7 @@ def find_unrecorded(
         p
         for p in matching_predictions(list(recent), target, input)
         if p.id not in known
-        and (created := _parse_time(p.created_at)) is not None
-        and created >= earliest
+        and _created_since(p.created_at, earliest)
         and index.belongs_to(key, p.input or {})
     ]
     return found[::-1]  # the API lists newest first
@@ -101,11 +100,14 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _parse_time(value: str | None) -> datetime.datetime | None:
+def _created_since(value: str | None, earliest: datetime.datetime) -> bool:
+    # The listing was asked for predictions created since `earliest`; a time the server
+    # leaves out or garbles cannot prove otherwise, and refusing the candidate would create
+    # the input a second time.
     if not value:
-        return None
+        return True
     try:
         moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+        return True
+    return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)) >= earliest

@@ -103,12 +103,11 @@ def docstring(info: ModelInfo) -> str:
 
 
 def _no_schema_warning(info: ModelInfo) -> None:
-    if info.schema is None:
-        warnings.warn(
-            f"{info.ref} publishes no input schema: use() takes untyped **inputs, unchecked",
-            UserWarning,
-            stacklevel=4,
-        )
+    warnings.warn(
+        f"{info.ref} publishes no input schema: use() takes untyped **inputs, unchecked",
+        UserWarning,
+        stacklevel=5,
+    )
 
 
 def _stream_items(output: Any) -> Iterator[Any]:
@@ -133,6 +132,20 @@ class _Model:
         self._ref = ref
         self._streaming = streaming
         self._use_async = use_async
+        # Each function warns once, at its first call, of a model without an input schema
+        # (whether the model was resolved then, or earlier for a signature or another function).
+        self._warned = False
+
+    def _checked(self, info: ModelInfo) -> ModelInfo:
+        if info.schema is None and not self._warned:
+            self._warned = True
+            _no_schema_warning(info)
+        return info
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by its ref (for process pools): the client, and with it the token, stays
+        # behind; the copy runs through the default client of the process that loads it.
+        return _unpickle, (self._ref, self._streaming, self._use_async)
 
     @property
     def ref(self) -> str:
@@ -168,10 +181,7 @@ class Function(_Model):
 
     def _info(self) -> ModelInfo:
         info = cached(self._client, self._ref)
-        if info is None:
-            info = resolve(self._client, self._ref)
-            _no_schema_warning(info)
-        return info
+        return self._checked(info if info is not None else resolve(self._client, self._ref))
 
     def __call__(self, /, **inputs: Any) -> Any:
         info = self._info()
@@ -198,8 +208,7 @@ class AsyncFunction(_Model):
         info = cached(self._client, self._ref)
         if info is None:
             info = await async_resolve(self._client, self._ref)
-            _no_schema_warning(info)
-        return info
+        return self._checked(info)
 
     async def __call__(self, /, **inputs: Any) -> Any:
         info = await self._info()
@@ -327,3 +336,9 @@ __all__ = [
     "signature",
     "use",
 ]
+
+
+def _unpickle(ref: str, streaming: bool, use_async: bool) -> Function | AsyncFunction:
+    if use_async:
+        return use(ref, streaming=streaming, use_async=True)
+    return use(ref, streaming=streaming)

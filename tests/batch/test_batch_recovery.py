@@ -14,7 +14,8 @@ import pytest
 import replicate
 from replicate.batching import Ledger
 from replicate.batching.command import add_arguments, run
-from replicate.batching.recovery import InputIndex
+from replicate.batching.recovery import InputIndex, find_unrecorded
+from replicate.prediction import Prediction
 from replicate.emulator import Emulator
 from replicate.exceptions import ReplicateError
 
@@ -91,6 +92,30 @@ def test_input_index_gives_a_prediction_to_its_most_specific_input() -> None:
     assert not index.belongs_to("b", {"x": 1, "y": 2, "z": 3})
     assert not index.belongs_to("c", {"x": 1, "y": 2, "z": 3})
     assert index.belongs_to("f", {"x": 5, "file": "https://files/data"})  # files not compared
+
+
+def test_a_candidate_without_a_readable_creation_time_is_adopted_not_created_again() -> None:
+    # The listing asked the server for predictions created since the create; a created_at it
+    # leaves out or garbles cannot prove the prediction older, and refusing it would make a
+    # second prediction for the input. One from before the create is still refused.
+    since = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.UTC)
+    index = InputIndex([("k", 0, {"x": 1})])
+
+    def found(created_at: str | None) -> list[str]:
+        prediction = Prediction.from_json(
+            None,
+            {"id": f"p-{created_at}", "model": "o/m", "input": {"x": 1}, "status": "starting",
+             "created_at": created_at},
+        )
+        matches = find_unrecorded(
+            "k", {"x": 1}, since, [prediction], target={"model": "o/m"}, known=(), index=index
+        )
+        return [p.id for p in matches]
+
+    assert found(None) == ["p-None"]
+    assert found("yesterday-ish") == ["p-yesterday-ish"]
+    assert found("2026-01-01T12:00:01Z") == ["p-2026-01-01T12:00:01Z"]
+    assert found("2025-12-31T12:00:00Z") == []
 
 
 def test_a_refused_token_stops_the_batch_and_a_rerun_finishes_it(tmp_path: Path) -> None:

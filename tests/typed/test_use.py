@@ -133,9 +133,19 @@ def test_model_without_schema_falls_back_to_untyped(replicate_emulator: Emulator
     raw["latest_version"]["openapi_schema"] = None
     replicate_emulator.add_model_from_json(with_output(raw, "a haiku"))
     fn = client_for(replicate_emulator).use("zeke/haiku-standard")
-    with pytest.warns(UserWarning, match="publishes no input schema"):
+    with pytest.warns(UserWarning, match="publishes no input schema") as caught:
         assert fn(anything=1) == "a haiku"
+    ours = [w for w in caught if "input schema" in str(w.message)]
+    assert [w.filename for w in ours] == [__file__]  # once, pointing at the caller's line
     assert str(inspect.signature(fn)) == "(**inputs: Any) -> Any"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fn(anything=2) == "a haiku"  # once per function
+    # A function whose model was resolved first for its signature still warns at its call.
+    other = client_for(replicate_emulator).use("zeke/haiku-standard")
+    assert str(inspect.signature(other)) == "(**inputs: Any) -> Any"
+    with pytest.warns(UserWarning, match="publishes no input schema"):
+        assert other(anything=1) == "a haiku"
 
 
 def test_official_model_runs_by_name(replicate_emulator: Emulator) -> None:
@@ -203,6 +213,28 @@ def test_module_level_use(replicate_emulator: Emulator, monkeypatch: pytest.Monk
     fn = replicate.use("emulator/echo")
     assert isinstance(fn, Function)
     assert fn(text="module") == "module"
+
+
+def test_functions_pickle_by_ref_without_the_client(
+    replicate_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # For process pools: the copy runs through the default client of the loading process;
+    # the token of the client it was made with is not in the pickle.
+    import pickle
+
+    monkeypatch.setenv("REPLICATE_API_TOKEN", "r8_env")
+    monkeypatch.setenv("REPLICATE_BASE_URL", replicate_emulator.base_url)
+    monkeypatch.setattr(replicate, "default_client", None, raising=False)
+    made = client_for(replicate_emulator).use("emulator/echo", streaming=True)
+    made(text="resolved first")  # a used function pickles the same
+    data = pickle.dumps(made)
+    assert b"r8_" not in data and b"typed-test-token" not in data
+    copy = pickle.loads(data)
+    assert isinstance(copy, Function) and copy.ref == "emulator/echo"
+    assert list(copy(text="hi")) == ["hi"]
+    async_copy = pickle.loads(pickle.dumps(replicate.use("emulator/echo", use_async=True)))
+    assert isinstance(async_copy, AsyncFunction)
+    assert asyncio.run(async_copy(text="hi")) == "hi"
 
 
 @pytest.mark.parametrize("raw", SAMPLE, ids=lambda raw: f"{raw['owner']}/{raw['name']}")
