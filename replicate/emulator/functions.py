@@ -21,14 +21,25 @@ import threading
 import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TextIO
+from urllib.parse import unquote, urlsplit
 
 from .._encoding.file_output import decode_data_uri
+from .._encoding.filenames import safe_file_name
 from .catalog import QUEUE, Behaviour, ModelSpec, OutputFile, RunContext, Script, Step
+from .reach import off_network
 from .signature import HELPERS, accepts, file_inputs, schema_from_callable
 
 
 class _Stopped(BaseException):
     """Raised inside the worker when the prediction ended (canceled) to unwind the function."""
+
+
+class _InputNotFetched(Exception):
+    """A file input the emulator will not or cannot fetch: the prediction fails with this."""
+
+
+#: File inputs fetched for function models are refused past this size (as the API's uploads).
+_FETCH_LIMIT = 100 * 1024 * 1024
 
 
 class _PrintRouter(io.TextIOBase):
@@ -132,11 +143,12 @@ def _is_stream(value: Any) -> bool:
 
 def _run(
     predict: Callable[..., Any],
-    kwargs: dict[str, Any],
+    arguments: Callable[[], dict[str, Any]],
     put: Callable[[Step], None],
     sleep: Callable[[float], None],
 ) -> None:
-    """Call ``predict`` and report what it does through ``put`` (runs in the worker thread)."""
+    """Call ``predict`` with ``arguments()`` (file inputs fetched there, in this thread) and
+    report what it does through ``put`` (runs in the worker thread)."""
     names = (f"output-{n}" for n in range(1_000_000))
 
     def log(line: str) -> None:
@@ -144,7 +156,7 @@ def _run(
 
     try:
         with _prints_to(log):
-            result = predict(**kwargs, **_helpers(predict, log, sleep))
+            result = predict(**arguments(), **_helpers(predict, log, sleep))
             if inspect.iscoroutine(result):  # an ``async def`` model: its own loop, this thread
                 result = asyncio.run(result)
             if _is_stream(result):
@@ -154,6 +166,8 @@ def _run(
                 put(Step(0, "set", _as_output(result, names)))
     except _Stopped:
         pass
+    except _InputNotFetched as exc:
+        put(Step(0, "fail", str(exc)))
     except Exception as exc:
         # The traceback as cog logs it, without the emulator's own frame.
         frames = exc.__traceback__.tb_next if exc.__traceback__ else None
@@ -170,22 +184,54 @@ def _helpers(
 
 
 def _as_path(value: Any, ctx: RunContext, folder: pathlib.Path) -> Any:
-    """A file input as cog passes it: a local path (``data:`` URIs and the emulator's own
-    files); lists item by item; other values unchanged."""
+    """A file input as cog passes it: a local path (``data:`` URIs, the emulator's own files,
+    and URLs on this machine or its local network, fetched); lists item by item; other values
+    unchanged."""
     if isinstance(value, list):
         return [_as_path(item, ctx, folder) for item in value]
     if not isinstance(value, str):
         return value
     if value.startswith("data:"):
-        found: tuple[str, bytes] | None = ("input", decode_data_uri(value))
+        try:
+            found: tuple[str, bytes] | None = ("input", decode_data_uri(value))
+        except ValueError as exc:
+            raise _InputNotFetched(f"malformed data: URI file input ({exc})") from None
     else:
         found = ctx.input_file(value)
+        if found is None and value.startswith(("http://", "https://")):
+            found = _fetch(value)
     if found is None:
         return value
     target = folder / str(len(list(folder.iterdir()))) / found[0]
     target.parent.mkdir()
     target.write_bytes(found[1])
     return target
+
+
+def _fetch(url: str) -> tuple[str, bytes]:
+    """Name and content of a file input at ``url`` (this machine or its local network only;
+    no redirects followed)."""
+    import httpx
+
+    host = off_network(url)
+    if host is not None:
+        raise _InputNotFetched(
+            f"the emulator does not fetch file inputs from {host!r}, which is not on this "
+            "machine or its local network: pass a file, a data: URI or a local URL"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with httpx.Client(timeout=30) as client, client.stream("GET", url) as response:
+            response.raise_for_status()
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > _FETCH_LIMIT:
+                    raise _InputNotFetched(f"file input {url} is larger than 100 MiB")
+                chunks.append(chunk)
+    except httpx.HTTPError as exc:
+        raise _InputNotFetched(f"could not fetch file input {url}: {exc}") from None
+    return safe_file_name(unquote(urlsplit(url).path), "input"), b"".join(chunks)
 
 
 async def _play(
@@ -196,10 +242,13 @@ async def _play(
     time_scale = ctx.time_scale
     folder = pathlib.Path(tempfile.mkdtemp(prefix="replicate-emulator-input-"))
     files = file_inputs(predict)
-    kwargs = {
-        name: _as_path(value, ctx, folder) if name in files else value
-        for name, value in kwargs.items()
-    }
+
+    def arguments() -> dict[str, Any]:
+        return {
+            name: _as_path(value, ctx, folder) if name in files else value
+            for name, value in kwargs.items()
+        }
+
     queue: asyncio.Queue[Step | None] = asyncio.Queue()
     stopped = threading.Event()
 
@@ -216,7 +265,7 @@ async def _play(
 
     def work() -> None:
         try:
-            _run(predict, kwargs, put, sleep)
+            _run(predict, arguments, put, sleep)
             with contextlib.suppress(_Stopped):
                 put(None)
         finally:

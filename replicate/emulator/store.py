@@ -188,11 +188,17 @@ def seeded_collections() -> list[CollectionSpec]:
     every = ["echo", "stream-text", "image", "fail", "slow", "official"]
     text = ["echo", "stream-text", "official"]
     return [
-        CollectionSpec("emulator-models", "Emulator models", "Every model the emulator ships.",
-                       [f"{OWNER}/{m}" for m in every]),
-        CollectionSpec("text", "Text models", "Models that produce text.",
-                       [f"{OWNER}/{m}" for m in text]),
+        CollectionSpec(
+            "emulator-models",
+            "Emulator models",
+            "Every model the emulator ships.",
+            [f"{OWNER}/{m}" for m in every],
+        ),
+        CollectionSpec(
+            "text", "Text models", "Models that produce text.", [f"{OWNER}/{m}" for m in text]
+        ),
     ]
+
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -318,8 +324,14 @@ class Store:
         self.collection_specs[spec.slug] = spec
 
     def add_deployment(
-        self, owner: str, name: str, model: str, version: str | None, hardware: str,
-        min_instances: int, max_instances: int,
+        self,
+        owner: str,
+        name: str,
+        model: str,
+        version: str | None,
+        hardware: str,
+        min_instances: int,
+        max_instances: int,
     ) -> Deployment:
         """Serve a deployment of ``model`` (its ``version``, default the latest) under any
         owner, replacing one of the same name."""

@@ -3,43 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import attrs
 import httpx
 
 from replicate.webhook import sign
 
+from .reach import off_network
+
 if TYPE_CHECKING:
     from .jobs import Job
 
 ALL_EVENTS = ("start", "output", "logs", "completed")
-# Names that cannot be internet hosts: a local network's (compose services, mDNS, k8s).
-_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
 
 
 def undeliverable(url: str) -> str | None:
-    """Why the emulator does not POST a webhook to ``url`` (``None``: it does).
-
-    It delivers only on this machine or its local network (loopback or private addresses,
-    names without a dot, local suffixes), so that tests never reach the internet, whatever
-    webhook URL the code under test passes (``https://example.com/hook`` in a docs example).
-    """
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        if host == "localhost" or "." not in host or host.endswith(_LOCAL_SUFFIXES):
-            return None
-    else:
-        if address.is_loopback or address.is_private or address.is_link_local:
-            return None
+    """Why the emulator does not POST a webhook to ``url`` (``None``: it does; see
+    :mod:`.reach`)."""
+    host = off_network(url)
+    if host is None:
+        return None
     return (
-        f"not delivered: {host or url!r} is not on this machine or its local network "
+        f"not delivered: {host!r} is not on this machine or its local network "
         "(the emulator never sends webhooks to the internet)"
     )
 

@@ -230,6 +230,32 @@ def test_file_inputs_arrive_as_paths(emu: Emulator, tmp_path: pathlib.Path) -> N
     assert isinstance(raw, str) and raw.startswith(emu.base_url)  # as sent: a URL
 
 
+def test_file_inputs_given_as_urls(emu: Emulator) -> None:
+    # As cog does, a URL input reaches the function as a downloaded file; the emulator fetches
+    # only on this machine or its local network, and a URL it will not or cannot fetch fails
+    # the prediction saying why (the function never gets a str where it declared a Path).
+    from support.run_support import FileHost
+
+    def measure(image: pathlib.Path) -> str:
+        return f"{image.name}:{len(image.read_bytes())}"
+
+    emu.add_model("me/measure", measure)
+    with FileHost({"/pics/owl%20at%20dusk.png": b"\x89PNG" + bytes(6)}).running() as host:
+        with emu.client() as client:
+            url = host.url + "/pics/owl%20at%20dusk.png"
+            assert client.run("me/measure", input={"image": url}) == "owl at dusk.png:10"
+            refused = {
+                "https://example.com/owl.png": "does not fetch file inputs from 'example.com'",
+                host.url + "/missing.png": "could not fetch file input",
+                "data:image/png;base64,%%%": "malformed data: URI file input",
+            }
+            for given, reason in refused.items():
+                prediction = client.predictions.create(model="me/measure", input={"image": given})
+                prediction.wait()
+                assert prediction.status == "failed" and reason in prediction.error, given
+    assert [path for path, _ in host.seen] == ["/pics/owl%20at%20dusk.png", "/missing.png"]
+
+
 def test_path_output_and_prefer_wait(
     emu: Emulator, api: httpx.Client, tmp_path: pathlib.Path
 ) -> None:
