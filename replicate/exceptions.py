@@ -101,6 +101,8 @@ class ReplicateError(ReplicateException):
         self.method = method
         self.url = url
         super().__init__(self._message())
+        for note in self._additions():
+            self.add_note(scrub_text(note))
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names that are not regular attributes.
@@ -155,25 +157,31 @@ class ReplicateError(ReplicateException):
         return {k: getattr(self, k) for k in _PROBLEM_FIELDS if getattr(self, k) is not None}
 
     def _message(self) -> str:
-        # 1.x's text first, line for line (code reads "status: 404" out of it), then what
-        # this package adds: the status's meaning when the server sent no title, the
-        # invalid fields, and the request that failed.
+        # 1.x's text, line for line: code reads "status: 404" out of it, and libraries sort
+        # errors by the words in it (a URL's "models" must not make a 500 a model error).
         lines = ["ReplicateError Details:"]
         lines += [f"{key}: {value}" for key, value in self._problem().items()]
+        return "\n".join(lines)
+
+    def _additions(self) -> list[str]:
+        # What this package adds, as exception notes (shown under the message in tracebacks):
+        # the status's meaning when the server sent no title, the invalid fields, and the
+        # request that failed.
+        notes = []
         if self.title is None and self.status is not None:
             phrase = status_phrase(self.status)
             if phrase:
-                lines.append(f"meaning: {phrase}")
+                notes.append(f"meaning: {phrase}")
         invalid = self.extensions.get("invalid_fields")
         if isinstance(invalid, list) and invalid:
             described = [_describe_field(f) for f in invalid]
             # Skip what the detail already says, as the API often lists the fields there too.
             missing = [d for d in described if d not in (self.detail or "")]
             if missing:
-                lines.append("invalid fields: " + "; ".join(missing))
+                notes.append("invalid fields: " + "; ".join(missing))
         if self.method and self.url:
-            lines.append(f"request: {self.method} {self.url}")
-        return "\n".join(lines)
+            notes.append(f"request: {self.method} {self.url}")
+        return notes
 
     def summary(self) -> str:
         """One line: status, title and detail, then the request that failed, e.g.

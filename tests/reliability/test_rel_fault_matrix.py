@@ -547,7 +547,8 @@ async def run_cell(
             assert middlebox is None or len(sent) == len(seen)
     else:
         assert isinstance(error, outcome.error), f"expected {outcome.error}, got {error!r}"
-        text = str(error)
+        # str() is 1.x's text; the request that failed is in the notes under it.
+        text = "\n".join([str(error), *getattr(error, "__notes__", [])])
         for part in outcome.message:
             assert part in text, text
         assert len(seen) == outcome.attempts

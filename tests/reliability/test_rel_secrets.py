@@ -103,6 +103,8 @@ async def test_a_token_used_as_a_prediction_id_stays_out_of_errors_and_logs(
         with caplog.at_level(logging.DEBUG), pytest.raises(ReplicateError) as caught:
             await call(mode, client.predictions, "get", TOKEN)
         assert api.seen and TOKEN in api.seen[0]["path"]  # it was the id the server got
-    assert "/v1/predictions/" in str(caught.value)
-    assert_no_token(str(caught.value), repr(caught.value), caught.value.url or "")
+    assert "/v1/predictions/" in caught.value.__notes__[-1]  # the request that failed
+    assert_no_token(
+        str(caught.value), repr(caught.value), caught.value.url or "", *caught.value.__notes__
+    )
     assert_no_token(*(record.getMessage() for record in caplog.records))
