@@ -105,7 +105,9 @@ def _addressed(client: Client, call: Call[Any]) -> tuple[str, str, dict[str, Any
     # "/v1/predictions"), which test suites patch and assert on.
     args = request_args(call)
     url: str = args.pop("url")
-    if not url.startswith(("http://", "https://")):  # a next-page link may be absolute
+    # A next-page link may be absolute, or a path from the host as 1.x users pass cursors
+    # ("/v1/models?cursor=..."); API paths themselves never start with the API's prefix.
+    if not url.startswith(("http://", "https://", client._api_prefix + "/")):
         url = client._api_prefix + url
     return args.pop("method").upper(), url, args
 

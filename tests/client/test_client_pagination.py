@@ -46,6 +46,22 @@ def test_pages_follow_next(seeded: tuple[Any, Any, list[str]]) -> None:
     assert sorted(seen) == sorted(ids) and len(set(seen)) == 7
 
 
+async def test_a_cursor_given_as_a_path_from_the_host(seeded: tuple[Any, Any, list[str]]) -> None:
+    # 1.x sent a cursor to its host-relative request helper, so code keeps the path and query
+    # of `next` ("/v1/predictions?cursor=..."); found with a dependent (an MCP server).
+    client, _emu, _ids = seeded
+    first = client.predictions.list()
+    assert first.next and first.next.startswith("http")
+    path = first.next[first.next.index("/v1/") :]
+    by_path = client.predictions.list(path)
+    assert [p.id for p in by_path] == [p.id for p in client.predictions.list(first.next)]
+    by_path_async = await client.predictions.async_list(path)
+    assert [p.id for p in by_path_async] == [p.id for p in by_path]
+    models = client.models.list()
+    assert models.next  # more models than the page size
+    assert client.models.list(models.next[models.next.index("/v1/") :]).results
+
+
 def test_none_cursor_is_refused_before_sending(seeded: tuple[Any, Any, list[str]]) -> None:
     client, emu, _ids = seeded
     before = len(emu.requests)
