@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from .._api.ops import call_async, call_sync
-from .._http.api_transport import DEADLINE_EXTENSION, STREAM_TOKEN_EXTENSION, STREAMED_EXTENSION
+from .._http.api_transport import (
+    DEADLINE_EXTENSION,
+    STREAM_TOKEN_EXTENSION,
+    STREAMED_EXTENSION,
+    origin,
+)
 from .._http.wallclock import bounded, rebound
 from .._steps import Stepper
 from ..exceptions import ReplicateError, url_without_query
@@ -63,7 +68,7 @@ def stream_request(
     if action.deadline is not None:
         extensions[DEADLINE_EXTENSION] = action.deadline
     if getattr(client, "authenticate_streams", False) and is_replicate_stream_host(url):
-        extensions[STREAM_TOKEN_EXTENSION] = True
+        extensions[STREAM_TOKEN_EXTENSION] = origin(url)  # this origin only, not a redirect's
     return http.build_request(
         "GET", url, headers=dict(action.headers), timeout=timeout, extensions=extensions
     )

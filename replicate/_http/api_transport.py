@@ -32,8 +32,9 @@ logger = logging.getLogger("replicate")
 WAIT_TIMEOUT_MARGIN = 10.0
 # The API holds a ``Prefer: wait`` request for at most this long.
 MAX_SERVER_WAIT = 60.0
-#: Request extension letting a stream URL on Replicate's own hosts carry the token
-#: (set only with ``Client(authenticate_streams=True)``).
+#: Request extension letting a stream URL on Replicate's own hosts carry the token (set only
+#: with ``Client(authenticate_streams=True)``): the :func:`origin` it may go to. httpx copies
+#: extensions onto redirects, so a redirect elsewhere keeps the extension, not the token.
 STREAM_TOKEN_EXTENSION = "replicate_stream_token"
 #: Request extension with a ``time.monotonic()`` deadline after which no retry is made.
 DEADLINE_EXTENSION = "replicate_deadline"
@@ -68,6 +69,11 @@ def wait_read_timeout(prefer: str | None, read: float | None) -> float | None:
     return max(read, min(held, MAX_SERVER_WAIT) + WAIT_TIMEOUT_MARGIN)
 
 
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and port: where a token may go."""
+    return url.scheme, url.host, url.port
+
+
 def classify_failure(exc: Exception) -> Failure | None:
     """Map a transport exception to a retry category; ``None`` means not retryable."""
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
@@ -99,14 +105,9 @@ class _Gate:
 
     def prepare(self, request: httpx.Request) -> None:
         """Attach the token for API requests only, and stretch the read timeout for waits."""
-        url = request.url
-        same_origin = (
-            url.scheme == self.origin.scheme
-            and url.host == self.origin.host
-            and url.port == self.origin.port
-        )
+        here = origin(request.url)
         # Stream URLs on Replicate's own hosts may opt in (Client(authenticate_streams=True)).
-        if same_origin or request.extensions.get(STREAM_TOKEN_EXTENSION):
+        if here == origin(self.origin) or request.extensions.get(STREAM_TOKEN_EXTENSION) == here:
             given = request.headers.get("Authorization")
             if given is not None:
                 # The caller's own header (``Client(headers=...)``, e.g. a gateway's

@@ -227,6 +227,27 @@ def test_replicate_stream_hosts_get_the_token_only_when_opted_in() -> None:
         prediction = Prediction.from_json(client, {"id": "p", "urls": {"stream": url}})
         assert [e.event for e in prediction.stream()] == ["done"]
     assert seen == [None, f"Bearer {TOKEN}"]
+    # httpx copies request extensions onto a redirect: the opt-in names the stream's origin,
+    # so a redirect to another host (followed with follow_redirects=True) goes without it.
+    seen.clear()
+
+    def redirecting(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.url.host} {request.headers.get('authorization')}")
+        if request.url.host == "stream.replicate.com":
+            return httpx.Response(307, headers={"location": "https://elsewhere.example/c"})
+        return httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, content=b"event: done\ndata: {}\n\n"
+        )
+
+    client = Client(
+        TOKEN,
+        transport=httpx.MockTransport(redirecting),
+        authenticate_streams=True,
+        follow_redirects=True,
+    )
+    prediction = Prediction.from_json(client, {"id": "p", "urls": {"stream": url}})
+    assert [e.event for e in prediction.stream()] == ["done"]
+    assert seen == [f"stream.replicate.com Bearer {TOKEN}", "elsewhere.example None"]
     assert is_replicate_stream_host(httpx.URL("https://x.svc.replicate.net/s"))
     assert not is_replicate_stream_host(httpx.URL("http://stream.replicate.com/s"))
     assert not is_replicate_stream_host(httpx.URL("https://replicate.com.evil.example/s"))
