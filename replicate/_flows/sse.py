@@ -15,10 +15,11 @@ instead of the client's memory.
 from __future__ import annotations
 
 import enum
+import re
 
 import attrs
 
-from ..exceptions import EventTooLargeError
+from ..exceptions import EventTooLargeError, ReplicateException
 
 __all__ = [
     "DEFAULT_RECONNECT_DELAY",
@@ -43,6 +44,7 @@ MAX_EVENT = 32 * 1024 * 1024
 # A retry value longer than this is nonsense (over 30 years in ms); ignoring it
 # also keeps int() clear of Python's limit on huge decimal strings.
 _MAX_RETRY_DIGITS = 12
+_HEADER_VALUE = re.compile(r"[\x20-\x7e]+")
 
 
 class EventType(str, enum.Enum):
@@ -267,7 +269,7 @@ class SSEDecoder:
         return events
 
 
-class ReconnectLimitExceeded(Exception):
+class ReconnectLimitExceeded(ReplicateException, ConnectionError):
     """The stream dropped too many times in a row without delivering an event."""
 
     def __init__(self, attempts: int, last_event_id: str) -> None:
@@ -291,7 +293,9 @@ class Reconnect:
     def headers(self) -> dict[str, str]:
         """Request headers for the reconnection (``Last-Event-ID`` when known)."""
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
-        if self.last_event_id:
+        # An id is any text without NUL, but a header value must be printable ASCII: an id
+        # that cannot be sent resumes from the server's default rather than failing the stream.
+        if self.last_event_id and _HEADER_VALUE.fullmatch(self.last_event_id):
             headers["Last-Event-ID"] = self.last_event_id
         return headers
 
@@ -317,8 +321,8 @@ class SSEReconnector:
 
     A partially received event is dropped at each disconnect; the server resends
     it after ``Last-Event-ID``, so nothing is lost or repeated. The server's
-    ``retry`` sets the first delay; consecutive attempts without a new event
-    double it up to ``max_delay``, and more than ``max_attempts`` of them raise
+    ``retry`` sets the first delay (at most ``max_delay``); consecutive attempts without a
+    new event double it up to ``max_delay``, and more than ``max_attempts`` of them raise
     :class:`ReconnectLimitExceeded`.
     """
 
@@ -382,7 +386,8 @@ class SSEReconnector:
             raise ReconnectLimitExceeded(self._failures - 1, self.last_event_id)
         decoder = self.decoder
         base = decoder.retry / 1000 if decoder.retry is not None else self.default_delay
-        delay = min(base * 2 ** (self._failures - 1), max(self.max_delay, base))
+        # Capped even against the server's own retry: a stream must not sleep for an hour.
+        delay = min(base * 2 ** (self._failures - 1), self.max_delay)
         # A new connection starts a fresh parse; the id and retry carry over.
         self.decoder = SSEDecoder(last_event_id=decoder.last_event_id, retry=decoder.retry)
         return Reconnect(delay, decoder.last_event_id, self._failures)

@@ -20,6 +20,7 @@ from replicate._flows.sse import (
     SSEDecoder,
     SSEReconnector,
 )
+from replicate.exceptions import ReplicateException
 
 
 def parse(*chunks: bytes) -> list[ServerSentEvent]:
@@ -251,6 +252,24 @@ def test_reconnect_backs_off_without_progress_and_gives_up() -> None:
     assert delays == [1.0, 2.0, 3.0]
     with pytest.raises(ReconnectLimitExceeded, match="3 times"):
         tracker.connection_lost()
+
+
+def test_a_servers_long_retry_is_capped_and_an_unsendable_id_is_not_sent() -> None:
+    # Found with a hostile server: `retry: 3600000` made a stream sleep an hour, and an id
+    # that is legal SSE but not a header value (non-ASCII, control characters) crashed the
+    # reconnect with a bare UnicodeEncodeError.
+    tracker = SSEReconnector(max_delay=30.0)
+    tracker.feed("retry: 3600000\nid: caf\u00e9\ndata: x\n\n".encode())
+    step = tracker.connection_lost()
+    assert step is not None and step.delay == 30.0
+    assert tracker.last_event_id == "caf\u00e9" and "Last-Event-ID" not in step.headers
+    tracker.feed(b"id: \x01abc\ndata: y\n\n")
+    assert "Last-Event-ID" not in tracker.headers
+    tracker.feed(b"id: 42\ndata: z\n\n")
+    assert tracker.headers["Last-Event-ID"] == "42"
+    with pytest.raises(ReplicateException):  # a stream that keeps dropping: one of ours
+        for _ in range(10):
+            tracker.connection_lost()
 
 
 def test_progress_resets_the_backoff() -> None:
