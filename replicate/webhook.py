@@ -351,7 +351,7 @@ def _check_tolerance(tolerance: object) -> None:
     if (
         isinstance(tolerance, bool)
         or not isinstance(tolerance, int | float)
-        or not math.isfinite(tolerance)
+        or (isinstance(tolerance, float) and not math.isfinite(tolerance))  # ints always are
         or tolerance < 0
     ):
         raise WebhookValidationError(

@@ -123,12 +123,13 @@ def parse_retry_after(value: str, *, now: float | None = None) -> float | None:
         return max(0.0, seconds) if seconds == seconds else None  # reject NaN
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        stamp = when.timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):  # year 99999999999
         return None
     if when.tzinfo is None:
         return None
     current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
+    return max(0.0, stamp - current)
 
 
 def _body_retry_after(body: bytes) -> float | None:

@@ -71,6 +71,8 @@ def test_retry_after_seconds_date_and_body() -> None:
     assert parse_retry_after("7") == 7.0
     assert parse_retry_after("1.5") == 1.5
     assert 28 <= (parse_retry_after(date, now=now) or 0) <= 30
+    # A year past what datetimes hold is malformed, not a crash of every call.
+    assert parse_retry_after("Mon, 01 Jan 99999999999 00:00:00 GMT") is None
     assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
     assert parse_retry_after("soon") is None
     assert requested_delay({}, b'{"retry_after": 4}') == 4.0
