@@ -52,7 +52,12 @@ class Job(Resource):
     source: str | None = None
 
     _convert: ClassVar[Mapping[str, Converter]] = {
-        "version": lambda client, value: _version_id(value)
+        "version": lambda client, value: _version_id(value),
+        # What waiting and following a job decide on must have its documented shape: an
+        # answer where it does not is the server's error (InvalidResponseError), not ours.
+        "id": lambda client, value: _shaped("id", value, str),
+        "status": lambda client, value: _shaped("status", value, str),
+        "urls": lambda client, value: _shaped("urls", value, dict),
     }
 
     @classmethod
@@ -130,6 +135,12 @@ def _version_id(value: Any) -> str | None:
     if isinstance(value, dict):
         return value.get("id")
     return value if isinstance(value, str) else None
+
+
+def _shaped(name: str, value: Any, kind: type) -> Any:
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} is {type(value).__name__} {value!r:.80}, not {kind.__name__}")
+    return value
 
 
 def job_id(value: Any) -> str:

@@ -155,3 +155,19 @@ def test_unknown_statuses_and_fields_do_not_crash() -> None:
         assert prediction.model is None and prediction.urls is None
         prediction.wait()
     assert prediction.status == "aborted" and prediction.done
+
+
+@pytest.mark.parametrize(
+    "bad", [{"status": {"state": "running"}}, {"status": ["x"]}, {"urls": "http://x/s"}, {"id": 5}]
+)
+def test_a_job_of_the_wrong_shape_is_an_invalid_response(bad: dict[str, Any]) -> None:
+    # Found with a hostile server: a status or urls of another type escaped as a bare
+    # TypeError/AttributeError from deep in the wait.
+    from replicate.exceptions import InvalidResponseError
+
+    body = {**PREDICTION, "status": "starting", **bad}
+    name = next(iter(bad))
+    with scripted([json_reply(201, body)]) as server:
+        client = make_client(server.base_url)
+        with pytest.raises(InvalidResponseError, match=f"{name} is {type(bad[name]).__name__}"):
+            client.run("o/n", input={}, wait=False)
