@@ -30,6 +30,11 @@ logger = logging.getLogger("replicate")
 
 # Tolerated difference between our clock and the API's when filtering by creation time.
 CLOCK_SKEW = datetime.timedelta(seconds=60)
+# The narrower tolerance for cancelling: cancelling destroys work, so a prediction created
+# before the run began (another caller's, same model and input) must not pass for its orphan.
+# A clock further ahead of the API's leaves the orphan running (logged); a run with a deadline
+# also sent Cancel-After, so the API ends it anyway.
+CANCEL_CLOCK_SKEW = datetime.timedelta(seconds=2)
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
@@ -40,8 +45,13 @@ def cancel_orphan_flow(
     cancel left it (``None`` if none was cancelled)."""
     from ..prediction import Prediction, list_call
 
-    page = yield Send(list_call(..., {"created_after": since - CLOCK_SKEW}))
-    matches = [p for p in matching_predictions(page.results, target, input) if not p.done]
+    earliest = since - CANCEL_CLOCK_SKEW
+    page = yield Send(list_call(..., {"created_after": earliest}))
+    matches = [
+        p
+        for p in matching_predictions(page.results, target, input)
+        if not p.done and (created := created_time(p)) is not None and created >= earliest
+    ]
     if len(matches) != 1:
         logger.warning(
             "interrupted before the API answered; %d matching predictions found, none cancelled",
@@ -77,6 +87,18 @@ def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
         "looked through %d pages of recent predictions; not looking further", MAX_RECENT_PAGES
     )
     return found
+
+
+def created_time(prediction: Prediction) -> datetime.datetime | None:
+    """When ``prediction`` was created (``None`` if the API left that out or garbled it)."""
+    value = prediction.created_at
+    if not value:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def matching_predictions(

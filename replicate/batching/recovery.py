@@ -21,7 +21,7 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._flows.orphans import CLOCK_SKEW, matching_predictions, plain_values
+from .._flows.orphans import CLOCK_SKEW, created_time, matching_predictions, plain_values
 
 if TYPE_CHECKING:
     from ..prediction import Prediction
@@ -79,7 +79,7 @@ def find_unrecorded(
         p
         for p in matching_predictions(list(recent), target, input)
         if p.id not in known
-        and _created_since(p.created_at, earliest)
+        and _created_since(p, earliest)
         and index.belongs_to(key, p.input or {})
     ]
     return found[::-1]  # the API lists newest first
@@ -100,14 +100,9 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _created_since(value: str | None, earliest: datetime.datetime) -> bool:
+def _created_since(prediction: Prediction, earliest: datetime.datetime) -> bool:
     # The listing was asked for predictions created since `earliest`; a time the server
     # leaves out or garbles cannot prove otherwise, and refusing the candidate would create
     # the input a second time.
-    if not value:
-        return True
-    try:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)) >= earliest
+    created = created_time(prediction)
+    return created is None or created >= earliest

@@ -410,13 +410,19 @@ def test_an_ambiguous_orphan_is_left_alone() -> None:
     from replicate._flows.orphans import cancel_orphan_flow
     from replicate.pagination import Page
 
-    def running(pid: str, text: str) -> Prediction:
+    since = datetime.datetime.now(datetime.UTC)
+
+    def running(pid: str, text: str, created: datetime.datetime | None = since) -> Prediction:
         return Prediction.from_json(
             None,
-            {"id": pid, "model": "o/m", "status": "processing", "input": {"text": text, "n": 1}},
+            {
+                "id": pid,
+                "model": "o/m",
+                "status": "processing",
+                "input": {"text": text, "n": 1},
+                "created_at": created and created.isoformat(),
+            },
         )
-
-    since = datetime.datetime.now(datetime.UTC)
 
     def sent_after(page: Page[Prediction]) -> list[Any]:
         flow = cancel_orphan_flow({"model": "o/m"}, {"text": "a", "n": 1, "f": b"x"}, since)
@@ -431,3 +437,11 @@ def test_an_ambiguous_orphan_is_left_alone() -> None:
     assert len(one) == 1 and one[0].call.args == ("p1",)
     assert sent_after(Page([running("p1", "a"), running("p2", "a")])) == []
     assert sent_after(Page([])) == []
+    # Found with a hostile server that ignores created_after: a prediction of the same model
+    # and input made 45 s before the run began is another caller's, never this run's orphan;
+    # nor is one whose creation time is unknown (cancelling destroys work).
+    earlier = since - datetime.timedelta(seconds=45)
+    assert sent_after(Page([running("theirs", "a", earlier)])) == []
+    assert sent_after(Page([running("unknown", "a", None)])) == []
+    late = sent_after(Page([running("theirs", "a", earlier), running("ours", "a")]))
+    assert len(late) == 1 and late[0].call.args == ("ours",)
