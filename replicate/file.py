@@ -124,10 +124,11 @@ def _upload_call(
 
 
 def _within_upload_limit(stream: IO[bytes], filename: str) -> IO[bytes]:
-    """``stream`` if what is left of it fits ``POST /files`` (100 MiB), else
-    :class:`FileTooLargeError` before anything is sent. A stream whose size cannot be
-    known without reading is read (up to the limit) into memory."""
-    size = _remaining_size(stream)
+    """``stream`` if it fits ``POST /files`` (100 MiB), else :class:`FileTooLargeError`
+    before anything is sent. A seekable file is sent whole, from its first byte wherever it
+    is positioned (httpx's multipart rewinds it, as with 1.x), so it is measured whole; a
+    stream whose size cannot be known without reading is read (up to the limit) into memory."""
+    size = _seekable_size(stream)
     measured = size is not None
     if size is None:
         data = stream.read(MAX_UPLOAD_BYTES + 1)
@@ -142,13 +143,13 @@ def _within_upload_limit(stream: IO[bytes], filename: str) -> IO[bytes]:
     return stream
 
 
-def _remaining_size(stream: IO[bytes]) -> int | None:
+def _seekable_size(stream: IO[bytes]) -> int | None:
     try:
         if stream.seekable():
             here = stream.tell()
             end = stream.seek(0, io.SEEK_END)
             stream.seek(here)
-            return end - here
+            return end
     except (AttributeError, OSError, ValueError):
         pass
     return None

@@ -89,6 +89,27 @@ def test_too_large_is_refused_before_sending(replicate_emulator: Emulator, tmp_p
     assert replicate_emulator.requests == []
 
 
+def test_files_create_sends_and_measures_a_positioned_file_whole(
+    replicate_emulator: Emulator, tmp_path: Path
+) -> None:
+    # httpx's multipart rewinds a file object (as 1.x sent it), so the limit counts the whole
+    # file: a 150 MiB file positioned at 60 MiB was let through.
+    client = client_for(replicate_emulator)
+    small = tmp_path / "small.bin"
+    small.write_bytes(b"HEADER" + b"body")
+    with small.open("rb") as stream:
+        stream.seek(6)
+        uploaded = client.files.create(stream)
+    assert uploaded.size == 10
+    huge = sparse_file(tmp_path / "huge.bin", 150 * MiB)
+    before = len(replicate_emulator.requests)
+    with huge.open("rb") as stream:
+        stream.seek(60 * MiB)
+        with pytest.raises(FileTooLargeError, match=str(150 * MiB)):
+            client.files.create(stream)
+    assert len(replicate_emulator.requests) == before
+
+
 def test_upload_memory_stays_flat(replicate_emulator: Emulator, tmp_path: Path) -> None:
     big = sparse_file(tmp_path / "big.bin", 64 * MiB)
     client = client_for(replicate_emulator)
