@@ -203,7 +203,10 @@ class DownloadBody:
         self._request = response.request
         self._resume = resume
         if resume is not None:
-            resume.response(response.status_code)
+            try:
+                resume.response(response.status_code, response.headers.get("content-range"))
+            except ValueError as exc:
+                raise httpx.RemoteProtocolError(str(exc), request=response.request) from None
         # A body already read (a transport that answered from memory, as test mocks do) has
         # been decoded by httpx: it must not be inflated twice.
         encoding = None if response.is_stream_consumed else response.headers.get("content-encoding")
@@ -249,6 +252,9 @@ def async_raw_body(response: httpx.Response, size: int) -> AsyncIterator[bytes]:
     return response.aiter_raw(size)
 
 
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-\d+/(?:\d+|\*)", re.IGNORECASE)
+
+
 class _Resume:
     """Continue a download that broke off mid-body, without repeating a byte.
 
@@ -267,8 +273,21 @@ class _Resume:
     def headers(self) -> dict[str, str] | None:
         return {"Range": f"bytes={self.received}-"} if self.received else None
 
-    def response(self, status: int) -> None:
-        self._skip = self.received if status != 206 else 0
+    def response(self, status: int, content_range: str | None) -> None:
+        """Take the answer to the next request: the whole body again (skip what was handed
+        out), or a 206 whose ``Content-Range`` must start at or before the first byte wanted.
+        ``ValueError`` otherwise: bytes would be repeated or lost without a word."""
+        if status != 206:
+            self._skip = self.received
+            return
+        match = _CONTENT_RANGE.fullmatch((content_range or "").strip())
+        start = int(match[1]) if match else None
+        if start is None or start > self.received:
+            raise ValueError(
+                f"a resumed download answered 206 with Content-Range {content_range!r}; "
+                f"it should start at byte {self.received}"
+            )
+        self._skip = self.received - start  # an overlap is skipped, not handed out twice
 
     def fresh(self, chunk: bytes) -> bytes:
         """The part of ``chunk`` not yet handed out."""
