@@ -9,6 +9,7 @@ aiohttp is imported on first use, never by ``import replicate``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import weakref
 from collections.abc import AsyncIterator
@@ -102,16 +103,18 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeout = request.extensions.get("timeout", {})
         body: Any = None
+        upload: _UploadBound | None = None
         if isinstance(request.stream, httpx.ByteStream):
             body = b"".join(request.stream) or None
         elif request.stream is not None:
-            body = _chunks(request.stream)  # uploads stream, never held in memory
+            upload = _UploadBound(timeout.get("write"))
+            body = _chunks(request.stream, upload)  # uploads stream, never held in memory
         # aiohttp's socket timeouts apply per read, like httpx's: the wall-clock bounds of
         # `wallclock` (the answer's, and a run's deadline) become aiohttp's total timeout,
         # which covers the answer's body too. A stream or a download gets the answer's bound
         # up to its headers only; an upload, the deadline only (as with httpcore).
         streamed = bool(request.extensions.get(STREAMED_EXTENSION))
-        total = wallclock.time_left(answer=not (streamed or _is_upload(body)))
+        total = wallclock.time_left(answer=not (streamed or upload))
         read = timeout.get("read")
         if total is not None and read is not None and total <= read:
             read = None  # the total ends first whenever a read would stall: one timer, not two
@@ -134,9 +137,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             if streamed:
                 async with asyncio.timeout(wallclock.time_left()):
                     response = await sending
+            elif upload is not None:
+                async with upload.timeout:
+                    response = await sending
             else:
                 response = await sending
         except Exception as exc:
+            if upload is not None and upload.writing and upload.timeout.expired():
+                raise httpx.WriteTimeout("the upload stalled") from exc
             error = httpx_error(exc)
             if error is None:
                 raise
@@ -144,7 +152,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             response.status,
             headers=list(response.raw_headers),
-            stream=_ResponseBody(response),
+            # An upload's answer is bounded here as it is read (aiohttp's total does not
+            # cover it); other answers are by aiohttp's total timeout.
+            stream=_ResponseBody(response, None if upload is None else upload.timeout.when()),
             extensions={
                 "http_version": b"HTTP/1.1",
                 "reason_phrase": (response.reason or "").encode("latin-1"),
@@ -162,26 +172,60 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await session.close()
 
 
-def _is_upload(body: Any) -> bool:
-    return body is not None and not isinstance(body, bytes)
+class _UploadBound:
+    """How long an upload may take, since aiohttp has no write timeout: each chunk written
+    within the ``write`` timeout (as httpx bounds each write), then the whole answer within
+    its wall-clock bound; always within the run's deadline. The :attr:`timeout` is moved on
+    as the body goes out."""
+
+    def __init__(self, write: float | None) -> None:
+        self.write = write
+        self.writing = True
+        self.timeout = asyncio.timeout(wallclock.time_left(answer=False))
+
+    def chunk_taken(self) -> None:
+        """aiohttp asked for the next chunk: the one before it was written."""
+        self._move(_earliest(self.write, wallclock.time_left(answer=False)))
+
+    def all_taken(self) -> None:
+        """The body is out: now the answer's bound (its clock starts here)."""
+        self.writing = False
+        self._move(wallclock.time_left())
+
+    def _move(self, seconds: float | None) -> None:
+        with contextlib.suppress(RuntimeError):  # the answer came before the body was out
+            self.timeout.reschedule(
+                None if seconds is None else asyncio.get_running_loop().time() + seconds
+            )
 
 
-async def _chunks(stream: Any) -> AsyncIterator[bytes]:
+def _earliest(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+async def _chunks(stream: Any, bound: _UploadBound) -> AsyncIterator[bytes]:
     async for chunk in stream:
+        bound.chunk_taken()
         yield chunk
+    bound.all_taken()
 
 
 class _ResponseBody(httpx.AsyncByteStream):
     # An iterator class rather than an async generator: no generator frame, no loop hooks.
-    def __init__(self, response: aiohttp.ClientResponse) -> None:
+    def __init__(self, response: aiohttp.ClientResponse, deadline: float | None = None) -> None:
         self._response = response
+        self._deadline = deadline  # event loop time
 
     def __aiter__(self) -> _ResponseBody:
         return self
 
     async def __anext__(self) -> bytes:
         try:
-            chunk: bytes = await self._response.content.read(_CHUNK)
+            if self._deadline is None:
+                chunk: bytes = await self._response.content.read(_CHUNK)
+            else:
+                async with asyncio.timeout_at(self._deadline):
+                    chunk = await self._response.content.read(_CHUNK)
         except Exception as exc:
             error = httpx_error(exc)
             if error is None:

@@ -8,6 +8,7 @@ these bounds the test fails on the elapsed time rather than hanging.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
@@ -256,3 +257,54 @@ async def test_stream_ends_by_its_deadline_when_the_event_stream_trickles(mode: 
                 async for _ in await replicate.async_stream("owner/model", input={}, timeout=1.5):
                     pass
         assert time.monotonic() - start < 1.5 + DEADLINE_GRACE + SLACK
+
+
+def _unread_upload_server(lifetime: float) -> Any:
+    """A server that accepts connections and never reads what is sent (nor answers)."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        listener.settimeout(lifetime)
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(listener.accept()[0])
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, held
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_an_upload_the_server_never_reads_ends_with_a_write_timeout(
+    mode: str, tmp_path: Any
+) -> None:
+    # Found with a hostile server: through AiohttpTransport (aiohttp has no write timeout)
+    # an upload nobody read hung for ever; httpx's transport ends it by its write timeout.
+    listener, held = _unread_upload_server(lifetime=15)
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        replicate = client(url, **with_transport(mode, {}))
+        big = tmp_path / "big.bin"
+        with big.open("wb") as out:
+            out.truncate(64 * 1024 * 1024)  # far more than the socket buffers hold
+        start = time.monotonic()
+        with pytest.raises(httpx.WriteTimeout):
+            await call(mode, replicate.files, "create", big)
+        assert time.monotonic() - start < 2.0 + SLACK
+    finally:
+        listener.close()
+        for sock in held:
+            sock.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_the_answer_to_an_upload_is_bounded_by_the_client_timeout(mode: str) -> None:
+    with Hostile(lambda m, p: _trickled_body, lifetime=12) as server:
+        replicate = client(server.url, **with_transport(mode, {}))
+        start = time.monotonic()
+        with pytest.raises(httpx.ReadTimeout):
+            await call(mode, replicate.files, "create", b"some bytes to upload")
+        assert time.monotonic() - start < 2.0 + SLACK
