@@ -40,6 +40,7 @@ from ._http.retry import RetryPolicy
 from ._http.urls import ApiUrls
 from ._http.wallclock import install
 from ._numbers import count, finite_seconds
+from .exceptions import InvalidArgumentError
 
 if TYPE_CHECKING:
     from replicate_api import Client as GeneratedClient
@@ -243,7 +244,18 @@ class Client:
 
     def _token(self) -> str | None:
         # 1.x's order: explicit, then the Cog scope's (inside a model), then the environment.
-        return self._api_token or environment_token() or None
+        token = self._api_token or environment_token()
+        if not token:
+            return None
+        if not token.isprintable() or token != token.strip():
+            # A token read from a file with Windows line ends ("r8_...\r"): httpx's refusal
+            # of the header would quote it in the error.
+            token = token.strip()
+            if not token.isprintable():
+                raise InvalidArgumentError(
+                    "the API token contains control characters a request header cannot carry"
+                )
+        return token or None
 
     # --- connections -------------------------------------------------------
 

@@ -283,3 +283,20 @@ def test_context_managers_close_and_reopen(replicate_emulator: Any) -> None:
         assert pool.is_closed
 
     asyncio.run(use_async())
+
+
+def test_a_token_with_a_line_end_is_trimmed_and_control_characters_refused(
+    replicate_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found with the command line: a token read from a Windows .env ("r8_...\r") made httpx
+    # refuse the header, quoting the token in the error (printed, and saved by batches).
+    monkeypatch.setenv("REPLICATE_API_TOKEN", "r8_from_env_file\r")
+    client = Client(base_url=replicate_emulator.base_url)
+    assert client.models.get("emulator/echo").name == "echo"
+    assert replicate_emulator.requests[-1].headers["authorization"] == "Bearer r8_from_env_file"
+    before = len(replicate_emulator.requests)
+    broken = Client("r8_se\x00cret", base_url=replicate_emulator.base_url)
+    with pytest.raises(ValueError, match="control characters") as caught:
+        broken.models.get("emulator/echo")
+    assert "cret" not in str(caught.value)
+    assert len(replicate_emulator.requests) == before
