@@ -80,17 +80,24 @@ class _PrintRouter(io.TextIOBase):
         return self.inner.errors
 
     def __getattr__(self, name: str) -> Any:  # buffer, reconfigure, ...
+        if name == "inner":  # not set yet: no recursion through this method
+            raise AttributeError(name)
         return getattr(self.inner, name)
 
 
 _router_lock = threading.Lock()
+# Every router ever installed stays alive: Python 3.11's print() holds no reference to the
+# sys.stdout it is writing to, so freeing a router that another thread is printing through
+# as the last model run gives sys.stdout back crashed the interpreter.
+_routers: list[_PrintRouter] = []
 
 
 @contextlib.contextmanager
 def _prints_to(sink: Callable[[str], None]) -> Iterator[None]:
     with _router_lock:
         if not isinstance(sys.stdout, _PrintRouter):
-            sys.stdout = _PrintRouter(sys.stdout)
+            _routers.append(_PrintRouter(sys.stdout))
+            sys.stdout = _routers[-1]
         router = sys.stdout
     ident = threading.get_ident()
     router.sinks[ident] = sink

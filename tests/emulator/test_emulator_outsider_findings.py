@@ -150,3 +150,38 @@ def test_request_log_records_the_status_answered() -> None:
         client.run("emulator/echo", input={"text": "x"})
         creates = [r.status for r in emu.requests if r.operation == "models.predictions.create"]
         assert creates == [429, 201]  # throttled once, then retried
+
+
+RACE = """
+import random, sys, time
+from replicate.emulator import Emulator
+
+def frames(n: int = 2):
+    for i in range(n):
+        yield f"item-{i}"
+        time.sleep(random.random() * 0.004)  # a little work after each yield
+
+with Emulator(time_scale=0.01) as emu:
+    emu.add_model("acme/frames", frames)
+    client = emu.client()
+    for attempt in range(150):
+        for event in client.stream("acme/frames", input={"n": 2}):
+            print("event", event.event, repr(event.data), *range(200))
+print("finished", file=sys.stderr)
+"""
+
+
+def test_printing_while_function_models_finish_is_safe(tmp_path: pathlib.Path) -> None:
+    # Found by a user's test suite: the app printed streamed events while the last model run
+    # gave sys.stdout back; Python 3.11's print() holds no reference to sys.stdout, so the
+    # freed router crashed the interpreter (or raised RecursionError).
+    with (tmp_path / "out.txt").open("w") as out:
+        done = subprocess.run(
+            [sys.executable, "-c", RACE],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0 and "finished" in done.stderr, done.stderr[-2000:]
+    assert (tmp_path / "out.txt").read_text().count("\nevent") >= 299
