@@ -132,16 +132,19 @@ def _suffix(data: bytes) -> str:
 
 
 def _as_output(value: Any, names: Iterator[str]) -> Any:
-    """``value`` with bytes and paths turned into :class:`OutputFile` s."""
+    """``value`` with bytes and paths turned into :class:`OutputFile` s; ``TypeError`` (the
+    run fails) for what JSON cannot carry, as cog refuses it."""
+    if value is None or isinstance(value, str | int | float | OutputFile):
+        return value
     if isinstance(value, bytes | bytearray):
         return OutputFile(next(names) + _suffix(bytes(value)), bytes(value))
     if isinstance(value, pathlib.Path):
         return OutputFile(value.name, value.read_bytes())
     if isinstance(value, list | tuple):
         return [_as_output(item, names) for item in value]
-    if isinstance(value, dict):
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
         return {key: _as_output(item, names) for key, item in value.items()}
-    return value
+    raise TypeError(f"the model's output holds a {type(value).__name__}, which JSON cannot carry")
 
 
 def _is_stream(value: Any) -> bool:
@@ -175,7 +178,7 @@ def _run(
         pass
     except _InputNotFetched as exc:
         put(Step(0, "fail", str(exc)))
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit too: a model that exits has failed
         # The traceback as cog logs it, without the emulator's own frame.
         frames = exc.__traceback__.tb_next if exc.__traceback__ else None
         text = "".join(traceback.format_exception(type(exc), exc, frames))

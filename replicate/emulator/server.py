@@ -414,7 +414,14 @@ class Emulator:
             split_name(model)
         spec = CollectionSpec(slug, name or slug, description, list(models))
         app = self._local()
-        self.call(lambda: app.store.add_collection(spec))
+
+        def add() -> None:
+            unknown = [model for model in spec.members if model not in app.store.models]
+            if unknown:  # a misspelt name would be left out of the listing without a word
+                raise ValueError(f"collection {slug!r}: no such models here: {unknown}")
+            app.store.add_collection(spec)
+
+        self.call(add)
 
     def predictions_for(self, name: str) -> list[Job]:
         """Predictions of model ``owner/name`` (by name, version or deployment), oldest first."""
@@ -441,7 +448,9 @@ class Emulator:
             kwargs.setdefault("verify", self._tls.client_context())
         # The token accepted now (``emu.token`` may have been set since construction).
         accepted = self._settings["token"] if self._process is not None else self.app.token
-        return Client(api_token=accepted or "emulator-token", base_url=self.base_url, **kwargs)
+        # api_token= may be given, e.g. a wrong one to test the code's handling of a 401.
+        kwargs.setdefault("api_token", accepted or "emulator-token")
+        return Client(base_url=self.base_url, **kwargs)
 
     @contextlib.contextmanager
     def as_default_client(self, **kwargs: Any) -> Iterator[Client]:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from typing import Any
 
 import httpx
 import pytest
@@ -185,3 +186,42 @@ def test_printing_while_function_models_finish_is_safe(tmp_path: pathlib.Path) -
         )
     assert done.returncode == 0 and "finished" in done.stderr, done.stderr[-2000:]
     assert (tmp_path / "out.txt").read_text().count("\nevent") >= 299
+
+
+def test_models_that_exit_or_return_what_json_cannot_carry_fail() -> None:
+    # Found by a user's test suite: SystemExit left the prediction processing for ever, and a
+    # set or datetime output broke the emulator (500s on every later listing).
+    import datetime
+
+    def exits() -> str:
+        raise SystemExit(3)
+
+    def a_set() -> Any:
+        return {"tags": {"a", "b"}}
+
+    def a_time() -> Any:
+        return [datetime.datetime(2026, 1, 1)]
+
+    with Emulator(time_scale=0.01) as emu:
+        for name, model in (("exits", exits), ("set", a_set), ("time", a_time)):
+            emu.add_model(f"acme/{name}", model)
+        client = emu.client()
+        errors = {}
+        for name in ("exits", "set", "time"):
+            prediction = client.predictions.create(model=f"acme/{name}", input={})
+            prediction.wait()
+            assert prediction.status == "failed", name
+            errors[name] = prediction.error
+        assert errors["exits"] == "SystemExit: 3"
+        assert "holds a set" in errors["set"] and "holds a datetime" in errors["time"]
+        assert len(client.predictions.list().results) == 3  # the emulator still serves
+
+
+def test_emulator_client_takes_another_token_and_collections_refuse_unknown_models() -> None:
+    with Emulator(token="r8_right") as emu:
+        assert emu.client().models.get("emulator/echo").name == "echo"
+        with pytest.raises(replicate.exceptions.ReplicateError) as caught:
+            emu.client(api_token="wrong").models.get("emulator/echo")
+        assert caught.value.status == 401
+        with pytest.raises(ValueError, match=r"no such models here: \['emulator/ecko'\]"):
+            emu.add_collection("picks", ["emulator/echo", "emulator/ecko"])
