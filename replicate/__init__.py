@@ -176,10 +176,13 @@ def use(ref: str, *, streaming: bool = False, use_async: Literal[False] = False)
 @overload
 def use(ref: str, *, streaming: bool = False, use_async: Literal[True]) -> AsyncFunction: ...
 def use(ref: str, *, streaming: bool = False, use_async: bool = False) -> Function | AsyncFunction:
-    """A model as a typed Python function, on the default client; see :meth:`Client.use`."""
+    """A model as a typed Python function on the default client, the one in place when it is
+    called (so a module-level ``use()`` follows test fixtures); see :meth:`Client.use`."""
+    from .typed import use as typed_use
+
     if use_async:
-        return _default_client().use(ref, streaming=streaming, use_async=True)
-    return _default_client().use(ref, streaming=streaming)
+        return typed_use(ref, streaming=streaming, use_async=True)
+    return typed_use(ref, streaming=streaming)
 
 
 def batch(

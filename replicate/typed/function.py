@@ -127,8 +127,8 @@ async def _async_stream_items(output: Any) -> AsyncIterator[Any]:
 
 class _Model:
     # What the sync and async functions share: the ref, the client, and the signature.
-    def __init__(self, client: Client, ref: str, streaming: bool, use_async: bool) -> None:
-        self._client = client
+    def __init__(self, client: Client | None, ref: str, streaming: bool, use_async: bool) -> None:
+        self._given_client = client  # None: the default client in place at each call
         self._ref = ref
         self._streaming = streaming
         self._use_async = use_async
@@ -148,6 +148,14 @@ class _Model:
         return _unpickle, (self._ref, self._streaming, self._use_async)
 
     @property
+    def _client(self) -> Client:
+        if self._given_client is not None:
+            return self._given_client
+        from .. import _default_client
+
+        return _default_client()
+
+    @property
     def ref(self) -> str:
         """The ref given to ``use()``."""
         return self._ref
@@ -156,10 +164,11 @@ class _Model:
     def __name__(self) -> str:
         return self._ref.split(":")[0].split("/")[-1].replace("-", "_").replace(".", "_")
 
-    def _resolved(self) -> ModelInfo:
+    def _resolved(self, client: Client | None = None) -> ModelInfo:
         # Signatures and help() are synchronous: they resolve with the sync connection.
-        info = cached(self._client, self._ref)
-        return info if info is not None else resolve(self._client, self._ref)
+        client = client or self._client
+        info = cached(client, self._ref)
+        return info if info is not None else resolve(client, self._ref)
 
     @property
     def __signature__(self) -> inspect.Signature:
@@ -179,49 +188,52 @@ class Function(_Model):
     # help(fn) shows the model's own description (a class docstring would shadow it).
     __doc__ = property(_own_doc)
 
-    def _info(self) -> ModelInfo:
-        info = cached(self._client, self._ref)
-        return self._checked(info if info is not None else resolve(self._client, self._ref))
+    def _info(self, client: Client) -> ModelInfo:
+        return self._checked(self._resolved(client))
 
     def __call__(self, /, **inputs: Any) -> Any:
-        info = self._info()
-        output = self._client.run(info.ref, input=payload(info, inputs), rich=True)
+        client = self._client  # one client for the whole call
+        info = self._info(client)
+        output = client.run(info.ref, input=payload(info, inputs), rich=True)
         return _stream_items(output) if self._streaming else output
 
     def create(self, /, **inputs: Any) -> Run:
         """Start a prediction and return at once; ``.output()`` waits for the result."""
-        info = self._info()
-        prediction = self._client.predictions.create(model=info.ref, input=payload(info, inputs))
-        return Run(prediction, info, self._client, self._streaming)
+        client = self._client
+        info = self._info(client)
+        prediction = client.predictions.create(model=info.ref, input=payload(info, inputs))
+        return Run(prediction, info, client, self._streaming)
 
     @property
     def info(self) -> ModelInfo:
         """The resolved model and version (resolving it now if needed)."""
-        return self._info()
+        return self._info(self._client)
 
 
 class AsyncFunction(_Model):
     # Async Function: await fn(**inputs), await fn.create(**inputs).
     __doc__ = property(_own_doc)
 
-    async def _info(self) -> ModelInfo:
-        info = cached(self._client, self._ref)
+    async def _info(self, client: Client) -> ModelInfo:
+        info = cached(client, self._ref)
         if info is None:
-            info = await async_resolve(self._client, self._ref)
+            info = await async_resolve(client, self._ref)
         return self._checked(info)
 
     async def __call__(self, /, **inputs: Any) -> Any:
-        info = await self._info()
-        output = await self._client.async_run(info.ref, input=payload(info, inputs), rich=True)
+        client = self._client  # one client for the whole call
+        info = await self._info(client)
+        output = await client.async_run(info.ref, input=payload(info, inputs), rich=True)
         return _async_stream_items(output) if self._streaming else output
 
     async def create(self, /, **inputs: Any) -> AsyncRun:
         """Start a prediction and return at once; ``await run.output()`` waits for it."""
-        info = await self._info()
-        prediction = await self._client.predictions.async_create(
+        client = self._client
+        info = await self._info(client)
+        prediction = await client.predictions.async_create(
             model=info.ref, input=payload(info, inputs)
         )
-        return AsyncRun(prediction, info, self._client, self._streaming)
+        return AsyncRun(prediction, info, client, self._streaming)
 
 
 def shaped_output(prediction: Prediction, info: ModelInfo, client: Client) -> Any:
@@ -311,14 +323,11 @@ def use(
     returns a :class:`Run` (``.output()``, ``.logs()``, ``.prediction``). With
     ``streaming=True`` calls return an iterator of output items; with ``use_async=True``
     everything is awaitable. ``inspect.signature(fn)`` and ``help(fn)`` show the inputs.
-    Nothing is sent until the first call (or signature); ``client`` defaults to the
-    default client.
+    Nothing is sent until the first call (or signature); without ``client``, each call uses
+    the default client in place at that moment (so a module-level ``use()`` follows test
+    fixtures that swap it).
     """
     use_ref(ref)  # a malformed ref fails here, before any request
-    if client is None:
-        from .. import _default_client
-
-        client = _default_client()
     if use_async:
         return AsyncFunction(client, ref, streaming, True)
     return Function(client, ref, streaming, False)

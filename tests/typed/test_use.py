@@ -215,6 +215,21 @@ def test_module_level_use(replicate_emulator: Emulator, monkeypatch: pytest.Monk
     assert fn(text="module") == "module"
 
 
+def test_module_level_use_follows_the_default_client_in_place_at_each_call(
+    replicate_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found by a user's suite: `ECHO = replicate.use(...)` at import time bound the default
+    # client of that moment, so the emulator fixture's client was bypassed and the real API
+    # got the developer's token.
+    monkeypatch.setattr(replicate, "default_client", None, raising=False)
+    monkeypatch.setenv("REPLICATE_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
+    echo = replicate.use("emulator/echo")
+    streaming = replicate.use("emulator/echo", use_async=True)
+    monkeypatch.setattr(replicate, "default_client", client_for(replicate_emulator))
+    assert echo(text="fixture") == "fixture"
+    assert asyncio.run(streaming(text="async")) == "async"
+
+
 def test_functions_pickle_by_ref_without_the_client(
     replicate_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
