@@ -319,6 +319,14 @@ def prefer_header(wait: bool | int | None) -> str | None:
 _DURATION = re.compile(r"\d+(?:\.\d+)?|(?:\d+(?:\.\d+)?(?:ms|s|m|h))+")
 
 
+def _seconds_text(seconds: float) -> str:
+    # Plain digits, never an exponent ("1e+06s" is no duration); below a millisecond, 1 ms.
+    if seconds == int(seconds):
+        return f"{int(seconds)}s"
+    millis = max(1, round(seconds * 1000))
+    return f"{millis // 1000}.{millis % 1000:03d}".rstrip("0").rstrip(".") + "s"
+
+
 def cancel_after_header(value: str | int | float) -> str:
     """``Cancel-After`` value: seconds (a finite positive number) become ``"<n>s"``;
     strings must be a duration like ``"30s"``, ``"5m"``, ``"1h30m"`` or ``"500ms"``."""
@@ -329,7 +337,7 @@ def cancel_after_header(value: str | int | float) -> str:
             raise ValueError(
                 f"cancel_after must be a finite positive number of seconds, got {value!r}"
             )
-        return f"{value:g}s"
+        return _seconds_text(value)
     if not isinstance(value, str):
         raise TypeError(f"cancel_after must be seconds or a duration string, got {value!r}")
     text = value.strip()

@@ -277,6 +277,9 @@ async def test_a_bad_cancel_after_is_refused(
     [
         (30, "30s"),
         (0.5, "0.5s"),
+        (1e6, "1000000s"),  # never an exponent ("1e+06s" was sent, and refused)
+        (1234567.891, "1234567.891s"),
+        (0.0001, "0.001s"),
         ("5m", "5m"),
         ("1h30m", "1h30m"),
         ("500ms", "500ms"),
