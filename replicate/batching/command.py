@@ -9,7 +9,9 @@ ledger is left ready: rerun the same command to resume).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -96,6 +98,11 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
         print(f"replicate batch: {exc}", file=sys.stderr)
         return 2
     ledger = args.ledger or args.output.with_name(args.output.name + ".db")
+    files = {"--input": args.input, "--output": args.output, "--ledger": ledger}
+    for (one, path), (other, elsewhere) in itertools.combinations(files.items(), 2):
+        if path.resolve() == elsewhere.resolve():  # results would overwrite inputs or ledger
+            print(f"replicate batch: {one} and {other} are the same file ({path})", file=sys.stderr)
+            return 2
     display = _display(args.quiet)
     failed = 0
     client = client or Client()
@@ -146,26 +153,33 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
 
 class _ResultsFile:
     """The results file, (re)written from the first result on: a run refused before it
-    (another batch's ledger, changed inputs) leaves the previous run's results alone."""
+    (another batch's ledger, changed inputs) leaves the previous run's results alone.
+
+    Results go to ``<output>.partial`` as they come (flushed: they survive a crash of this
+    process), which replaces the results file when the run ends, even by an error or Ctrl-C;
+    a process killed outright leaves the previous results whole beside the partial file."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._partial = path.with_name(path.name + ".partial")
         self._file: IO[str] | None = None
 
     def write(self, line: dict[str, Any]) -> None:
         if self._file is None:
-            self._file = self._path.open("w", encoding="utf-8")
+            self._file = self._partial.open("w", encoding="utf-8")
         self._file.write(json.dumps(line, default=str) + "\n")
-        self._file.flush()  # results survive a crash of this process
+        self._file.flush()
 
     def __enter__(self) -> _ResultsFile:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        if self._file is None and kind is None:
-            self._path.write_text("", encoding="utf-8")  # a batch with no inputs
-        if self._file is not None:
-            self._file.close()
+        if self._file is None:
+            if kind is None:
+                self._path.write_text("", encoding="utf-8")  # a batch with no inputs
+            return
+        self._file.close()
+        os.replace(self._partial, self._path)
 
 
 class _Display:

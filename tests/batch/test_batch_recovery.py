@@ -243,3 +243,47 @@ def test_shards_share_the_burst_too() -> None:
     assert shard is not None and options.per_minute == 150 and options.burst == 2.5
     options, _ = batch_options(shard="0/20", burst=10)
     assert options.burst == 1  # never below one create at a time
+
+
+def test_command_refuses_results_over_its_inputs_or_ledger(
+    client: replicate.Client, emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by running the command as an outsider: `-o in.jsonl -i in.jsonl` replaced the
+    # inputs with results (a rerun then sent the results as inputs), and `-o x.db --ledger
+    # x.db` overwrote the ledger.
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text('{"text": "a"}\n')
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    for given, clash in (
+        (["--output", str(inputs)], "--input and --output"),
+        (["--output", str(tmp_path / "x.db"), "--ledger", str(tmp_path / "x.db")],
+         "--output and --ledger"),
+        (["--output", str(tmp_path / "o"), "--ledger", str(tmp_path / "." / "in.jsonl")],
+         "--input and --ledger"),
+    ):  # fmt: skip
+        args = parser.parse_args(["emulator/echo", "--input", str(inputs), "--quiet", *given])
+        assert run(args, client=client) == 2
+        assert f"{clash} are the same file" in capsys.readouterr().err
+    assert inputs.read_text() == '{"text": "a"}\n' and emu.requests == []
+
+
+def test_results_replace_the_previous_file_only_when_the_run_ends(
+    client: replicate.Client, tmp_path: Path
+) -> None:
+    # A process killed while rewriting the results left them cut short: they are written
+    # beside it and moved over it at the end.
+    (tmp_path / "in.jsonl").write_text('{"text": "a"}\n{"text": "b"}\n')
+    assert run(_command(tmp_path), client=client) == 0
+    results = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert len(results) == 2 and not (tmp_path / "out.jsonl.partial").exists()
+    assert run(_command(tmp_path), client=client) == 0  # a rerun: same results
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 2
+    from replicate.batching.command import _ResultsFile
+
+    target = tmp_path / "out.jsonl"
+    with _ResultsFile(target) as out:
+        out.write({"index": 0})
+        assert len(target.read_text().splitlines()) == 2  # the previous run's, whole
+        assert (tmp_path / "out.jsonl.partial").read_text() == '{"index": 0}\n'
+    assert target.read_text() == '{"index": 0}\n'
