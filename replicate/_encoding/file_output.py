@@ -306,10 +306,15 @@ class _Resume:
 
 
 def write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
-    """Write ``chunks`` to the file ``path`` as they come; returns the path."""
+    """Write ``chunks`` to the file ``path`` as they come; returns the path. The file is
+    opened once the first chunk (or the end) arrived: a download refused outright (404, an
+    expired signature) leaves an existing file as it was."""
     target = Path(path)
+    pieces = iter(chunks)
+    first = next(pieces, b"")
     with target.open("wb") as out:
-        for chunk in chunks:
+        out.write(first)
+        for chunk in pieces:
             out.write(chunk)
     return target
 
@@ -317,8 +322,11 @@ def write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
 async def async_write_chunks(path: str | os.PathLike[str], chunks: AsyncIterable[bytes]) -> Path:
     """Async :func:`write_chunks`."""
     target = Path(path)
+    pieces = aiter(chunks)
+    first = await anext(pieces, b"")
     with target.open("wb") as out:
-        async for chunk in chunks:
+        out.write(first)
+        async for chunk in pieces:
             out.write(chunk)
     return target
 

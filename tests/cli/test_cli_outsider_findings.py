@@ -52,6 +52,27 @@ def test_a_download_to_a_missing_folder_is_an_error_not_a_traceback(
     assert "Traceback" not in result.stderr
 
 
+def test_a_refused_download_leaves_the_target_alone(
+    cli: Cli, cli_env: Emulator, tmp_path: Path
+) -> None:
+    # Found by an outsider: a 404 or a bad signature left `-o keep.txt` empty, and a URL that
+    # is not a signed download URL crashed with a TypeError traceback.
+    uploaded = cli("files", "upload", str(Path(__file__)), "--json")
+    url = cli_env.signed_file_url(json.loads(uploaded.stdout.splitlines()[0])["id"])
+    keep = tmp_path / "keep.txt"
+    keep.write_text("precious")
+    forged = url.replace("signature=", "signature=0")
+    result = cli("files", "download", forged, "-o", str(keep))
+    assert result.status == 1 and result.stderr.startswith("error: ")
+    assert keep.read_text() == "precious"
+    unsigned = url.split("?")[0]
+    result = cli("files", "download", unsigned, "-o", str(keep))
+    assert result.status == 2 and "not a signed download URL" in result.stderr
+    assert "Traceback" not in result.stderr and keep.read_text() == "precious"
+    assert cli("files", "download", url, "-o", str(keep)).status == 0
+    assert keep.read_bytes() == Path(__file__).read_bytes()
+
+
 def test_json_and_base_url_after_any_command_name(cli: Cli, cli_env: Emulator) -> None:
     assert cli("predictions", "--json", "list").status == 0
     generated = cli("generate", "emulator/echo", "--check", "--base-url", cli_env.base_url)

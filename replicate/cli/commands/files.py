@@ -70,6 +70,16 @@ def download_file(ctx: Context) -> int:
             "downloads need the file's signed download URL, or its id with "
             "--owner, --expiry and --signature"
         )
+    if is_url:
+        from urllib.parse import parse_qs
+
+        query = parse_qs(urlsplit(args.file).query)
+        missing = [part for part in SIGNED if part not in query and part not in signed]
+        if missing:
+            raise errors.UsageError(
+                f"{args.file} is not a signed download URL (it has no {', '.join(missing)}); "
+                "use the file's urls.get link, or its id with --owner, --expiry and --signature"
+            )
     if args.output is not None and str(args.output) == "-":
         for chunk in ctx.client.files.iter_download(args.file, **signed):
             sys.stdout.buffer.write(chunk)
