@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 
 from . import ratelimit
@@ -22,6 +23,27 @@ from .server import (
 from .tls import TLSFiles, make_tls_files
 
 
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
+    return port
+
+
+def _scale(text: str) -> float:
+    scale = float(text)
+    if not (math.isfinite(scale) and scale >= 0):
+        raise argparse.ArgumentTypeError(f"a finite number >= 0, not {text}")
+    return scale
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, not {number}")
+    return number
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(
@@ -29,7 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Run a local emulator of Replicate's HTTP API.",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--port", type=_port, default=0, help="0 picks a free port")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--token",
@@ -37,9 +59,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"accept only this bearer token (default: ${TOKEN_ENV}, which ps does not show)",
     )
     parser.add_argument(
-        "--time-scale", type=float, default=1.0, help="multiplier for simulated model durations"
+        "--time-scale",
+        type=_scale,
+        default=1.0,
+        help="multiplier for simulated model durations",
     )
-    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--page-size", type=_positive, default=100)
     parser.add_argument("--sse-retry-ms", type=int, default=None)
     parser.add_argument(
         "--quirk",
@@ -78,7 +103,11 @@ def main(argv: list[str] | None = None) -> None:
     made_tls = args.tls and tls is None
     if made_tls:
         tls = make_tls_files(args.host)
-    objects = [obj for path in args.models for obj in read_model_objects(path)]
+    try:
+        objects = [obj for path in args.models for obj in read_model_objects(path)]
+        models = [spec_from_model_json(obj) for obj in objects]
+    except (OSError, ValueError) as exc:  # a models file that cannot be served
+        raise SystemExit(f"python -m replicate.emulator: {exc}") from None
     app = EmulatorApp(
         token=args.token,
         seed=args.seed,
@@ -87,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
         quirks=frozenset(args.quirk),
         sse_retry_ms=retry,
         record=not args.no_record,
-        models=[spec_from_model_json(obj) for obj in objects],
+        models=models,
     )
     app.rate_limit = ratelimit.from_arguments(args)
     sock = bind_socket(args.host, args.port)

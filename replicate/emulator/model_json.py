@@ -65,6 +65,10 @@ def spec_from_model_json(model: dict[str, Any], *, official: bool | None = None)
     ):
         raise ValueError(f"model object {where}: latest_version.openapi_schema has no Input")
     output_schema = schema["components"]["schemas"].get("Output", {}) if schema else {}
+    if not isinstance(output_schema, dict):
+        raise ValueError(
+            f"model object {where}: latest_version.openapi_schema's Output is no object"
+        )
     example = model.get("default_example") or {}
     return ModelSpec(
         model["name"],

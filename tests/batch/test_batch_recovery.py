@@ -15,9 +15,9 @@ import replicate
 from replicate.batching import Ledger
 from replicate.batching.command import add_arguments, run
 from replicate.batching.recovery import InputIndex, find_unrecorded
-from replicate.prediction import Prediction
 from replicate.emulator import Emulator
 from replicate.exceptions import ReplicateError
+from replicate.prediction import Prediction
 
 from .conftest import TOKEN, creates_per_input
 

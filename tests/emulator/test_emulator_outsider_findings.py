@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import io
+import json
 import pathlib
 import signal
 import subprocess
@@ -225,3 +226,25 @@ def test_emulator_client_takes_another_token_and_collections_refuse_unknown_mode
         assert caught.value.status == 401
         with pytest.raises(ValueError, match=r"no such models here: \['emulator/ecko'\]"):
             emu.add_collection("picks", ["emulator/echo", "emulator/ecko"])
+
+
+def test_command_line_numbers_and_models_files_are_checked(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by an outsider: --port 99999 crashed with OverflowError, --time-scale -1 was
+    # taken, and a models file whose Output schema is a string crashed with AttributeError.
+    from replicate.emulator.__main__ import main, parse_args
+
+    for bad in (["--port", "99999"], ["--time-scale", "-1"], ["--page-size", "0"]):
+        with pytest.raises(SystemExit) as exited:
+            parse_args(bad)
+        assert exited.value.code == 2
+        assert f"argument {bad[0]}" in capsys.readouterr().err
+    models = tmp_path / "models.json"
+    schemas = {"Input": {"type": "object", "properties": {}}, "Output": "str"}
+    models.write_text(json.dumps([{
+        "owner": "a", "name": "b",
+        "latest_version": {"id": "v1", "openapi_schema": {"components": {"schemas": schemas}}},
+    }]))  # fmt: skip
+    with pytest.raises(SystemExit, match=r"a/b: latest_version\.openapi_schema's Output"):
+        main(["--models", str(models)])

@@ -240,19 +240,19 @@ def test_file_inputs_given_as_urls(emu: Emulator) -> None:
         return f"{image.name}:{len(image.read_bytes())}"
 
     emu.add_model("me/measure", measure)
-    with FileHost({"/pics/owl%20at%20dusk.png": b"\x89PNG" + bytes(6)}).running() as host:
-        with emu.client() as client:
-            url = host.url + "/pics/owl%20at%20dusk.png"
-            assert client.run("me/measure", input={"image": url}) == "owl at dusk.png:10"
-            refused = {
-                "https://example.com/owl.png": "does not fetch file inputs from 'example.com'",
-                host.url + "/missing.png": "could not fetch file input",
-                "data:image/png;base64,%%%": "malformed data: URI file input",
-            }
-            for given, reason in refused.items():
-                prediction = client.predictions.create(model="me/measure", input={"image": given})
-                prediction.wait()
-                assert prediction.status == "failed" and reason in prediction.error, given
+    files = FileHost({"/pics/owl%20at%20dusk.png": b"\x89PNG" + bytes(6)})
+    with files.running() as host, emu.client() as client:
+        url = host.url + "/pics/owl%20at%20dusk.png"
+        assert client.run("me/measure", input={"image": url}) == "owl at dusk.png:10"
+        refused = {
+            "https://example.com/owl.png": "does not fetch file inputs from 'example.com'",
+            host.url + "/missing.png": "could not fetch file input",
+            "data:image/png;base64,%%%": "malformed data: URI file input",
+        }
+        for given, reason in refused.items():
+            prediction = client.predictions.create(model="me/measure", input={"image": given})
+            prediction.wait()
+            assert prediction.status == "failed" and reason in prediction.error, given
     assert [path for path, _ in host.seen] == ["/pics/owl%20at%20dusk.png", "/missing.png"]
 
 
