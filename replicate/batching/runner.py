@@ -182,6 +182,8 @@ class BatchRun:
         self._inputs = InputIndex(items)
         #: The refusal that stops the batch (:data:`STOPS_BATCH`), raised once in flight ends.
         self._stop: ReplicateError | None = None
+        self._holds_files: bool | None = None  # by the version's schema; see _may_hold_files
+        self._schema_lock = asyncio.Lock()
 
     async def run(self, emit: Callable[[BatchResult], None]) -> None:
         """Take every input to a result, handing each to ``emit`` as it is known."""
@@ -279,6 +281,24 @@ class BatchRun:
         self._known.add(matches[0].id)
         return matches[0]
 
+    async def _may_hold_files(self, prediction: Prediction) -> bool:
+        """Whether the model's output may hold files, by its version's schema (looked up once
+        per batch): a text output that happens to be a URL is not downloaded."""
+        async with self._schema_lock:  # one lookup, whichever input finishes first
+            if self._holds_files is None:
+                from ..schema.model import output_may_hold_files
+                from ..version import Versions
+
+                schema = None
+                if prediction.model and prediction.version:
+                    versions = Versions(self.client, prediction.model)
+                    try:
+                        schema = (await versions.async_get(prediction.version)).openapi_schema
+                    except (ReplicateError, ValueError):
+                        schema = None  # unknown: every URL is a file, as in 1.x
+                self._holds_files = output_may_hold_files(schema)
+        return self._holds_files
+
     # --- one input ---------------------------------------------------------------------
 
     async def _one(self, entry: Entry) -> BatchResult | None:
@@ -303,8 +323,9 @@ class BatchRun:
                     return BatchResult(entry.index, entry.key, None, "failed", error=str(refused))
             await prediction.async_wait()
             output = prediction.output
-            if prediction.status == "succeeded" and self.options.output_dir is not None:
-                output = await save_outputs(self.client, output, self.options.output_dir, entry.key)
+            folder = self.options.output_dir if prediction.status == "succeeded" else None
+            if folder is not None and await self._may_hold_files(prediction):
+                output = await save_outputs(self.client, output, folder, entry.key)
             error = None if prediction.error is None else str(prediction.error)
             status = prediction.status or "unknown"
             self.ledger.finished(entry.key, status, output, error, prediction.metrics)

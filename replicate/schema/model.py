@@ -236,3 +236,18 @@ def _output_spec(node: Any, schemas: dict[str, Any]) -> OutputSpec:
     iterator = spec_type.kind == "array" and resolved.get("x-cog-array-type") == "iterator"
     concatenate = iterator and resolved.get("x-cog-array-display") == "concatenate"
     return OutputSpec(spec_type, iterator, concatenate)
+
+
+def output_may_hold_files(openapi_schema: Any) -> bool:
+    """Whether a version's output may hold files, by its schema: a plain string output that
+    happens to be a URL is text. ``True`` when there is no readable schema (1.x's rule: every
+    URL is a file)."""
+    from .types import walk
+
+    if not openapi_schema:
+        return True
+    try:
+        output = parse_schema(openapi_schema).output
+    except SchemaError:
+        return True
+    return any(t.kind in ("file", "any") for t in walk(output.type))

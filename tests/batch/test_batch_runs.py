@@ -77,6 +77,22 @@ def test_output_files_saved(client: replicate.Client, tmp_path: Path) -> None:
         assert Path(path).read_bytes().startswith(b"\x89PNG")
 
 
+def test_text_outputs_that_look_like_urls_are_kept_as_text(
+    client: replicate.Client, emu: Emulator, tmp_path: Path
+) -> None:
+    # Found by running batches as an outsider: with --output-dir, an echo model's text that
+    # happened to be a URL was downloaded (an unreachable one failed a succeeded prediction).
+    # The version's schema says the output is text, as `replicate run` already reads it.
+    inputs = [{"text": "https://example.invalid/a.png"}, {"text": "plain"}]
+    results = list(client.batch("emulator/echo", inputs, output_dir=tmp_path))
+    assert [(r.status, r.output) for r in results] == [
+        ("succeeded", "https://example.invalid/a.png"), ("succeeded", "plain"),
+    ]  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+    version_lookups = [r for r in emu.requests if r.operation == "models.versions.get"]
+    assert len(version_lookups) == 1  # once per batch
+
+
 def test_progress_snapshots(client: replicate.Client) -> None:
     seen: list[BatchProgress] = []
     list(client.batch("emulator/echo", echo_inputs(20), on_progress=seen.append))

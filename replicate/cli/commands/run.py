@@ -76,21 +76,6 @@ def model_input(client: Client, ref: str, pairs: list[str]) -> tuple[dict[str, A
     return parse_assignments(pairs, schema, model=ref), schema
 
 
-def may_hold_files(openapi_schema: Any) -> bool:
-    """Whether the output may hold files: by its schema (a plain string output that happens
-    to be a URL is text), or when there is no readable schema."""
-    from ...schema import SchemaError, parse_schema
-    from ...schema.types import walk
-
-    if not openapi_schema:
-        return True
-    try:
-        output = parse_schema(openapi_schema).output
-    except SchemaError:
-        return True
-    return any(t.kind in ("file", "any") for t in walk(output.type))
-
-
 def checked_output_dir(directory: Path) -> Path:
     """``directory`` if outputs can be saved there (it need not exist yet); a usage error
     otherwise, before the prediction is created (its outputs would be lost)."""
@@ -111,6 +96,8 @@ def run(ctx: Context) -> int:
     from ..inputs import secret_names, sendable
     from ..outputs import write_output
     from ..progress import RunDisplay
+
+    from ...schema.model import output_may_hold_files
 
     args = ctx.args
     output_dir = checked_output_dir(args.output_dir)
@@ -145,7 +132,7 @@ def run(ctx: Context) -> int:
                 progress=progress,
                 wait=not live,
                 rich=True,
-                use_file_output=may_hold_files(schema),
+                use_file_output=output_may_hold_files(schema),
             )
             if not args.json:
                 display.end_bar()  # the output goes to the same terminal from here on
