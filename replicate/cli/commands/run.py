@@ -93,11 +93,10 @@ def checked_output_dir(directory: Path) -> Path:
 
 def run(ctx: Context) -> int:
     from ...exceptions import ModelError, PredictionTimeoutError
+    from ...schema.model import output_may_hold_files
     from ..inputs import secret_names, sendable
     from ..outputs import write_output
     from ..progress import RunDisplay
-
-    from ...schema.model import output_may_hold_files
 
     args = ctx.args
     output_dir = checked_output_dir(args.output_dir)
