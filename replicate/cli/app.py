@@ -118,9 +118,14 @@ def _report(error: Exception, err: TextIO) -> int:
     """Print an error the client raised; its exit status (re-raises unexpected ones)."""
     import httpx
 
-    from ..exceptions import ReplicateException
+    from .._encoding.inputs import InputError
+    from ..exceptions import InvalidArgumentError, ReplicateException
+    from ..schema import InputValidationError
 
-    if isinstance(error, ValueError) and not isinstance(error, ReplicateException):
+    refused_before_sending = (InvalidArgumentError, InputError, InputValidationError)
+    if isinstance(error, refused_before_sending) or (
+        isinstance(error, ValueError) and not isinstance(error, ReplicateException)
+    ):
         # The client checked the input before sending anything.
         print(f"error: {error}", file=err)
         return errors.USAGE

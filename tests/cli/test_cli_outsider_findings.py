@@ -112,3 +112,20 @@ def test_stream_cancels_the_prediction_when_the_reader_goes_away() -> None:
         process.wait(30)
         assert emu.wait_for(lambda: all(p.done for p in emu.predictions.values()), timeout=10)
         assert [p.status for p in emu.predictions.values()] == ["canceled"]
+
+
+def test_refusals_before_sending_exit_as_usage_errors(cli: Cli, cli_env: Emulator) -> None:
+    # Found by an outsider: checks the client makes before sending exited 1 (reserved for
+    # failures), and a bad --timeout was refused only after the model's schema was fetched.
+    before = len(cli_env.requests)
+    for argv in (
+        ("predictions", "get", "../x"),
+        ("deployments", "get", "bad"),
+        ("run", "emulator/echo", "text=x", "--timeout", "-1"),
+        ("run", "emulator/echo", "text=x", "--timeout", "nan"),
+        ("predictions", "wait", "p1", "--timeout", "0"),
+    ):
+        result = cli(*argv)
+        assert result.status == 2, (argv, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert len(cli_env.requests) == before

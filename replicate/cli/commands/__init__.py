@@ -99,6 +99,19 @@ class Group:
         )
 
 
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above 0 (refused before any request)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"a finite number of seconds above 0, not {text}")
+    return value
+
+
 def add_all_option(parser: argparse.ArgumentParser) -> None:
     """``--all``: follow every page (fetched lazily, as the output is written)."""
     parser.add_argument("--all", action="store_true", help="follow every page, not just the first")

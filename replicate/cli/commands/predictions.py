@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import errors, render
 from ..context import Context
-from . import Group
+from . import Group, seconds
 
 if TYPE_CHECKING:
     from ..._job import Job
@@ -26,7 +26,7 @@ def register(commands: Group) -> None:
         "wait", wait, "Wait until a prediction finishes; exit 1 unless it succeeded."
     )
     wait_parser.add_argument("id")
-    wait_parser.add_argument("--timeout", type=float, metavar="S", help="give up after S seconds")
+    wait_parser.add_argument("--timeout", type=seconds, metavar="S", help="give up after S seconds")
 
 
 def wait(ctx: Context) -> int:

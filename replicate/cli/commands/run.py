@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors, render
 from ..context import Context
-from . import Group
+from . import Group, seconds
 
 if TYPE_CHECKING:
     from ...client import Client
@@ -31,7 +31,7 @@ def register(commands: Group) -> None:
         default=True,
         help="wait for the output (default), or print the new prediction and exit",
     )
-    parser.add_argument("--timeout", type=float, metavar="S", help="cancel after S seconds")
+    parser.add_argument("--timeout", type=seconds, metavar="S", help="cancel after S seconds")
     parser.add_argument(
         "--output-dir",
         type=Path,
