@@ -403,7 +403,7 @@ class Client:
         Returns the ``httpx.Response`` (body already read).
         """
         return self._http.request(
-            method.upper(), _relative(path), params=params, json=json, headers=headers
+            method.upper(), self._api_path(path), params=params, json=json, headers=headers
         )
 
     async def async_request(
@@ -417,7 +417,7 @@ class Client:
     ) -> httpx.Response:
         """Async :meth:`request`."""
         return await self._async_http().request(
-            method.upper(), _relative(path), params=params, json=json, headers=headers
+            method.upper(), self._api_path(path), params=params, json=json, headers=headers
         )
 
     # 1.x's private request helpers. Every API call goes through them, as in 1.x, so that a
@@ -433,6 +433,13 @@ class Client:
         # Not `async def`: the awaitable httpx makes is handed back, one frame fewer for each
         # of thousands of requests in flight (callers await it as 1.x's coroutine).
         return self._async_http().request(method.upper(), self._from_host(path), **kwargs)
+
+    def _api_path(self, path: str) -> str | httpx.URL:
+        # "/predictions" and "predictions" both mean <base>/v1/predictions; "/v1/predictions"
+        # (a path from the host, as 1.x's helpers took) means it too; full URLs pass through.
+        if path.startswith(self._api_prefix + "/") or path.startswith(("http://", "https://")):
+            return self._from_host(path)
+        return path.lstrip("/")
 
     def _from_host(self, path: str) -> str | httpx.URL:
         # 1.x's paths start from the host ("/v1/predictions"), each parsed once (ApiUrls).
@@ -631,10 +638,3 @@ class Client:
         from ._api.search import search_call
 
         return await call_async(self, search_call(query, limit))
-
-
-def _relative(path: str) -> str:
-    # "/predictions" and "predictions" both mean <base>/v1/predictions; full URLs pass through.
-    if path.startswith(("http://", "https://")):
-        return path
-    return path.lstrip("/")

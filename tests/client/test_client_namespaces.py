@@ -366,6 +366,11 @@ async def test_request_escape_hatch(mode: str, client: Any, emu: Any) -> None:
     with pytest.raises(ReplicateError) as caught:
         await call(mode, client, "request", "GET", "predictions/does-not-exist")
     assert caught.value.status == 404 and caught.value.method == "GET"
+    # A path from the host, as 1.x's helpers took ("/v1/..."), means the same (it went to
+    # /v1/v1/...).
+    for path in ("/v1/models/emulator/echo", "/models/emulator/echo", "models/emulator/echo"):
+        response = await call(mode, client, "request", "GET", path)
+        assert response.json()["name"] == "echo", path
 
 
 @MODES
