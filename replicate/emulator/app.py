@@ -101,6 +101,7 @@ class EmulatorApp:
         self.router = Router()
         for route in handlers.routes(self):
             self.router.add(route)
+            self.faults.operations.add(route.operation)  # the names fault rules may use
 
     def reset(self) -> None:
         """Forget everything (running jobs end as canceled); restore constructor settings."""

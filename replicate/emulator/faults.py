@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import random
 import threading
@@ -101,6 +102,27 @@ def parse_fault_header(value: str) -> tuple[str, Fault]:
     return key, Fault(**fields)  # type: ignore[arg-type]
 
 
+#: What ``FaultSet.add`` takes for each field (``float`` fields take ints too).
+_FIELD_TYPES: dict[str, type] = {
+    "status": int,
+    "retry_after": float,
+    "latency": float,
+    "answer_latency": float,
+    "drop": bool,
+    "truncate": int,
+    "sse_disconnect_after": int,
+    "times": int,
+    "probability": float,
+    "detail": str,
+}
+
+
+def _fits(value: object, kind: type) -> bool:
+    if isinstance(value, bool):
+        return kind is bool
+    return isinstance(value, int | float) if kind is float else isinstance(value, kind)
+
+
 class FaultSet:
     """Thread-safe, ordered list of fault rules plus counters for header-selected faults."""
 
@@ -110,9 +132,23 @@ class FaultSet:
         self._header_hits: dict[str, int] = {}
         self._seed = seed
         self._rng = random.Random(seed)
+        #: Operation ids a rule's route may name (the app adds its routes').
+        self.operations: set[str] = {"*"}
 
     def add(self, route: str = "*", **fields: object) -> Fault:
-        """Register a rule (see :class:`Fault` for fields) and return it."""
+        """Register a rule (see :class:`Fault` for fields) and return it; ``ValueError`` for a
+        route that names no operation, or a field of the wrong type (a rule that could never
+        apply would let a test pass while injecting nothing)."""
+        if "/" not in route and route not in self.operations:
+            near = difflib.get_close_matches(route, sorted(self.operations), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise ValueError(f"fault route {route!r} names no operation{hint}")
+        for name, value in fields.items():
+            kind = _FIELD_TYPES.get(name)
+            if kind is None:
+                raise ValueError(f"unknown fault field {name!r}")
+            if value is not None and not _fits(value, kind):
+                raise ValueError(f"fault field {name}={value!r} is not {kind.__name__}")
         fault = Fault(route=route, **fields)  # type: ignore[arg-type]
         with self._lock:
             self._faults.append(fault)

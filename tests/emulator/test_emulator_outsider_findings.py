@@ -248,3 +248,18 @@ def test_command_line_numbers_and_models_files_are_checked(
     }]))  # fmt: skip
     with pytest.raises(SystemExit, match=r"a/b: latest_version\.openapi_schema's Output"):
         main(["--models", str(models)])
+
+
+def test_fault_rules_that_could_never_apply_are_refused() -> None:
+    # Found by a user's suite: a typo in the route injected nothing (the test passed while
+    # checking nothing), and status="503" made the emulator answer its own 500.
+    with Emulator() as emu:
+        with pytest.raises(ValueError, match=r"did you mean 'models\.predictions\.create'"):
+            emu.faults.add("model.predictions.create", status=503)
+        with pytest.raises(ValueError, match="status='503' is not int"):
+            emu.faults.add("predictions.create", status="503")
+        with pytest.raises(ValueError, match="unknown fault field 'statuss'"):
+            emu.faults.add("predictions.create", statuss=503)
+        for route in ("files.create", "stream", "output", "POST /v1/predictions*", "*"):
+            emu.faults.add(route, status=503, latency=1, times=0)
+        assert len(emu.faults) == 5
