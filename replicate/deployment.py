@@ -9,7 +9,7 @@ from attrs import define
 
 from ._api.ops import Call, GeneratedBody
 from .account import Account
-from .identifier import model_owner_name
+from .identifier import model_owner_name, path_segment
 from .pagination import Cursor, Page, page_call
 from .prediction import Prediction
 from .resource import NamedByOwner, Namespace, Resource, keyword_fields, returns_true
@@ -228,6 +228,9 @@ def _create_call(params: Mapping[str, Any]) -> Call[Deployment]:
     missing = [f for f in _CREATE_FIELDS if f not in body]
     if missing:
         raise TypeError(f"deployments.create() is missing {missing}")
+    # The name goes into every later path (get, update, delete): one with '/' could be made
+    # (by a lenient server) but never addressed again.
+    path_segment(body["name"], "deployment name")
     from replicate_api.api.deployments import deployments_create
     from replicate_api.models.deployments_create_body import DeploymentsCreateBody
 

@@ -126,6 +126,15 @@ BAD_CALLS: list[tuple[str, Callable[[Any], Any], type[Exception], str]] = [
     ),
     ("missing deployment field", lambda c: c.deployments.create(name="x"), TypeError, "model"),
     (
+        "deployment name with a slash",  # made by a lenient server, never addressable again
+        lambda c: c.deployments.create(
+            name="acme/foo", model="o/n", version=VERSION, hardware="cpu",
+            min_instances=0, max_instances=1,
+        ),
+        ValueError,
+        "deployment name",
+    ),
+    (
         "training without destination",
         lambda c: c.trainings.create(version=f"o/n:{VERSION}", input={}),
         ValueError,  # as 1.x
