@@ -28,6 +28,10 @@ def test_token_outputs_are_joined(cli: Cli, cli_env: Emulator) -> None:
     assert prediction.input == {"prompt": "hi", "max_tokens": 5}  # converted to an integer
     assert result.stdout == "".join(prediction.output) + "\n"
     assert len(result.stdout.split()) == 5
+    # Printed as the tokens come, on a pipe too: the create does not hold until the end
+    # (found by an outsider: `run ... | cat` printed nothing until the model finished).
+    create = next(r for r in cli_env.requests if r.method == "POST")
+    assert "prefer" not in create.headers
 
 
 def test_file_outputs_are_saved_under_new_names(cli: Cli, tmp_path: Path) -> None:

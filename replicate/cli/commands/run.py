@@ -122,8 +122,9 @@ def run(ctx: Context) -> int:
 
     try:
         with display:
-            # A live display wants every update, not one long `Prefer: wait` request.
-            live = ctx.progress or args.logs
+            # A live display, or tokens printed as they come, wants every update, not one
+            # long `Prefer: wait` request.
+            live = ctx.progress or args.logs or _streams_output(schema)
             output = ctx.client.run(
                 args.ref,
                 inputs,
@@ -151,6 +152,16 @@ def run(ctx: Context) -> int:
     if args.json and display.last is not None:
         render.show(ctx, display.last, hidden_inputs=hidden)
     return errors.OK
+
+
+def _streams_output(openapi_schema: Any) -> bool:
+    """Whether the model's output is an iterator (tokens), to be printed as it arrives."""
+    from ...schema import SchemaError, parse_schema
+
+    try:
+        return bool(openapi_schema) and parse_schema(openapi_schema).output.iterator
+    except SchemaError:
+        return False
 
 
 class _WebOpener:
