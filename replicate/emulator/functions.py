@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import inspect
 import io
+import json
 import pathlib
 import shutil
 import sys
@@ -329,12 +331,21 @@ def spec_from_function(
         )
     if versions < 1:
         raise ValueError(f"{full_name}: versions must be at least 1")
+    schema = schema_from_callable(predict, input_schema, output_schema)
+    # A new schema is a new version, as on the API: a client that cached the old one (use(),
+    # a generated module) must not keep checking inputs against it.
+    digest = hashlib.sha256(json.dumps(schema, sort_keys=True, default=str).encode()).hexdigest()
+    ids = [
+        hashlib.sha256(f"{owner}/{name}:{number}:{digest}".encode()).hexdigest()
+        for number in range(1, versions + 1)
+    ]
     return ModelSpec(
         name,
         inspect.getdoc(predict),
-        schema_from_callable(predict, input_schema, output_schema),
+        schema,
         function_behaviour(predict),
         versions=versions,
         official=official,
         owner=owner,
+        version_ids=ids,
     )

@@ -263,3 +263,20 @@ def test_fault_rules_that_could_never_apply_are_refused() -> None:
         for route in ("files.create", "stream", "output", "POST /v1/predictions*", "*"):
             emu.faults.add(route, status=503, latency=1, times=0)
         assert len(emu.faults) == 5
+
+
+def test_a_model_registered_again_with_another_signature_gets_a_new_version() -> None:
+    # As on the API, a new schema is a new version: a cache keyed by version id (a generated
+    # module, a pinned use()) must not keep checking inputs against the old one.
+    def takes_a(a: int) -> str:
+        return f"a={a}"
+
+    def takes_b(b: int) -> str:
+        return f"b={b}"
+
+    with Emulator() as emu:
+        first = emu.add_model("acme/x", takes_a).versions[0].id
+        assert emu.add_model("acme/x", takes_a).versions[0].id == first  # same schema
+        second = emu.add_model("acme/x", takes_b).versions[0].id
+        assert second != first
+        assert emu.client().use(f"acme/x:{second}")(b=1) == "b=1"
