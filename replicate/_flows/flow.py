@@ -154,6 +154,9 @@ def stream_url(job: Job) -> str | None:
 RESUMABLE = (httpx.TransportError,)
 # Failures after which waiting on the stream gives way to polling.
 STREAM_UNAVAILABLE = (ReplicateException, ReconnectLimitExceeded, httpx.TransportError)
+#: Seconds without an event (keep-alive comments only) after which a wait checks the job's
+#: status itself: a stream that stays open but silent must not hold a finished wait for ever.
+QUIET_RECHECK = 30.0
 
 
 def events_flow(
@@ -163,6 +166,7 @@ def events_flow(
     on_events: EventsHandler,
     error: Callable[[ServerSentEvent], Exception] | None = None,
     reconnector: SSEReconnector | None = None,
+    on_quiet: Callable[[], Flow[bool]] | None = None,
 ) -> Flow[None]:
     """Read the event stream at ``url`` until its ``done`` event, resuming after drops.
 
@@ -172,8 +176,11 @@ def events_flow(
     after the server's ``retry`` delay, so no event is lost or repeated. Raises
     :class:`Expired` past the deadline and ``ReconnectLimitExceeded`` if
     reconnecting keeps failing; errors opening the stream propagate as they are.
+    With ``on_quiet``, that flow runs whenever :data:`QUIET_RECHECK` seconds of data pass
+    without an event; it returning ``True`` ends the stream.
     """
     tracker = reconnector or SSEReconnector()
+    last_event = time.monotonic()
     while True:
         try:
             yield OpenStream(url, tracker.headers, deadline.read_timeout(), deadline.at)
@@ -187,7 +194,13 @@ def events_flow(
                 if not chunk:
                     break
                 events = tracker.feed(chunk)
+                quiet = time.monotonic() - last_event >= QUIET_RECHECK
+                if not events and on_quiet is not None and quiet:
+                    last_event = time.monotonic()
+                    if (yield from on_quiet()):
+                        return
                 if events:
+                    last_event = time.monotonic()
                     failed = _first_error(events) if error is not None else None
                     values = on_events(events if failed is None else events[:failed])
                     if values:
@@ -352,8 +365,15 @@ def wait_flow(
             apply(events)
             return update()
 
+        def finished_meanwhile() -> Flow[bool]:
+            yield from reload_flow(deadline)
+            update()
+            return job.done
+
         try:
-            yield from events_flow(stream_url, deadline=deadline, on_events=on_events)
+            yield from events_flow(
+                stream_url, deadline=deadline, on_events=on_events, on_quiet=finished_meanwhile
+            )
         except Exception as exc:
             _polling_instead("waiting", exc)
         yield from reload_flow(deadline)

@@ -308,3 +308,35 @@ async def test_the_answer_to_an_upload_is_bounded_by_the_client_timeout(mode: st
         with pytest.raises(httpx.ReadTimeout):
             await call(mode, replicate.files, "create", b"some bytes to upload")
         assert time.monotonic() - start < 2.0 + SLACK
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_wait_on_a_stream_that_only_keeps_alive_checks_the_status(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found with a hostile server: a stream sending keep-alive comments for ever, never an
+    # event, held wait() for ever although the prediction had long finished.
+    from replicate._flows import flow
+
+    monkeypatch.setattr(flow, "QUIET_RECHECK", 0.5)
+
+    def keep_alive(conn: Any) -> None:
+        conn.send(head(200, {"Content-Type": "text/event-stream"}))
+        while True:
+            conn.send(b": keep-alive\n\n")
+            conn.sleep(0.1)
+
+    def route(method: str, path: str) -> Any:
+        if path.startswith("/stream"):
+            return keep_alive
+        status = "starting" if method == "POST" else "succeeded"
+        return respond_json(200, prediction(status=status, output="done"))
+
+    with Hostile(route, lifetime=20) as server:
+        replicate = client(server.url, **with_transport(mode, {}))
+        created = replicate.predictions.create(model="owner/model", input={}, wait=False)
+        created.urls = {**(created.urls or {}), "stream": server.url + "/stream/p1"}
+        start = time.monotonic()
+        await call(mode, created, "wait")
+        assert created.status == "succeeded" and created.output == "done"
+        assert time.monotonic() - start < 0.5 + 2.0 + SLACK
