@@ -6,6 +6,7 @@ import builtins
 import io
 import json
 import os
+import stat
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,6 +134,9 @@ def _within_upload_limit(stream: IO[bytes], filename: str) -> IO[bytes]:
     if size is None:
         data = stream.read(MAX_UPLOAD_BYTES + 1)
         stream, size = io.BytesIO(data), len(data)
+    else:
+        # A file still growing (a log) sends what was measured.
+        stream = cast(IO[bytes], _Exactly(stream, size))
     if size > MAX_UPLOAD_BYTES:
         how_big = f"is {size} bytes" if measured else "has more bytes than that"
         raise FileTooLargeError(
@@ -145,7 +149,7 @@ def _within_upload_limit(stream: IO[bytes], filename: str) -> IO[bytes]:
 
 def _seekable_size(stream: IO[bytes]) -> int | None:
     try:
-        if stream.seekable():
+        if stream.seekable() and _regular_or_not_a_file(stream):
             here = stream.tell()
             end = stream.seek(0, io.SEEK_END)
             stream.seek(here)
@@ -153,6 +157,54 @@ def _seekable_size(stream: IO[bytes]) -> int | None:
     except (AttributeError, OSError, ValueError):
         pass
     return None
+
+
+def _regular_or_not_a_file(stream: IO[bytes]) -> bool:
+    # A device or pipe can claim to seek (stdin from /dev/zero measures 0 bytes, then never
+    # ends): only a regular file's size is its content's.
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return True  # in memory (BytesIO)
+    return stat.S_ISREG(os.fstat(descriptor).st_mode)
+
+
+class _Exactly(io.RawIOBase):
+    """The first ``size`` bytes of a seekable binary file, however it grows meanwhile: what is
+    sent matches the length declared for it (httpx's multipart rewinds and measures it)."""
+
+    def __init__(self, inner: IO[bytes], size: int) -> None:
+        super().__init__()
+        self._inner = inner
+        self._size = size
+        self._position = inner.tell()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        self._inner.seek(min(self._position, self._size))
+        return self._position
+
+    def read(self, size: int | None = -1) -> bytes:
+        left = max(0, self._size - self._position)
+        wanted = left if size is None or size < 0 else min(size, left)
+        data = self._inner.read(wanted) if wanted else b""
+        self._position += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _check_metadata(metadata: Any) -> None:

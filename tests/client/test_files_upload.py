@@ -110,6 +110,32 @@ def test_files_create_sends_and_measures_a_positioned_file_whole(
     assert len(replicate_emulator.requests) == before
 
 
+def test_a_file_that_grows_sends_what_was_measured_and_a_device_is_read(
+    replicate_emulator: Emulator, tmp_path: Path
+) -> None:
+    # Found with the command line: a log still being written sent more bytes than the length
+    # declared for it (h11's "Too much data" traceback), and stdin from /dev/zero measured 0
+    # bytes, then never ended.
+    from replicate.file import _within_upload_limit
+
+    log = tmp_path / "app.log"
+    log.write_bytes(b"0123456789")
+    with log.open("rb") as stream:
+        measured = _within_upload_limit(stream, "app.log")
+        with log.open("ab") as writer:
+            writer.write(b"more lines")
+        assert measured.read() == b"0123456789"
+        assert measured.seek(0, 2) == 10 and measured.seek(0) == 0
+        assert measured.read(4) == b"0123" and measured.tell() == 4
+    client = client_for(replicate_emulator)
+    with log.open("rb") as stream:
+        assert client.files.create(stream).size == 20  # measured now: the whole file
+    before = len(replicate_emulator.requests)
+    with open("/dev/zero", "rb") as endless, pytest.raises(FileTooLargeError):
+        client.files.create(endless)
+    assert len(replicate_emulator.requests) == before
+
+
 def test_upload_memory_stays_flat(replicate_emulator: Emulator, tmp_path: Path) -> None:
     big = sparse_file(tmp_path / "big.bin", 64 * MiB)
     client = client_for(replicate_emulator)
