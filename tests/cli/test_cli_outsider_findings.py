@@ -129,3 +129,12 @@ def test_refusals_before_sending_exit_as_usage_errors(cli: Cli, cli_env: Emulato
         assert result.status == 2, (argv, result.stderr)
         assert "Traceback" not in result.stderr
     assert len(cli_env.requests) == before
+
+
+def test_stream_with_json_prints_every_event_as_a_json_line(cli: Cli) -> None:
+    # Found by an outsider: --json was accepted and ignored.
+    result = cli("stream", "emulator/stream-text", "prompt=hi", "max_tokens=3", "--json")
+    assert result.status == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [e["event"] for e in events if e["event"] == "output"] == ["output"] * 3
+    assert events[-1]["event"] == "done" and all(set(e) == {"event", "id", "data"} for e in events)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -198,22 +199,29 @@ def stream(ctx: Context) -> int:
     given, _ = model_input(ctx.client, ctx.args.ref, ctx.args.inputs)
     events = ctx.client.stream(ctx.args.ref, input=sendable(given), rich=True)
     assert isinstance(events, EventStream)  # rich=True: it knows its prediction
+    as_json = bool(ctx.args.json)  # asked for: text is what a pipe wants from a stream
     try:
         for event in events:
-            if event.event == "output":
+            if as_json:  # every event, one JSON line each (file outputs as their URLs)
+                line = {"event": str(event.event), "id": event.id, "data": str(event.data)}
+                ctx.stdout.write(json.dumps(line) + "\n")
+                ctx.stdout.flush()
+            elif event.event == "output":
                 # Text is written as it comes; a file output as its URL, on a line of its own.
                 data = event.data
                 ctx.stdout.write(data if isinstance(data, str) else f"{data}\n")
                 ctx.stdout.flush()
     except ModelError as error:
-        ctx.stdout.write("\n")
+        if not as_json:
+            ctx.stdout.write("\n")
         print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
     except BrokenPipeError:
         events.close()
         _cancel_unread(events.prediction)
         raise
-    ctx.stdout.write("\n")
+    if not as_json:
+        ctx.stdout.write("\n")
     return errors.OK
 
 
