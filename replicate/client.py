@@ -402,8 +402,8 @@ class Client:
         Auth, retries and error mapping apply: 4xx/5xx raise :class:`ReplicateError`.
         Returns the ``httpx.Response`` (body already read).
         """
-        return self._http.request(
-            method.upper(), self._api_path(path), params=params, json=json, headers=headers
+        return self._request(
+            method, self._host_path(path), params=params, json=json, headers=headers
         )
 
     async def async_request(
@@ -416,8 +416,8 @@ class Client:
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Async :meth:`request`."""
-        return await self._async_http().request(
-            method.upper(), self._api_path(path), params=params, json=json, headers=headers
+        return await self._async_request(
+            method, self._host_path(path), params=params, json=json, headers=headers
         )
 
     # 1.x's private request helpers. Every API call goes through them, as in 1.x, so that a
@@ -434,12 +434,13 @@ class Client:
         # of thousands of requests in flight (callers await it as 1.x's coroutine).
         return self._async_http().request(method.upper(), self._from_host(path), **kwargs)
 
-    def _api_path(self, path: str) -> str | httpx.URL:
-        # "/predictions" and "predictions" both mean <base>/v1/predictions; "/v1/predictions"
-        # (a path from the host, as 1.x's helpers took) means it too; full URLs pass through.
-        if path.startswith(self._api_prefix + "/") or path.startswith(("http://", "https://")):
-            return self._from_host(path)
-        return path.lstrip("/")
+    def _host_path(self, path: str) -> str:
+        # 1.x's form of an API path, from the host: "/predictions" and "predictions" are
+        # "/v1/predictions"; a path already from the host (API paths never start with the
+        # API's prefix) and full URLs (next-page links) pass through.
+        if path.startswith(("http://", "https://", self._api_prefix + "/")):
+            return path
+        return self._api_prefix + "/" + path.lstrip("/")
 
     def _from_host(self, path: str) -> str | httpx.URL:
         # 1.x's paths start from the host ("/v1/predictions"), each parsed once (ApiUrls).

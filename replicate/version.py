@@ -29,11 +29,12 @@ class Version(Resource):
     openapi_schema: dict[str, Any] | None = None
 
     _convert: ClassVar[Mapping[str, Converter]] = {
-        "created_at": lambda client, value: _datetime(value)
+        "created_at": lambda client, value: api_datetime(value)
     }
 
 
-def _datetime(value: Any) -> datetime.datetime | None:
+def api_datetime(value: Any) -> datetime.datetime | None:
+    """An API timestamp (ISO 8601, ``Z`` included) as a datetime; ``None`` if it is not one."""
     if not isinstance(value, str):
         return None
     try:

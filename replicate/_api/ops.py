@@ -104,12 +104,7 @@ def _addressed(client: Client, call: Call[Any]) -> tuple[str, str, dict[str, Any
     # Method and path as 1.x passed them to its client._request/_async_request ("POST",
     # "/v1/predictions"), which test suites patch and assert on.
     args = request_args(call)
-    url: str = args.pop("url")
-    # A next-page link may be absolute, or a path from the host as 1.x users pass cursors
-    # ("/v1/models?cursor=..."); API paths themselves never start with the API's prefix.
-    if not url.startswith(("http://", "https://", client._api_prefix + "/")):
-        url = client._api_prefix + url
-    return args.pop("method").upper(), url, args
+    return args.pop("method").upper(), client._host_path(args.pop("url")), args
 
 
 def _parse(client: Client, call: Call[T], response: httpx.Response) -> T:

@@ -194,13 +194,15 @@ def events_flow(
                 if not chunk:
                     break
                 events = tracker.feed(chunk)
-                quiet = time.monotonic() - last_event >= QUIET_RECHECK
-                if not events and on_quiet is not None and quiet:
-                    last_event = time.monotonic()
-                    if (yield from on_quiet()):
-                        return
+                if on_quiet is not None:  # the clock is read only when someone asks
+                    now = time.monotonic()
+                    if events:
+                        last_event = now
+                    elif now - last_event >= QUIET_RECHECK:
+                        last_event = now
+                        if (yield from on_quiet()):
+                            return
                 if events:
-                    last_event = time.monotonic()
                     failed = _first_error(events) if error is not None else None
                     values = on_events(events if failed is None else events[:failed])
                     if values:

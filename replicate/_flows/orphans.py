@@ -90,15 +90,14 @@ def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
 
 
 def created_time(prediction: Prediction) -> datetime.datetime | None:
-    """When ``prediction`` was created (``None`` if the API left that out or garbled it)."""
-    value = prediction.created_at
-    if not value:
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    """When ``prediction`` was created, in UTC if the API gave no zone (``None`` if the API
+    left that out or garbled it)."""
+    from ..version import api_datetime
+
+    moment = api_datetime(prediction.created_at)
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=datetime.UTC)
 
 
 def matching_predictions(

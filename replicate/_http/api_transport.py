@@ -97,9 +97,9 @@ class _Gate:
     """Per-client request preparation and retry bookkeeping shared by both transports."""
 
     def __init__(
-        self, origin: httpx.URL, token: Callable[[], str | None], policy: RetryPolicy
+        self, api: httpx.URL, token: Callable[[], str | None], policy: RetryPolicy
     ) -> None:
-        self.origin = origin
+        self.origin = origin(api)  # where the token goes: (scheme, host, port), made once
         self.token = token
         self.policy = policy
 
@@ -107,7 +107,7 @@ class _Gate:
         """Attach the token for API requests only, and stretch the read timeout for waits."""
         here = origin(request.url)
         # Stream URLs on Replicate's own hosts may opt in (Client(authenticate_streams=True)).
-        if here == origin(self.origin) or request.extensions.get(STREAM_TOKEN_EXTENSION) == here:
+        if here == self.origin or request.extensions.get(STREAM_TOKEN_EXTENSION) == here:
             given = request.headers.get("Authorization")
             if given is not None:
                 # The caller's own header (``Client(headers=...)``, e.g. a gateway's

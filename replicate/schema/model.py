@@ -113,6 +113,12 @@ class OutputSpec:
     concatenate: bool = False
 
     @property
+    def may_hold_files(self) -> bool:
+        """Whether the output may hold files: a file or an untyped part (a plain string
+        output that happens to be a URL is text)."""
+        return any(t.kind in ("file", "any") for t in walk(self.type))
+
+    @property
     def has_files(self) -> bool:
         """Whether the output holds file URLs (they come back as ``FileOutput``)."""
         return any(t.kind == "file" for t in walk(self.type))
@@ -238,16 +244,18 @@ def _output_spec(node: Any, schemas: dict[str, Any]) -> OutputSpec:
     return OutputSpec(spec_type, iterator, concatenate)
 
 
-def output_may_hold_files(openapi_schema: Any) -> bool:
-    """Whether a version's output may hold files, by its schema: a plain string output that
-    happens to be a URL is text. ``True`` when there is no readable schema (1.x's rule: every
-    URL is a file)."""
-    from .types import walk
-
+def readable_output(openapi_schema: Any) -> OutputSpec | None:
+    """A version's output spec; ``None`` when it has no schema or an unreadable one."""
     if not openapi_schema:
-        return True
+        return None
     try:
-        output = parse_schema(openapi_schema).output
+        return parse_schema(openapi_schema).output
     except SchemaError:
-        return True
-    return any(t.kind in ("file", "any") for t in walk(output.type))
+        return None
+
+
+def output_may_hold_files(openapi_schema: Any) -> bool:
+    """Whether a version's output may hold files, by its schema (:attr:`OutputSpec.may_hold_files`);
+    ``True`` when there is no readable schema (1.x's rule: every URL is a file)."""
+    output = readable_output(openapi_schema)
+    return output is None or output.may_hold_files

@@ -94,7 +94,7 @@ def checked_output_dir(directory: Path) -> Path:
 
 def run(ctx: Context) -> int:
     from ...exceptions import ModelError, PredictionTimeoutError
-    from ...schema.model import output_may_hold_files
+    from ...schema.model import readable_output
     from ..inputs import secret_names, sendable
     from ..outputs import write_output
     from ..progress import RunDisplay
@@ -113,6 +113,7 @@ def run(ctx: Context) -> int:
         _open_web(ctx, prediction.urls)
         render.show(ctx, prediction, hidden_inputs=hidden)
         return errors.OK
+    output_spec = readable_output(schema)  # what the output holds, read once
     display = RunDisplay(ctx, logs=args.logs)
     web = _WebOpener(ctx) if args.web else None
 
@@ -125,7 +126,7 @@ def run(ctx: Context) -> int:
         with display:
             # A live display, or tokens printed as they come, wants every update, not one
             # long `Prefer: wait` request.
-            live = ctx.progress or args.logs or _streams_output(schema)
+            live = ctx.progress or args.logs or (output_spec is not None and output_spec.iterator)
             output = ctx.client.run(
                 args.ref,
                 inputs,
@@ -133,7 +134,7 @@ def run(ctx: Context) -> int:
                 progress=progress,
                 wait=not live,
                 rich=True,
-                use_file_output=output_may_hold_files(schema),
+                use_file_output=output_spec is None or output_spec.may_hold_files,
             )
             if not args.json:
                 display.end_bar()  # the output goes to the same terminal from here on
@@ -153,16 +154,6 @@ def run(ctx: Context) -> int:
     if args.json and display.last is not None:
         render.show(ctx, display.last, hidden_inputs=hidden)
     return errors.OK
-
-
-def _streams_output(openapi_schema: Any) -> bool:
-    """Whether the model's output is an iterator (tokens), to be printed as it arrives."""
-    from ...schema import SchemaError, parse_schema
-
-    try:
-        return bool(openapi_schema) and parse_schema(openapi_schema).output.iterator
-    except SchemaError:
-        return False
 
 
 class _WebOpener:
