@@ -320,7 +320,12 @@ class SSEReconnector:
             sleep(step.delay)
 
     A partially received event is dropped at each disconnect; the server resends
-    it after ``Last-Event-ID``, so nothing is lost or repeated. The server's
+    it after ``Last-Event-ID``, so nothing is lost or repeated. A server that ignores
+    ``Last-Event-ID`` and starts over is recognised by the first event of the new
+    connection carrying an earlier id already delivered: until the last one delivered comes
+    again, events already delivered are dropped and any others kept. (A first
+    event carrying the last id itself is delivered: an event without an ``id`` line
+    inherits that id.) The server's
     ``retry`` sets the first delay (at most ``max_delay``); consecutive attempts without a
     new event double it up to ``max_delay``, and more than ``max_attempts`` of them raise
     :class:`ReconnectLimitExceeded`.
@@ -344,6 +349,11 @@ class SSEReconnector:
         self.decoder = SSEDecoder(last_event_id=last_event_id)
         self.done_event: ServerSentEvent | None = None
         self._failures = 0
+        self._delivered: set[str] = set()  # ids of events handed out, to recognise replays
+        self._last_delivered = last_event_id
+        # After a reconnect: None until the first event tells whether the server replays;
+        # then the id of the last event delivered (drop up to it), or "" (deliver all).
+        self._replay_until: str | None = ""
 
     @property
     def done(self) -> bool:
@@ -367,12 +377,29 @@ class SSEReconnector:
         events = self.decoder.feed(chunk)
         if not events:
             return events
-        self._failures = 0
-        for index, event in enumerate(events):
+        delivered: list[ServerSentEvent] = []
+        for event in events:
+            if self._replayed(event):
+                continue
+            delivered.append(event)
+            if event.id:
+                self._delivered.add(event.id)
+                self._last_delivered = event.id
             if event.event == "done":
                 self.done_event = event
-                return events[: index + 1]
-        return events
+                break
+        if delivered:  # progress: a replay alone does not reset the backoff
+            self._failures = 0
+        return delivered
+
+    def _replayed(self, event: ServerSentEvent) -> bool:
+        until = self._replay_until
+        if until is None:  # the first event since reconnecting decides
+            last = self._last_delivered
+            until = last if event.id != last and event.id in self._delivered else ""
+        self._replay_until = "" if event.id == until else until
+        # While the replay lasts, events already delivered are dropped and new ones kept.
+        return bool(until) and event.id in self._delivered
 
     def connection_lost(self) -> Reconnect | None:
         """Call when a connection ends or fails to open.
@@ -390,4 +417,5 @@ class SSEReconnector:
         delay = min(base * 2 ** (self._failures - 1), self.max_delay)
         # A new connection starts a fresh parse; the id and retry carry over.
         self.decoder = SSEDecoder(last_event_id=decoder.last_event_id, retry=decoder.retry)
+        self._replay_until = None if self._last_delivered else ""
         return Reconnect(delay, decoder.last_event_id, self._failures)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import replicate
 from replicate._flows.sse import (
     Reconnect,
     ReconnectLimitExceeded,
@@ -338,3 +341,111 @@ def test_reconnects_over_loopback_without_losing_or_repeating_tokens() -> None:
     assert tokens == _DroppingStream.TOKENS
     assert _DroppingStream.connections == [None, "6", "13", "20", "27"]
     assert delays == [0.01] * 4  # the server's retry, no backoff since each had progress
+
+
+def test_a_server_ignoring_last_event_id_does_not_repeat_events() -> None:
+    # Found with a hostile server: one that starts over on every connection made every
+    # token before the drop appear twice.
+    tracker = SSEReconnector(max_attempts=2)
+    first = tracker.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c")
+    assert [e.data for e in first] == ["a", "b"]
+    assert tracker.connection_lost() is not None
+    again = tracker.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n")
+    assert [e.data for e in again] == ["c"]
+    # Replays alone are no progress: a server that always drops before new events ends.
+    for _ in range(2):
+        assert tracker.connection_lost() is not None
+        assert tracker.feed(b"id: 1\ndata: a\n\n") == []
+    with pytest.raises(ReconnectLimitExceeded):
+        tracker.connection_lost()
+
+
+def test_a_replay_that_goes_elsewhere_loses_nothing() -> None:
+    tracker = SSEReconnector()
+    tracker.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n\n")
+    tracker.connection_lost()
+    # Starts over with an event inserted: only that one is new.
+    seen = tracker.feed(b"id: 1\ndata: a\n\nid: 9\ndata: z\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n")
+    assert [e.data for e in seen] == ["z", "c"]
+
+
+def test_after_a_reconnect_an_event_without_an_id_line_is_delivered() -> None:
+    # It inherits the last id, like a copy of the last event would: delivering it may at
+    # worst repeat one event of a server that resends the last one; dropping it would lose
+    # the next event of a server that honours Last-Event-ID but sends ids sparsely.
+    tracker = SSEReconnector()
+    tracker.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b\n\n")
+    tracker.connection_lost()
+    seen = tracker.feed(b"data: c\n\nid: 3\ndata: d\n\n")
+    assert [(e.id, e.data) for e in seen] == [("2", "c"), ("3", "d")]
+
+
+class _StartingOver(BaseHTTPRequestHandler):
+    """A prediction whose stream ignores Last-Event-ID: each connection starts from the
+    first token and is cut mid-event, three tokens further than the one before."""
+
+    TOKENS: ClassVar[list[str]] = [f"tok{i} " for i in range(10)]
+    connections: ClassVar[list[str | None]] = []
+
+    def do_GET(self) -> None:
+        host, port = self.server.server_address[:2]
+        if self.path.startswith("/v1/predictions/"):
+            body = json.dumps(
+                {
+                    "id": "p1",
+                    "status": "processing",
+                    "input": {},
+                    "urls": {
+                        "get": f"http://{host}:{port}/v1/predictions/p1",
+                        "cancel": f"http://{host}:{port}/v1/predictions/p1/cancel",
+                        "stream": f"http://{host}:{port}/stream",
+                    },
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        type(self).connections.append(self.headers.get("Last-Event-ID"))
+        reach = 3 * len(type(self).connections)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        out = b"retry: 1\n\n"
+        for index, token in enumerate(self.TOKENS[:reach]):
+            out += f"id: {index}\nevent: output\ndata: {token}\n\n".encode()
+        if reach >= len(self.TOKENS):
+            out += b"id: done\nevent: done\ndata: {}\n\n"
+        else:
+            out += f"id: {reach}\nevent: output\ndata: ha".encode()  # cut mid-event
+        self.wfile.write(out)
+        self.close_connection = True
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_stream_from_a_server_that_starts_over_yields_each_token_once(mode: str) -> None:
+    _StartingOver.connections = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StartingOver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = replicate.Client("r8_test", base_url=f"http://127.0.0.1:{server.server_port}")
+        prediction = client.predictions.get("p1")
+        if mode == "sync":
+            tokens = [str(event) for event in prediction.stream()]
+        else:
+
+            async def read() -> list[str]:
+                return [str(event) async for event in prediction.async_stream()]
+
+            tokens = asyncio.run(read())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "".join(tokens) == "".join(_StartingOver.TOKENS)
+    assert _StartingOver.connections == [None, "2", "5", "8"]
