@@ -27,12 +27,37 @@ if TYPE_CHECKING:
 
 def payload(info: ModelInfo, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The input to send: checked against the schema (if any), secrets unwrapped. An
-    optional input given as ``None`` is left out, as its signature's ``= None`` says."""
+    optional input given as ``None`` is left out, as its signature's ``= None`` says.
+    An input may be given by its name or by the keyword a generated module gives it
+    (``class_`` for ``class``)."""
+    aliases = _aliases(info)
+    if aliases:
+        named: dict[str, Any] = {}
+        for key, value in inputs.items():
+            name = aliases.get(key, key)
+            if name in named:
+                raise TypeError(f"input {name!r} given twice: by its name and by its keyword")
+            named[name] = value
+        inputs = named
     return sendable_input(info.schema, inputs, model=info.ref)
 
 
 def _is_parameter_name(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def _aliases(info: ModelInfo) -> dict[str, str]:
+    """Keyword -> input name, for inputs that generated modules take under another keyword
+    (``class_`` for ``class``, ``str_`` for ``str``): the same calls work with both."""
+    if info.schema is None:
+        return {}
+    from .generate import parameter_names  # the generated modules' naming rule
+
+    names = parameter_names(info.schema.inputs)
+    # An input's own name wins over another input's keyword ("class_" beside "class").
+    return {
+        keyword: name for name, keyword in names.items() if keyword != name and keyword not in names
+    }
 
 
 def signature(
@@ -42,9 +67,12 @@ def signature(
     if info.schema is None:
         kwargs = inspect.Parameter("inputs", inspect.Parameter.VAR_KEYWORD, annotation=Any)
         return inspect.Signature([kwargs], return_annotation=Any)
+    # Inputs named like keywords or not identifiers take the keyword generated modules give
+    # them; any left (a keyword taken by another input's name) go through **inputs.
+    keywords = {name: keyword for keyword, name in _aliases(info).items()}
     parameters = [
         inspect.Parameter(
-            spec.name,
+            spec.name if _is_parameter_name(spec.name) else keywords[spec.name],
             inspect.Parameter.KEYWORD_ONLY,
             # As in generated modules: an optional input whose default cannot stand in the
             # signature defaults to None there (left out of the request).
@@ -56,11 +84,9 @@ def signature(
             else spec.annotation | None,
         )
         for spec in info.schema.inputs
-        if _is_parameter_name(spec.name)
+        if _is_parameter_name(spec.name) or spec.name in keywords
     ]
-    # Inputs named like keywords or not identifiers (rare) still go through **inputs (named
-    # so as not to clash with an input of that name).
-    if len(parameters) < len(info.schema.inputs):
+    if len(parameters) < len(info.schema.inputs):  # named so as not to clash with an input
         rest = "inputs"
         while any(p.name == rest for p in parameters):
             rest += "_"

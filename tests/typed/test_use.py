@@ -381,3 +381,41 @@ def test_secrets_in_a_tuple_are_unwrapped_and_a_secret_default_is_not_shown() ->
         assert fn(keys=(Secret("sk-1"), Secret("sk-2"))) == 2
         assert emu.last_input("acme/keys")["keys"] == ["sk-1", "sk-2"]
         assert "sk-default-secret" not in str(inspect.signature(fn))
+
+
+def _keyword_named_model() -> dict[str, Any]:
+    properties = {
+        "class": {"type": "string", "x-order": 0},
+        "str": {"type": "string", "default": "s", "x-order": 1},
+        "a-b": {"type": "integer", "default": 1, "x-order": 2},
+        "a_b": {"type": "integer", "default": 2, "x-order": 3},
+    }
+    schemas = {
+        "Input": {"type": "object", "required": ["class"], "properties": properties},
+        "Output": {"type": "string"},
+    }
+    return {
+        "owner": "acme",
+        "name": "keywords",
+        "latest_version": {"id": "b" * 64, "openapi_schema": {"components": {"schemas": schemas}}},
+        "default_example": {"output": "done"},
+    }
+
+
+def test_inputs_named_like_keywords_take_the_generated_modules_keywords(
+    replicate_emulator: Emulator,
+) -> None:
+    # Found by a user switching between use() and a generated module: the module takes
+    # class_="c", use() took only **{"class": "c"}.
+    replicate_emulator.add_model_from_json(_keyword_named_model())
+    fn = client_for(replicate_emulator).use("acme/keywords")
+    params = inspect.signature(fn).parameters
+    # `a-b` has no keyword of its own here (`a_b` is another input's name): **inputs.
+    assert list(params) == ["class_", "str", "a_b", "inputs"]
+    assert fn(class_="c", str_="t") == "done"
+    assert fn(**{"class": "c", "a-b": 3}) == "done"
+    sent = [json.loads(r.body)["input"] for r in posted(replicate_emulator)]
+    assert sent == [{"class": "c", "str": "t"}, {"class": "c", "a-b": 3}]
+    with pytest.raises(TypeError, match="'class' given twice"):
+        fn(**{"class": "c", "class_": "d"})
+    assert len(posted(replicate_emulator)) == 2
