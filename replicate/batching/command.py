@@ -9,17 +9,21 @@ ledger is left ready: rerun the same command to resume).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
 import sys
 import time
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from .keys import Shard
 from .limiter import parse_rate
 from .progress import BatchProgress
+
+#: ``--input -``: the inputs come from stdin.
+STDIN = Path("-")
 
 #: Plain progress lines (no terminal, or no ``rich``) at most this often.
 PLAIN_INTERVAL = 5.0
@@ -32,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``replicate batch``."""
     parser.add_argument("ref", metavar="REF", help="owner/name, owner/name:version or version id")
     parser.add_argument(
-        "--input", "-i", required=True, type=Path, help="JSON lines, one input each"
+        "--input", "-i", required=True, type=Path, help="JSON lines, one input each (- for stdin)"
     )
     parser.add_argument("--output", "-o", required=True, type=Path, help="results as JSON lines")
     parser.add_argument(
@@ -66,9 +70,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def read_inputs(path: Path) -> list[dict[str, Any]]:
-    """The inputs of a JSON-lines file (blank lines skipped); errors name the line."""
+    """The inputs of a JSON-lines file, or of stdin for ``-`` (blank lines skipped); errors
+    name the line."""
     inputs: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as lines:
+    with _opened(path) as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -80,6 +85,12 @@ def read_inputs(path: Path) -> list[dict[str, Any]]:
                 raise ValueError(f"{path}:{number}: an input must be a JSON object")
             inputs.append(value)
     return inputs
+
+
+def _opened(path: Path) -> contextlib.AbstractContextManager[TextIO]:
+    if path == STDIN:  # read whole before the batch starts, as a file is
+        return contextlib.nullcontext(sys.stdin)
+    return path.open(encoding="utf-8")
 
 
 def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
@@ -98,7 +109,9 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
         print(f"replicate batch: {exc}", file=sys.stderr)
         return 2
     ledger = args.ledger or args.output.with_name(args.output.name + ".db")
-    files = {"--input": args.input, "--output": args.output, "--ledger": ledger}
+    files = {"--output": args.output, "--ledger": ledger}
+    if args.input != STDIN:
+        files["--input"] = args.input
     for (one, path), (other, elsewhere) in itertools.combinations(files.items(), 2):
         if path.resolve() == elsewhere.resolve():  # results would overwrite inputs or ledger
             print(f"replicate batch: {one} and {other} are the same file ({path})", file=sys.stderr)
@@ -140,8 +153,15 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         display.close()
+        running = _maybe_running(ledger)
+        left = (
+            f"; {running} prediction{'s' * (running != 1)} may still be running (a rerun waits "
+            "for them rather than creating them again)"
+            if running
+            else ""
+        )
         print(
-            f"replicate batch: interrupted; rerun the same command to resume from {ledger}",
+            f"replicate batch: interrupted{left}; rerun the same command to resume from {ledger}",
             file=sys.stderr,
         )
         return 130
@@ -149,6 +169,20 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
         client.close()
     display.close()
     return 1 if failed else 0
+
+
+def _maybe_running(ledger: Path) -> int:
+    """Inputs whose prediction was created (or may have been) and not seen to end: left
+    running by ``--leave-running``, a second Ctrl-C, or a cancel that failed."""
+    import sqlite3
+
+    from .ledger import CREATED, CREATING, Ledger
+
+    try:
+        with Ledger(ledger) as book:
+            return sum(entry.state in (CREATING, CREATED) for entry in book.entries())
+    except (OSError, sqlite3.Error):
+        return 0
 
 
 class _ResultsFile:

@@ -116,7 +116,42 @@ def test_ctrl_c_cancels_in_flight_and_exits_130(limited: Emulator, tmp_path: Pat
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "rerun the same command to resume" in err
+    assert "still be running" not in err  # all four were cancelled
     assert limited.wait_for(
         lambda: all(job.status == "canceled" for job in limited.app.store.predictions.values()),
         5,
     )
+
+
+def test_ctrl_c_says_how_many_predictions_were_left_running(
+    limited: Emulator, tmp_path: Path
+) -> None:
+    # Found by an outsider: after a second Ctrl-C (or with --leave-running) the command said
+    # only "interrupted", though predictions it had started were still running.
+    lines = [json.dumps({"seconds": 500 + i, "queue_seconds": 0}) for i in range(3)]
+    (tmp_path / "inputs.jsonl").write_text("\n".join(lines) + "\n")
+    process = subprocess.Popen(
+        _command(limited, tmp_path, "--leave-running", "--quiet"), env=_env(limited),
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert limited.wait_for(lambda: len(limited.app.store.predictions) == 3, 10)
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "3 predictions may still be running (a rerun waits for them" in err
+    assert all(job.status != "canceled" for job in limited.app.store.predictions.values())
+
+
+def test_inputs_can_come_from_stdin(limited: Emulator, tmp_path: Path) -> None:
+    lines = [json.dumps({"seconds": 1, "queue_seconds": 0, "n": i}) for i in range(5)]
+    command = _command(limited, tmp_path, "--quiet", "--ordered")
+    command[command.index("--input") + 1] = "-"
+    done = subprocess.run(
+        command, env=_env(limited), input="\n".join(lines) + "\n", capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    results = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert [r["index"] for r in results] == list(range(5))
+    assert all(r["status"] == "succeeded" for r in results)
