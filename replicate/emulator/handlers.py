@@ -539,7 +539,10 @@ def _deployment(app: EmulatorApp, req: Request) -> Deployment:
     return deployment
 
 
-def _check_instances(body: dict[str, Any]) -> None:
+def _check_deployment(body: dict[str, Any]) -> None:
+    for field in ("name", "model", "version", "hardware"):
+        if field in body and not isinstance(body[field], str):
+            raise unprocessable(InvalidField("invalid_type", field, f"{field} must be a string"))
     for field, top in (("min_instances", 5), ("max_instances", 20)):
         value = body.get(field)
         if value is not None and (not isinstance(value, int) or not 0 <= value <= top):
@@ -557,9 +560,8 @@ async def deployments_create(app: EmulatorApp, req: Request) -> Result:
     missing = [f for f in required if f not in body]
     if missing:
         raise unprocessable(*(_required(f) for f in missing))
-    _check_instances(body)
-    found = app.store.versions.get(body["version"])
-    if found is None or found[0].full_name != body["model"]:
+    _check_deployment(body)
+    if not app.store.is_version_of(body["model"], body["version"]):
         raise unprocessable(InvalidField("not_found", "version", "not a version of this model"))
     key = f"{OWNER}/{body['name']}"
     if key in app.store.deployments:
@@ -584,7 +586,7 @@ async def deployments_get(app: EmulatorApp, req: Request) -> Result:
 async def deployments_update(app: EmulatorApp, req: Request) -> Result:
     deployment = _deployment(app, req)
     body = _body_object(req)
-    _check_instances(body)
+    _check_deployment(body)
     if "version" in body:
         found = app.store.versions.get(body["version"])
         if found is None:

@@ -323,6 +323,11 @@ class Store:
         """Serve ``spec``, replacing a collection of the same slug."""
         self.collection_specs[spec.slug] = spec
 
+    def is_version_of(self, model: str, version: str) -> bool:
+        """Whether ``version`` is a version of ``model`` (``owner/name``) here."""
+        found = self.versions.get(version)
+        return found is not None and found[0].full_name == model
+
     def add_deployment(
         self,
         owner: str,
@@ -340,7 +345,7 @@ class Store:
             raise ValueError(f"no model {model!r} with a version in this emulator")
         if version is None:
             version = found.versions[-1].id
-        elif all(v.id != version for v in found.versions):
+        elif not self.is_version_of(model, version):
             raise ValueError(f"{version!r} is not a version of {model}")
         deployment = Deployment(owner, name, model, version, hardware, min_instances, max_instances)
         self.deployments[f"{owner}/{name}"] = deployment

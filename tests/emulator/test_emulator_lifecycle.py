@@ -264,3 +264,19 @@ def test_list_filters_by_creation_time(api: httpx.Client) -> None:
     assert [p["id"] for p in before["results"]] == [first["id"]]
     assert api.get("/predictions", params={"source": "web"}).json()["results"] == []
     assert api.get("/predictions", params={"created_after": "yesterday"}).status_code == 400
+
+
+def test_deployment_fields_of_the_wrong_type_are_refused_not_crashed_on(
+    emu: Emulator, api: httpx.Client
+) -> None:
+    # Found by fuzzing the emulator: a version given as a list or object made it answer 500.
+    version = api.get("/models/emulator/echo").json()["latest_version"]["id"]
+    good = {"name": "d1", "model": "emulator/echo", "version": version, "hardware": "cpu",
+            "min_instances": 0, "max_instances": 1}  # fmt: skip
+    for field, value in (("version", ["x"]), ("version", {"a": 1}), ("name", 5), ("hardware", [])):
+        answer = api.post("/deployments", json={**good, field: value})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["invalid_fields"][0]["field"] == field
+        update = api.patch("/deployments/emulator/echo-deployment", json={field: value})
+        assert update.status_code == 422, update.text
+    assert api.post("/deployments", json=good).status_code == 200
