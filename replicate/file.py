@@ -7,7 +7,7 @@ import io
 import json
 import os
 import stat
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeAlias, TypedDict, cast, overload
@@ -226,44 +226,76 @@ def _id_of(file: File | str) -> str:
     return value
 
 
-_SIGNED = ("owner", "expiry", "signature")
+#: The parts of a file's signed download URL a download needs.
+SIGNED = ("owner", "expiry", "signature")
+
+
+class UnsignedDownloadError(TypeError):
+    """A download without the ``owner``, ``expiry`` and ``signature`` of the file's signed
+    URL (:attr:`missing` names those absent; :attr:`url` is the URL given, if any)."""
+
+    def __init__(self, missing: list[str], url: str | None) -> None:
+        if url is None:
+            message = (
+                f"files.download() needs {missing}: pass the file's signed download URL, "
+                "or owner=, expiry= and signature="
+            )
+        else:
+            message = (
+                f"{url} is not a signed download URL (it has no {', '.join(missing)}); "
+                "pass the file's urls.get link, or owner=, expiry= and signature="
+            )
+        super().__init__(message)
+        self.missing = missing
+        self.url = url
 
 
 def _signed_query(url: str) -> dict[str, Any]:
     query = parse_qs(urlsplit(url).query)
-    return {k: query[k][0] for k in _SIGNED if k in query}
+    return {k: query[k][0] for k in SIGNED if k in query}
 
 
-def _download_call(file: File | str, signed: dict[str, Any]) -> Call[bytes]:
-    """``GET /files/{id}/download`` with the owner/expiry/signature of a signed URL."""
+def signed_download(file: File | str, signed: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The file id and signed-URL parts of a download of ``file`` (a signed download URL, a
+    :class:`File`, or an id with ``signed``); :class:`UnsignedDownloadError` names what is
+    missing. Sends nothing."""
     params = dict(signed)
-    unknown = sorted(set(params) - set(_SIGNED))
+    unknown = sorted(set(params) - set(SIGNED))
     if unknown:
         raise TypeError(f"files.download() got unexpected keyword arguments {unknown}")
+    url = None
     if isinstance(file, str) and file.startswith(("https://", "http://")):
         # A signed download URL: .../files/<id>/download?owner=..&expiry=..&signature=..
+        url = file
         params = {**_signed_query(file), **params}
         file = urlsplit(file).path.rstrip("/").removesuffix("/download").rpartition("/")[2]
     elif isinstance(file, File) and not params:
-        for url in (file.urls or {}).values():
-            params = _signed_query(url)
-            if len(params) == len(_SIGNED):
+        for link in (file.urls or {}).values():
+            params = _signed_query(link)
+            if len(params) == len(SIGNED):
                 break
-    missing = [k for k in _SIGNED if params.get(k) is None]
+    missing = [k for k in SIGNED if params.get(k) is None]
     if missing:
-        raise TypeError(
-            f"files.download() needs {missing}: pass the file's signed download URL, "
-            "or owner=, expiry= and signature="
-        )
-    params["expiry"] = int(params["expiry"])
+        raise UnsignedDownloadError(missing, url)
+    try:
+        params["expiry"] = int(params["expiry"])
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"expiry must be a whole number of seconds, got {params['expiry']!r}"
+        ) from None
+    return _id_of(file), params
 
+
+def _download_call(file: File | str, signed: Mapping[str, Any]) -> Call[bytes]:
+    """``GET /files/{id}/download`` with the owner/expiry/signature of a signed URL."""
+    file_id, params = signed_download(file, signed)
     from replicate_api.api.files import files_download
 
     def parse(client: Client, data: Any) -> bytes:
         return bytes(data)
 
     return Call(
-        parse, files_download.request_kwargs, args=(_id_of(file),), kwargs=params, decode="bytes"
+        parse, files_download.request_kwargs, args=(file_id,), kwargs=params, decode="bytes"
     )
 
 

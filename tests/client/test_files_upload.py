@@ -16,7 +16,8 @@ from support.run_support import client_for
 from replicate._encoding.inputs import FileTooLargeError
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import png_bytes
-from replicate.file import File
+from replicate.exceptions import InvalidArgumentError
+from replicate.file import File, UnsignedDownloadError, signed_download
 from replicate.pagination import Page
 
 MiB = 1024 * 1024
@@ -232,3 +233,24 @@ async def test_a_file_holding_multipart_delimiters_uploads_whole(
         created = await client.files.async_create(payload, filename="t.bin")
     assert created.size == len(payload)
     assert client.files.download(replicate_emulator.signed_file_url(created.id)) == payload
+
+
+def test_downloads_without_a_signature_are_refused_before_sending(
+    replicate_emulator: Emulator,
+) -> None:
+    client = client_for(replicate_emulator)
+    created = client.files.create(b"data", filename="d.txt")
+    url = replicate_emulator.signed_file_url(created.id)
+    unsigned = url.split("?")[0]
+    with pytest.raises(UnsignedDownloadError, match="is not a signed download URL") as caught:
+        client.files.download(unsigned)
+    assert caught.value.missing == ["owner", "expiry", "signature"] and caught.value.url == unsigned
+    assert isinstance(caught.value, TypeError)  # as a missing argument is
+    with pytest.raises(UnsignedDownloadError, match=r"needs \['expiry', 'signature'\]"):
+        client.files.download(created.id, owner="acme")
+    with pytest.raises(InvalidArgumentError, match="expiry must be a whole number"):
+        client.files.download(created.id, owner="acme", expiry="soon", signature="x")
+    downloads = [r for r in replicate_emulator.requests if r.path.endswith("/download")]
+    assert downloads == []
+    # The file's id is read from the URL, with or without a trailing slash.
+    assert signed_download(url.replace("/download?", "/download/?"), {})[0] == created.id

@@ -10,6 +10,7 @@ from ..context import Context
 from . import Group
 
 COLUMNS = ("id", "name", "size", "content_type", "created_at")
+# replicate.file.SIGNED, spelled out: the parser is built without importing the client.
 SIGNED = ("owner", "expiry", "signature")
 
 
@@ -58,34 +59,28 @@ def delete(ctx: Context) -> int:
 
 
 def download_file(ctx: Context) -> int:
-    from urllib.parse import urlsplit
-
+    from ...file import UnsignedDownloadError, signed_download
     from ..outputs import new_path
 
     args = ctx.args
     signed = {part: getattr(args, part) for part in SIGNED if getattr(args, part) is not None}
-    is_url = args.file.startswith(("https://", "http://"))
-    if not is_url and len(signed) < len(SIGNED):
-        raise errors.UsageError(
-            "downloads need the file's signed download URL, or its id with "
-            "--owner, --expiry and --signature"
-        )
-    if is_url:
-        from urllib.parse import parse_qs
-
-        query = parse_qs(urlsplit(args.file).query)
-        missing = [part for part in SIGNED if part not in query and part not in signed]
-        if missing:
+    try:
+        file_id, _ = signed_download(args.file, signed)  # checked before anything is sent
+    except UnsignedDownloadError as error:
+        if error.url is None:
             raise errors.UsageError(
-                f"{args.file} is not a signed download URL (it has no {', '.join(missing)}); "
-                "use the file's urls.get link, or its id with --owner, --expiry and --signature"
-            )
+                "downloads need the file's signed download URL, or its id with "
+                "--owner, --expiry and --signature"
+            ) from None
+        raise errors.UsageError(
+            f"{error.url} is not a signed download URL (it has no {', '.join(error.missing)}); "
+            "use the file's urls.get link, or its id with --owner, --expiry and --signature"
+        ) from None
     if args.output is not None and str(args.output) == "-":
         for chunk in ctx.client.files.iter_download(args.file, **signed):
             sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
         return errors.OK
-    file_id = urlsplit(args.file).path.removesuffix("/download").rpartition("/")[2]
     target = args.output or new_path(Path(), ctx.client.files.get(file_id).name or file_id)
     print(ctx.client.files.download(args.file, target, **signed), file=ctx.stdout)
     return errors.OK
