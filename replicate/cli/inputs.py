@@ -16,6 +16,7 @@ from ..schema import (
     CliValueError,
     InputSpec,
     InputValidationError,
+    ModelSchema,
     SchemaError,
     Secret,
     coerce_cli_value,
@@ -25,7 +26,13 @@ from ..schema import (
 )
 from .errors import UsageError
 
-__all__ = ["parse_assignments", "secret_names", "sendable", "split_assignments"]
+__all__ = [
+    "parse_assignments",
+    "secret_names",
+    "sendable",
+    "split_assignments",
+    "version_schema",
+]
 
 # What a file argument stands for when the inputs are checked: it is uploaded and its URL sent.
 _UPLOADED_URL = "data:,"
@@ -61,26 +68,33 @@ def _file_or_text(key: str, value: str) -> Any:
     return value
 
 
+def version_schema(openapi_schema: Any, *, model: str = "model") -> ModelSchema | None:
+    """A version's parsed schema (``None``: it publishes none); a malformed one is a
+    :class:`SchemaError` naming ``model``."""
+    if not openapi_schema:
+        return None
+    try:
+        return parse_schema(openapi_schema)
+    except SchemaError as error:
+        raise SchemaError(f"{model} has a malformed schema: {error}") from None
+
+
 def parse_assignments(
-    pairs: list[str], openapi_schema: dict[str, Any] | None, *, model: str = "model"
+    pairs: list[str], schema: ModelSchema | None, *, model: str = "model"
 ) -> dict[str, Any]:
     """The prediction input for ``key=value`` arguments (secrets as :class:`Secret`).
 
-    With the version's ``openapi_schema``, values become the declared types (a list from
-    repeated keys or a JSON list) and are checked as ``replicate.use()`` checks them:
-    unknown names (with a suggestion), types, enum values, bounds, required inputs. One
-    :class:`UsageError` lists every problem by input name. Without a schema values stay
-    strings (repeated keys become lists); a malformed one is a :class:`SchemaError`.
+    With the version's ``schema`` (see :func:`version_schema`), values become the declared
+    types (a list from repeated keys or a JSON list) and are checked as ``replicate.use()``
+    checks them: unknown names (with a suggestion), types, enum values, bounds, required
+    inputs. One :class:`UsageError` lists every problem by input name (``model`` names the
+    model). Without a schema values stay strings (repeated keys become lists).
     """
     grouped: dict[str, list[Any]] = {}
     for key, value in split_assignments(pairs):
         grouped.setdefault(key, []).append(value)
-    if not openapi_schema:  # as in use(): a version without a schema checks nothing
+    if schema is None:  # as in use(): a version without a schema checks nothing
         return {k: v[0] if len(v) == 1 else v for k, v in grouped.items()}
-    try:
-        schema = parse_schema(openapi_schema)
-    except SchemaError as error:
-        raise SchemaError(f"{model} has a malformed schema: {error}") from None
     inputs: dict[str, Any] = {}
     unreadable: dict[str, str] = {}
     for key, values in grouped.items():

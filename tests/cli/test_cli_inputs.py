@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from replicate.cli.errors import UsageError
-from replicate.cli.inputs import parse_assignments, secret_names, sendable
+from replicate.cli.inputs import parse_assignments, secret_names, sendable, version_schema
 from replicate.schema import SchemaError, Secret
 
-SCHEMA: dict[str, Any] = {
+RAW: dict[str, Any] = {
     "components": {
         "schemas": {
             "Input": {
@@ -36,6 +36,7 @@ SCHEMA: dict[str, Any] = {
         }
     }
 }
+SCHEMA = version_schema(RAW)
 
 
 def test_values_take_the_declared_types() -> None:
@@ -104,7 +105,7 @@ def test_secret_inputs_are_never_shown() -> None:
     }
     schema: Any = {"components": {"schemas": {"Input": {"properties": properties}}}}
     with pytest.raises(UsageError) as caught:
-        parse_assignments(["pin=x", "pin=y", "vault=alphx"], schema)
+        parse_assignments(["pin=x", "pin=y", "vault=alphx"], version_schema(schema))
     message = str(caught.value)
     assert "pin: given 2 times" in message and "vault: <secret> must be one of" in message
     assert "alphx" not in message and "did you mean" not in message
@@ -117,17 +118,23 @@ def test_files_are_checked_as_the_url_they_are_sent_as(tmp_path: Path) -> None:
         ["prompt=x", f"masks=@{picture}", "masks=https://x/b.png", f"tags=@{picture}"], SCHEMA
     )
     assert parsed["masks"] == [picture, "https://x/b.png"] and parsed["tags"] == [picture]
-    nullable: Any = {
-        "components": {
-            "schemas": {
-                "Input": {
-                    "properties": {
-                        "seeds": {"type": "array", "items": {"type": "integer"}, "nullable": True}
+    nullable = version_schema(
+        {
+            "components": {
+                "schemas": {
+                    "Input": {
+                        "properties": {
+                            "seeds": {
+                                "type": "array",
+                                "items": {"type": "integer"},
+                                "nullable": True,
+                            }
+                        }
                     }
                 }
             }
         }
-    }
+    )
     assert parse_assignments(["seeds=null"], nullable) == {"seeds": None}
     assert parse_assignments(["seeds=[1]", "seeds=2"], nullable) == {"seeds": [1, 2]}
     with pytest.raises(UsageError, match="steps: must be an int, not str"):
@@ -137,7 +144,7 @@ def test_files_are_checked_as_the_url_they_are_sent_as(tmp_path: Path) -> None:
 def test_a_malformed_schema_names_the_model() -> None:
     broken: Any = {"components": {"schemas": {"Input": ["oops"]}}}
     with pytest.raises(SchemaError, match="acme/broken has a malformed schema"):
-        parse_assignments(["a=1"], broken, model="acme/broken")
+        version_schema(broken, model="acme/broken")
 
 
 @pytest.mark.parametrize(

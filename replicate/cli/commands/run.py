@@ -14,6 +14,7 @@ from . import Group, seconds
 
 if TYPE_CHECKING:
     from ...client import Client
+    from ...schema import ModelSchema
 
 REF_HELP = "owner/name, owner/name:version or a version id"
 INPUT_HELP = (
@@ -53,16 +54,18 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", metavar="key=value", help=INPUT_HELP)
 
 
-def model_input(client: Client, ref: str, pairs: list[str]) -> tuple[dict[str, Any], Any]:
+def model_input(
+    client: Client, ref: str, pairs: list[str]
+) -> tuple[dict[str, Any], ModelSchema | None]:
     """The input for ``ref`` from ``key=value`` pairs, checked against its schema, and that
-    ``openapi_schema`` (``None``: unknown).
+    schema, parsed once (``None``: unknown, or the version publishes none).
 
     Syntax and files are checked before any request; then the version's schema is
     fetched and the values converted (nothing is created if they are wrong). Secret
     inputs come as :class:`~replicate.schema.Secret` (see :func:`..inputs.sendable`).
     """
     from ...identifier import is_version_id, parse_ref
-    from ..inputs import parse_assignments, split_assignments
+    from ..inputs import parse_assignments, split_assignments, version_schema
 
     split_assignments(pairs)
     if is_version_id(ref):
@@ -73,7 +76,7 @@ def model_input(client: Client, ref: str, pairs: list[str]) -> tuple[dict[str, A
         raise errors.UsageError(str(error)) from None
     model = client.models.get(f"{ident.owner}/{ident.name}")
     version = model.versions.get(ident.version) if ident.version else model.latest_version
-    schema = version.openapi_schema if version else None
+    schema = version_schema(version.openapi_schema if version else None, model=ref)
     return parse_assignments(pairs, schema, model=ref), schema
 
 
@@ -94,7 +97,6 @@ def checked_output_dir(directory: Path) -> Path:
 
 def run(ctx: Context) -> int:
     from ...exceptions import ModelError, PredictionTimeoutError
-    from ...schema.model import readable_output
     from ..inputs import secret_names, sendable
     from ..outputs import write_output
     from ..progress import RunDisplay
@@ -113,7 +115,7 @@ def run(ctx: Context) -> int:
         _open_web(ctx, prediction.urls)
         render.show(ctx, prediction, hidden_inputs=hidden)
         return errors.OK
-    output_spec = readable_output(schema)  # what the output holds, read once
+    output_spec = None if schema is None else schema.output
     display = RunDisplay(ctx, logs=args.logs)
     web = _WebOpener(ctx) if args.web else None
 
