@@ -244,18 +244,12 @@ def _output_spec(node: Any, schemas: dict[str, Any]) -> OutputSpec:
     return OutputSpec(spec_type, iterator, concatenate)
 
 
-def readable_output(openapi_schema: Any) -> OutputSpec | None:
-    """A version's output spec; ``None`` when it has no schema or an unreadable one."""
-    if not openapi_schema:
-        return None
-    try:
-        return parse_schema(openapi_schema).output
-    except SchemaError:
-        return None
-
-
 def output_may_hold_files(openapi_schema: Any) -> bool:
     """Whether a version's output may hold files, by its schema (:attr:`OutputSpec.may_hold_files`);
     ``True`` when there is no readable schema (1.x's rule: every URL is a file)."""
-    output = readable_output(openapi_schema)
-    return output is None or output.may_hold_files
+    if not openapi_schema:
+        return True
+    try:
+        return parse_schema(openapi_schema).output.may_hold_files
+    except SchemaError:
+        return True
