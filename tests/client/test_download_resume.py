@@ -4,15 +4,13 @@ server: repeated and missing bytes came back without a word)."""
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import httpx
 import pytest
 from support.client_support import make_client
+from support.hostile import Connection, Hostile, Script, Stopped, head, respond
 
 from replicate.helpers import FileOutput
 
@@ -20,57 +18,27 @@ CONTENT = bytes(range(256)) * 1024  # 256 KiB
 CUT = 128 * 1024
 
 
+def _cut(conn: Connection) -> None:
+    conn.send(head(200, {"Content-Length": str(len(CONTENT))}) + CONTENT[:CUT])
+    raise Stopped  # closed mid-body
+
+
 @contextmanager
-def cutting_server(resume_start: int | None, content_range: str | None) -> Iterator[Any]:
+def cutting_server(resume_start: int | None, content_range: str | None) -> Iterator[Hostile]:
     """Serves CONTENT, cutting the first answer at CUT; answers the Range request with a 206
     starting at ``resume_start`` (``None``: a 200 with the whole body again)."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    seen: list[str | None] = []
+    if resume_start is None:
+        resumed = respond(200, CONTENT)
+    else:
+        extra = {"Content-Range": content_range} if content_range else {}
+        resumed = respond(206, CONTENT[resume_start:], extra)
+    answers: Iterator[Script] = iter([_cut, resumed])
+    with Hostile(lambda method, path: next(answers)) as server:
+        yield server
 
-    def serve() -> None:
-        for attempt in range(2):
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            with conn:
-                head = b""
-                while b"\r\n\r\n" not in head:
-                    head += conn.recv(4096)
-                lines = head.decode("latin-1").split("\r\n")
-                asked = next(
-                    (
-                        ln.split(":", 1)[1].strip()
-                        for ln in lines
-                        if ln.lower().startswith("range:")
-                    ),
-                    None,
-                )
-                seen.append(asked)
-                if attempt == 0:
-                    conn.sendall(
-                        f"HTTP/1.1 200 OK\r\nContent-Length: {len(CONTENT)}\r\n\r\n".encode()
-                        + CONTENT[:CUT]
-                    )
-                    continue  # closed mid-body
-                if resume_start is None:
-                    body, status, extra = CONTENT, "200 OK", ""
-                else:
-                    body, status = CONTENT[resume_start:], "206 Partial Content"
-                    extra = f"Content-Range: {content_range}\r\n" if content_range else ""
-                conn.sendall(
-                    f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{extra}"
-                    "Connection: close\r\n\r\n".encode()
-                    + body
-                )
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/file.bin", seen
-    finally:
-        listener.close()
-        thread.join(5)
+def _asked_ranges(server: Hostile) -> list[str | None]:
+    return [fields.get("range") for fields in server.headers]
 
 
 @pytest.mark.parametrize(
@@ -85,10 +53,10 @@ def cutting_server(resume_start: int | None, content_range: str | None) -> Itera
 def test_a_cut_download_resumes_without_repeating_a_byte(
     start: int | None, content_range: str | None
 ) -> None:
-    with cutting_server(start, content_range) as (url, seen):
-        output = FileOutput(url, make_client("http://127.0.0.1:1"))
+    with cutting_server(start, content_range) as server:
+        output = FileOutput(f"{server.url}/file.bin", make_client("http://127.0.0.1:1"))
         assert output.read() == CONTENT
-    assert seen == [None, f"bytes={CUT}-"]
+    assert _asked_ranges(server) == [None, f"bytes={CUT}-"]
 
 
 @pytest.mark.parametrize(
@@ -102,7 +70,7 @@ def test_a_cut_download_resumes_without_repeating_a_byte(
 def test_a_resumed_answer_that_does_not_fit_fails_loudly(
     start: int, content_range: str | None
 ) -> None:
-    with cutting_server(start, content_range) as (url, _seen):
-        output = FileOutput(url, make_client("http://127.0.0.1:1"))
+    with cutting_server(start, content_range) as server:
+        output = FileOutput(f"{server.url}/file.bin", make_client("http://127.0.0.1:1"))
         with pytest.raises(httpx.RemoteProtocolError, match=f"should start at byte {CUT}"):
             output.read()

@@ -74,7 +74,8 @@ class Connection:
 class Hostile:
     """A loopback HTTP/1.1 server answering each request with ``route(method, path)``.
 
-    ``requests`` lists the ``(method, path)`` of every request received.
+    ``requests`` lists the ``(method, path)`` of every request received, and ``headers``
+    their headers (names in lower case), in the same order.
     """
 
     def __init__(self, route: Route, *, lifetime: float = 15.0) -> None:
@@ -84,6 +85,7 @@ class Hostile:
         self._listener.settimeout(0.05)
         self.port = self._listener.getsockname()[1]
         self.requests: list[tuple[str, str]] = []
+        self.headers: list[dict[str, str]] = []
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._deadline = time.monotonic() + lifetime
@@ -149,11 +151,11 @@ class Hostile:
                     continue
                 lines = head.decode("latin-1").split("\r\n")
                 method, path, _version = lines[0].split(" ", 2)
-                length = 0
+                fields = {}
                 for line in lines[1:]:
                     name, _, value = line.partition(":")
-                    if name.strip().lower() == "content-length":
-                        length = int(value.strip())
+                    fields[name.strip().lower()] = value.strip()
+                length = int(fields.get("content-length", 0))
                 while len(rest) < length:
                     try:
                         data = sock.recv(65536)
@@ -167,6 +169,7 @@ class Hostile:
                 buffer = rest[length:]
                 with self._lock:
                     self.requests.append((method, path))
+                    self.headers.append(fields)
                 sock.settimeout(None)
                 self._route(method, path)(Connection(sock, self._stop))
                 sock.settimeout(0.2)
