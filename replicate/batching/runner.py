@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import attrs
 
+from .._encoding.file_output import is_file_url
 from .._flows.drive import CANCEL_TIMEOUT, AsyncDriver
 from .._flows.orphans import recent_predictions_flow
 from .._flows.run import run_target
@@ -149,6 +150,18 @@ class _Stopped(Exception):
     """The batch is stopping (see :data:`STOPS_BATCH`); this input stays pending."""
 
 
+def _leaves(value: Any) -> Iterator[Any]:
+    """The scalars of a JSON value (an output), depth first."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _leaves(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    else:
+        yield value
+
+
 def _throttled(exc: BaseException) -> bool:
     return isinstance(exc, ReplicateError) and exc.status == 429
 
@@ -191,22 +204,28 @@ class BatchRun:
         entries = self.ledger.add(self.items)
         self._known = self.ledger.known_predictions()
         work: collections.deque[Entry] = collections.deque()
+        unsaved: collections.deque[Entry] = collections.deque()
         for entry in entries:
             if entry.state in FINISHED:
-                self._emit(emit, self._from_ledger(entry))
+                if self._outputs_unsaved(entry):
+                    unsaved.append(entry)  # finished earlier, --output-dir given only now
+                else:
+                    self._emit(emit, self._from_ledger(entry))
         entries = await self._recover([e for e in entries if e.state not in FINISHED])
         work.extend(e for e in entries if e.state == CREATED)
         work.extend(e for e in entries if e.state != CREATED)
         self._progress()
 
         async def worker() -> None:
+            while unsaved:
+                self._emit(emit, await self._save_finished(unsaved.popleft()))
             while work and self._stop is None:
                 result = await self._one(work.popleft())
                 if result is not None:
                     self._emit(emit, result)
 
         async with asyncio.TaskGroup() as group:
-            for _ in range(min(self.options.concurrency, len(work))):
+            for _ in range(min(self.options.concurrency, len(work) + len(unsaved))):
                 group.create_task(worker())
         if self._stop is not None:
             raise self._stop
@@ -232,6 +251,30 @@ class BatchRun:
             entry.metrics,
             resumed=True,
         )
+
+    def _outputs_unsaved(self, entry: Entry) -> bool:
+        # A succeeded input of an earlier run whose output still holds URLs (saved ones are
+        # paths), when this run saves outputs.
+        if self.options.output_dir is None or entry.state != "succeeded" or not entry.prediction_id:
+            return False
+        return any(is_file_url(value) for value in _leaves(entry.output))
+
+    async def _save_finished(self, entry: Entry) -> BatchResult:
+        """An earlier run's result, its output files saved now (URLs last an hour: a failure
+        keeps the URLs and says so in ``error``; the status stays the prediction's)."""
+        result = self._from_ledger(entry)
+        folder = self.options.output_dir
+        assert folder is not None and entry.prediction_id is not None
+        try:
+            prediction = await self.client.predictions.async_get(entry.prediction_id)
+            if not await self._may_hold_files(prediction):
+                return result
+            output = await save_outputs(self.client, entry.output, folder, entry.key)
+        except Exception as exc:
+            logger.warning("input %s: outputs not saved: %s", entry.key, exc)
+            return attrs.evolve(result, error=f"outputs not saved: {type(exc).__name__}: {exc}")
+        self.ledger.finished(entry.key, entry.state, output, entry.error, entry.metrics)
+        return attrs.evolve(result, output=output)
 
     # --- resuming ----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import sqlite3
 import time
 from pathlib import Path
 
@@ -75,6 +76,48 @@ def test_output_files_saved(client: replicate.Client, tmp_path: Path) -> None:
     for path in cat:
         assert Path(path).parent == tmp_path / "cat"
         assert Path(path).read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_rerun_with_output_dir_saves_the_files_of_inputs_finished_earlier(
+    client: replicate.Client, emu: Emulator, tmp_path: Path
+) -> None:
+    # Found by an outsider: --output-dir added to a rerun of a finished batch was ignored.
+    ledger = tmp_path / "batch.db"
+    inputs = [{"prompt": "cat", "num_outputs": 2}, {"prompt": "dog", "num_outputs": 1}]
+    first = list(client.batch("emulator/image", inputs, key="prompt", ledger=ledger))
+    assert all(str(url).startswith("http") for r in first for url in r.output)
+    folder = tmp_path / "out"
+    again = list(client.batch("emulator/image", inputs, key="prompt", ledger=ledger,
+                              output_dir=folder))  # fmt: skip
+    assert all(r.ok and r.resumed and r.error is None for r in again)
+    by_key = {r.key: r.output for r in again}
+    assert [Path(p).parent for p in by_key["cat"]] == [folder / "cat"] * 2
+    assert Path(by_key["dog"][0]).read_bytes().startswith(b"\x89PNG")
+    creates = [r for r in emu.requests if r.method == "POST" and r.path.endswith("/predictions")]
+    assert len(creates) == 2  # nothing ran again
+    # Saved once: a third run finds paths in the ledger and downloads nothing.
+    downloads = len(emu.requests)
+    third = list(client.batch("emulator/image", inputs, key="prompt", ledger=ledger,
+                              output_dir=folder))  # fmt: skip
+    assert {r.key: r.output for r in third} == by_key
+    assert len(emu.requests) == downloads
+
+
+def test_files_that_can_no_longer_be_fetched_keep_their_urls_and_say_so(
+    client: replicate.Client, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "batch.db"
+    inputs = [{"prompt": "cat", "num_outputs": 1}, {"prompt": "dog", "num_outputs": 1}]
+    list(client.batch("emulator/image", inputs, key="prompt", ledger=ledger))
+    gone = "http://127.0.0.1:9/expired.png"  # as after the API deleted the outputs
+    with sqlite3.connect(ledger) as db:
+        db.execute("UPDATE inputs SET output = ? WHERE key = 'dog'", (json.dumps([gone]),))
+    again = list(client.batch("emulator/image", inputs, key="prompt", ledger=ledger,
+                              output_dir=tmp_path / "out"))  # fmt: skip
+    by_key = {r.key: r for r in again}
+    assert by_key["dog"].status == "succeeded" and by_key["dog"].output == [gone]
+    assert (by_key["dog"].error or "").startswith("outputs not saved: ")
+    assert by_key["cat"].error is None and Path(by_key["cat"].output[0]).is_file()
 
 
 def test_text_outputs_that_look_like_urls_are_kept_as_text(
