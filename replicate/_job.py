@@ -32,7 +32,7 @@ def is_terminal(status: object) -> bool:
     return status in TERMINAL_STATUSES
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Job(Resource):
     """Fields and methods common to :class:`Prediction` and :class:`Training`."""
 
@@ -108,12 +108,16 @@ class Job(Resource):
         """
         from ._flows.drive import SyncDriver
 
+        if self.done:  # nothing to ask (a job built by hand, e.g. in a test, needs no client)
+            return
         SyncDriver(self._bound_client(), self).drive(self._wait_flow(timeout))
 
     async def async_wait(self, timeout: float | None = None) -> None:
         """Async :meth:`wait`."""
         from ._flows.drive import AsyncDriver
 
+        if self.done:
+            return
         await AsyncDriver(self._bound_client(), self).drive(self._wait_flow(timeout))
 
     def _wait_flow(self, timeout: float | None) -> Any:
@@ -218,7 +222,7 @@ def check_webhook_url(url: Any, name: str = "webhook") -> str:
     except ValueError:
         host = None
     if parts.scheme not in ("https", "http") or not host or _URL_BAD.search(url):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{name} must be an absolute https:// URL with a host and no spaces, got {url!r}"
         )
     return url
@@ -229,7 +233,7 @@ def check_webhook_schemes(urls: Iterable[str], *, api_base_url: str, allow_http:
     emulator) or the client opted in with ``Client(allow_http_webhooks=True)``."""
     for url in urls:
         if urlsplit(url).scheme == "http" and not (allow_http or _is_loopback_url(api_base_url)):
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"webhook {url!r} is plain http://: the API calls webhooks over HTTPS; "
                 "use an https:// URL, or pass Client(allow_http_webhooks=True) to send it anyway"
             )
@@ -260,7 +264,7 @@ def webhook_fields(arguments: Mapping[str, Any]) -> dict[str, Any]:
         events = list(webhook_events_filter)
         unknown = [e for e in events if e not in WEBHOOK_EVENTS]
         if unknown:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"webhook_events_filter has unknown events {unknown}; "
                 f"allowed: {sorted(WEBHOOK_EVENTS)}"
             )

@@ -8,7 +8,7 @@ from ._api.ops import Call
 from .resource import Namespace, Resource
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Account(Resource):
     """A Replicate account. ``type`` is ``user`` or ``organization``."""
 

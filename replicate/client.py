@@ -41,6 +41,7 @@ from ._http.urls import ApiUrls
 from ._http.wallclock import install
 from ._numbers import count, finite_seconds
 from .exceptions import InvalidArgumentError
+from .exceptions import ReplicateError as ReplicateError  # 1.x's replicate.client.ReplicateError
 
 if TYPE_CHECKING:
     from replicate_api import Client as GeneratedClient
@@ -112,6 +113,18 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+#: Every client of this process, so that a forked child drops the parent's connections.
+_CLIENTS: weakref.WeakSet[Client] = weakref.WeakSet()
+
+
+def _forget_connections_after_fork() -> None:
+    for client in list(_CLIENTS):
+        client._forget_connections()
+
+
+os.register_at_fork(after_in_child=_forget_connections_after_fork)
 
 
 class Client:
@@ -216,6 +229,17 @@ class Client:
         # Per loop: what closes its client when the loop ends (every asyncio.run() would
         # otherwise leave a client and its connections behind).
         self._async_closers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        _CLIENTS.add(self)
+
+    def _forget_connections(self) -> None:
+        # In a child process after fork(): the parent's connections are neither ours to use
+        # (two processes writing to one socket mix their requests and answers) nor to close
+        # (closing a TLS connection would end the parent's session). New ones open on demand.
+        self._lock = threading.Lock()  # another thread may have held it at the fork
+        self._sync = None
+        self._async = weakref.WeakKeyDictionary()
+        self._async_fallback = None
+        self._async_closers = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         return f"replicate.Client(base_url={self.base_url!r})"
@@ -247,13 +271,19 @@ class Client:
         token = self._api_token or environment_token()
         if not token:
             return None
-        if not token.isprintable() or token != token.strip():
+        if not (token.isascii() and token.isprintable()) or token != token.strip():
             # A token read from a file with Windows line ends ("r8_...\r"): httpx's refusal
-            # of the header would quote it in the error.
+            # of the header would quote it in the error (a UnicodeEncodeError carries the
+            # whole header for a non-ASCII one).
             token = token.strip()
             if not token.isprintable():
                 raise InvalidArgumentError(
                     "the API token contains control characters a request header cannot carry"
+                )
+            if not token.isascii():
+                raise InvalidArgumentError(
+                    "the API token contains characters other than ASCII, which a request "
+                    "header cannot carry (was it copied with a typographic quote or dash?)"
                 )
         return token or None
 
@@ -306,6 +336,16 @@ class Client:
                         self._async[loop] = client
                         self._async_closers[loop] = on_loop_end(self._releaser(loop, client))
         return client
+
+    # 1.x's names for the two httpx clients: code written for 1.x closes them or opens raw
+    # streams through them.
+    @property
+    def _client(self) -> httpx.Client:
+        return self._http
+
+    @property
+    def _async_client(self) -> httpx.AsyncClient:
+        return self._async_http()
 
     def _releaser(self, loop: Any, client: httpx.AsyncClient) -> Callable[[], Awaitable[None]]:
         """Forget ``loop``'s client and close it: at the loop's end or on ``aclose()``."""

@@ -14,7 +14,7 @@ from .pagination import Cursor, Page, page_call
 from .resource import Converter, Namespace, Resource, nested_list
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Collection(Resource):
     """A collection. Iterating it yields its models (present when fetched with ``get``)."""
 

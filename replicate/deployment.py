@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     DeploymentRef: TypeAlias = "str | tuple[str, str] | Deployment"
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Deployment(Resource, NamedByOwner):
     """A deployment: ``owner``, ``name`` and its ``current_release``."""
 

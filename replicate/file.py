@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 FileInput = str | os.PathLike[str] | IO[bytes] | bytes | bytearray | memoryview
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class File(Resource):
     """An uploaded file. ``urls["get"]`` is its API address."""
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .client import Client
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Hardware(Resource):
     """A hardware option: ``sku`` (e.g. ``gpu-t4``) and a display ``name``."""
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypeAlias
 from attrs import define
 
 from ._api.ops import Call, GeneratedBody
+from .identifier import ModelVersionIdentifier as ModelVersionIdentifier  # 1.x's name here
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call, page_parser
 from .prediction import Prediction
@@ -37,7 +38,7 @@ _UPDATABLE_FIELDS = (
 )
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Model(Resource, NamedByOwner):
     """A model. ``latest_version`` and ``default_example`` are typed objects when present."""
 

@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 from attrs import define, field
 
+from ._dump import Dumpable
+
 if TYPE_CHECKING:
     from ._api.ops import Call, RequestBuilder
     from .client import Client
@@ -29,7 +31,7 @@ Cursor = str | EllipsisType | None
 
 
 @define
-class Page(Generic[T]):
+class Page(Dumpable, Generic[T]):
     """One page of results: iterate it, index it, or follow ``next``."""
 
     results: list[T] = field(factory=list)
@@ -38,6 +40,10 @@ class Page(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.results)
+
+    def _model_fields(self) -> dict[str, Any]:
+        results = [item.dict() if isinstance(item, Dumpable) else item for item in self.results]
+        return {"results": results, "next": self.next, "previous": self.previous}
 
     def __len__(self) -> int:
         return len(self.results)

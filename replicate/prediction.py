@@ -23,6 +23,7 @@ from ._job import (
     webhook_fields,
     webhook_urls,
 )
+from .exceptions import ModelError as ModelError  # 1.x's replicate.prediction.ModelError
 from .identifier import check_version_id, model_owner_name, parse_ref
 from .pagination import Cursor, Page, page_call
 
@@ -39,7 +40,7 @@ MAX_WAIT_SECONDS = 60
 _PROGRESS = re.compile(r"^\s*(\d+)%\s*\|.+?\|\s*(\d+)\/(\d+)")
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Prediction(Job):
     """A prediction. ``status`` is one of starting, processing, succeeded, failed,
     canceled or aborted (unknown future statuses are kept as strings)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import copy
-import json
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
@@ -12,6 +11,8 @@ import attrs
 from attrs import define, field
 
 from ._api.ops import Call, call_async, call_sync
+from ._dump import Dumpable
+from ._http.secrets import scrub_text
 
 if TYPE_CHECKING:
     from .client import Client
@@ -22,10 +23,30 @@ R = TypeVar("R", bound="Resource")
 Converter = Callable[["Client | None", Any], Any]
 # Per class: (attribute, converter, value when the JSON lacks it), computed once.
 _plans: dict[type, list[tuple[str, Converter | None, Any]]] = {}
+# Per class: the keyword arguments its attrs initialiser takes.
+_init_name_sets: dict[type, frozenset[str]] = {}
 
 
-@define(kw_only=True)
-class Resource:
+def _init_names(cls: type) -> frozenset[str]:
+    names = _init_name_sets.get(cls)
+    if names is None:
+        names = frozenset(a.alias for a in attrs.fields(cls) if a.init)
+        _init_name_sets[cls] = names
+    return names
+
+
+class _IgnoresUnknownMembers(type):
+    # 1.x's objects were pydantic models, which ignore members they do not declare: a
+    # webhook handler's Prediction(**payload) keeps working when the API adds a member.
+    # (Type checkers still check the attrs signature of a call.)
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        names = _init_names(cls)
+        known = {name: value for name, value in kwargs.items() if name in names}
+        return super().__call__(*args, **known)
+
+
+@define(kw_only=True, repr=False)
+class Resource(Dumpable, metaclass=_IgnoresUnknownMembers):
     """An object returned by the API.
 
     Attributes mirror the JSON fields; :meth:`to_dict` returns the JSON as received
@@ -49,11 +70,24 @@ class Resource:
             if convert is not None and value is not None:
                 value = convert(client, value)
             values[name] = value
-        return cls(client=client, data=data, **values)
+        # Every member named here is declared: the metaclass's filter is not needed.
+        made: Self = type.__call__(cls, client=client, data=data, **values)
+        return made
 
     def to_dict(self) -> dict[str, Any]:
         """The object's JSON as the API sent it."""
         return dict(self._data)
+
+    def __repr__(self) -> str:
+        # attrs' repr, with the tokens and secret inputs this process sent taken out: a
+        # prediction's logs or error may echo them, and reprs end up in logs and trackers.
+        # (Subclasses are declared with repr=False so that attrs does not replace it.)
+        shown = ", ".join(
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in attrs.fields(type(self))
+            if field.repr
+        )
+        return scrub_text(f"{type(self).__name__}({shown})")
 
     # 1.x's objects were pydantic models: code written for them uses dict(obj), .dict(),
     # .json(), .model_dump() and .model_dump_json(). They give the JSON as received, plus
@@ -77,25 +111,10 @@ class Resource:
             else:
                 fields[name] = None if value is missing and not received else _as_json(value)
         return {**fields, **{k: v for k, v in self._data.items() if k not in fields}}
+
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """``(field, value)`` pairs, so ``dict(obj)`` works as with 1.x."""
         return iter(self._model_fields().items())
-
-    def dict(self) -> builtins.dict[str, Any]:
-        """The JSON with every declared field (1.x / pydantic v1 name)."""
-        return self._model_fields()
-
-    def model_dump(self) -> builtins.dict[str, Any]:
-        """The JSON with every declared field (pydantic v2 name)."""
-        return self._model_fields()
-
-    def json(self) -> str:
-        """:meth:`dict` as a JSON string (1.x / pydantic v1 name)."""
-        return json.dumps(self._model_fields())
-
-    def model_dump_json(self) -> str:
-        """:meth:`dict` as a JSON string (pydantic v2 name)."""
-        return json.dumps(self._model_fields())
 
     def _replace_with(self, fresh: Self) -> None:
         """Update every field in place from a freshly fetched copy (for ``reload``)."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .version import Version
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Training(Job):
     """A training. ``destination`` is the ``owner/name`` model receiving the new version."""
 
@@ -98,7 +98,8 @@ class Trainings(JobNamespace[Training]):
         on ``input``, pushing the result to ``destination`` (``"owner/name"``).
 
         ``webhook``, ``webhook_events_filter`` and ``webhook_completed`` work as for
-        predictions. 1.x's positional ``create(version, input, destination)`` works too.
+        predictions. 1.x's positional form ``create(version, input, destination, webhook,
+        webhook_completed, webhook_events_filter)`` works too.
         """
         return self._create(plan_training(args, params))
 
@@ -121,7 +122,15 @@ def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePla
         args,
         params,
         allowed=CreateTrainingParams.__annotations__,
-        positional=("version", "input", "destination"),
+        # 1.x's positional order, webhooks included.
+        positional=(
+            "version",
+            "input",
+            "destination",
+            "webhook",
+            "webhook_completed",
+            "webhook_events_filter",
+        ),
     )
     destination = merged.get("destination")
     if destination is None:

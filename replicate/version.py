@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .model import Model
 
 
-@define(kw_only=True)
+@define(kw_only=True, repr=False)  # Resource.__repr__
 class Version(Resource):
     """A version of a model. ``openapi_schema`` describes its inputs and outputs."""
 

@@ -15,12 +15,13 @@ import hashlib
 import hmac
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from ._api.ops import Call
+from ._dump import Dumpable
 from .exceptions import ReplicateException
 from .resource import Namespace
 
@@ -72,13 +73,20 @@ _MISSING = {
 
 
 @attrs.define
-class WebhookSigningSecret:
+class WebhookSigningSecret(Dumpable):
     """A webhook signing secret, as returned by ``webhooks.default.secret()``.
 
     The key is kept out of ``repr`` so it cannot end up in logs by accident.
     """
 
     key: str = attrs.field(repr=False)
+
+    def _model_fields(self) -> dict[str, Any]:
+        return {"key": self.key}
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """``("key", key)``, so ``dict(secret)`` works as with 1.x."""
+        return iter(self._model_fields().items())
 
 
 class WebhookValidationError(ReplicateException, ValueError):

@@ -116,9 +116,11 @@ def _parse(client: Client, call: Call[T], response: httpx.Response) -> T:
         # Valid JSON of the wrong shape (a list where an object belongs, null members): the
         # parsers read what the API documents, so this is the server's answer, not our bug.
         reason = f"the JSON is not shaped as the API documents ({type(error).__name__}: {error})"
-        raise InvalidResponseError(
-            response.request.method, url_without_query(response.request.url), reason
-        ) from None
+    # Raised outside the handler: the parser's error quotes the server's value (which may
+    # echo the token) and must not stay reachable as __context__.
+    raise InvalidResponseError(
+        response.request.method, url_without_query(response.request.url), reason
+    )
 
 
 def _settle(response: httpx.Response) -> None:
@@ -162,11 +164,13 @@ def _decode(client: Client, decode: Decode, response: httpx.Response) -> Any:
             return json.loads(body) if body else None
         except (ValueError, RecursionError) as error:  # garbled, cut, or nested too deep
             detail = "nested too deep" if isinstance(error, RecursionError) else str(error)
-            raise InvalidResponseError(
-                response.request.method,
-                url_without_query(response.request.url),
-                f"not valid JSON ({detail})",
-            ) from None
+        # Outside the handler: a JSONDecodeError holds the whole body (`.doc`), which may
+        # echo the token, and must not stay reachable as __context__.
+        raise InvalidResponseError(
+            response.request.method,
+            url_without_query(response.request.url),
+            f"not valid JSON ({detail})",
+        )
     if decode == "text":
         return body.decode("utf-8", "replace")
     if decode == "bytes":

@@ -40,6 +40,7 @@ from typing import IO, Any, Literal
 import attrs
 
 from ..exceptions import ReplicateException
+from ..schema.secret import Secret, reveal
 
 __all__ = [
     "DATA_URI_MAX_BYTES",
@@ -474,6 +475,8 @@ _UNSUPPORTED = object()
 
 def _convert_scalar(value: Any) -> Any:
     """Lossless conversions of common non-JSON values; ``_UNSUPPORTED`` otherwise."""
+    if isinstance(value, Secret):  # sent plain, kept out of messages (see reveal)
+        return reveal(value)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, uuid.UUID):

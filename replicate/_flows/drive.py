@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -79,6 +79,38 @@ def is_interrupt(exc: BaseException) -> bool:
     import anyio
 
     return isinstance(exc, KeyboardInterrupt | anyio.get_cancelled_exc_class())
+
+
+async def finish_despite_cancellation(
+    work: Callable[[], T], async_work: Callable[[], Awaitable[T]], timeout: float
+) -> T | None:
+    """Take a clean-up request (cancelling a prediction) to its end although the calling
+    task is being cancelled, even a second time, within ``timeout`` seconds; ``None`` if
+    it did not end in time. ``work`` and ``async_work`` are its sync and async forms.
+
+    On asyncio a shielded scope is not enough: a second ``task.cancel()`` (``wait_for``
+    around ``gather``, ``asyncio.run`` cancelling every task after Ctrl-C) still reaches
+    the request. There ``work`` runs on a worker thread of the loop's executor, which no
+    cancellation reaches and which ``asyncio.run`` waits for before it returns. Elsewhere
+    (trio) a shielded cancel scope holds.
+    """
+    import asyncio
+
+    import anyio
+
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:  # not asyncio: trio
+        loop = None
+    with anyio.move_on_after(timeout, shield=True):  # holds against anyio's cancellations
+        if loop is None:
+            return await async_work()
+        future = loop.run_in_executor(None, work)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            return None  # a native task.cancel() gets through: the thread goes on
+    return None
 
 
 def check_event_stream(response: httpx.Response) -> None:
@@ -230,14 +262,22 @@ class AsyncDriver(_Driver):
             stepper.close()
 
     async def _cancel_shielded(self) -> None:
-        import anyio
+        job = self.job
 
-        # The surrounding task is being cancelled: only a shielded scope can still send.
-        with anyio.move_on_after(CANCEL_TIMEOUT, shield=True):
+        def cancel() -> None:  # on a worker thread: no bound of the run's applies there
             try:
-                await self.job.async_cancel()
+                with rebound(time.monotonic() + CANCEL_TIMEOUT):
+                    job.cancel()
             except Exception as exc:
-                logger.warning("could not cancel %s: %s", self.job.id, exc)
+                logger.warning("could not cancel %s: %s", job.id, exc)
+
+        async def async_cancel() -> None:
+            try:
+                await job.async_cancel()
+            except Exception as exc:
+                logger.warning("could not cancel %s: %s", job.id, exc)
+
+        await finish_despite_cancellation(cancel, async_cancel, CANCEL_TIMEOUT)
 
     async def _perform(self, action: Action) -> Any:
         import anyio

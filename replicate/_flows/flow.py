@@ -11,6 +11,7 @@ sync and async shells stay a few lines each.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -236,7 +237,14 @@ def stream_events_flow(job: Job, url: str, deadline: Deadline) -> Flow[None]:
     def error(event: ServerSentEvent) -> Exception:
         return StreamError(_prediction(job), error_detail(event.data), event.data)
 
-    yield from events_flow(url, deadline=deadline, on_events=_same, error=error)
+    try:
+        yield from events_flow(url, deadline=deadline, on_events=_same, error=error)
+    except StreamError:
+        # The job as created still says "starting": fetch its final state (status, error,
+        # logs) for the error's .prediction, as run()'s ModelError has. Best effort only.
+        with contextlib.suppress(Exception):
+            yield Reload(deadline.at)
+        raise
 
 
 def _same(events: list[ServerSentEvent]) -> Sequence[Any]:

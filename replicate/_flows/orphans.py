@@ -43,13 +43,14 @@ def cancel_orphan_flow(
 ) -> Flow[Prediction | None]:
     """Find the one unfinished prediction this run created and cancel it; returns it as the
     cancel left it (``None`` if none was cancelled)."""
-    from ..prediction import Prediction, list_call
+    from ..prediction import Prediction
 
     earliest = since - CANCEL_CLOCK_SKEW
-    page = yield Send(list_call(..., {"created_after": earliest}))
+    # Every page: with many runs interrupted at once, the orphan may be past the first 100.
+    recent = yield from recent_predictions_flow(since, skew=CANCEL_CLOCK_SKEW)
     matches = [
         p
-        for p in matching_predictions(page.results, target, input)
+        for p in matching_predictions(recent, target, input)
         if not p.done and (created := created_time(p)) is not None and created >= earliest
     ]
     if len(matches) != 1:
@@ -68,8 +69,10 @@ def cancel_orphan_flow(
 MAX_RECENT_PAGES = 200
 
 
-def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
-    """Every prediction created since ``since`` (less the clock skew), all pages (at most
+def recent_predictions_flow(
+    since: datetime.datetime, *, skew: datetime.timedelta = CLOCK_SKEW
+) -> Flow[list[Prediction]]:
+    """Every prediction created since ``since`` (less ``skew``), all pages (at most
     :data:`MAX_RECENT_PAGES`; a next-page link given twice ends with an error)."""
     from ..pagination import follow
     from ..prediction import list_call
@@ -78,7 +81,7 @@ def recent_predictions_flow(since: datetime.datetime) -> Flow[list[Prediction]]:
     cursor: Any = ...
     seen: set[str] = set()
     for _ in range(MAX_RECENT_PAGES):
-        page = yield Send(list_call(cursor, {"created_after": since - CLOCK_SKEW}))
+        page = yield Send(list_call(cursor, {"created_after": since - skew}))
         found.extend(page.results)
         if not page.next:
             return found
@@ -165,15 +168,21 @@ async def async_cancel_orphan(
     since: datetime.datetime,
     grace: float,
 ) -> Prediction | None:
-    """Async :func:`cancel_orphan`; shielded, as the calling task may be being cancelled."""
-    import anyio
+    """Async :func:`cancel_orphan`, finished even while the calling task is being cancelled
+    (see :func:`~replicate._flows.drive.finish_despite_cancellation`)."""
+    from .drive import AsyncDriver, finish_despite_cancellation
 
-    from .drive import AsyncDriver
+    def look() -> Prediction | None:
+        return cancel_orphan(client, target, input, since, grace)
 
-    found: Prediction | None = None
-    with anyio.move_on_after(grace, shield=True), rebound(time.monotonic() + grace):
+    async def async_look() -> Prediction | None:
         try:
-            found = await AsyncDriver(client, None).drive(cancel_orphan_flow(target, input, since))
+            with rebound(time.monotonic() + grace):
+                flow = cancel_orphan_flow(target, input, since)
+                found: Prediction | None = await AsyncDriver(client, None).drive(flow)
+                return found
         except Exception as exc:
             logger.warning("could not look for the interrupted run's prediction: %s", exc)
-    return found
+            return None
+
+    return await finish_despite_cancellation(look, async_look, grace)

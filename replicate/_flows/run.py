@@ -14,6 +14,7 @@ iterator output (items as the model produces them, plus ``.prediction`` and ``.t
 from __future__ import annotations
 
 import datetime
+import enum
 import logging
 import math
 from collections.abc import (
@@ -24,7 +25,7 @@ from collections.abc import (
     Iterator,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
 
 import attrs
 import httpx
@@ -153,12 +154,22 @@ class RunOptions:
         return lambda: progress(prediction)
 
 
+class _Default(enum.Enum):
+    CLIENT = "client"
+
+
+#: ``use_file_output`` not given: the client's setting. (Given as ``None``, it is off, as
+#: in 1.x, where wrappers pass their own ``Optional[bool] = None`` through.)
+CLIENT_DEFAULT: Final = _Default.CLIENT
+FileOutputChoice = bool | None | Literal[_Default.CLIENT]
+
+
 def run_options(
     client: Client,
     params: dict[str, Any],
     *,
     wait: bool | int = True,
-    use_file_output: bool | None = None,
+    use_file_output: FileOutputChoice = CLIENT_DEFAULT,
     timeout: float | datetime.timedelta | None = None,
     deadline: datetime.datetime | None = None,
     progress: Progress | None = None,
@@ -175,7 +186,7 @@ def run_options(
     seconds = _bound_seconds(timeout, deadline)
     if progress is not None and not callable(progress):
         raise TypeError("progress must be a callable taking the prediction")
-    if use_file_output is None:
+    if use_file_output is CLIENT_DEFAULT:
         use_file_output = getattr(client, "use_file_output", True)
     create_args = dict(params)
     create_args["wait"] = _bounded_wait(wait, seconds)
@@ -285,7 +296,7 @@ def plan_run(
     ref: Any,
     *,
     wait: bool | int = True,
-    use_file_output: bool | None = None,
+    use_file_output: FileOutputChoice = CLIENT_DEFAULT,
     timeout: float | datetime.timedelta | None = None,
     deadline: datetime.datetime | None = None,
     progress: Progress | None = None,

@@ -62,6 +62,19 @@ def httpx_error(exc: BaseException) -> httpx.TransportError | None:
     return None
 
 
+def _as_httpx(exc: Exception) -> Exception:
+    """What to raise for an aiohttp failure: its httpx twin, or ``exc`` itself. aiohttp's
+    response errors carry the request's headers, the API token among them, in their
+    ``request_info`` (and their repr): those are not chained, and callers raise outside
+    their ``except`` block so that ``__context__`` does not hold them either."""
+    error = httpx_error(exc)
+    if error is None:
+        return exc
+    if getattr(exc, "request_info", None) is None:
+        error.__cause__ = exc
+    return error
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Send httpx requests through an ``aiohttp.ClientSession``; pass as ``transport=``.
 
@@ -83,6 +96,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._ssl: ssl.SSLContext | bool = httpx.create_ssl_context() if verify is True else verify
         self._sessions: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, aiohttp.ClientSession
+        ] = weakref.WeakKeyDictionary()
+        # Per loop, answers whose body may still be read (event streams, downloads): aclose()
+        # wakes their readers, which closing the session alone leaves waiting for ever.
+        self._reading: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, weakref.WeakSet[aiohttp.ClientResponse]
         ] = weakref.WeakKeyDictionary()
 
     def _session(self) -> aiohttp.ClientSession:
@@ -133,6 +151,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 total=total, sock_connect=timeout.get("connect"), sock_read=read
             ),
         )
+        failure: Exception | None = None
         try:
             if streamed:
                 async with asyncio.timeout(wallclock.time_left()):
@@ -145,10 +164,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except Exception as exc:
             if upload is not None and upload.writing and upload.timeout.expired():
                 raise httpx.WriteTimeout("the upload stalled") from exc
-            error = httpx_error(exc)
-            if error is None:
-                raise
-            raise error from exc
+            failure = exc
+        if failure is not None:
+            raise _as_httpx(failure)  # outside the handler: see _as_httpx
+        if streamed or upload is not None:  # other answers are read whole before returning
+            loop = asyncio.get_running_loop()
+            self._reading.setdefault(loop, weakref.WeakSet()).add(response)
         return httpx.Response(
             response.status,
             headers=list(response.raw_headers),
@@ -169,6 +190,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             return
         session = self._sessions.pop(loop, None)
         if session is not None:
+            closed = self._aiohttp.ClientConnectionError("the transport was closed")
+            for response in list(self._reading.pop(loop, ())):
+                if response.connection is not None and not response.content.is_eof():
+                    response.content.set_exception(closed)
             await session.close()
 
 
@@ -220,6 +245,7 @@ class _ResponseBody(httpx.AsyncByteStream):
         return self
 
     async def __anext__(self) -> bytes:
+        failure: Exception | None = None
         try:
             if self._deadline is None:
                 chunk: bytes = await self._response.content.read(_CHUNK)
@@ -227,10 +253,9 @@ class _ResponseBody(httpx.AsyncByteStream):
                 async with asyncio.timeout_at(self._deadline):
                     chunk = await self._response.content.read(_CHUNK)
         except Exception as exc:
-            error = httpx_error(exc)
-            if error is None:
-                raise
-            raise error from exc
+            failure = exc
+        if failure is not None:
+            raise _as_httpx(failure)
         if not chunk:
             raise StopAsyncIteration
         return chunk

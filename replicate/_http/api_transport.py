@@ -54,7 +54,7 @@ _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait(?:\s*=\s*(\d+))?(?:$|[,;\s])")
 #: without a token are still sent: gateways and proxies may add the header).
 NO_TOKEN_HINT = (
     "no API token was set: set the REPLICATE_API_TOKEN environment variable "
-    "or pass api_token= to replicate.Client()"
+    "(or, in Python, pass api_token= to replicate.Client())"
 )
 
 

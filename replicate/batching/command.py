@@ -109,9 +109,9 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
         print(f"replicate batch: {exc}", file=sys.stderr)
         return 2
     ledger = args.ledger or args.output.with_name(args.output.name + ".db")
-    files = {"--output": args.output, "--ledger": ledger}
-    if args.input != STDIN:
-        files["--input"] = args.input
+    files = {"--input": args.input, "--output": args.output, "--ledger": ledger}
+    if args.input == STDIN:
+        del files["--input"]
     for (one, path), (other, elsewhere) in itertools.combinations(files.items(), 2):
         if path.resolve() == elsewhere.resolve():  # results would overwrite inputs or ledger
             print(f"replicate batch: {one} and {other} are the same file ({path})", file=sys.stderr)
@@ -277,11 +277,18 @@ def _display(quiet: bool) -> _Display:
     return _RichDisplay()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m replicate.batching``."""
+def build_parser(prog: str = "python -m replicate.batching") -> argparse.ArgumentParser:
+    """The ``batch`` command's parser (``prog``: how the help names the command)."""
     parser = argparse.ArgumentParser(
-        prog="python -m replicate.batching",
+        prog=prog,
         description="Run a model on every input of a JSON-lines file at the API's rate limit.",
+        epilog="The token and API address come from REPLICATE_API_TOKEN and REPLICATE_BASE_URL "
+        "(as `replicate batch`, also --base-url).",
     )
     add_arguments(parser)
-    return run(parser.parse_args(argv))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m replicate.batching``."""
+    return run(build_parser().parse_args(argv))

@@ -12,6 +12,7 @@ for an unrecorded create never adopts a prediction that was already some input's
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -68,6 +69,11 @@ class Ledger:
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
         self.path = os.fspath(path)
+        if self.path != ":memory:" and not os.path.exists(self.path):
+            # Readable by its owner only: it holds every input, secret inputs included
+            # (SQLite gives its -wal and -shm files the same permissions).
+            with contextlib.suppress(OSError):  # a bad path: reported by connect below
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
         # Used from one event-loop thread at a time; autocommit off, explicit transactions.
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from functools import cached_property
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+from .._http.secrets import scrub_text
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -22,8 +24,8 @@ class Context:
         self, args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None
     ) -> None:
         self.args = args
-        self.stdout = stdout or sys.stdout
-        self.stderr = stderr or sys.stderr
+        self.stdout = cast(TextIO, _Scrubbing(stdout or sys.stdout))
+        self.stderr = cast(TextIO, _Scrubbing(stderr or sys.stderr))
 
     @property
     def json(self) -> bool:
@@ -42,3 +44,18 @@ class Context:
         from ..client import Client
 
         return Client(base_url=self.args.base_url)
+
+
+class _Scrubbing:
+    """A text stream that leaves out the API token and the secret inputs this process sent
+    (``replicate.schema.reveal``): a model may echo them in its logs, error or output,
+    and the command prints those."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        return self._inner.write(scrub_text(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)

@@ -19,10 +19,12 @@ class UsageError(Exception):
 def describe(error: Exception) -> str:
     """One terminal line for an error the client raised: what failed, and which request or
     prediction (``str()`` of an API error is 1.x's multi-line text)."""
-    from ..exceptions import ModelError, ReplicateError
+    from ..exceptions import ModelError, ReplicateError, StreamError
 
     if isinstance(error, ReplicateError):
         return error.summary()
     if isinstance(error, ModelError) and error.prediction is not None:
-        return f"{error} (prediction {error.prediction.id})"
+        # A stream's error is 1.x's raw event data as str(): its message is .detail.
+        text = error.detail if isinstance(error, StreamError) else str(error)
+        return f"{text} (prediction {error.prediction.id})"
     return str(error)

@@ -124,7 +124,16 @@ def _value(spec: InputSpec, values: list[Any]) -> Any:
 
 
 def _read(spec: InputSpec, value: Any) -> Any:
-    return coerce_cli_value(spec, value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return coerce_cli_value(spec, value)
+    if spec.secret:  # `api_key=@key.txt`, `api_key=@-`: the text, never uploaded as a file
+        data = value.read_bytes() if isinstance(value, Path) else value.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CliValueError(spec.name, "expected UTF-8 text, got <secret>") from None
+        return Secret(text.removesuffix("\n").removesuffix("\r"))
+    return value
 
 
 def _as_sent(inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import math
 import os
+import signal
 
 from . import ratelimit
 from .app import EmulatorApp
@@ -44,10 +45,12 @@ def _positive(text: str) -> int:
     return number
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Command-line options."""
+def parse_args(
+    argv: list[str] | None = None, prog: str = "python -m replicate.emulator"
+) -> argparse.Namespace:
+    """Command-line options (``prog``: how the help names the command)."""
     parser = argparse.ArgumentParser(
-        prog="python -m replicate.emulator",
+        prog=prog,
         description="Run a local emulator of Replicate's HTTP API.",
     )
     parser.add_argument("--host", default="127.0.0.1")
@@ -91,9 +94,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, prog: str = "python -m replicate.emulator") -> None:
     """Entry point."""
-    args = parse_args(argv)
+    args = parse_args(argv, prog)
     retry = (
         args.sse_retry_ms if args.sse_retry_ms is not None else max(1, int(1000 * args.time_scale))
     )
@@ -121,6 +124,9 @@ def main(argv: list[str] | None = None) -> None:
     app.rate_limit = ratelimit.from_arguments(args)
     sock = bind_socket(args.host, args.port)
     server = make_server(app, args.log_level, tls)
+    # `kill` (SIGTERM, as process managers and test harnesses stop it) ends it as Ctrl-C
+    # does: the certificates made for this run, private key included, are removed.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         print(LISTENING + url_for(sock, "https" if tls else "http"), flush=True)
         if tls is not None and tls.ca_file:
@@ -136,6 +142,10 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if made_tls and tls is not None:  # certificates made for this run only
             tls.remove()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..exceptions import ReplicateException
 from .model import InputSpec, ModelSchema
-from .secret import SECRET_MASK, reveal
+from .secret import SECRET_MASK, remember_plain, reveal
 from .types import looks_like_uri, type_problem
 
 
@@ -63,6 +63,8 @@ def sendable_input(
     left_out = schema.left_out_when_none
     given = {k: v for k, v in inputs.items() if not (v is None and k in left_out)}
     check_inputs(schema, given, model=model)
+    for name in schema.secrets & given.keys():
+        remember_plain(given[name])  # given plain: kept out of messages all the same
     return {name: reveal(value) for name, value in given.items()}
 
 

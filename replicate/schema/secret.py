@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .._http.secrets import remember
+
 SECRET_MASK = "<secret>"
 
 
@@ -37,11 +39,26 @@ class Secret:
 
 
 def reveal(value: object) -> object:
-    """``value`` with every :class:`Secret` replaced by its plain string (for sending)."""
+    """``value`` with every :class:`Secret` replaced by its plain string (for sending).
+
+    Each value revealed is remembered, like the API token: messages, log records and
+    reprs of this process leave it out, should a model or server echo it back.
+    """
     if isinstance(value, Secret):
+        remember(value.get_secret_value())
         return value.get_secret_value()
     if isinstance(value, list | tuple):  # tuples pass the check as lists do
         return [reveal(item) for item in value]
     if isinstance(value, dict):
         return {key: reveal(item) for key, item in value.items()}
     return value
+
+
+def remember_plain(value: object) -> None:
+    """Remember the strings of a secret input given without :class:`Secret` (see
+    :func:`reveal`)."""
+    if isinstance(value, str):
+        remember(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            remember_plain(item)

@@ -37,12 +37,17 @@ if TYPE_CHECKING:
     from ..client import Client
 
 
-def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
-    """The ``generate`` arguments (added to ``parser`` when the CLI passes its subparser)."""
+def build_parser(
+    parser: argparse.ArgumentParser | None = None, *, prog: str = "python -m replicate generate"
+) -> argparse.ArgumentParser:
+    """The ``generate`` arguments (added to ``parser`` when the CLI passes its subparser;
+    ``prog``: how the help names the command)."""
     if parser is None:
         parser = argparse.ArgumentParser(
-            prog="python -m replicate generate",
+            prog=prog,
             description="Write one typed Python module per model (DIR/<owner>/<name>.py).",
+            epilog="With REFs, models are fetched with REPLICATE_API_TOKEN from "
+            "REPLICATE_BASE_URL (as `replicate generate`, also --base-url).",
         )
     parser.add_argument("refs", nargs="*", metavar="REF", help="owner/name or owner/name:version")
     parser.add_argument(

@@ -127,7 +127,7 @@ def test_text_outputs_that_look_like_urls_are_kept_as_text(
     # happened to be a URL was downloaded (an unreachable one failed a succeeded prediction).
     # The version's schema says the output is text, as `replicate run` already reads it.
     inputs = [{"text": "https://example.invalid/a.png"}, {"text": "plain"}]
-    results = list(client.batch("emulator/echo", inputs, output_dir=tmp_path))
+    results = list(client.batch("emulator/echo", inputs, output_dir=tmp_path, ordered=True))
     assert [(r.status, r.output) for r in results] == [
         ("succeeded", "https://example.invalid/a.png"), ("succeeded", "plain"),
     ]  # fmt: skip

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import pytest
 
-from replicate.batching import Shard, TokenBucket, input_hash, parse_rate
+from replicate.batching import Ledger, Shard, TokenBucket, input_hash, parse_rate
 from replicate.batching.keys import check_inputs, select_shard
 from replicate.batching.progress import BatchResult, Reorder, Tally
 
@@ -121,3 +124,11 @@ def test_tally_snapshot() -> None:
     early = burst.snapshot(0.1)
     assert early.per_minute == 600
     assert early.eta == pytest.approx(90)  # 90 inputs still to create at 60/min
+
+
+def test_a_new_ledger_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    # It holds every input, secret ones included (found by an outsider: it was 0644).
+    path = tmp_path / "batch.db"
+    with Ledger(path) as ledger:
+        ledger.bind("acme/m", None)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

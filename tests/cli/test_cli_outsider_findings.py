@@ -4,8 +4,10 @@ with --timeout."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,3 +140,70 @@ def test_stream_with_json_prints_every_event_as_a_json_line(cli: Cli) -> None:
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert [e["event"] for e in events if e["event"] == "output"] == ["output"] * 3
     assert events[-1]["event"] == "done" and all(set(e) == {"event", "id", "data"} for e in events)
+
+
+def _keyed_model(cli_env: Emulator) -> list[str]:
+    received: list[str] = []
+
+    def model(prompt: str, api_key: str, log: Any = None) -> str:
+        received.append(api_key)
+        log(f"calling upstream with key {api_key}")
+        if prompt == "fail":
+            raise RuntimeError(f"upstream refused key {api_key}")
+        return f"done with {api_key}"
+
+    schema = {
+        "type": "object",
+        "required": ["prompt", "api_key"],
+        "properties": {
+            "prompt": {"type": "string", "x-order": 0},
+            "api_key": {"type": "string", "format": "password", "x-cog-secret": True,
+                        "x-order": 1},
+        },
+    }  # fmt: skip
+    cli_env.add_model("acme/keyed", model, input_schema=schema)
+    return received
+
+
+def test_a_secret_input_echoed_by_the_model_is_not_printed(cli: Cli, cli_env: Emulator) -> None:
+    # Found by an outsider: the input was masked, but the model's logs, error and output,
+    # which echoed it, were printed as they came.
+    _keyed_model(cli_env)
+    secret = "sk-echoed-0123456789"
+    for argv in (
+        ("run", "acme/keyed", "prompt=hi", f"api_key={secret}", "--json"),
+        ("run", "acme/keyed", "prompt=hi", f"api_key={secret}", "--logs"),
+        ("run", "acme/keyed", "prompt=fail", f"api_key={secret}"),
+        ("stream", "acme/keyed", "prompt=hi", f"api_key={secret}", "--json"),
+    ):
+        result = cli(*argv)
+        assert secret not in result.stdout + result.stderr, argv
+    printed = cli("run", "acme/keyed", "prompt=hi", f"api_key={secret}").stdout
+    assert printed == "done with [REDACTED]\n"
+
+
+def test_a_secret_from_a_file_or_stdin_is_its_text_not_an_upload(
+    cli: Cli, cli_env: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found by an outsider: `api_key=@key.txt` uploaded the key to the account's files and sent
+    # the model the file's URL.
+    received = _keyed_model(cli_env)
+    key_file = tmp_path / "key.txt"
+    key_file.write_text("sk-from-file-0123\n")
+    assert cli("run", "acme/keyed", "prompt=hi", f"api_key=@{key_file}").status == 0
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"sk-from-stdin-0123\r\n")))
+    assert cli("run", "acme/keyed", "prompt=hi", "api_key=@-").status == 0
+    assert received == ["sk-from-file-0123", "sk-from-stdin-0123"]
+    assert cli_env.app.store.files == {}
+
+
+def test_a_failing_stream_says_why_in_one_line_and_as_a_json_event(cli: Cli) -> None:
+    # Found by a newcomer: the error line held the event's raw JSON, stdout got a stray blank
+    # line, and `--json` left the error event out.
+    text = cli("stream", "emulator/fail", "text=x")
+    assert (text.status, text.stdout) == (1, "")
+    assert text.stderr.startswith("error: RuntimeError: emulated failure")
+    assert '{"detail"' not in text.stderr
+    events = [json.loads(line) for line in cli("stream", "emulator/fail", "text=x", "--json")
+              .stdout.splitlines()]  # fmt: skip
+    assert events[-1]["event"] == "error" and "emulated failure" in events[-1]["data"]

@@ -300,3 +300,9 @@ def test_a_token_with_a_line_end_is_trimmed_and_control_characters_refused(
         broken.models.get("emulator/echo")
     assert "cret" not in str(caught.value)
     assert len(replicate_emulator.requests) == before
+    # A non-ASCII one (a typographic dash): httpx's UnicodeEncodeError held the whole header.
+    typographic = Client("r8_se\u2013cret_token", base_url=replicate_emulator.base_url)
+    with pytest.raises(ValueError, match="other than ASCII") as caught:
+        typographic.models.get("emulator/echo")
+    assert "cret" not in repr(caught.value) and caught.value.__context__ is None
+    assert len(replicate_emulator.requests) == before

@@ -179,8 +179,17 @@ def test_an_error_event_raises_after_the_events_before_it() -> None:
     flow.send(None)
     action = flow.send(b'event: output\ndata: a\n\nevent: error\ndata: {"detail": "boom"}\n\n')
     assert action == Emit([action.values[0]]) and str(action.values[0]) == "a"
+    # The job is fetched first, so that the error's prediction is the failed one ...
+    assert isinstance(flow.send(None), Reload)
     with pytest.raises(StreamError, match="boom"):
         flow.send(None)
+    # ... best effort: a failed fetch does not hide the stream's error.
+    again = stream_events_flow(_job(), STREAM, NO_DEADLINE)
+    next(again)
+    again.send(None)
+    again.send(b'event: error\ndata: {"detail": "boom"}\n\n')
+    with pytest.raises(StreamError, match="boom"):
+        again.throw(httpx.ReadError("the fetch failed"))
 
 
 # --- retrying (the transport's exchange) -----------------------------------------------

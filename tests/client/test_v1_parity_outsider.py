@@ -3,10 +3,17 @@ packages against one emulator."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
 import replicate
+import replicate.client
+import replicate.exceptions
+import replicate.identifier
+import replicate.model
+import replicate.prediction
 from replicate.emulator import Emulator
 from replicate.exceptions import ReplicateError
 from replicate.prediction import Prediction
@@ -145,3 +152,77 @@ def test_create_autospec_of_the_client_configures_namespaces() -> None:
     assert fake.predictions.create(model="o/n", input={}) == "P"
     client = replicate.Client(api_token="r8_x")
     assert client.predictions is client.predictions  # made once per client
+
+
+# Found by diffing the public surface and behaviour of replicate 1.0.7 against ours.
+
+
+def test_objects_built_from_json_with_members_they_do_not_declare() -> None:
+    payload = {"id": "p1", "status": "succeeded", "output": "done", "added_by_the_api": 1}
+    prediction = Prediction(**payload)  # type: ignore[arg-type]  # (a webhook handler's)
+    assert (prediction.id, prediction.output) == ("p1", "done")
+    prediction.wait()  # finished and built by hand: nothing to ask, no client needed
+    with pytest.raises(TypeError):
+        Prediction("p1")  # type: ignore[misc]  # positional arguments are still refused
+
+
+@pytest.mark.anyio
+async def test_a_finished_prediction_built_by_hand_awaits_at_once() -> None:
+    await Prediction(id="p1", status="failed").async_wait()
+
+
+def test_events_pages_and_secrets_have_1x_dump_methods() -> None:
+    from replicate.pagination import Page
+    from replicate.stream import ServerSentEvent
+    from replicate.webhook import WebhookSigningSecret
+
+    event = ServerSentEvent("output", "hi", "7")
+    fields = {"event": "output", "data": "hi", "id": "7", "retry": None}
+    assert event.dict() == dict(event) == event.model_dump() == fields
+    assert json.loads(event.json()) == fields
+    page = Page(results=[Prediction(id="p1", status="succeeded")], next="/v1/x")
+    assert page.dict()["results"][0]["id"] == "p1" and json.loads(page.json())["next"] == "/v1/x"
+    secret = WebhookSigningSecret(key="whsec_abc")
+    assert dict(secret) == secret.dict() == {"key": "whsec_abc"}
+    assert "whsec_abc" not in repr(secret)
+
+
+def test_1x_arguments_and_names_that_were_missing() -> None:
+    with Emulator(time_scale=0.01) as emu:
+        client = replicate.Client(api_token="r8_x", base_url=emu.base_url)
+        # use_file_output=None is off, as in 1.x; left out, the client's setting (on).
+        urls = client.run("emulator/image", input={"prompt": "a"}, use_file_output=None)
+        assert [type(u) for u in urls] == [str]
+        files = client.run("emulator/image", input={"prompt": "a"})
+        assert [type(f).__name__ for f in files] == ["FileOutput"]
+        # trainings.create takes 1.x's positional webhook.
+        version = client.models.get("emulator/echo").latest_version
+        assert version is not None
+        training = client.trainings.create(
+            f"emulator/echo:{version.id}", {"text": "t"}, "emulator/echo", "https://e.x/hook"
+        )
+        body = json.loads(next(r for r in emu.requests if r.path.endswith("/trainings")).body)
+        assert training.id and body["webhook"] == "https://e.x/hook"
+        assert isinstance(client._client, httpx.Client)
+    assert replicate.client.ReplicateError is ReplicateError
+    assert replicate.prediction.ModelError is replicate.exceptions.ModelError
+    assert replicate.model.ModelVersionIdentifier is replicate.identifier.ModelVersionIdentifier
+
+
+def test_a_stream_error_carries_the_failed_prediction() -> None:
+    # Its .prediction said "starting" with no error, unlike run()'s ModelError.
+    with Emulator(time_scale=0.01) as emu:
+        client = replicate.Client(api_token="r8_x", base_url=emu.base_url)
+        with pytest.raises(replicate.exceptions.StreamError) as caught:
+            list(client.stream("emulator/fail", input={"text": "x"}))
+    assert caught.value.prediction.status == "failed"
+    assert "emulated failure" in (caught.value.prediction.error or "")
+
+
+def test_bad_webhook_events_are_a_replicate_exception() -> None:
+    client = replicate.Client(api_token="r8_x", base_url="http://127.0.0.1:9")
+    with pytest.raises(replicate.exceptions.InvalidArgumentError, match="unknown events"):
+        client.predictions.create(
+            model="emulator/echo", input={}, webhook="https://e.x/h",
+            webhook_events_filter=["finished"],
+        )  # fmt: skip

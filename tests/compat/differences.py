@@ -194,6 +194,15 @@ DIFFERENCES: tuple[Difference, ...] = (
         ("result", "requests"),
     ),
     Difference(
+        "arguments-checked",
+        "Unknown keyword arguments to create and run raise TypeError, and unknown "
+        "webhook_events_filter names InvalidArgumentError, before anything is sent.",
+        "1.x dropped unknown keywords silently, so a misspelt webhook_events_filter sent "
+        "every event, and sent unknown event names for the API to refuse.",
+        ("unknown_create_arguments",),
+        ("result", "requests"),
+    ),
+    Difference(
         "data-uri-base64",
         "Reading a data: URI with malformed base64 raises ValueError.",
         "1.x decoded it silently to wrong bytes (`@@@@` gave b'').",
@@ -208,8 +217,7 @@ DIFFERENCES: tuple[Difference, ...] = (
     ),
     Difference(
         "stream-file-output-off",
-        "use_file_output=False keeps URL data as text in stream() and in run()'s iterator "
-        "outputs.",
+        "use_file_output=False keeps URL data as text in stream() and in run()'s iterator outputs.",
         "1.x ignored False there and always made FileOutput objects of URL data.",
         ("stream_file_outputs_off",),
         ("result", "requests"),  # 1.x's FileOutputs are read
@@ -225,10 +233,10 @@ DIFFERENCES: tuple[Difference, ...] = (
     ),
     Difference(
         "event-names-are-text",
-        "An event's name compares equal to its text (event.event == \"output\") and "
-        "str(event.event) is \"output\"; EventType members still compare and work as in 1.x.",
+        'An event\'s name compares equal to its text (event.event == "output") and '
+        'str(event.event) is "output"; EventType members still compare and work as in 1.x.',
         "1.x's EventType was a plain Enum: comparing it with the text was always False (a "
-        "branch on event.event == \"output\" never ran), and str() gave \"EventType.OUTPUT\".",
+        'branch on event.event == "output" never ran), and str() gave "EventType.OUTPUT".',
         ("event_name_as_text",),
     ),
     Difference(

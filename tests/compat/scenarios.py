@@ -791,6 +791,29 @@ def path_traversal(n: str) -> Any:
         "prediction ..": outcome(lambda: c.predictions.get("..")),
         "prediction a/b": outcome(lambda: c.predictions.get("a/b")),
         "model emulator/..": outcome(lambda: c.models.get("emulator/..")),
+        "model without an owner": outcome(lambda: c.models.get("echo")),
+    }
+
+
+@scenario
+def unknown_create_arguments(n: str) -> Any:
+    c = client(n)
+    return {
+        "misspelt keyword": outcome(
+            lambda: c.predictions.create(
+                version=ECHO_V2, input={"text": "u"}, webhook_event_filter=["completed"]
+            ).id
+            and "created"
+        ),
+        "unknown webhook event": outcome(
+            lambda: c.predictions.create(
+                version=ECHO_V2,
+                input={"text": "u"},
+                webhook="https://e.x/h",
+                webhook_events_filter=["finished"],
+            ).id
+            and "created"
+        ),
     }
 
 

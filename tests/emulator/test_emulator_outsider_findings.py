@@ -124,7 +124,9 @@ def test_request_log_repr_masks_the_token_but_keeps_the_header() -> None:
         assert request.headers["authorization"] == "Bearer sk-live-secret-1234"
 
 
-def test_command_line_with_tls_removes_its_certificates_on_ctrl_c() -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_command_line_with_tls_removes_its_certificates_when_stopped(stop: int) -> None:
+    # Ctrl-C did; SIGTERM (how process managers stop it) left the private key behind.
     process = subprocess.Popen(
         [sys.executable, "-m", "replicate.emulator", "--tls"], stdout=subprocess.PIPE, text=True
     )
@@ -132,7 +134,7 @@ def test_command_line_with_tls_removes_its_certificates_on_ctrl_c() -> None:
     process.stdout.readline()
     ca_file = process.stdout.readline().strip().rsplit(" ", 1)[1]
     assert pathlib.Path(ca_file).exists()
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     assert process.wait(10) == 0
     process.stdout.close()
     assert not pathlib.Path(ca_file).parent.exists()

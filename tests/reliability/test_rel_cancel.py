@@ -129,3 +129,63 @@ async def test_abandoned_streams_and_downloads_release_connections(
         await anext(chunks)
         await chunks.aclose()
     assert middlebox.in_flight() == 0
+
+
+# Found by an outsider cancelling runs at random (each failed before its fix).
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_a_run_cancelled_twice_still_cancels_its_prediction(wait: bool) -> None:
+    # asyncio only (trio's shielded scopes hold): a second task.cancel(), as from wait_for
+    # around gather or asyncio.run cancelling every task after Ctrl-C, cut the cleanup off.
+    import asyncio
+
+    from replicate.emulator import Emulator
+
+    with Emulator(time_scale=0.05) as emu:
+        client = make_client(emu.base_url)
+
+        async def main() -> None:
+            runs = [
+                asyncio.ensure_future(
+                    client.async_run("emulator/slow", {"seconds": 200, "n": i}, wait=wait)
+                )
+                for i in range(5)
+            ]
+            await asyncio.sleep(0.5)
+            for task in runs:
+                task.cancel()
+            await asyncio.sleep(0.002)  # the clean-up requests are under way ...
+            for task in runs:
+                task.cancel()  # ... when a second cancellation arrives
+            await asyncio.gather(*runs, return_exceptions=True)
+
+        asyncio.run(main())  # waits for the clean-up threads before it returns
+        jobs = list(emu.app.store.predictions.values())
+        assert len(jobs) == 5
+        assert emu.wait_for(lambda: all(job.status == "canceled" for job in jobs), 5)
+
+
+def test_interrupted_creates_are_found_beyond_the_first_page_of_predictions() -> None:
+    import asyncio
+
+    from replicate.emulator import Emulator
+
+    with Emulator(time_scale=0.05, page_size=3) as emu:
+        client = make_client(emu.base_url)
+
+        async def main() -> None:
+            runs = [
+                asyncio.ensure_future(client.async_run("emulator/slow", {"seconds": 200, "n": i}))
+                for i in range(8)
+            ]
+            assert await asyncio.to_thread(
+                emu.wait_for, lambda: len(emu.app.store.predictions) == 8, 5
+            )
+            for task in runs:  # during the Prefer: wait hold: no prediction id yet
+                task.cancel()
+            await asyncio.gather(*runs, return_exceptions=True)
+
+        asyncio.run(main())
+        jobs = list(emu.app.store.predictions.values())
+        assert emu.wait_for(lambda: all(job.status == "canceled" for job in jobs), 5)

@@ -61,6 +61,8 @@ def test_signature_with_an_input_named_inputs() -> None:
         "properties": {
             "inputs": {"type": "string", "x-order": 0},
             "class": {"type": "string", "x-order": 1},
+            "x-y": {"type": "string", "x-order": 2},  # its keyword x_y is another input's name
+            "x_y": {"type": "string", "x-order": 3},
         },
     }
     with Emulator(time_scale=0.01) as emu:
@@ -71,8 +73,11 @@ def test_signature_with_an_input_named_inputs() -> None:
         with emu.client() as client:
             fn = client.use("acme/inputs")
             names = list(inspect.signature(fn).parameters)
-            assert names == ["inputs", "inputs_"]
-            assert fn(inputs="a", **{"class": "b"}) == "ok"
+            # `class` takes generated modules' keyword; `x-y` is left to the catch-all,
+            # which must not take the name of the input called "inputs".
+            assert names == ["inputs", "class_", "x_y", "inputs_"]
+            assert fn(inputs="a", **{"class": "b", "x-y": "c"}) == "ok"
+            assert fn(inputs="a", class_="b") == "ok"
 
 
 def test_a_json_body_of_the_wrong_shape_is_an_invalid_response() -> None:

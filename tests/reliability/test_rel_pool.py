@@ -123,3 +123,48 @@ async def test_a_connection_the_server_closed_while_idle_is_not_reused(mode: str
             await call(mode, replicate.predictions, "get", "p1")
             await anyio.sleep(0.1)  # the server's FIN arrives
     assert len(server.requests) == 3
+
+
+def _echo_in_child(text: str) -> str:
+    return str(_FORK_CLIENT[0].run("emulator/echo", input={"text": text}))
+
+
+_FORK_CLIENT: list[Any] = []
+
+
+def test_a_client_used_before_fork_opens_its_own_connections_in_the_child() -> None:
+    # Found by an outsider: children shared the parent's open connections, mixing requests
+    # and answers (400s, lost predictions, another process's output).
+    import multiprocessing
+
+    from replicate.emulator import Emulator
+
+    with Emulator(time_scale=0.01) as emu:
+        client = make_client(emu.base_url)
+        assert client.run("emulator/echo", input={"text": "parent"}) == "parent"  # a connection
+        _FORK_CLIENT[:] = [client]
+        with multiprocessing.get_context("fork").Pool(4) as pool:
+            texts = [f"child-{i}" for i in range(16)]
+            assert pool.map(_echo_in_child, texts) == texts
+        assert client.run("emulator/echo", input={"text": "after"}) == "after"
+        assert len(emu.app.store.predictions) == 18
+
+
+@pytest.mark.anyio
+async def test_closing_the_aiohttp_transport_wakes_a_stream_reader() -> None:
+    # Found by an outsider: aclose() while another task read an event stream left that task
+    # waiting for ever.
+    pytest.importorskip("aiohttp")
+    import asyncio
+
+    from replicate.emulator import Emulator
+    from replicate.transports import AiohttpTransport
+
+    with Emulator(time_scale=0.05) as emu:
+        client = make_client(emu.base_url, transport=AiohttpTransport())
+        reader = asyncio.ensure_future(
+            client.async_run("emulator/slow", {"seconds": 20}, wait=False)
+        )
+        await asyncio.sleep(0.4)  # the event stream is open
+        await client.aclose()
+        assert await asyncio.wait_for(reader, 10) == "finished after 20 seconds"

@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+import httpx
 import pytest
 from support.client_support import PREDICTION, json_reply, scripted
 from support.reliability_support import TOKEN, call, make_client
@@ -19,6 +20,7 @@ from replicate.exceptions import (
     ModelError,
     PredictionTimeoutError,
     ReplicateError,
+    ReplicateException,
     StreamError,
 )
 
@@ -108,3 +110,49 @@ async def test_a_token_used_as_a_prediction_id_stays_out_of_errors_and_logs(
         str(caught.value), repr(caught.value), caught.value.url or "", *caught.value.__notes__
     )
     assert_no_token(*(record.getMessage() for record in caplog.records))
+
+
+# Found by an outsider auditing for leaks (each failed before its fix).
+
+
+@MODES
+async def test_the_repr_of_a_prediction_echoing_the_token_leaves_it_out(mode: str) -> None:
+    echoed = {**PREDICTION, "status": "failed", "logs": f"Authorization: Bearer {TOKEN}\n"}
+    with scripted([json_reply(200, {**echoed, "error": f"refused {TOKEN}"})]) as api:
+        client = make_client(api.base_url)
+        prediction = await call(mode, client.predictions, "get", "p1")
+    assert TOKEN in prediction.logs  # the data is kept as received ...
+    assert_no_token(repr(prediction))  # ... but a repr (logged, shown by trackers) leaves it out
+
+
+@MODES
+async def test_errors_about_malformed_answers_hold_no_reference_to_the_body(mode: str) -> None:
+    # The parser's own exception quotes the body (a JSONDecodeError keeps all of it in .doc):
+    # it must not stay reachable as __context__ of the error raised.
+    garbled = (200, {"Content-Type": "application/json"}, f'{{"echo": "{TOKEN}"'.encode())
+    wrong = json_reply(200, {**PREDICTION, "status": {"echo": TOKEN}})
+    for reply in (garbled, wrong):
+        with scripted([reply]) as api:
+            client = make_client(api.base_url)
+            with pytest.raises(ReplicateException) as caught:
+                await call(mode, client.predictions, "get", "p1")
+        error: BaseException | None = caught.value
+        while error is not None:
+            assert_no_token(str(error), repr(error))
+            error = error.__cause__ or error.__context__
+
+
+async def test_aiohttp_errors_about_a_broken_answer_do_not_carry_the_request_headers() -> None:
+    pytest.importorskip("aiohttp")
+    from replicate.transports import AiohttpTransport
+
+    broken = (200, {"Content-Length": "2", "Bad Header\x01": "x"}, b"{}")
+    with scripted([broken]) as api:
+        client = make_client(api.base_url, transport=AiohttpTransport(), max_retries=0)
+        with pytest.raises(httpx.TransportError) as caught:
+            await client.predictions.async_get("p1")
+        await client.aclose()
+    error: BaseException | None = caught.value
+    while error is not None:
+        assert_no_token(str(error), repr(error), repr(getattr(error, "request_info", "")))
+        error = error.__cause__ or error.__context__

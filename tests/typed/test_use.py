@@ -419,3 +419,41 @@ def test_inputs_named_like_keywords_take_the_generated_modules_keywords(
     with pytest.raises(TypeError, match="'class' given twice"):
         fn(**{"class": "c", "class_": "d"})
     assert len(posted(replicate_emulator)) == 2
+
+
+def test_secret_inputs_are_left_out_of_reprs_and_errors_that_echo_them(
+    replicate_emulator: Emulator,
+) -> None:
+    # Found by an outsider: the create's answer holds the plain value, so repr(run.prediction)
+    # showed it; and a model (or server) echoing it put it in errors.
+    def model(prompt: str, api_key: str) -> str:
+        raise RuntimeError(f"upstream refused key {api_key}")
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "prompt": {"type": "string", "x-order": 0},
+            "api_key": {"type": "string", "format": "password", "x-cog-secret": True,
+                        "x-order": 1},
+        },
+    }  # fmt: skip
+    replicate_emulator.add_model("acme/keyed", model, input_schema=schema)
+    client = client_for(replicate_emulator)
+    fn = client.use("acme/keyed")
+    for key in ("sk-plain-0123456789", Secret("sk-wrapped-0123456789")):
+        shown = key if isinstance(key, str) else key.get_secret_value()
+        run = fn.create(prompt="p", api_key=key)
+        with pytest.raises(ModelError) as caught:
+            run.output()
+        assert shown not in repr(run.prediction) and shown not in repr(run)
+        assert shown not in str(caught.value) and shown not in repr(caught.value.prediction)
+        assert "upstream refused key" in str(caught.value)
+
+
+def test_run_takes_a_secret_wrapped_value_and_sends_it_plain(replicate_emulator: Emulator) -> None:
+    # Secret's docstring says to pass it where a model takes a secret input: run() refused it.
+    client = client_for(replicate_emulator)
+    assert client.run("emulator/echo", input={"text": Secret("sk-run-0123456789")}) == (
+        "sk-run-0123456789"
+    )
+    assert json.loads(posted(replicate_emulator)[0].body)["input"] == {"text": "sk-run-0123456789"}

@@ -21,5 +21,5 @@ def serve(ctx: Context) -> int:
         raise errors.UsageError(
             f"the emulator needs its extra: pip install 'replicate[emulator]' ({error})"
         ) from None
-    main(ctx.args.options)
+    main(ctx.args.options, prog="replicate emulator")
     return errors.OK

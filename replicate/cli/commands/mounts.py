@@ -4,8 +4,6 @@ Their modules are imported only when they run; only the wiring lives here."""
 
 from __future__ import annotations
 
-import argparse
-
 from ..context import Context
 from . import Group
 
@@ -21,16 +19,16 @@ def register(commands: Group) -> None:
 
 def generate(ctx: Context) -> int:
     """``replicate generate``: typed per-model modules (:mod:`replicate.typed.main`)."""
-    from ...typed.main import main
+    from ...typed.main import build_parser, run_generate
 
-    return main(ctx.args.options, client=ctx.client)
+    args = build_parser(prog="replicate generate").parse_args(ctx.args.options)
+    return run_generate(args, client=ctx.client)
 
 
 def batch(ctx: Context) -> int:
     """``replicate batch``: many predictions at the API's rate limit (:mod:`replicate.batching`)."""
     from ...batching import command
 
-    parser = argparse.ArgumentParser(prog="replicate batch")
-    command.add_arguments(parser)
+    parser = command.build_parser(prog="replicate batch")
     status: int = command.run(parser.parse_args(ctx.args.options), client=ctx.client)
     return status

@@ -184,8 +184,13 @@ def _open_web(ctx: Context, urls: dict[str, str] | None) -> None:
     webbrowser.open(url)
 
 
+def _json_event(ctx: Context, event: str, event_id: str, data: str) -> None:
+    ctx.stdout.write(json.dumps({"event": event, "id": event_id, "data": data}) + "\n")
+    ctx.stdout.flush()
+
+
 def stream(ctx: Context) -> int:
-    from ...exceptions import ModelError
+    from ...exceptions import ModelError, StreamError
     from ...stream import EventStream
     from ..inputs import sendable
 
@@ -193,20 +198,22 @@ def stream(ctx: Context) -> int:
     events = ctx.client.stream(ctx.args.ref, input=sendable(given), rich=True)
     assert isinstance(events, EventStream)  # rich=True: it knows its prediction
     as_json = bool(ctx.args.json)  # asked for: text is what a pipe wants from a stream
+    printed = False
     try:
         for event in events:
             if as_json:  # every event, one JSON line each (file outputs as their URLs)
-                line = {"event": str(event.event), "id": event.id, "data": str(event.data)}
-                ctx.stdout.write(json.dumps(line) + "\n")
-                ctx.stdout.flush()
+                _json_event(ctx, str(event.event), event.id, str(event.data))
             elif event.event == "output":
                 # Text is written as it comes; a file output as its URL, on a line of its own.
                 data = event.data
                 ctx.stdout.write(data if isinstance(data, str) else f"{data}\n")
                 ctx.stdout.flush()
+                printed = True
     except ModelError as error:
-        if not as_json:
-            ctx.stdout.write("\n")
+        if as_json and isinstance(error, StreamError):
+            _json_event(ctx, "error", "", str(error))  # the error event's data
+        elif printed:
+            ctx.stdout.write("\n")  # end the output's last line
         print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
     except BrokenPipeError:

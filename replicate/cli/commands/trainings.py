@@ -5,7 +5,6 @@ from __future__ import annotations
 from .. import errors, render
 from ..context import Context
 from . import Group
-from .run import INPUT_HELP
 
 COLUMNS = ("id", "model", "version", "status", "created_at")
 
@@ -15,7 +14,13 @@ def register(commands: Group) -> None:
     group = commands.group("trainings", "Create, inspect, list and cancel trainings.")
     create = group.add("create", create_training, "Start a training.")
     create.add_argument("version", metavar="owner/name:version")
-    create.add_argument("inputs", nargs="*", metavar="key=value", help=INPUT_HELP)
+    create.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="key=value",
+        help="an input: key=value (sent as text; repeat a key for a list), key=@path (a file, "
+        "uploaded), key=@- (stdin)",
+    )
     create.add_argument(
         "--destination", required=True, metavar="owner/name", help="the model to push to"
     )
