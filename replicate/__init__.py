@@ -225,3 +225,8 @@ def __getattr__(name: str) -> Any:
         # submodule) allowed; the name is the module's own path, so tools still follow it.
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'replicate' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # The names __getattr__ provides on first use, listed as 1.x's eager imports listed them.
+    return sorted({*globals(), "Client", "RetryPolicy", "default_client", *_SUBMODULES})

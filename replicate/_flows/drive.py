@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -309,8 +309,10 @@ class AsyncDriver(_Driver):
         import anyio
 
         response, self._response = self._response, None
-        self._chunks = None
+        chunks, self._chunks = self._chunks, None
         if response is not None:
             # Closing must finish even while the surrounding task is being cancelled.
             with anyio.CancelScope(shield=True):
+                if isinstance(chunks, AsyncGenerator):  # httpx's byte iterators: closed
+                    await chunks.aclose()  # here, not left to the loop (trio warns)
                 await response.aclose()

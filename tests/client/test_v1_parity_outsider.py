@@ -226,3 +226,8 @@ def test_bad_webhook_events_are_a_replicate_exception() -> None:
             model="emulator/echo", input={}, webhook="https://e.x/h",
             webhook_events_filter=["finished"],
         )  # fmt: skip
+
+
+def test_dir_lists_the_names_provided_on_first_use() -> None:
+    names = dir(replicate)
+    assert {"Client", "RetryPolicy", "exceptions", "prediction", "run"} <= set(names)
