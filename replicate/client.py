@@ -31,11 +31,10 @@ from ._http.api_transport import (
     _Gate,
     transport_kwargs,
 )
-from ._http.cookies import skip_cookieless_answers
 from ._http.limits import ACCEPT_ENCODING
 from ._http.loop_end import on_loop_end
 from ._http.pool_guard import DEFAULT_SYNC_LIMITS, spare_held_connections
-from ._http.retire import DrainingClient
+from ._http.retire import DrainingAsyncClient, DrainingClient
 from ._http.retry import RetryPolicy
 from ._http.urls import ApiUrls
 from ._http.wallclock import install
@@ -372,11 +371,11 @@ class Client:
         inner = self._user_transport
         if not isinstance(inner, httpx.AsyncBaseTransport):
             inner = ShardedAsyncTransport(**self._transport_options)  # scales past httpcore's pool
-        client = httpx.AsyncClient(
-            transport=AsyncApiTransport(inner, self._gate), **self._httpx_options()
+        return DrainingAsyncClient(
+            self._async_http,
+            transport=AsyncApiTransport(inner, self._gate),
+            **self._httpx_options(),
         )
-        skip_cookieless_answers(client)
-        return client
 
     @cached_property
     def raw(self) -> GeneratedClient:
@@ -399,7 +398,11 @@ class Client:
             retired.close()
 
     async def aclose(self) -> None:
-        """Close the connection pool of the running event loop (if it opened one)."""
+        """Close the connection pool of the running event loop (if it opened one).
+
+        Requests other tasks have in flight still finish: the pool closes when the last of
+        them ends. A later call opens a new pool.
+        """
         loop, client = self._loop_async_client()
         if client is None:
             return

@@ -1,4 +1,4 @@
-"""Closing the sync connection pool while other threads still use it.
+"""Closing a connection pool while requests still use it.
 
 ``Client.close()`` retires the current :class:`DrainingClient` instead of closing it
 under the feet of requests in flight (closing a socket another thread is reading from
@@ -6,12 +6,14 @@ does not wake that thread: it would wait for its read timeout). A retired pool c
 itself when its last request in flight (including a streamed response still being read)
 ends. A request that reaches a pool already closed goes to the client's current pool,
 the same as a call made after ``close()`` would: no call fails or stalls because of it.
+``Client.aclose()`` does the same with :class:`DrainingAsyncClient`, for other tasks' runs
+(closing under them failed their requests and left their predictions running).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -111,3 +113,57 @@ class _Released(httpx.SyncByteStream):
             on_close, self._on_close = self._on_close, None
             if on_close is not None:
                 on_close()
+
+
+class DrainingAsyncClient(httpx.AsyncClient):
+    """Async :class:`DrainingClient`: ``aclose()`` retires it, and it closes once the
+    requests other tasks have in flight have ended."""
+
+    def __init__(self, successor: Callable[[], httpx.AsyncClient], **options: Any) -> None:
+        super().__init__(**options)
+        skip_cookieless_answers(self)
+        self._successor = successor
+        self._in_flight = _InFlight()
+
+    async def aclose(self) -> None:
+        """Close now if idle, else when the last request in flight ends."""
+        if self._in_flight.retire():
+            await super().aclose()
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        if not self._in_flight.enter():
+            return await self._successor().send(request, **kwargs)
+        try:
+            response = await super().send(request, **kwargs)
+        except BaseException:
+            await self._leave()
+            raise
+        if response.is_closed:  # read whole (stream=False): the request has ended
+            await self._leave()
+        else:
+            response.stream = _AsyncReleased(response.stream, self._leave)
+        return response
+
+    async def _leave(self) -> None:
+        if self._in_flight.leave():
+            await super().aclose()
+
+
+class _AsyncReleased(httpx.AsyncByteStream):
+    """Async :class:`_Released`."""
+
+    def __init__(self, stream: Any, on_close: Callable[[], Awaitable[None]]) -> None:
+        self._stream = stream
+        self._on_close: Callable[[], Awaitable[None]] | None = on_close
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        iterator: AsyncIterator[bytes] = self._stream.__aiter__()
+        return iterator
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            on_close, self._on_close = self._on_close, None
+            if on_close is not None:
+                await on_close()

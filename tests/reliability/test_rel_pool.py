@@ -168,3 +168,33 @@ async def test_closing_the_aiohttp_transport_wakes_a_stream_reader() -> None:
         await asyncio.sleep(0.4)  # the event stream is open
         await client.aclose()
         assert await asyncio.wait_for(reader, 10) == "finished after 20 seconds"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("aiohttp", [False, True])
+async def test_aclose_lets_other_tasks_runs_finish_as_close_does(aiohttp: bool) -> None:
+    # Found by an outsider: close() let other threads' calls finish, but aclose() failed
+    # every run in flight (ReadError) and left their predictions running.
+    import asyncio
+
+    from replicate.emulator import Emulator
+
+    options: dict[str, Any] = {}
+    if aiohttp:
+        pytest.importorskip("aiohttp")
+        from replicate.transports import AiohttpTransport
+
+        options["transport"] = AiohttpTransport()
+    with Emulator(time_scale=0.05) as emu:
+        client = make_client(emu.base_url, **options)
+        runs = [
+            asyncio.ensure_future(client.async_run("emulator/slow", {"seconds": 10, "n": i}))
+            for i in range(5)
+        ]
+        await asyncio.sleep(0.2)  # every create is held by Prefer: wait
+        first = client._async_http()
+        await client.aclose()
+        assert client._async_http() is not first  # a later call gets a new pool at once
+        assert await asyncio.gather(*runs) == ["finished after 10 seconds"] * 5
+        assert first.is_closed  # the retired pool closed when its last request ended
+        await client.aclose()
