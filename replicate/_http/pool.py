@@ -10,16 +10,17 @@ SSL context (loading the CA bundle costs ~18 ms per pool).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import ssl
 import sys
 import time
 from collections import deque
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
+from .closing import AsyncClosingStream
 from .pool_guard import spare_held_connections
 from .wallclock import install_async
 
@@ -215,33 +216,15 @@ class ShardedAsyncTransport(httpx.AsyncBaseTransport):
             self._give_back(shard)
             raise
         assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _SlotHoldingStream(response.stream, self, shard)
+        response.stream = AsyncClosingStream(
+            response.stream, functools.partial(self._release, shard)
+        )
         return response
+
+    async def _release(self, shard: _Shard) -> None:
+        self._give_back(shard)  # the response's body is closed: its slot is free again
 
     async def aclose(self) -> None:
         shards, self._shards = self._shards, []
         for shard in shards:
             await shard.transport.aclose()
-
-
-class _SlotHoldingStream(httpx.AsyncByteStream):
-    """A response body that gives its shard slot back when closed (once)."""
-
-    def __init__(
-        self, inner: httpx.AsyncByteStream, pool: ShardedAsyncTransport, shard: _Shard
-    ) -> None:
-        self._inner = inner
-        self._pool: ShardedAsyncTransport | None = pool
-        self._shard = shard
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._inner.aclose()
-        finally:
-            pool, self._pool = self._pool, None
-            if pool is not None:
-                pool._give_back(self._shard)

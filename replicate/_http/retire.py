@@ -13,11 +13,12 @@ the same as a call made after ``close()`` would: no call fails or stalls because
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from .closing import AsyncClosingStream, ClosingStream
 from .cookies import skip_cookieless_answers
 
 
@@ -88,31 +89,12 @@ class DrainingClient(httpx.Client):
         if response.is_closed:  # read whole (stream=False): the request has ended
             self._leave()
         else:
-            response.stream = _Released(response.stream, self._leave)
+            response.stream = ClosingStream(response.stream, self._leave)
         return response
 
     def _leave(self) -> None:
         if self._in_flight.leave():
             super().close()
-
-
-class _Released(httpx.SyncByteStream):
-    """A response stream that reports, once, when it is closed."""
-
-    def __init__(self, stream: Any, on_close: Callable[[], None]) -> None:
-        self._stream = stream
-        self._on_close: Callable[[], None] | None = on_close
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield from self._stream
-
-    def close(self) -> None:
-        try:
-            self._stream.close()
-        finally:
-            on_close, self._on_close = self._on_close, None
-            if on_close is not None:
-                on_close()
 
 
 class DrainingAsyncClient(httpx.AsyncClient):
@@ -141,29 +123,9 @@ class DrainingAsyncClient(httpx.AsyncClient):
         if response.is_closed:  # read whole (stream=False): the request has ended
             await self._leave()
         else:
-            response.stream = _AsyncReleased(response.stream, self._leave)
+            response.stream = AsyncClosingStream(response.stream, self._leave)
         return response
 
     async def _leave(self) -> None:
         if self._in_flight.leave():
             await super().aclose()
-
-
-class _AsyncReleased(httpx.AsyncByteStream):
-    """Async :class:`_Released`."""
-
-    def __init__(self, stream: Any, on_close: Callable[[], Awaitable[None]]) -> None:
-        self._stream = stream
-        self._on_close: Callable[[], Awaitable[None]] | None = on_close
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        iterator: AsyncIterator[bytes] = self._stream.__aiter__()
-        return iterator
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        finally:
-            on_close, self._on_close = self._on_close, None
-            if on_close is not None:
-                await on_close()
