@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import builtins
 import copy
-from collections.abc import Callable, Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import attrs
 from attrs import define, field
 
 from ._api.ops import Call, call_async, call_sync
-from ._dump import Dumpable
+from ._dump import DumpableFields
 from ._http.secrets import scrub_text
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class _IgnoresUnknownMembers(type):
 
 
 @define(kw_only=True, repr=False)
-class Resource(Dumpable, metaclass=_IgnoresUnknownMembers):
+class Resource(DumpableFields, metaclass=_IgnoresUnknownMembers):
     """An object returned by the API.
 
     Attributes mirror the JSON fields; :meth:`to_dict` returns the JSON as received
@@ -111,10 +111,6 @@ class Resource(Dumpable, metaclass=_IgnoresUnknownMembers):
             else:
                 fields[name] = None if value is missing and not received else _as_json(value)
         return {**fields, **{k: v for k, v in self._data.items() if k not in fields}}
-
-    def __iter__(self) -> Iterator[tuple[str, Any]]:
-        """``(field, value)`` pairs, so ``dict(obj)`` works as with 1.x."""
-        return iter(self._model_fields().items())
 
     def _replace_with(self, fresh: Self) -> None:
         """Update every field in place from a freshly fetched copy (for ``reload``)."""

@@ -15,13 +15,13 @@ import hashlib
 import hmac
 import math
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from ._api.ops import Call
-from ._dump import Dumpable
+from ._dump import DumpableFields
 from .exceptions import ReplicateException
 from .resource import Namespace
 
@@ -73,7 +73,7 @@ _MISSING = {
 
 
 @attrs.define
-class WebhookSigningSecret(Dumpable):
+class WebhookSigningSecret(DumpableFields):
     """A webhook signing secret, as returned by ``webhooks.default.secret()``.
 
     The key is kept out of ``repr`` so it cannot end up in logs by accident.
@@ -83,10 +83,6 @@ class WebhookSigningSecret(Dumpable):
 
     def _model_fields(self) -> dict[str, Any]:
         return {"key": self.key}
-
-    def __iter__(self) -> Iterator[tuple[str, Any]]:
-        """``("key", key)``, so ``dict(secret)`` works as with 1.x."""
-        return iter(self._model_fields().items())
 
 
 class WebhookValidationError(ReplicateException, ValueError):

@@ -82,11 +82,12 @@ def is_interrupt(exc: BaseException) -> bool:
 
 
 async def finish_despite_cancellation(
-    work: Callable[[], T], async_work: Callable[[], Awaitable[T]], timeout: float
+    work: Callable[[], T], async_work: Callable[[], Awaitable[T]], timeout: float, failed: str
 ) -> T | None:
     """Take a clean-up request (cancelling a prediction) to its end although the calling
     task is being cancelled, even a second time, within ``timeout`` seconds; ``None`` if
-    it did not end in time. ``work`` and ``async_work`` are its sync and async forms.
+    it did not end in time or failed (logged as ``failed``, best effort). ``work`` and
+    ``async_work`` are its sync and async forms.
 
     On asyncio a shielded scope is not enough: a second ``task.cancel()`` (``wait_for``
     around ``gather``, ``asyncio.run`` cancelling every task after Ctrl-C) still reaches
@@ -103,13 +104,14 @@ async def finish_despite_cancellation(
     except RuntimeError:  # not asyncio: trio
         loop = None
     with anyio.move_on_after(timeout, shield=True):  # holds against anyio's cancellations
-        if loop is None:
-            return await async_work()
-        future = loop.run_in_executor(None, work)
         try:
-            return await asyncio.shield(future)
+            if loop is None:
+                return await async_work()
+            return await asyncio.shield(loop.run_in_executor(None, work))
         except asyncio.CancelledError:
             return None  # a native task.cancel() gets through: the thread goes on
+        except Exception as exc:
+            logger.warning("%s: %s", failed, exc)
     return None
 
 
@@ -265,19 +267,12 @@ class AsyncDriver(_Driver):
         job = self.job
 
         def cancel() -> None:  # on a worker thread: no bound of the run's applies there
-            try:
-                with rebound(time.monotonic() + CANCEL_TIMEOUT):
-                    job.cancel()
-            except Exception as exc:
-                logger.warning("could not cancel %s: %s", job.id, exc)
+            with rebound(time.monotonic() + CANCEL_TIMEOUT):
+                job.cancel()
 
-        async def async_cancel() -> None:
-            try:
-                await job.async_cancel()
-            except Exception as exc:
-                logger.warning("could not cancel %s: %s", job.id, exc)
-
-        await finish_despite_cancellation(cancel, async_cancel, CANCEL_TIMEOUT)
+        await finish_despite_cancellation(
+            cancel, job.async_cancel, CANCEL_TIMEOUT, f"could not cancel {job.id}"
+        )
 
     async def _perform(self, action: Action) -> Any:
         import anyio

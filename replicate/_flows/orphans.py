@@ -176,13 +176,11 @@ async def async_cancel_orphan(
         return cancel_orphan(client, target, input, since, grace)
 
     async def async_look() -> Prediction | None:
-        try:
-            with rebound(time.monotonic() + grace):
-                flow = cancel_orphan_flow(target, input, since)
-                found: Prediction | None = await AsyncDriver(client, None).drive(flow)
-                return found
-        except Exception as exc:
-            logger.warning("could not look for the interrupted run's prediction: %s", exc)
-            return None
+        with rebound(time.monotonic() + grace):
+            found: Prediction | None = await AsyncDriver(client, None).drive(
+                cancel_orphan_flow(target, input, since)
+            )
+            return found
 
-    return await finish_despite_cancellation(look, async_look, grace)
+    failed = "could not look for the interrupted run's prediction"
+    return await finish_despite_cancellation(look, async_look, grace, failed)

@@ -27,6 +27,7 @@ __all__ = [
 
 POLL_INTERVAL_ENV_VAR = "REPLICATE_POLL_INTERVAL"
 
+
 @attrs.frozen
 class PollDecision:
     """What to do after a poll: stop (``done``) or sleep ``delay`` seconds."""

@@ -194,9 +194,7 @@ def run_options(
         create_args["cancel_after"] = f"{max(MIN_CANCEL_AFTER, math.ceil(seconds))}s"
     if not isinstance(rich, bool):
         raise TypeError("rich must be True or False")
-    return RunOptions(
-        bool(use_file_output), Deadline.after(seconds), create_args, progress, rich
-    )
+    return RunOptions(bool(use_file_output), Deadline.after(seconds), create_args, progress, rich)
 
 
 def _bound_seconds(
@@ -363,9 +361,7 @@ async def async_create_prediction(
             raise
 
 
-def run_model(
-    client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any
-) -> Any:
+def run_model(client: Client, ref: Any, input: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     """See :meth:`replicate.Client.run`."""
     target, options = plan_run(client, ref, **kwargs)
     prediction = create_prediction(client, target, input, options)

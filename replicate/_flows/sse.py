@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
-from .._dump import Dumpable
+from .._dump import DumpableFields
 from ..exceptions import EventTooLargeError, ReplicateException
 
 __all__ = [
@@ -74,7 +73,7 @@ _KNOWN_EVENTS: dict[str, str] = {member.value: member for member in EventType}
 
 
 @attrs.define(slots=True, init=False)
-class ServerSentEvent(Dumpable):
+class ServerSentEvent(DumpableFields):
     """One dispatched server-sent event.
 
     ``event`` is the event name (``"message"`` when the server sent none),
@@ -109,10 +108,6 @@ class ServerSentEvent(Dumpable):
     def _model_fields(self) -> dict[str, Any]:
         data = self.data if isinstance(self.data, str) else str(self.data)  # a FileOutput: URL
         return {"event": str(self.event), "data": data, "id": self.id, "retry": self.retry}
-
-    def __iter__(self) -> Iterator[tuple[str, Any]]:
-        """``(field, value)`` pairs, so ``dict(event)`` works as with 1.x."""
-        return iter(self._model_fields().items())
 
 
 class SSEDecoder:
