@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from doc_examples import ROOT, examples, pages, run_page
 
+import replicate.exceptions
 from replicate.emulator import Emulator
 
 PAGES = [page for page in pages() if any(example.runs for example in examples(page))]
@@ -141,3 +142,20 @@ def test_unclosed_fence_is_an_error(tmp_path: Path) -> None:
     page.write_text("```python\nx = 1\n")
     with pytest.raises(ValueError, match=r"open\.md:1: code fence is never closed"):
         examples(page)
+
+
+@pytest.mark.timeout(60)
+def test_emulator_models_file_sample_serves_its_model(tmp_path: Path) -> None:
+    # The models.yaml sample of docs/emulator.md, given to an emulator process as `--models`
+    # gives it: the model runs, and its schema checks inputs.
+    text = (ROOT / "docs" / "emulator.md").read_text(encoding="utf-8")
+    (sample,) = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    models = tmp_path / "models.yaml"
+    models.write_text(sample, encoding="utf-8")
+    emulator = Emulator(process=True, models=str(models), time_scale=0.05)
+    with emulator as emu, emu.client() as client:
+        (sketch,) = client.run("acme/sketch", input={"prompt": "an owl"})
+        assert sketch.url.endswith("/out-0.webp")
+        assert sketch.read().startswith(b"\x89PNG")
+        with pytest.raises(replicate.exceptions.ReplicateError, match="prompt"):
+            client.run("acme/sketch", input={})
