@@ -239,9 +239,20 @@ class _RichDisplay(_Display):
 
     def __init__(self) -> None:
         super().__init__(quiet=False)
-        from rich.progress import Progress
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+        )
 
-        self._bar = Progress(transient=False)
+        # Our own ETA (in the description) knows the rate limit; rich's would be a second one.
+        self._bar = Progress(
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            transient=False,
+        )
         self._task = self._bar.add_task("batch", total=None)
         self._bar.start()
 

@@ -216,3 +216,22 @@ def test_the_output_starts_on_its_own_line_after_the_progress_bar(cli_env: Emula
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
     lines = [line.split("\r")[-1] for line in plain.splitlines()]
     assert "plain-output" in lines
+
+
+def test_batch_progress_bar_counts_inputs_and_shows_one_eta(
+    cli_env: Emulator, tmp_path: Path
+) -> None:
+    inputs = tmp_path / "inputs.jsonl"
+    inputs.write_text("".join(f'{{"seconds": 1, "i": {i}}}\n' for i in range(4)))
+    cli_env.time_scale = 0.2
+    terminal = Terminal(
+        cli_env, "batch", "emulator/slow", "--input", str(inputs),
+        "--output", str(tmp_path / "results.jsonl"), "--ledger", str(tmp_path / "batch.db"),
+    )
+    status, screen = terminal.finish(60)
+    assert status == 0, screen
+    last = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen).replace("\r\n", "\r").split("\r")
+    final = [line for line in last if "4/4" in line][-1]
+    assert "0 failed, 0 in flight" in final
+    assert final.count("ETA") == 1
+    assert not re.search(r"\d:\d\d:\d\d|-:--:--", final), final  # no second, rich-made ETA
