@@ -420,14 +420,15 @@ class Files(Namespace):
     def iter_download(
         self, file: File | str, *, chunk_size: int = CHUNK_SIZE, **signed: Any
     ) -> Iterator[bytes]:
-        """Stream a file's bytes in chunks (arguments as for :meth:`download`)."""
+        """Stream a file's bytes in chunks of at most ``chunk_size`` bytes (arguments as for
+        :meth:`download`)."""
         request = request_args(_download_call(file, signed))  # checked before any I/O
-        return self._iter(request, chunk_size)
+        return self._iter(request, _chunk_size(chunk_size))
 
     def _iter(self, request: dict[str, Any], chunk_size: int) -> Iterator[bytes]:
         with self._client._http.stream(**request, extensions=DOWNLOAD_EXTENSIONS) as response:
-            body = DownloadBody(response, self._client)
-            for raw in raw_body(response, chunk_size):
+            body = DownloadBody(response, self._client, size=chunk_size)
+            for raw in raw_body(response):
                 yield from body.feed(raw)
             yield from body.flush()
 
@@ -436,18 +437,24 @@ class Files(Namespace):
     ) -> AsyncIterator[bytes]:
         """Async :meth:`iter_download`."""
         request = request_args(_download_call(file, signed))
-        return self._aiter(request, chunk_size)
+        return self._aiter(request, _chunk_size(chunk_size))
 
     async def _aiter(self, request: dict[str, Any], chunk_size: int) -> AsyncIterator[bytes]:
         async with self._client._async_http().stream(
             **request, extensions=DOWNLOAD_EXTENSIONS
         ) as response:
-            body = DownloadBody(response, self._client)
-            async for raw in async_raw_body(response, chunk_size):
+            body = DownloadBody(response, self._client, size=chunk_size)
+            async for raw in async_raw_body(response):
                 for chunk in body.feed(raw):
                     yield chunk
             for chunk in body.flush():
                 yield chunk
+
+
+def _chunk_size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidArgumentError(f"chunk_size must be a positive int, got {value!r}")
+    return value
 
 
 def _get_call(file: File | str) -> Call[File]:

@@ -121,7 +121,7 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
             with http.stream(**self._request(resume)) as r:
                 body = DownloadBody(r, self._client, resume)
                 try:
-                    for raw in raw_body(r, CHUNK_SIZE):
+                    for raw in raw_body(r):
                         yield from body.feed(raw)
                     yield from body.flush()
                     return
@@ -139,7 +139,7 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
             async with http.stream(**self._request(resume)) as r:
                 body = DownloadBody(r, self._client, resume)
                 try:
-                    async for raw in async_raw_body(r, CHUNK_SIZE):
+                    async for raw in async_raw_body(r):
                         for chunk in body.feed(raw):
                             yield chunk
                     for chunk in body.flush():
@@ -193,15 +193,21 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 class DownloadBody:
-    """Decode a download's raw bytes into pieces of at most :data:`CHUNK_SIZE`, whatever
+    """Decode a download's raw bytes into pieces of at most ``size`` bytes, whatever
     its ``Content-Encoding`` or type, under the rate floor of :class:`RateFloor`.
     With ``resume``, only the bytes not handed out before a break come out."""
 
     def __init__(
-        self, response: httpx.Response, client: Client, resume: _Resume | None = None
+        self,
+        response: httpx.Response,
+        client: Client,
+        resume: _Resume | None = None,
+        *,
+        size: int = CHUNK_SIZE,
     ) -> None:
         self._request = response.request
         self._resume = resume
+        self._size = size
         if resume is not None:
             try:
                 resume.response(response.status_code, response.headers.get("content-range"))
@@ -233,23 +239,22 @@ class DownloadBody:
             for piece in pieces:
                 if self._resume is not None:
                     piece = self._resume.fresh(piece)
-                if piece:
-                    yield piece
+                for start in range(0, len(piece), self._size):
+                    yield piece[start : start + self._size]
         except ValueError as exc:
             raise httpx.DecodingError(str(exc), request=self._request) from None
 
 
-def raw_body(response: httpx.Response, size: int) -> Iterator[bytes]:
-    """The body as sent, in pieces of ``size``, for :class:`DownloadBody`; a body already read
-    (which ``iter_raw`` refuses) comes from memory."""
-    return response.iter_bytes(size) if response.is_stream_consumed else response.iter_raw(size)
+def raw_body(response: httpx.Response) -> Iterator[bytes]:
+    """The body as sent, for :class:`DownloadBody`: each piece as the network brought it, so
+    that the rate floor sees every read (pieces of a fixed size would hold a trickle back from
+    it); a body already read (which ``iter_raw`` refuses) comes from memory."""
+    return response.iter_bytes() if response.is_stream_consumed else response.iter_raw()
 
 
-def async_raw_body(response: httpx.Response, size: int) -> AsyncIterator[bytes]:
+def async_raw_body(response: httpx.Response) -> AsyncIterator[bytes]:
     """Async :func:`raw_body`."""
-    if response.is_stream_consumed:
-        return response.aiter_bytes(size)
-    return response.aiter_raw(size)
+    return response.aiter_bytes() if response.is_stream_consumed else response.aiter_raw()
 
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-\d+/(?:\d+|\*)", re.IGNORECASE)

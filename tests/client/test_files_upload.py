@@ -180,6 +180,10 @@ def test_files_namespace(replicate_emulator: Emulator, tmp_path: Path) -> None:
     assert target.read_bytes() == payload
     chunks = list(client.files.iter_download(url, chunk_size=16 * 1024))
     assert b"".join(chunks) == payload and len(chunks) > 1
+    assert max(map(len, chunks)) <= 16 * 1024
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(InvalidArgumentError, match="chunk_size"):
+            client.files.iter_download(url, chunk_size=bad)
     assert client.files.delete(created) is True
     assert client.files.list() == []
 

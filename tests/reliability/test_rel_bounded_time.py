@@ -90,6 +90,28 @@ async def test_trickled_download_falls_below_the_rate_floor(mode: str) -> None:
         assert time.monotonic() - start < 2.0 + 1.0 + 1.0 + SLACK
 
 
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_download_whose_body_trickles_falls_below_the_rate_floor(mode: str) -> None:
+    # Headers at once, then a byte every 0.3 s: each read is well within the read timeout,
+    # and only the floor (64 KiB per read-timeout window) can end it. It must see every read,
+    # not pieces of 64 KiB that a trickle never completes.
+    def script(conn: Any) -> None:
+        conn.send(head(200, {"Content-Type": "application/octet-stream"}))
+        trickle(b"x" * 1000, interval=0.3)(conn)
+
+    with Hostile(lambda m, p: script, lifetime=12) as server:
+        replicate = client(server.url, **with_transport(mode, {}))
+        output = FileOutput(server.url + "/file.bin", replicate)
+        start = time.monotonic()
+        with pytest.raises(httpx.ReadTimeout, match="the floor is"):
+            if mode == "sync":
+                output.read()
+            else:
+                await output.aread()
+        # one read-timeout window of the floor, after the headers
+        assert time.monotonic() - start < 1.0 + 1.0 + SLACK
+
+
 def _run_server(get: Any, cancel: Any, create: Any = None) -> Hostile:
     def route(method: str, path: str) -> Any:
         if method == "POST" and path.endswith("/cancel"):
