@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from . import wallclock
-from .api_transport import STREAMED_EXTENSION
+from .api_transport import STREAMED_EXTENSION, scrubbed
 
 if TYPE_CHECKING:
     import aiohttp
@@ -53,6 +53,11 @@ def httpx_error(exc: BaseException) -> httpx.TransportError | None:
         return httpx.ReadTimeout(wallclock.LIMIT_REACHED)
     if isinstance(exc, aiohttp.ClientConnectorError):
         return httpx.ConnectError(message)
+    if isinstance(exc, aiohttp.ClientResponseError):
+        # aiohttp's parser refusing the answer (its "400" is a code of its own, not the
+        # server's status), as h11's RemoteProtocolError is for httpx: retried alike. The
+        # parser's message alone: its str() adds the URL, query and signature included.
+        return httpx.RemoteProtocolError(exc.message or type(exc).__name__)
     if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
         return httpx.RemoteProtocolError(message)
     if isinstance(exc, aiohttp.ClientConnectionError):
@@ -72,6 +77,7 @@ def _as_httpx(exc: Exception) -> Exception:
         return exc
     if getattr(exc, "request_info", None) is None:
         error.__cause__ = exc
+    scrubbed(error)
     return error
 
 

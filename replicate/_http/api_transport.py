@@ -23,7 +23,7 @@ from .._steps import Stepper
 from ..exceptions import InvalidResponseError, ReplicateError, url_without_query
 from .limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from .retry import Failure, RetryPolicy, requested_delay, retry_delay
-from .secrets import remember
+from .secrets import remember, scrub_text
 from .wallclock import Answer, answering, current
 
 logger = logging.getLogger("replicate")
@@ -83,6 +83,19 @@ def classify_failure(exc: Exception) -> Failure | None:
     if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
         return "network"
     return None
+
+
+def scrubbed(exc: BaseException) -> BaseException:
+    """``exc`` with the remembered tokens taken out of its message and those of the
+    exceptions it chains: parser errors quote the bytes a server sent, which may echo the
+    request's ``Authorization`` header back."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        link.args = tuple(scrub_text(a) if isinstance(a, str) else a for a in link.args)
+        link = link.__cause__ or link.__context__
+    return exc
 
 
 def _is_replayable(request: httpx.Request) -> bool:
@@ -277,6 +290,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
         except Exception as exc:
             delay = gate.after_error(request, exc, attempt)
             if delay is None:
+                scrubbed(exc)
                 raise
         else:
             gate.log(request, response)
@@ -298,6 +312,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
             except Exception as exc:
                 delay = None if failed else gate.after_error(request, exc, attempt)
                 if delay is None:
+                    scrubbed(exc)
                     raise
             else:
                 if reader.decodes:  # decoded here: httpx must not decode it again

@@ -1,0 +1,64 @@
+"""Answers the HTTP parser refuses: the same error and retries on every transport, and no
+token in the error when the server echoed it into the garbage."""
+
+from __future__ import annotations
+
+import itertools
+import traceback
+from typing import Any
+
+import httpx
+import pytest
+from support.hostile import TOKEN, Hostile, call, client, head, prediction, respond_json
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
+MODES = ["sync", "async", "aiohttp"]
+ECHO = f"Bearer {TOKEN}".encode()
+GARBLED = {
+    "header line": b"HTTP/1.1 200 OK\r\nX-Echo " + ECHO + b"\r\nContent-Length: 2\r\n\r\n{}",
+    "chunk size": head(200, {"Transfer-Encoding": "chunked"}) + ECHO + b"\r\n",
+    "status code": b"HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\n{}",
+}
+
+
+def options(mode: str, **extra: Any) -> dict[str, Any]:
+    if mode != "aiohttp":
+        return extra
+    from replicate.transports import AiohttpTransport
+
+    return {**extra, "transport": AiohttpTransport()}
+
+
+def answer(data: bytes) -> Any:
+    def script(conn: Any) -> None:
+        conn.send(data)
+
+    return script
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("garbage", ["header line", "chunk size"])
+async def test_a_token_echoed_into_a_garbled_answer_stays_out_of_the_error(
+    mode: str, garbage: str
+) -> None:
+    with Hostile(lambda m, p: answer(GARBLED[garbage])) as server:
+        replicate = client(server.url, **options(mode))
+        with pytest.raises(httpx.RemoteProtocolError) as caught:
+            await call(mode, replicate.predictions, "get", "p1")
+    shown = "".join(traceback.format_exception(caught.value))  # the chained errors too
+    assert TOKEN not in shown and TOKEN not in repr(caught.value)
+    assert server.headers[0]["authorization"] == f"Bearer {TOKEN}"  # it was sent
+
+
+@pytest.mark.parametrize("mode", ["async", "aiohttp"])
+@pytest.mark.parametrize("garbage", ["chunk size", "status code"])
+async def test_a_garbled_answer_to_a_get_is_retried_on_every_transport(
+    mode: str, garbage: str
+) -> None:
+    good = respond_json(200, prediction())
+    answers = itertools.chain([answer(GARBLED[garbage])], itertools.repeat(good))
+    with Hostile(lambda m, p: next(answers)) as server:
+        replicate = client(server.url, **options(mode, max_retries=1))
+        got = await call(mode, replicate.predictions, "get", "p1")
+    assert got.id == prediction()["id"]
+    assert len(server.requests) == 2
