@@ -124,6 +124,7 @@ class SSEDecoder:
         "_data_size",
         "_event_type",
         "_id_buffer",
+        "_id_line_seen",
         "_max_event",
         "_max_line",
         "_retry_in_block",
@@ -131,6 +132,7 @@ class SSEDecoder:
         "_started",
         "_tail",
         "_tail_size",
+        "first_id_sent",
         "last_event_id",
         "retry",
     )
@@ -146,6 +148,10 @@ class SSEDecoder:
         self.last_event_id = last_event_id
         self.retry = retry
         self._id_buffer = last_event_id
+        self._id_line_seen = False
+        #: Whether the first event parsed carried an id this parser read from an ``id`` line
+        #: (``None`` until it came), rather than one it was created with.
+        self.first_id_sent: bool | None = None
         self._data: list[str] = []
         self._data_size = 0
         self._event_type = ""
@@ -230,6 +236,8 @@ class SSEDecoder:
             if not line:
                 self.last_event_id = id_buffer
                 if data:
+                    if self.first_id_sent is None:
+                        self.first_id_sent = self._id_line_seen
                     name = event_type or "message"
                     events.append(
                         ServerSentEvent(
@@ -260,6 +268,7 @@ class SSEDecoder:
                 event_type = value
             elif field == "id" and "\0" not in value:
                 id_buffer = value
+                self._id_line_seen = True
             elif (
                 field == "retry"
                 and value.isascii()
@@ -329,9 +338,9 @@ class SSEReconnector:
     it after ``Last-Event-ID``, so nothing is lost or repeated. A server that ignores
     ``Last-Event-ID`` and starts over is recognised by the first event of the new
     connection carrying an earlier id already delivered: until the last one delivered comes
-    again, events already delivered are dropped and any others kept. (A first
-    event carrying the last id itself is delivered: an event without an ``id`` line
-    inherits that id.) The server's
+    again, events already delivered are dropped and any others kept. (A first event
+    carrying the last id itself is a replay only if its block had an ``id`` line: an event
+    without one inherits that id.) The server's
     ``retry`` sets the first delay (at most ``max_delay``); consecutive attempts without a
     new event double it up to ``max_delay``, and more than ``max_attempts`` of them raise
     :class:`ReconnectLimitExceeded`.
@@ -402,7 +411,10 @@ class SSEReconnector:
         until = self._replay_until
         if until is None:  # the first event since reconnecting decides
             last = self._last_delivered
-            until = last if event.id != last and event.id in self._delivered else ""
+            # The last id itself counts as a replay only when the server sent it again: an
+            # event without an ``id`` line inherits it.
+            again = event.id != last or bool(self.decoder.first_id_sent)
+            until = last if again and event.id in self._delivered else ""
         self._replay_until = "" if event.id == until else until
         # While the replay lasts, events already delivered are dropped and new ones kept.
         return bool(until) and event.id in self._delivered

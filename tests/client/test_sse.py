@@ -380,6 +380,17 @@ def test_after_a_reconnect_an_event_without_an_id_line_is_delivered() -> None:
     assert [(e.id, e.data) for e in seen] == [("2", "c"), ("3", "d")]
 
 
+def test_a_replay_of_the_only_event_delivered_is_recognised_by_its_id_line() -> None:
+    # Found with a hostile server: a drop right after the first event, then the stream
+    # started over, gave "HelloHello world!". A server that resends the event it was given
+    # in Last-Event-ID (inclusive resume) looks the same and is handled the same.
+    tracker = SSEReconnector()
+    assert [e.data for e in tracker.feed(b"id: 1\ndata: Hello\n\n")] == ["Hello"]
+    tracker.connection_lost()
+    seen = tracker.feed(b"id: 1\ndata: Hello\n\nid: 2\ndata:  world\n\n")
+    assert [e.data for e in seen] == [" world"]
+
+
 class _StartingOver(BaseHTTPRequestHandler):
     """A prediction whose stream ignores Last-Event-ID: each connection starts from the
     first token and is cut mid-event, three tokens further than the one before."""
