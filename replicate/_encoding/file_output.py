@@ -220,6 +220,8 @@ class DownloadBody:
             self._inflater = Inflater(encoding)
         except ValueError as exc:
             raise httpx.DecodingError(str(exc), request=response.request) from None
+        if resume is not None and encoding and encoding.strip().lower() != "identity":
+            resume.encoded()
         self._floor = RateFloor(client._timeout.read, time.monotonic())
 
     def feed(self, raw: bytes) -> Iterator[bytes]:
@@ -264,7 +266,9 @@ class _Resume:
     """Continue a download that broke off mid-body, without repeating a byte.
 
     The next request asks for the rest (``Range: bytes=N-``); a server that ignores
-    ranges sends everything again and the first N bytes are skipped. Gives up
+    ranges sends everything again and the first N bytes are skipped. A body sent with a
+    ``Content-Encoding`` is asked for whole again: ranges count its encoded bytes, not the
+    N decoded ones handed out, and a decoder cannot start mid-stream. Gives up
     (re-raising) after ``max_retries`` breaks.
     """
 
@@ -273,10 +277,15 @@ class _Resume:
         self.received = 0
         self._skip = 0
         self._breaks = 0
+        self._ranged = True
 
     @property
     def headers(self) -> dict[str, str] | None:
-        return {"Range": f"bytes={self.received}-"} if self.received else None
+        return {"Range": f"bytes={self.received}-"} if self.received and self._ranged else None
+
+    def encoded(self) -> None:
+        """The body came encoded: resume by asking for all of it again."""
+        self._ranged = False
 
     def response(self, status: int, content_range: str | None) -> None:
         """Take the answer to the next request: the whole body again (skip what was handed
