@@ -61,6 +61,15 @@ class Job(Resource):
     }
 
     @classmethod
+    def _from_answer(cls, client: Client | None, data: Any) -> Self:
+        """:meth:`from_json` for the API's answer about this one job (create, get, cancel):
+        without its id the job cannot be waited on, followed or cancelled, so an answer
+        without one is the server's error, not the caller's."""
+        if not isinstance(data, Mapping) or not data.get("id"):
+            raise TypeError("the answer has no id")
+        return cls.from_json(client, data)
+
+    @classmethod
     def _get_call(cls, id: str) -> Call[Self]:
         """The call that fetches the job ``id`` (each kind of job names its operation)."""
         raise NotImplementedError

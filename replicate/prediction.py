@@ -103,13 +103,13 @@ class Prediction(Job):
     def _get_call(cls, id: str) -> Call[Prediction]:
         from replicate_api.api.predictions import predictions_get
 
-        return Call(cls.from_json, predictions_get.request_kwargs, args=(job_id(id),))
+        return Call(cls._from_answer, predictions_get.request_kwargs, args=(job_id(id),))
 
     @classmethod
     def _cancel_call(cls, id: str) -> Call[Prediction]:
         from replicate_api.api.predictions import predictions_cancel
 
-        return Call(cls.from_json, predictions_cancel.request_kwargs, args=(job_id(id),))
+        return Call(cls._from_answer, predictions_cancel.request_kwargs, args=(job_id(id),))
 
     def output_iterator(self, *, rich: bool = False) -> Iterator[Any]:
         """Yield the items of a list output as the model produces them (from the event
@@ -242,7 +242,10 @@ def _create_call(
 ) -> Call[Prediction]:
     request = GeneratedBody(route.body_model, {**body, "input": encoded_input})
     return Call(
-        parse_prediction, route.build, args=route.args, kwargs={"body": request, **header_args}
+        Prediction._from_answer,
+        route.build,
+        args=route.args,
+        kwargs={"body": request, **header_args},
     )
 
 

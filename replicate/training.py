@@ -47,13 +47,13 @@ class Training(Job):
     def _get_call(cls, id: str) -> Call[Training]:
         from replicate_api.api.trainings import trainings_get
 
-        return Call(cls.from_json, trainings_get.request_kwargs, args=(job_id(id),))
+        return Call(cls._from_answer, trainings_get.request_kwargs, args=(job_id(id),))
 
     @classmethod
     def _cancel_call(cls, id: str) -> Call[Training]:
         from replicate_api.api.trainings import trainings_cancel
 
-        return Call(cls.from_json, trainings_cancel.request_kwargs, args=(job_id(id),))
+        return Call(cls._from_answer, trainings_cancel.request_kwargs, args=(job_id(id),))
 
 
 def _destination(output: Any) -> str | None:
@@ -165,7 +165,7 @@ def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePla
 
         request = GeneratedBody(SchemasTrainingRequest, {**body, "input": encoded_input})
         return Call(
-            parse_training,
+            Training._from_answer,
             trainings_create.request_kwargs,
             args=(owner, name, version_id),
             kwargs={"body": request},

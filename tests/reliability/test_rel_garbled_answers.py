@@ -11,6 +11,8 @@ import httpx
 import pytest
 from support.hostile import TOKEN, Hostile, call, client, head, prediction, respond_json
 
+from replicate.exceptions import InvalidResponseError
+
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 MODES = ["sync", "async", "aiohttp"]
 ECHO = f"Bearer {TOKEN}".encode()
@@ -62,3 +64,16 @@ async def test_a_garbled_answer_to_a_get_is_retried_on_every_transport(
         got = await call(mode, replicate.predictions, "get", "p1")
     assert got.id == prediction()["id"]
     assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_create_answered_without_an_id_is_the_servers_error(mode: str) -> None:
+    # It became Prediction(id=''), and waiting on it blamed the caller ("id must be a
+    # non-empty string"), naming neither the request nor the server.
+    shapeless = {key: value for key, value in prediction().items() if key != "id"}
+    with Hostile(lambda m, p: respond_json(201, shapeless)) as server:
+        replicate = client(server.url, **options(mode))
+        with pytest.raises(InvalidResponseError, match=r"POST .* no id"):
+            await call(mode, replicate, "run", "owner/model", input={})
+        with pytest.raises(InvalidResponseError, match=r"GET .* no id"):
+            await call(mode, replicate.predictions, "get", "p1")
