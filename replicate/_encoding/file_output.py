@@ -22,6 +22,7 @@ import httpx
 
 from .._http.api_transport import STREAMED_EXTENSION
 from .._http.limits import PIECE, Inflater, RateFloor, TooSlow
+from .._http.secrets import scrub_text
 from .filenames import DEFAULT_NAME, safe_file_name
 
 if TYPE_CHECKING:
@@ -77,7 +78,9 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
         return self.url
 
     def __repr__(self) -> str:
-        shown = self.url if len(self.url) <= 80 else self.url[:77] + "..."
+        # Scrubbed like a Prediction's repr: a server may echo the token into a URL.
+        url = scrub_text(self.url)
+        shown = url if len(url) <= 80 else url[:77] + "..."
         return f"FileOutput({shown!r})"
 
     def __eq__(self, other: object) -> bool:

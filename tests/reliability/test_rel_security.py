@@ -160,6 +160,17 @@ async def test_file_outputs_on_other_hosts_get_no_token(
 
 
 @MODES
+async def test_an_output_url_echoing_the_token_is_scrubbed_from_reprs(
+    mode: str, live: LiveEmulator, other_host: ScriptedServer
+) -> None:
+    client = make_client(live.base_url)
+    url = f"{other_host.base_url}/?{TOKEN}"  # short enough to be shown whole
+    output = await call(mode, client, "run", "emulator/echo", {"text": url})
+    assert isinstance(output, FileOutput) and output.url == url  # str() and .url are the URL
+    assert TOKEN not in repr(output) and TOKEN not in repr([output])
+
+
+@MODES
 async def test_redirects_to_other_origins_drop_the_token(
     mode: str, other_host: ScriptedServer
 ) -> None:
