@@ -8,6 +8,7 @@ or is abandoned.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
@@ -116,7 +117,20 @@ async def finish_despite_cancellation(
 
 
 def check_event_stream(response: httpx.Response) -> None:
-    """Refuse a successful response that is not an event stream."""
+    """Refuse an answer that is not an event stream (errors were raised already: what is
+    left is a 1xx or 3xx, since streams do not follow redirects, or the wrong content)."""
+    if not response.is_success:
+        where = ""
+        with contextlib.suppress(httpx.InvalidURL):  # a garbled Location is not named
+            location = response.headers.get("location")
+            where = f", to {url_without_query(httpx.URL(location))}" if location else ""
+        raise ReplicateError(
+            title="Not an event stream",
+            detail=f"the stream URL answered {response.status_code}{where}",
+            status=response.status_code,
+            method="GET",
+            url=url_without_query(response.request.url),
+        )
     content_type = response.headers.get("content-type", "").partition(";")[0].strip()
     if content_type != "text/event-stream":
         raise ReplicateError(

@@ -9,9 +9,18 @@ from typing import Any
 
 import httpx
 import pytest
-from support.hostile import TOKEN, Hostile, call, client, head, prediction, respond_json
+from support.hostile import (
+    TOKEN,
+    Hostile,
+    call,
+    client,
+    head,
+    prediction,
+    respond,
+    respond_json,
+)
 
-from replicate.exceptions import InvalidResponseError
+from replicate.exceptions import InvalidResponseError, ReplicateError
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 MODES = ["sync", "async", "aiohttp"]
@@ -77,3 +86,29 @@ async def test_a_create_answered_without_an_id_is_the_servers_error(mode: str) -
             await call(mode, replicate, "run", "owner/model", input={})
         with pytest.raises(InvalidResponseError, match=r"GET .* no id"):
             await call(mode, replicate.predictions, "get", "p1")
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_redirected_stream_url_raises_with_the_redirects_status(mode: str) -> None:
+    # It read "Not an event stream ... got 'none'" with status None: the 3xx went unsaid.
+    where: list[str] = []
+
+    def route(method: str, path: str) -> Any:
+        if path.startswith("/stream/"):
+            return respond(307, b"", {"Location": "http://127.0.0.1:9/sse?signature=s3cr3t"})
+        urls = {"get": "/v1/predictions/p1", "stream": f"{where[0]}/stream/p1"}
+        return respond_json(201, prediction(urls=urls))
+
+    with Hostile(route) as server:
+        where.append(server.url)
+        replicate = client(server.url, **options(mode))
+        with pytest.raises(ReplicateError) as caught:
+            if mode == "sync":
+                list(replicate.stream("owner/model", input={}))
+            else:
+                async for _ in await replicate.async_stream("owner/model", input={}):
+                    pass
+    assert caught.value.status == 307
+    assert "307, to http://127.0.0.1:9/sse" in str(caught.value) and "s3cr3t" not in str(
+        caught.value
+    )
