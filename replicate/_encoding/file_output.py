@@ -20,7 +20,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 import httpx
 
-from .._http.api_transport import STREAMED_EXTENSION
+from .._http.api_transport import STARTED_AT_EXTENSION, STREAMED_EXTENSION, origin
 from .._http.limits import PIECE, Inflater, RateFloor, TooSlow
 from .._http.secrets import scrub_text
 from .filenames import DEFAULT_NAME, safe_file_name
@@ -153,12 +153,13 @@ class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     def _request(self, resume: _Resume) -> dict[str, Any]:
         # Downloads follow redirects (CDNs) and are streamed, never read whole.
+        url = httpx.URL(self.url)
         return {
             "method": "GET",
-            "url": self.url,
+            "url": url,
             "headers": resume.headers,
             "follow_redirects": True,
-            "extensions": DOWNLOAD_EXTENSIONS,
+            "extensions": {**DOWNLOAD_EXTENSIONS, STARTED_AT_EXTENSION: origin(url)},
         }
 
     def save(self, path: str | os.PathLike[str]) -> Path:

@@ -36,6 +36,10 @@ MAX_SERVER_WAIT = 60.0
 #: with ``Client(authenticate_streams=True)``): the :func:`origin` it may go to. httpx copies
 #: extensions onto redirects, so a redirect elsewhere keeps the extension, not the token.
 STREAM_TOKEN_EXTENSION = "replicate_stream_token"
+#: Request extension of downloads that follow redirects: the :func:`origin` they started
+#: from. httpx copies it onto redirects, so a file host elsewhere that redirects to the API
+#: does not get its request sent with the token.
+STARTED_AT_EXTENSION = "replicate_started_at"
 #: Request extension with a ``time.monotonic()`` deadline after which no retry is made.
 DEADLINE_EXTENSION = "replicate_deadline"
 #: Request extension marking a body the caller reads as it arrives (event streams and
@@ -119,8 +123,10 @@ class _Gate:
     def prepare(self, request: httpx.Request) -> None:
         """Attach the token for API requests only, and stretch the read timeout for waits."""
         here = origin(request.url)
+        extensions = request.extensions
+        ours = here == self.origin and extensions.get(STARTED_AT_EXTENSION, here) == here
         # Stream URLs on Replicate's own hosts may opt in (Client(authenticate_streams=True)).
-        if here == self.origin or request.extensions.get(STREAM_TOKEN_EXTENSION) == here:
+        if ours or extensions.get(STREAM_TOKEN_EXTENSION) == here:
             given = request.headers.get("Authorization")
             if given is not None:
                 # The caller's own header (``Client(headers=...)``, e.g. a gateway's

@@ -186,6 +186,21 @@ async def test_redirects_to_other_origins_drop_the_token(
     assert authorization(other_host) == [None, None]
 
 
+@MODES
+async def test_a_file_host_redirecting_to_the_api_gets_no_token_sent_there(mode: str) -> None:
+    # Found with a hostile server: a download from another host, redirected to an API URL
+    # (/v1/account, say), went there with the token and brought the API's answer back as the
+    # file. A download gets the token only on the API's origin and only if it started there.
+    with scripted([(200, {"Content-Type": "application/json"}, b"{}")]) as api:
+        back = {"Location": api.base_url + "/v1/account"}
+        with scripted([(307, back, b"")]) as file_host:
+            client = make_client(api.base_url)
+            output = FileOutput(file_host.base_url + "/file.png", client)
+            data = output.read() if mode == "sync" else await output.aread()
+    assert data == b"{}"
+    assert authorization(api) == [None] and authorization(file_host) == [None]
+
+
 SSE = b"event: output\nid: 1\ndata: hi\n\nevent: done\nid: 2\ndata: {}\n\n"
 
 
