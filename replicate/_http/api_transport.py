@@ -89,10 +89,27 @@ def classify_failure(exc: Exception) -> Failure | None:
     return None
 
 
+#: What a transport error says when the network library gave it no message (anyio's
+#: timeouts and closed streams have none).
+_UNSAID: dict[type[Exception], str] = {
+    httpx.ConnectTimeout: "timed out connecting",
+    httpx.WriteTimeout: "timed out sending the request",
+    httpx.ReadTimeout: "timed out waiting for the answer",
+    httpx.PoolTimeout: "timed out waiting for a free connection",
+    httpx.ConnectError: "could not connect",
+    httpx.WriteError: "the connection failed while sending the request",
+    httpx.ReadError: "the connection failed while reading the answer",
+}
+
+
 def scrubbed(exc: BaseException) -> BaseException:
     """``exc`` with the remembered tokens taken out of its message and those of the
-    exceptions it chains: parser errors quote the bytes a server sent, which may echo the
-    request's ``Authorization`` header back."""
+    exceptions it chains (parser errors quote the bytes a server sent, which may echo the
+    request's ``Authorization`` header back), and a message if it had none."""
+    if not exc.args or exc.args == ("",):
+        said = next((text for kind, text in _UNSAID.items() if isinstance(exc, kind)), None)
+        if said is not None:
+            exc.args = (said,)
     seen: set[int] = set()
     link: BaseException | None = exc
     while link is not None and id(link) not in seen:

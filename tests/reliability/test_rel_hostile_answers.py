@@ -1,5 +1,6 @@
-"""Answers the HTTP parser refuses: the same error and retries on every transport, and no
-token in the error when the server echoed it into the garbage."""
+"""Answers a client must survive: garbage the HTTP parser refuses (the same error and retries
+on every transport, and no token in the error when the server echoed it into the garbage),
+answers of the wrong shape, redirected streams, silence."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from support.hostile import (
     prediction,
     respond,
     respond_json,
+    silent,
 )
 
 from replicate.exceptions import InvalidResponseError, ReplicateError
@@ -112,3 +114,13 @@ async def test_a_redirected_stream_url_raises_with_the_redirects_status(mode: st
     assert "307, to http://127.0.0.1:9/sse" in str(caught.value) and "s3cr3t" not in str(
         caught.value
     )
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_timeout_says_what_timed_out(mode: str) -> None:
+    # On the default async transport it was ReadTimeout(''): anyio's timeouts carry no text.
+    with Hostile(lambda m, p: silent()) as server:
+        replicate = client(server.url, **options(mode))
+        with pytest.raises(httpx.ReadTimeout) as caught:
+            await call(mode, replicate.predictions, "get", "p1")
+    assert str(caught.value)
