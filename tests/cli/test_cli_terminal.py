@@ -14,7 +14,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,6 +106,27 @@ def test_ctrl_c_cancels_the_prediction_and_exits_130(cli_env: Emulator) -> None:
     assert prediction.status == "canceled"
     assert "interrupted" in screen
     assert "Traceback" not in screen
+
+
+def test_ctrl_c_cancels_a_json_run_of_an_iterator_model(cli_env: Emulator) -> None:
+    # --json reads an iterator output to the end instead of printing at once; Ctrl-C
+    # meanwhile cancels the prediction, as without --json.
+    def tokens(prompt: str, sleep: Any = None) -> Iterator[str]:
+        for i in range(1000):
+            sleep(1)
+            yield f"t{i} "
+
+    cli_env.time_scale = 1.0
+    cli_env.add_model("acme/endless", tokens)
+    terminal = Terminal(cli_env, "run", "acme/endless", "prompt=hi", "--json")
+    assert cli_env.wait_for(
+        lambda: any(p.status == "processing" for p in cli_env.predictions.values()), timeout=20
+    )
+    terminal.process.send_signal(signal.SIGINT)
+    status, screen = terminal.finish()
+    assert status == 130, screen
+    (prediction,) = cli_env.predictions.values()
+    assert prediction.status == "canceled"
 
 
 def tqdm_prediction(logs: str, status: str = "processing") -> Prediction:

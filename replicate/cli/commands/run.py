@@ -13,7 +13,9 @@ from ..context import Context
 from . import Group, seconds
 
 if TYPE_CHECKING:
+    from ..._flows.outputs import OutputIterator
     from ...client import Client
+    from ...prediction import Prediction
     from ...schema import ModelSchema
 
 REF_HELP = "owner/name, owner/name:version or a version id"
@@ -96,6 +98,7 @@ def checked_output_dir(directory: Path) -> Path:
 
 
 def run(ctx: Context) -> int:
+    from ..._flows.outputs import OutputIterator
     from ...exceptions import ModelError, PredictionTimeoutError
     from ..inputs import secret_names, sendable
     from ..outputs import write_output
@@ -117,6 +120,7 @@ def run(ctx: Context) -> int:
         return errors.OK
     output_spec = None if schema is None else schema.output
     display = RunDisplay(ctx, logs=args.logs)
+    final: Prediction | None = None
     web = _WebOpener(ctx) if args.web else None
 
     def progress(prediction: Any) -> None:
@@ -138,7 +142,13 @@ def run(ctx: Context) -> int:
                 rich=True,
                 use_file_output=output_spec is None or output_spec.may_hold_files,
             )
-            if not args.json:
+            if args.json:
+                # An iterator output is returned at once: read it to the end, so that the
+                # prediction printed is the finished one, a failure raises ModelError, and
+                # Ctrl-C meanwhile cancels it.
+                if isinstance(output, OutputIterator):
+                    final = _finished(output)
+            else:
                 display.end_bar()  # the output goes to the same terminal from here on
                 try:
                     write_output(ctx, output, output_dir)
@@ -153,9 +163,16 @@ def run(ctx: Context) -> int:
             render.show(ctx, error.prediction, hidden_inputs=hidden)
         print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
-    if args.json and display.last is not None:
-        render.show(ctx, display.last, hidden_inputs=hidden)
+    if args.json and (final or display.last) is not None:
+        render.show(ctx, final or display.last, hidden_inputs=hidden)
     return errors.OK
+
+
+def _finished(output: OutputIterator) -> Prediction:
+    """The prediction behind an iterator output, once the output has ended."""
+    for _ in output:
+        pass
+    return output.prediction
 
 
 class _WebOpener:
