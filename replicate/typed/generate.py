@@ -38,6 +38,7 @@ RESERVED = frozenset(
         "REF",
         "SCHEMA",
         "Secret",
+        "Sequence",
         "TypeAlias",
         "TypedDict",
         "VERSION",
@@ -167,9 +168,9 @@ def _imports(schema: ModelSchema | None, params: list[_Param]) -> list[str]:
         if re.search(rf"\b{name}\[", text):
             typing_names.add(name)
     lines = ["from __future__ import annotations", "", "import typing as _typing"]
-    abc = [n for n in ("AsyncIterator", "Iterator") if re.search(rf"\b{n}\[", text)]
+    abc = [n for n in ("AsyncIterator", "Iterator", "Sequence") if re.search(rf"\b{n}\[", text)]
     if schema is not None and schema.output.iterator:
-        abc = ["AsyncIterator", "Iterator"]
+        abc = sorted({*abc, "AsyncIterator", "Iterator"})
     if abc:
         lines.append(f"from collections.abc import {', '.join(abc)}")
     lines.append(f"from typing import {', '.join(sorted(typing_names, key=str.lower))}")

@@ -419,3 +419,51 @@ def test_inputs_named_like_module_globals_get_other_parameter_names() -> None:
         "VERSION": "VERSION_",
         "prompt": "prompt",
     }
+
+
+def test_array_inputs_take_any_sequence_under_mypy(tmp_path: Path) -> None:
+    # Found by an outsider: arrays were list[FileInput]; list is invariant, so mypy --strict
+    # refused the natural call with a list[Path] (and a tuple), which run time accepts.
+    schema = {
+        "components": {
+            "schemas": {
+                "Input": {
+                    "type": "object",
+                    "required": ["images"],
+                    "properties": {
+                        "images": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "uri"},
+                            "x-order": 0,
+                        },
+                        "tags": {"type": "array", "items": {"type": "string"}, "x-order": 1},
+                    },
+                },
+                "Output": {"type": "array", "items": {"type": "string", "format": "uri"}},
+            }
+        }
+    }
+    model = {"owner": "seq-lab", "name": "collage", "latest_version": {"id": "d" * 64,
+             "openapi_schema": schema}}  # fmt: skip
+    source = tmp_path / "model.json"
+    source.write_text(json.dumps(model))
+    out = tmp_path / "out"
+    assert generate(out, "--from-json", str(source))[0] == 0
+    (out / "user_code.py").write_text(
+        "from pathlib import Path\n\n"
+        "from replicate.helpers import FileOutput\n"
+        "from seq_lab import collage\n\n\n"
+        "def main(folder: Path) -> list[FileOutput]:\n"
+        "    images = sorted(folder.glob('*.png'))\n"
+        "    return collage.run(images=images, tags=('a', 'b'))\n"
+    )
+    mypy = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--no-error-summary", "."],
+        cwd=out,
+        capture_output=True,
+        text=True,
+    )
+    assert mypy.stdout == ""
+    module = (out / "seq_lab" / "collage.py").read_text()
+    assert "images: Sequence[FileInput]," in module
+    assert "Output: TypeAlias = list[FileOutput]" in module  # outputs stay lists

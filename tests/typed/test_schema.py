@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,7 +89,7 @@ def test_inputs_come_in_x_order_with_their_types() -> None:
         "api_key": "str | Secret",
         "image": "FileInput",
         "guidance": "float",
-        "masks": "list[FileInput]",
+        "masks": "Sequence[FileInput]",
         "seed": "int | None",
         "extra": "dict[str, Any]",
         "anything": "Any",
@@ -102,6 +102,7 @@ def test_inputs_come_in_x_order_with_their_types() -> None:
     assert schema.by_name["masks"].is_file
     assert schema.by_name["scheduler"].annotation == Literal["DDIM", "K_EULER"]
     assert schema.by_name["image"].annotation == FileInput
+    assert schema.by_name["masks"].annotation == Sequence[FileInput]  # as generated modules
     assert schema.output.annotation_source() == "list[FileOutput]"
     assert schema.output.annotation() == list[FileOutput]
     assert "scheduler" in schema.source  # enum components travel with the schema
