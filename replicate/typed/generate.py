@@ -256,7 +256,10 @@ def _function(
             default = f" = {p.default}" if p.default is not None else ""
             args.append(f"    {p.ident}: {p.annotation}{default},")
     lines = [head, *args, f") -> {returns}:"]
-    pinned = "the version in ``VERSION``" if source.version else "its latest version"
+    if source.by_name:
+        pinned = "by name: an official model, its current version"
+    else:
+        pinned = "the version in ``VERSION``" if source.version else "its latest version"
     doc = [f'    """Run {source.model} ({pinned}) and return its output.', ""]
     doc.append("    Pass ``Options(client=..., timeout=...)`` first to set run options.")
     if use_async:

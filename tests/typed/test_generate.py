@@ -241,6 +241,28 @@ def test_module_for_an_emulator_model_runs(replicate_emulator: Emulator, tmp_pat
         echo.run(echo.Options(client=client), text=3)
 
 
+def test_module_for_an_official_model_runs_it_by_name(
+    replicate_emulator: Emulator, tmp_path: Path
+) -> None:
+    # Found by an outsider: REF pinned the latest version, which the real API does not
+    # address for official models; run("owner/name") and 1.x/2.x use() run them by name.
+    replicate_emulator.add_model("offi-lab/flux", lambda prompt: f"image of {prompt}",
+                                 official=True)  # fmt: skip
+    client = client_for(replicate_emulator)
+    status, printed = generate(tmp_path, "offi-lab/flux", client=client)
+    assert status == 0, printed
+    sys.path.insert(0, str(tmp_path))
+    try:
+        flux = importlib.import_module("offi_lab.flux")
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert flux.REF == "offi-lab/flux" and len(flux.VERSION) == 64  # the schema's version
+    assert flux.run(flux.Options(client=client), prompt="owl") == "image of owl"
+    (create,) = posted(replicate_emulator)
+    assert create.path == "/v1/models/offi-lab/flux/predictions"
+    assert "version" not in json.loads(create.body)
+
+
 def test_use_and_a_generated_module_send_the_same_input_for_none(tmp_path: Path) -> None:
     # One rule for both: None is left out where the signature says `= None`; elsewhere it is
     # checked (sent as null where the input is nullable, refused where it is not).

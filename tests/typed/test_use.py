@@ -150,11 +150,28 @@ def test_model_without_schema_falls_back_to_untyped(replicate_emulator: Emulator
 
 def test_official_model_runs_by_name(replicate_emulator: Emulator) -> None:
     # Official models list their latest version (as on the real API), so they are typed too.
-    fn = client_for(replicate_emulator).use("emulator/official")
+    # Found by an outsider: they were run by their latest version's id, which the real API
+    # does not address for official models (and which changes without notice).
+    client = client_for(replicate_emulator)
+    fn = client.use("emulator/official")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert fn(prompt="hi") == "official: hi"
     assert "prompt" in inspect.signature(fn).parameters
+    assert fn.create(prompt="later").output() == "official: later"
+
+    async def in_async() -> Any:
+        return await client.use("emulator/official", use_async=True)(prompt="async")
+
+    assert asyncio.run(in_async()) == "official: async"
+    by_name = "/v1/models/emulator/official/predictions"
+    assert [r.path for r in posted(replicate_emulator)] == [by_name] * 3
+    assert all("version" not in json.loads(r.body) for r in posted(replicate_emulator))
+    # Asked for by version, the version is run.
+    model = replicate_emulator.add_model("acme/offi", lambda prompt: prompt, official=True)
+    version = model.versions[-1].id
+    assert client.use(f"acme/offi:{version}")(prompt="v") == "v"
+    assert json.loads(posted(replicate_emulator)[-1].body)["version"] == version
 
 
 def test_secret_inputs_stay_secret(
