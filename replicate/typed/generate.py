@@ -330,10 +330,19 @@ def with_long_line_waiver(text: str, limit: int = 100) -> str:
     return f"{head}{sep}# ruff: noqa: E501\n{rest}" if sep else text
 
 
-def embedded_schema(module_text: str) -> tuple[str | None, dict[str, Any] | None]:
-    """``(VERSION, SCHEMA)`` of a previously generated module, read without importing it."""
-    version: str | None = None
-    schema: dict[str, Any] | None = None
+@attrs.frozen
+class Embedded:
+    """What a previously generated module says about itself (``None``: not found)."""
+
+    model: str | None
+    version: str | None
+    schema: dict[str, Any] | None
+
+
+def embedded(module_text: str) -> Embedded:
+    """``MODEL``, ``VERSION`` and ``SCHEMA`` of a previously generated module, read without
+    importing it."""
+    found: dict[str, Any] = {}
     for node in ast.parse(module_text).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
@@ -341,15 +350,14 @@ def embedded_schema(module_text: str) -> tuple[str | None, dict[str, Any] | None
             target, value = node.target, node.value
         else:
             continue
-        if isinstance(target, ast.Name) and target.id == "VERSION":
-            version = ast.literal_eval(value)
-        elif isinstance(target, ast.Name) and target.id == "SCHEMA":
-            schema = ast.literal_eval(value)
-    return version, schema
+        if isinstance(target, ast.Name) and target.id in ("MODEL", "VERSION", "SCHEMA"):
+            found[target.id] = ast.literal_eval(value)
+    return Embedded(found.get("MODEL"), found.get("VERSION"), found.get("SCHEMA"))
 
 
 __all__ = [
-    "embedded_schema",
+    "Embedded",
+    "embedded",
     "identifier",
     "module_path",
     "module_source",

@@ -25,7 +25,7 @@ import attrs
 from ..exceptions import ReplicateException
 from ..schema import SchemaError, parse_schema
 from .generate import (
-    embedded_schema,
+    embedded,
     module_path,
     module_source,
     with_long_line_waiver,
@@ -95,6 +95,8 @@ class Outcome:
     changes: list[str]
     existed: bool
     stale_pin: str | None = None
+    #: The other model whose module is already at ``path`` (``None``: this model's, or none).
+    other_model: str | None = None
 
 
 def plan(source: ModelInfo, out: Path, latest_version: str | None = None) -> Outcome:
@@ -107,10 +109,12 @@ def plan(source: ModelInfo, out: Path, latest_version: str | None = None) -> Out
     stale = None
     existed = path.exists()
     if existed:
-        old_version, old_embedded = embedded_schema(path.read_text("utf-8"))
-        old_schema = (
-            parse_schema({"components": {"schemas": old_embedded}}) if old_embedded else None
-        )
+        old = embedded(path.read_text("utf-8"))
+        if old.model is not None and old.model != source.model:
+            # Two models whose names map to one file (acme/a-b and acme/a_b): not a change.
+            return Outcome(path, f"{package}.{module}", text, [], existed, other_model=old.model)
+        old_version = old.version
+        old_schema = parse_schema({"components": {"schemas": old.schema}}) if old.schema else None
         changes = schema_changes(old_schema, new_schema)
         if old_version != source.version:
             changes.insert(0, f"~ version {old_version} -> {source.version}")
@@ -182,9 +186,17 @@ def run_generate(args: argparse.Namespace, *, client: Client | None = None) -> i
         return 1
     seen: dict[Path, str] = {}
     for source, outcome in zip(sources, outcomes, strict=True):
-        if outcome.path in seen and seen[outcome.path] != source.model:
+        other = seen.get(outcome.path)
+        if other is not None and other != source.model:
             print(
-                f"generate: {source.model} and {seen[outcome.path]} both map to {outcome.path}",
+                f"generate: {source.model} and {other} both map to {outcome.path}",
+                file=sys.stderr,
+            )
+            return 1
+        if outcome.other_model is not None:
+            print(
+                f"generate: {source.model} maps to {outcome.path}, which holds the module of "
+                f"{outcome.other_model}; generate it into another --out",
                 file=sys.stderr,
             )
             return 1

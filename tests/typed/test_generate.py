@@ -489,3 +489,30 @@ def test_array_inputs_take_any_sequence_under_mypy(tmp_path: Path) -> None:
     module = (out / "seq_lab" / "collage.py").read_text()
     assert "images: Sequence[FileInput]," in module
     assert "Output: TypeAlias = list[FileOutput]" in module  # outputs stay lists
+
+
+def test_a_module_of_another_model_at_the_same_path_is_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by an outsider: acme/upscale-v2 and acme/upscale_v2 both map to
+    # acme/upscale_v2.py; refused within one run, but a later run replaced the other model's
+    # module, reporting it as a schema change (and --check compared the two models).
+    dashed, underscored = sample_model("zeke/haiku-standard"), sample_model("zeke/haiku-standard")
+    dashed.update(owner="clash-lab", name="upscale-v2")
+    underscored.update(owner="clash-lab", name="upscale_v2")
+    files = []
+    for number, model in enumerate((dashed, underscored)):
+        files.append(tmp_path / f"model{number}.json")
+        files[-1].write_text(json.dumps(model))
+    out = tmp_path / "out"
+    assert generate(out, "--from-json", *map(str, files))[0] == 1
+    assert "both map to" in capsys.readouterr().err
+    assert generate(out, "--from-json", str(files[0]))[0] == 0
+    module = out / "clash_lab" / "upscale_v2.py"
+    first = module.read_text()
+    for extra in ((), ("--check",)):
+        assert generate(out, "--from-json", str(files[1]), *extra)[0] == 1
+        error = capsys.readouterr().err
+        assert "holds the module of clash-lab/upscale-v2" in error, extra
+    assert module.read_text() == first
+    assert generate(out, "--from-json", str(files[0]), "--check")[0] == 0  # its own: fine
