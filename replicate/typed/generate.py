@@ -84,10 +84,21 @@ def module_path(owner: str, name: str) -> tuple[str, str]:
 
 
 def parameter_names(inputs: Iterable[InputSpec]) -> dict[str, str]:
-    """Input name -> keyword parameter name: identifiers, never a reserved name, unique."""
-    taken: set[str] = set(RESERVED)
+    """Input name -> keyword parameter name (in x-order): identifiers, never a reserved name,
+    unique. The one mapping of generated modules and ``use()``.
+
+    An input whose name is a usable identifier keeps it, so adding or reordering inputs in a
+    new version never moves a keyword to another input; the others (``class``, ``a-b``,
+    ``str``) take their name made an identifier, with ``_`` appended until it is free.
+    """
+    specs = list(inputs)
+    own = {s.name for s in specs if identifier(s.name) == s.name and s.name not in RESERVED}
+    taken = set(RESERVED) | own
     names: dict[str, str] = {}
-    for spec in inputs:
+    for spec in specs:
+        if spec.name in own:
+            names[spec.name] = spec.name
+            continue
         ident = identifier(spec.name)
         while ident in taken:
             ident += "_"
