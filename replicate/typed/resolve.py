@@ -108,10 +108,15 @@ def info_from_json(ident: ModelVersionIdentifier, body: Any) -> ModelInfo:
     )
 
 
-def info_from_model_json(model: dict[str, Any]) -> ModelInfo:
-    """From a model object as ``GET /v1/models/{owner}/{name}`` returns it (offline)."""
-    ident = ModelVersionIdentifier(str(model["owner"]), str(model["name"]))
-    return info_from_json(ident, model)
+def info_from_model_json(model: Any) -> ModelInfo:
+    """From a model object as ``GET /v1/models/{owner}/{name}`` returns it (offline); a
+    ``ValueError`` saying what is missing from anything else."""
+    if not isinstance(model, dict):
+        raise ValueError(f"expected a model object (a JSON object), got {type(model).__name__}")
+    missing = [key for key in ("owner", "name") if not isinstance(model.get(key), str)]
+    if missing:
+        raise ValueError(f"a model object has no {' or '.join(map(repr, missing))} string")
+    return info_from_json(ModelVersionIdentifier(model["owner"], model["name"]), model)
 
 
 def lookup_call(ident: ModelVersionIdentifier) -> Call[ModelInfo]:

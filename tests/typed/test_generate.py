@@ -516,3 +516,22 @@ def test_a_module_of_another_model_at_the_same_path_is_never_overwritten(
         assert "holds the module of clash-lab/upscale-v2" in error, extra
     assert module.read_text() == first
     assert generate(out, "--from-json", str(files[0]), "--check")[0] == 0  # its own: fine
+
+
+def test_errors_are_one_line_worded_as_the_rest_of_the_command_line(
+    replicate_emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by an outsider: a 401 printed 1.x's four-line block without the request, a model
+    # object without "name" printed just 'name', and a JSON error did not name the file.
+    client = client_for(replicate_emulator)
+    replicate_emulator.token = "r8_the-real-token-0123456789"
+    assert generate(tmp_path / "out", "emulator/echo", client=client)[0] == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: 401 Unauthenticated: ") and "/v1/models/emulator/echo" in line
+    noname, broken = tmp_path / "noname.json", tmp_path / "broken.json"
+    noname.write_text(json.dumps({"owner": "acme", "latest_version": {"id": "1" * 64}}))
+    broken.write_text("{not json")
+    for path, reason in ((noname, "a model object has no 'name' string"), (broken, "line 1")):
+        assert generate(tmp_path / "out", "--from-json", str(path))[0] == 1
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"error: --from-json {path}: ") and reason in line
