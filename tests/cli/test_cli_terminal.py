@@ -158,11 +158,33 @@ def test_objects_and_schemas_are_readable_on_a_terminal(cli: Cli) -> None:
     schema = cli("models", "schema", "emulator/stream-text", terminal=True)
     assert schema.status == 0
     assert "max_tokens" in schema.stdout
-    assert "integer" in schema.stdout
+    assert "int (>= 1, <= 4096)" in schema.stdout
     assert "{" not in schema.stdout
     model = cli("models", "get", "emulator/echo", terminal=True)
     assert "Returns its text input." in model.stdout
     assert '"owner"' not in model.stdout
+
+
+def test_the_schema_table_shows_enum_values_and_required_inputs(
+    cli: Cli, cli_env: Emulator
+) -> None:
+    # Found by an outsider: cog publishes enums as allOf: [{$ref}], and the table read the
+    # raw "type": the column was empty for them, and required inputs were not marked.
+    schemas = {
+        "scheduler": {"type": "string", "enum": ["K_EULER", "DDIM"]},
+        "Input": {"type": "object", "required": ["prompt"], "properties": {
+            "prompt": {"type": "string", "x-order": 0},
+            "scheduler": {"allOf": [{"$ref": "#/components/schemas/scheduler"}],
+                          "default": "K_EULER", "x-order": 1},
+        }},
+        "Output": {"type": "string"},
+    }  # fmt: skip
+    version = {"id": "5" * 64, "openapi_schema": {"components": {"schemas": schemas}}}
+    cli_env.add_model_from_json({"owner": "acme", "name": "sd", "latest_version": version})
+    table = cli("models", "schema", "acme/sd", terminal=True).stdout
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.splitlines()]
+    assert ["prompt", "str", "required", ""] in rows
+    assert ["scheduler", "Literal['K_EULER', 'DDIM']", '"K_EULER"', ""] in rows
 
 
 def parse() -> argparse.Namespace:
