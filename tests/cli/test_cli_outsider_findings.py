@@ -272,3 +272,22 @@ def test_short_secret_inputs_are_scrubbed_down_to_4_characters(
         assert result.stderr == "got [REDACTED]\n"
     # Scrubbing every match of a 1-3 character value would mangle all output.
     assert cli("run", "acme/chatty", "api_key=Zq7").stdout == "your key is Zq7.\n"
+
+
+def test_string_lengths_and_item_bounds_are_refused_before_anything_is_sent(
+    cli: Cli, cli_env: Emulator
+) -> None:
+    schema = {
+        "properties": {
+            "code": {"type": "string", "maxLength": 4, "pattern": "^[a-z]+$", "x-order": 0},
+            "steps": {"type": "array", "items": {"type": "integer", "maximum": 10},
+                      "x-order": 1},
+        }
+    }  # fmt: skip
+    cli_env.add_model("acme/coded", lambda code="", steps=(): code, input_schema=schema)
+    result = cli("run", "acme/coded", "code=TOO-LONG", "steps=1", "steps=99")
+    assert result.status == 2
+    assert "code: must be at most 4 characters long" in result.stderr
+    assert "steps: item 1 must be <= 10" in result.stderr
+    assert posts(cli_env) == []
+    assert cli("run", "acme/coded", "code=abc", "steps=3").stdout == "abc\n"
