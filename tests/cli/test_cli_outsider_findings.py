@@ -74,6 +74,12 @@ def test_a_refused_download_leaves_the_target_alone(
     result = cli("files", "download", unsigned, "-o", str(keep))
     assert result.status == 2 and "not a signed download URL" in result.stderr
     assert "Traceback" not in result.stderr and keep.read_text() == "precious"
+    # The file's urls.get is its API URL, never signed: the advice must not send the user
+    # back to it (found by an outsider), but say what a signed URL looks like.
+    api_url = json.loads(uploaded.stdout.splitlines()[0])["urls"]["get"]
+    refused = cli("files", "download", api_url, "-o", str(keep))
+    assert refused.status == 2 and "urls.get" not in refused.stderr
+    assert "/download?owner=...&expiry=...&signature=..." in refused.stderr
     assert cli("files", "download", url, "-o", str(keep)).status == 0
     assert keep.read_bytes() == Path(__file__).read_bytes()
 
