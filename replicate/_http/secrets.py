@@ -33,6 +33,10 @@ SCRUBBED_LOGGERS = (
 # Shorter "tokens" (test placeholders like "x") are not remembered process-wide: scrubbing
 # them from every message would garble ordinary text. Replicate's tokens are 40 characters.
 MIN_REMEMBERED = 8
+# A secret input (marked secret by the schema, or given as Secret) is scrubbed down to this
+# length: a short password or PIN is still a secret, but scrubbing every 1-3 character
+# match would mangle all output.
+MIN_SECRET_INPUT = 4
 # At most this many distinct tokens are remembered (a process rarely uses more than a few).
 _MAX_REMEMBERED = 64
 
@@ -45,8 +49,20 @@ def remember(token: str | None) -> None:
     """Add a token to those scrubbed from every message, and install the log filter."""
     if not token or len(token) < MIN_REMEMBERED or token in _known:
         return
+    _add(token)
+
+
+def remember_secret_input(value: str) -> None:
+    """:func:`remember` for a secret input's value, which may be shorter than a token
+    (down to :data:`MIN_SECRET_INPUT` characters)."""
+    if len(value) < MIN_SECRET_INPUT or value in _known:
+        return
+    _add(value)
+
+
+def _add(secret: str) -> None:
     with _lock:
-        _known[token] = None
+        _known[secret] = None
         while len(_known) > _MAX_REMEMBERED:
             del _known[next(iter(_known))]
     install_log_filter()
@@ -69,6 +85,43 @@ def scrub_text(text: str, secrets: list[str] | None = None) -> str:
             text = text.replace(secret, REDACTED)
         text = _scrub_cut_tail(text, secret)
     return text
+
+
+class StreamScrubber:
+    """Scrubs a text that comes in pieces (a model echoing a secret token by token).
+
+    :meth:`feed` returns what can be shown now; the tail that could still be the start
+    of a secret is held back until the next piece shows what it is, or :meth:`end`.
+    """
+
+    def __init__(self) -> None:
+        self.held = ""
+
+    def feed(self, piece: str) -> str:
+        """The scrubbed text that is ready, ``piece`` and what was held included."""
+        secrets = known()
+        text, self.held = self.held + piece, ""
+        if not secrets:
+            return text
+        for secret in secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        keep = max(_secret_start_at_end(text, secret) for secret in secrets)
+        text, self.held = text[: len(text) - keep], text[len(text) - keep :]
+        return text
+
+    def end(self) -> str:
+        """The held tail, scrubbed as the end of a text (see :func:`scrub_text`)."""
+        held, self.held = self.held, ""
+        return scrub_text(held) if held else ""
+
+
+def _secret_start_at_end(text: str, secret: str) -> int:
+    # The length of the longest end of text that is a proper start of secret (0: none).
+    for size in range(min(len(secret) - 1, len(text)), 0, -1):
+        if text.endswith(secret[:size]):
+            return size
+    return 0
 
 
 def _scrub_cut_tail(text: str, secret: str) -> str:

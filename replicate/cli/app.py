@@ -88,7 +88,10 @@ def main(
         return _exit_status(exit)
     ctx = Context(args, stdout, stderr)
     try:
-        status: int = args.handler(ctx)
+        try:
+            status: int = args.handler(ctx)
+        finally:
+            ctx.end_output()
         return status
     except KeyboardInterrupt:
         # The client's run/stream/wait already cancelled the prediction on the server.

@@ -7,7 +7,7 @@ import sys
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from .._http.secrets import scrub_text
+from .._http.secrets import StreamScrubber
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -37,6 +37,11 @@ class Context:
         """Show a live progress display on stderr."""
         return self.stderr.isatty()
 
+    def end_output(self) -> None:
+        """Write what the scrubbing streams held back (see :class:`_Scrubbing`)."""
+        for stream in (self.stdout, self.stderr):
+            cast(_Scrubbing, stream).release()
+
     @cached_property
     def client(self) -> Client:
         """The API client: token from ``$REPLICATE_API_TOKEN`` only, ``--base-url`` or
@@ -49,13 +54,29 @@ class Context:
 class _Scrubbing:
     """A text stream that leaves out the API token and the secret inputs this process sent
     (``replicate.schema.reveal``): a model may echo them in its logs, error or output,
-    and the command prints those."""
+    and the command prints those.
+
+    Output tokens come one ``write`` each, so a secret may be split over writes: a tail
+    that could still be the start of a secret is held back until the next write shows
+    what it is, or until :meth:`release` at the end of the command.
+    """
 
     def __init__(self, inner: TextIO) -> None:
         self._inner = inner
+        self._scrubber = StreamScrubber()
 
     def write(self, text: str) -> int:
-        return self._inner.write(scrub_text(text))
+        ready = self._scrubber.feed(text)
+        if ready:
+            self._inner.write(ready)
+        return len(text)
+
+    def release(self) -> None:
+        """Write the held tail and flush."""
+        held = self._scrubber.end()
+        if held:
+            self._inner.write(held)
+        self._inner.flush()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

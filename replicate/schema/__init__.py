@@ -20,6 +20,7 @@ from .check import (
 )
 from .cli import CliValueError, coerce_cli_value
 from .legacy import make_schema_backwards_compatible, version_has_no_array_type
+from .limits import Limits
 from .model import NO_DEFAULT, InputSpec, ModelSchema, OutputSpec, SchemaError, parse_schema
 from .secret import SECRET_MASK, Secret, reveal
 from .types import FileInput, TypeSpec, parse_type, type_annotation, type_source
@@ -31,6 +32,7 @@ __all__ = [
     "FileInput",
     "InputSpec",
     "InputValidationError",
+    "Limits",
     "ModelSchema",
     "OutputSpec",
     "SchemaError",

@@ -82,15 +82,10 @@ def value_problem(spec: InputSpec, value: Any) -> str | None:
         bad = _non_url_string(value)
         if bad is not None:
             return bad
-    if spec.bounded and isinstance(value, int | float) and not isinstance(value, bool):
-        if spec.minimum is not None and value < spec.minimum:
-            return f"must be >= {spec.minimum:g}"
-        if spec.maximum is not None and value > spec.maximum:
-            return f"must be <= {spec.maximum:g}"
-        if spec.exclusive_minimum is not None and value <= spec.exclusive_minimum:
-            return f"must be > {spec.exclusive_minimum:g}"
-        if spec.exclusive_maximum is not None and value >= spec.exclusive_maximum:
-            return f"must be < {spec.exclusive_maximum:g}"
+    if spec.limits is not None:
+        problem = spec.limits.problem(value)
+        if problem is not None:
+            return f"{SECRET_MASK} {problem}" if spec.secret else problem
     return None
 
 

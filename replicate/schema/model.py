@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from ..exceptions import ReplicateException
+from .limits import Limits
 from .types import (
     SchemaTooComplex,
     TypeSpec,
@@ -47,22 +48,36 @@ class InputSpec:
     default: Any = NO_DEFAULT
     description: str | None = None
     title: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: float | None = None
-    exclusive_maximum: float | None = None
+    #: Bounds, lengths, pattern, item counts and item limits (``None``: no limits).
+    limits: Limits | None = None
     format: str | None = None
     secret: bool = False
     order: int = 0
     #: Whether the input (or an item of it) is a file (computed once: checks run per call).
     is_file: bool = attrs.field(init=False, eq=False, repr=False)
-    #: Whether any bound is set (lets the check skip four comparisons).
-    bounded: bool = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "is_file", any(t.kind == "file" for t in walk(self.type)))
-        bounds = (self.minimum, self.maximum, self.exclusive_minimum, self.exclusive_maximum)
-        object.__setattr__(self, "bounded", any(b is not None for b in bounds))
+
+    @property
+    def minimum(self) -> float | None:
+        """``minimum`` (``Input(ge=...)``)."""
+        return self.limits.minimum if self.limits else None
+
+    @property
+    def maximum(self) -> float | None:
+        """``maximum`` (``Input(le=...)``)."""
+        return self.limits.maximum if self.limits else None
+
+    @property
+    def exclusive_minimum(self) -> float | None:
+        """``exclusiveMinimum`` (a number: JSON schema's form)."""
+        return self.limits.exclusive_minimum if self.limits else None
+
+    @property
+    def exclusive_maximum(self) -> float | None:
+        """``exclusiveMaximum`` (a number: JSON schema's form)."""
+        return self.limits.exclusive_maximum if self.limits else None
 
     @property
     def has_default(self) -> bool:
@@ -206,10 +221,6 @@ def _referenced(name: str, source: dict[str, Any]) -> bool:
     return f'"#/components/schemas/{name}"' in json.dumps(source)
 
 
-def _number(value: Any) -> float | None:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def _input_spec(
     name: str, node: dict[str, Any], required: bool, position: int, schemas: dict[str, Any]
 ) -> InputSpec:
@@ -225,10 +236,7 @@ def _input_spec(
         default=node.get("default", NO_DEFAULT),
         description=description if isinstance(description, str) else None,
         title=title if isinstance(title, str) else None,
-        minimum=_number(node.get("minimum")),
-        maximum=_number(node.get("maximum")),
-        exclusive_minimum=_number(node.get("exclusiveMinimum")),
-        exclusive_maximum=_number(node.get("exclusiveMaximum")),
+        limits=Limits.of(node),
         format=node.get("format") if isinstance(node.get("format"), str) else None,
         secret=secret,
         # Inputs without x-order keep their place after the ordered ones.

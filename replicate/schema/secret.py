@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._http.secrets import remember
+from .._http.secrets import remember_secret_input
 
 SECRET_MASK = "<secret>"
 
@@ -45,7 +45,7 @@ def reveal(value: object) -> object:
     reprs of this process leave it out, should a model or server echo it back.
     """
     if isinstance(value, Secret):
-        remember(value.get_secret_value())
+        remember_secret_input(value.get_secret_value())
         return value.get_secret_value()
     if isinstance(value, list | tuple):  # tuples pass the check as lists do
         return [reveal(item) for item in value]
@@ -58,7 +58,7 @@ def remember_plain(value: object) -> None:
     """Remember the strings of a secret input given without :class:`Secret` (see
     :func:`reveal`)."""
     if isinstance(value, str):
-        remember(value)
+        remember_secret_input(value)
     elif isinstance(value, list | tuple):
         for item in value:
             remember_plain(item)

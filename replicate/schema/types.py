@@ -3,10 +3,11 @@
 Cog schemas use a small part of JSON schema; everything maps to a Python type (see
 docs/typed-models.md): ``string`` -> ``str`` (``format: uri`` -> a file input, secrets ->
 ``str | Secret``), ``integer`` -> ``int``, ``number`` -> ``float``, ``boolean`` -> ``bool``,
-``array`` -> ``list[item]``, ``object`` -> ``dict[str, Any]``, ``enum`` -> ``Literal[...]``,
-``anyOf``/``oneOf`` -> a union, ``nullable``/``null`` members -> ``| None``; anything without a
-type -> ``Any``. The same ``TypeSpec`` gives the source text (generated modules), the runtime
-annotation (``use()`` signatures) and the value check (input checking).
+``array`` -> ``Sequence[item]`` (outputs: ``list[item]``), ``object`` -> ``dict[str, Any]``,
+``enum`` -> ``Literal[...]``, ``anyOf``/``oneOf`` -> a union, ``nullable``/``null`` members ->
+``| None``; anything without a type -> ``Any``. The same ``TypeSpec`` gives the source text
+(generated modules), the runtime annotation (``use()`` signatures) and the value check (input
+checking).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import functools
 import operator
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Literal, TypeAlias
 
 import attrs
@@ -194,7 +195,10 @@ def type_source(spec: TypeSpec, *, output: bool = False) -> str:
     if spec.literal and not output:
         text = "Literal[" + ", ".join(ascii(choice) for choice in spec.choices or ()) + "]"
     elif spec.kind == "array":
-        text = f"list[{type_source(spec.items or ANY, output=output)}]"
+        # Inputs take any sequence: list is invariant, so list[FileInput] would refuse a
+        # list[Path] under mypy (run time takes lists and tuples).
+        container = "list" if output else "Sequence"
+        text = f"{container}[{type_source(spec.items or ANY, output=output)}]"
     elif spec.kind == "union":
         parts: list[str] = []
         for option in spec.options:
@@ -220,7 +224,8 @@ def type_annotation(spec: TypeSpec, *, output: bool = False) -> Any:
     if spec.literal and not output:
         base = Literal.__getitem__(tuple(spec.choices or ()))
     elif spec.kind == "array":
-        base = list[type_annotation(spec.items or ANY, output=output)]  # type: ignore[misc]
+        container = list if output else Sequence
+        base = container[type_annotation(spec.items or ANY, output=output)]
     elif spec.kind == "union":
         base = functools.reduce(
             operator.or_, [type_annotation(o, output=output) for o in spec.options]

@@ -54,10 +54,7 @@ def _aliases(info: ModelInfo) -> dict[str, str]:
     from .generate import parameter_names  # the generated modules' naming rule
 
     names = parameter_names(info.schema.inputs)
-    # An input's own name wins over another input's keyword ("class_" beside "class").
-    return {
-        keyword: name for name, keyword in names.items() if keyword != name and keyword not in names
-    }
+    return {keyword: name for name, keyword in names.items() if keyword != name}
 
 
 def signature(
@@ -68,7 +65,7 @@ def signature(
         kwargs = inspect.Parameter("inputs", inspect.Parameter.VAR_KEYWORD, annotation=Any)
         return inspect.Signature([kwargs], return_annotation=Any)
     # Inputs named like keywords or not identifiers take the keyword generated modules give
-    # them; any left (a keyword taken by another input's name) go through **inputs.
+    # them; other inputs show their own name (the generated keyword works too: str_ for str).
     keywords = {name: keyword for keyword, name in _aliases(info).items()}
     parameters = [
         inspect.Parameter(
@@ -84,13 +81,7 @@ def signature(
             else spec.annotation | None,
         )
         for spec in info.schema.inputs
-        if _is_parameter_name(spec.name) or spec.name in keywords
     ]
-    if len(parameters) < len(info.schema.inputs):  # named so as not to clash with an input
-        rest = "inputs"
-        while any(p.name == rest for p in parameters):
-            rest += "_"
-        parameters.append(inspect.Parameter(rest, inspect.Parameter.VAR_KEYWORD, annotation=Any))
     output = info.schema.output
     returns = output.annotation(use_async=use_async and (streaming or output.iterator))
     if streaming and not output.iterator:

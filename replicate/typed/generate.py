@@ -38,6 +38,7 @@ RESERVED = frozenset(
         "REF",
         "SCHEMA",
         "Secret",
+        "Sequence",
         "TypeAlias",
         "TypedDict",
         "VERSION",
@@ -83,10 +84,21 @@ def module_path(owner: str, name: str) -> tuple[str, str]:
 
 
 def parameter_names(inputs: Iterable[InputSpec]) -> dict[str, str]:
-    """Input name -> keyword parameter name: identifiers, never a reserved name, unique."""
-    taken: set[str] = set(RESERVED)
+    """Input name -> keyword parameter name (in x-order): identifiers, never a reserved name,
+    unique. The one mapping of generated modules and ``use()``.
+
+    An input whose name is a usable identifier keeps it, so adding or reordering inputs in a
+    new version never moves a keyword to another input; the others (``class``, ``a-b``,
+    ``str``) take their name made an identifier, with ``_`` appended until it is free.
+    """
+    specs = list(inputs)
+    own = {s.name for s in specs if identifier(s.name) == s.name and s.name not in RESERVED}
+    taken = set(RESERVED) | own
     names: dict[str, str] = {}
-    for spec in inputs:
+    for spec in specs:
+        if spec.name in own:
+            names[spec.name] = spec.name
+            continue
         ident = identifier(spec.name)
         while ident in taken:
             ident += "_"
@@ -167,9 +179,9 @@ def _imports(schema: ModelSchema | None, params: list[_Param]) -> list[str]:
         if re.search(rf"\b{name}\[", text):
             typing_names.add(name)
     lines = ["from __future__ import annotations", "", "import typing as _typing"]
-    abc = [n for n in ("AsyncIterator", "Iterator") if re.search(rf"\b{n}\[", text)]
+    abc = [n for n in ("AsyncIterator", "Iterator", "Sequence") if re.search(rf"\b{n}\[", text)]
     if schema is not None and schema.output.iterator:
-        abc = ["AsyncIterator", "Iterator"]
+        abc = sorted({*abc, "AsyncIterator", "Iterator"})
     if abc:
         lines.append(f"from collections.abc import {', '.join(abc)}")
     lines.append(f"from typing import {', '.join(sorted(typing_names, key=str.lower))}")
@@ -255,7 +267,10 @@ def _function(
             default = f" = {p.default}" if p.default is not None else ""
             args.append(f"    {p.ident}: {p.annotation}{default},")
     lines = [head, *args, f") -> {returns}:"]
-    pinned = "the version in ``VERSION``" if source.version else "its latest version"
+    if source.by_name:
+        pinned = "by name: an official model, its current version"
+    else:
+        pinned = "the version in ``VERSION``" if source.version else "its latest version"
     doc = [f'    """Run {source.model} ({pinned}) and return its output.', ""]
     doc.append("    Pass ``Options(client=..., timeout=...)`` first to set run options.")
     if use_async:
@@ -326,10 +341,19 @@ def with_long_line_waiver(text: str, limit: int = 100) -> str:
     return f"{head}{sep}# ruff: noqa: E501\n{rest}" if sep else text
 
 
-def embedded_schema(module_text: str) -> tuple[str | None, dict[str, Any] | None]:
-    """``(VERSION, SCHEMA)`` of a previously generated module, read without importing it."""
-    version: str | None = None
-    schema: dict[str, Any] | None = None
+@attrs.frozen
+class Embedded:
+    """What a previously generated module says about itself (``None``: not found)."""
+
+    model: str | None
+    version: str | None
+    schema: dict[str, Any] | None
+
+
+def embedded(module_text: str) -> Embedded:
+    """``MODEL``, ``VERSION`` and ``SCHEMA`` of a previously generated module, read without
+    importing it."""
+    found: dict[str, Any] = {}
     for node in ast.parse(module_text).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
@@ -337,15 +361,14 @@ def embedded_schema(module_text: str) -> tuple[str | None, dict[str, Any] | None
             target, value = node.target, node.value
         else:
             continue
-        if isinstance(target, ast.Name) and target.id == "VERSION":
-            version = ast.literal_eval(value)
-        elif isinstance(target, ast.Name) and target.id == "SCHEMA":
-            schema = ast.literal_eval(value)
-    return version, schema
+        if isinstance(target, ast.Name) and target.id in ("MODEL", "VERSION", "SCHEMA"):
+            found[target.id] = ast.literal_eval(value)
+    return Embedded(found.get("MODEL"), found.get("VERSION"), found.get("SCHEMA"))
 
 
 __all__ = [
-    "embedded_schema",
+    "Embedded",
+    "embedded",
     "identifier",
     "module_path",
     "module_source",

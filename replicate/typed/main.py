@@ -21,17 +21,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import httpx
 
 from ..exceptions import ReplicateException
-from ..schema import SchemaError, parse_schema
+from ..schema import parse_schema
 from .generate import (
-    embedded_schema,
+    embedded,
     module_path,
     module_source,
     with_long_line_waiver,
 )
 from .report import schema_changes
-from .resolve import ModelInfo, info_from_model_json, resolve
+from .resolve import ModelInfo, ModelLookupError, info_from_model_json, resolve
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -69,14 +70,18 @@ def build_parser(
 
 
 def load_json_models(paths: Iterable[Path]) -> list[ModelInfo]:
-    """Model sources from ``--from-json`` files."""
+    """Model sources from ``--from-json`` files (a ``ValueError`` naming the file when one
+    is not JSON or holds something other than usable model objects)."""
     sources = []
     for path in paths:
-        data: Any = json.loads(path.read_text("utf-8"))
-        if isinstance(data, dict) and isinstance(data.get("models"), list):
-            data = data["models"]
-        for model in data if isinstance(data, list) else [data]:
-            sources.append(info_from_model_json(model))
+        try:
+            data: Any = json.loads(path.read_text("utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("models"), list):
+                data = data["models"]
+            for model in data if isinstance(data, list) else [data]:
+                sources.append(info_from_model_json(model))
+        except (ValueError, ModelLookupError) as exc:  # JSON and schema errors are ValueErrors
+            raise ValueError(f"--from-json {path}: {exc}") from None
     return sources
 
 
@@ -95,6 +100,8 @@ class Outcome:
     changes: list[str]
     existed: bool
     stale_pin: str | None = None
+    #: The other model whose module is already at ``path`` (``None``: this model's, or none).
+    other_model: str | None = None
 
 
 def plan(source: ModelInfo, out: Path, latest_version: str | None = None) -> Outcome:
@@ -107,10 +114,12 @@ def plan(source: ModelInfo, out: Path, latest_version: str | None = None) -> Out
     stale = None
     existed = path.exists()
     if existed:
-        old_version, old_embedded = embedded_schema(path.read_text("utf-8"))
-        old_schema = (
-            parse_schema({"components": {"schemas": old_embedded}}) if old_embedded else None
-        )
+        old = embedded(path.read_text("utf-8"))
+        if old.model is not None and old.model != source.model:
+            # Two models whose names map to one file (acme/a-b and acme/a_b): not a change.
+            return Outcome(path, f"{package}.{module}", text, [], existed, other_model=old.model)
+        old_version = old.version
+        old_schema = parse_schema({"components": {"schemas": old.schema}}) if old.schema else None
         changes = schema_changes(old_schema, new_schema)
         if old_version != source.version:
             changes.insert(0, f"~ version {old_version} -> {source.version}")
@@ -162,7 +171,7 @@ def run_generate(args: argparse.Namespace, *, client: Client | None = None) -> i
     """Run ``generate`` with arguments parsed by :func:`build_parser` (a CLI subcommand's
     handler): writes or checks the modules, prints one line per module; the exit status."""
     if not args.refs and not args.from_json:
-        print("generate: give at least one REF or --from-json FILE", file=sys.stderr)
+        print("error: give at least one REF or --from-json FILE", file=sys.stderr)
         return 2
     try:
         sources = load_json_models(args.from_json)
@@ -177,14 +186,24 @@ def run_generate(args: argparse.Namespace, *, client: Client | None = None) -> i
                 for found in fetch_models(client, [ref.split(":")[0] for ref in args.refs]):
                     latest[found.model] = found.version
         outcomes = [plan(source, args.out, latest.get(source.model)) for source in sources]
-    except (ReplicateException, SchemaError, OSError, ValueError, KeyError) as exc:
-        print(f"generate: {exc}", file=sys.stderr)
+    except (ReplicateException, OSError, ValueError, httpx.HTTPError) as exc:
+        from ..cli.errors import describe  # worded as the rest of the command line
+
+        print(f"error: {describe(exc)}", file=sys.stderr)
         return 1
     seen: dict[Path, str] = {}
     for source, outcome in zip(sources, outcomes, strict=True):
-        if outcome.path in seen and seen[outcome.path] != source.model:
+        other = seen.get(outcome.path)
+        if other is not None and other != source.model:
             print(
-                f"generate: {source.model} and {seen[outcome.path]} both map to {outcome.path}",
+                f"error: {source.model} and {other} both map to {outcome.path}",
+                file=sys.stderr,
+            )
+            return 1
+        if outcome.other_model is not None:
+            print(
+                f"error: {source.model} maps to {outcome.path}, which holds the module of "
+                f"{outcome.other_model}; generate it into another --out",
                 file=sys.stderr,
             )
             return 1

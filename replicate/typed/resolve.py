@@ -1,7 +1,8 @@
 """Which version a ref means and its parsed schema: one request per client and ref.
 
-``owner/name`` resolves to the model's latest version (``GET /models/{owner}/{name}``),
-``owner/name:version`` to that version (``GET .../versions/{id}``). The answer is cached
+``owner/name`` resolves to the model's latest version (``GET /models/{owner}/{name}``; an
+official model is run by name, with that version's schema), ``owner/name:version`` to that
+version (``GET .../versions/{id}``). The answer is cached
 per client; concurrent callers (threads or tasks) share a single request.
 """
 
@@ -33,8 +34,12 @@ class ModelLookupError(ReplicateException, LookupError):
 
 @attrs.frozen
 class ModelInfo:
-    """A resolved ref: the model, the version used (``None`` for official models run by
-    name), its raw ``openapi_schema`` and the parsed schema (``None``: no schema)."""
+    """A resolved ref: the model, the version whose schema was read (``None``: none),
+    its raw ``openapi_schema`` and the parsed schema (``None``: no schema).
+
+    ``by_name``: an official model asked for without a version, run by name as
+    ``run("owner/name")`` does (its versions are not addressable and change without notice).
+    """
 
     owner: str
     name: str
@@ -43,6 +48,7 @@ class ModelInfo:
     schema: ModelSchema | None = attrs.field(repr=False, eq=False)
     latest: bool = False
     description: str | None = attrs.field(default=None, repr=False, eq=False)
+    by_name: bool = False
 
     @property
     def model(self) -> str:
@@ -51,8 +57,9 @@ class ModelInfo:
 
     @property
     def ref(self) -> str:
-        """The pinned ref runs use: ``owner/name:version`` (``owner/name`` without one)."""
-        return f"{self.model}:{self.version}" if self.version else self.model
+        """The ref runs use: ``owner/name:version``, or ``owner/name`` for a model run by
+        name (or without a version)."""
+        return f"{self.model}:{self.version}" if self.version and not self.by_name else self.model
 
 
 def use_ref(ref: str) -> ModelVersionIdentifier:
@@ -67,6 +74,7 @@ def use_ref(ref: str) -> ModelVersionIdentifier:
 def info_from_json(ident: ModelVersionIdentifier, body: Any) -> ModelInfo:
     """A :class:`ModelInfo` from a model object (unpinned) or a version object (pinned)."""
     model = f"{ident.owner}/{ident.name}"
+    official = ident.version is None and isinstance(body, dict) and body.get("is_official") is True
     if ident.version is not None:
         version: Any = body
         latest = False
@@ -74,8 +82,8 @@ def info_from_json(ident: ModelVersionIdentifier, body: Any) -> ModelInfo:
         version = body.get("latest_version") if isinstance(body, dict) else None
         latest = True
         if not isinstance(version, dict):
-            if isinstance(body, dict) and body.get("is_official"):
-                return ModelInfo(ident.owner, ident.name, None, None, None, latest=True)
+            if official:
+                return ModelInfo(ident.owner, ident.name, None, None, None, True, by_name=True)
             raise ModelLookupError(
                 f"{model} has no version you can see (private, hidden or not pushed yet)"
             )
@@ -96,13 +104,19 @@ def info_from_json(ident: ModelVersionIdentifier, body: Any) -> ModelInfo:
         schema,
         latest=latest,
         description=body.get("description") if latest and isinstance(body, dict) else None,
+        by_name=official,
     )
 
 
-def info_from_model_json(model: dict[str, Any]) -> ModelInfo:
-    """From a model object as ``GET /v1/models/{owner}/{name}`` returns it (offline)."""
-    ident = ModelVersionIdentifier(str(model["owner"]), str(model["name"]))
-    return info_from_json(ident, model)
+def info_from_model_json(model: Any) -> ModelInfo:
+    """From a model object as ``GET /v1/models/{owner}/{name}`` returns it (offline); a
+    ``ValueError`` saying what is missing from anything else."""
+    if not isinstance(model, dict):
+        raise ValueError(f"expected a model object (a JSON object), got {type(model).__name__}")
+    missing = [key for key in ("owner", "name") if not isinstance(model.get(key), str)]
+    if missing:
+        raise ValueError(f"a model object has no {' or '.join(map(repr, missing))} string")
+    return info_from_json(ModelVersionIdentifier(model["owner"], model["name"]), model)
 
 
 def lookup_call(ident: ModelVersionIdentifier) -> Call[ModelInfo]:
@@ -131,7 +145,9 @@ def _lookup_failed(ident: ModelVersionIdentifier, exc: ReplicateError) -> Except
 
 
 def _announce(info: ModelInfo) -> None:
-    if info.latest and info.version:
+    if info.by_name:
+        logger.info("use(%r): an official model, run by name", info.model)
+    elif info.latest and info.version:
         logger.info("use(%r): using the latest version %s", info.model, info.version)
 
 

@@ -4,13 +4,16 @@ with --timeout."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from replicate.cli.context import Context
 from replicate.emulator import Emulator
 
 from .conftest import Cli, posts
@@ -71,6 +74,12 @@ def test_a_refused_download_leaves_the_target_alone(
     result = cli("files", "download", unsigned, "-o", str(keep))
     assert result.status == 2 and "not a signed download URL" in result.stderr
     assert "Traceback" not in result.stderr and keep.read_text() == "precious"
+    # The file's urls.get is its API URL, never signed: the advice must not send the user
+    # back to it (found by an outsider), but say what a signed URL looks like.
+    api_url = json.loads(uploaded.stdout.splitlines()[0])["urls"]["get"]
+    refused = cli("files", "download", api_url, "-o", str(keep))
+    assert refused.status == 2 and "urls.get" not in refused.stderr
+    assert "/download?owner=...&expiry=...&signature=..." in refused.stderr
     assert cli("files", "download", url, "-o", str(keep)).status == 0
     assert keep.read_bytes() == Path(__file__).read_bytes()
 
@@ -207,3 +216,84 @@ def test_a_failing_stream_says_why_in_one_line_and_as_a_json_event(cli: Cli) -> 
     events = [json.loads(line) for line in cli("stream", "emulator/fail", "text=x", "--json")
               .stdout.splitlines()]  # fmt: skip
     assert events[-1]["event"] == "error" and "emulated failure" in events[-1]["data"]
+
+
+def _chatty_model(emulator: Emulator) -> None:
+    # An LLM that repeats its secret input three characters at a time, and logs it whole.
+    def chatty(api_key: str) -> Iterator[str]:
+        print(f"got {api_key}")
+        yield "your key is "
+        for start in range(0, len(api_key), 3):
+            yield api_key[start : start + 3]
+        yield "."
+
+    secret = {"type": "string", "format": "password", "x-cog-secret": True}
+    schema = {"required": ["api_key"], "properties": {"api_key": secret}}
+    emulator.add_model("acme/chatty", chatty, input_schema=schema)
+
+
+def test_a_secret_echoed_token_by_token_is_not_printed(cli: Cli, cli_env: Emulator) -> None:
+    # Found by an outsider: each write was scrubbed on its own, so a secret split over
+    # streamed tokens was printed whole.
+    _chatty_model(cli_env)
+    secret = "sk-split-0123456789abcdef"
+    for command in ("run", "stream"):
+        result = cli(command, "acme/chatty", f"api_key={secret}")
+        assert (result.status, result.stdout) == (0, "your key is [REDACTED].\n"), command
+    events = cli("stream", "acme/chatty", f"api_key={secret}", "--json").lines()
+    text = "".join(e["data"] for e in events if e["event"] == "output")
+    assert text == "your key is [REDACTED]."
+    ids = [e["id"] for e in events]
+    assert len(ids) == len(set(ids))  # each event printed once
+
+
+def test_text_that_only_starts_like_a_secret_is_printed_whole(
+    cli: Cli, cli_env: Emulator
+) -> None:
+    _chatty_model(cli_env)
+    assert cli("run", "acme/chatty", "api_key=sk-tail-98").stdout == "your key is [REDACTED].\n"
+    # The first characters of the secret are held back until the next write shows they
+    # are not the secret, then printed.
+    for text in ("key sk-tai and sk-tail-9", "sk-t"):
+        assert cli("run", "emulator/echo", f"text={text}").stdout == f"{text}\n"
+    # What is held at the end of the command is printed then, a cut secret scrubbed.
+    out = io.StringIO()
+    ctx = Context(argparse.Namespace(), out, io.StringIO())
+    ctx.stdout.write("partial sk-t")
+    ctx.stdout.write("ail-")
+    assert out.getvalue() == "partial "
+    ctx.end_output()
+    assert out.getvalue() == "partial [REDACTED]"
+
+
+def test_short_secret_inputs_are_scrubbed_down_to_4_characters(
+    cli: Cli, cli_env: Emulator
+) -> None:
+    # Found by an outsider: secret inputs shorter than 8 characters (the rule for API
+    # tokens) were never scrubbed.
+    _chatty_model(cli_env)
+    for secret in ("hunt3r2", "Pq9z"):
+        result = cli("run", "acme/chatty", f"api_key={secret}", "--logs")
+        assert result.stdout == "your key is [REDACTED].\n", secret
+        assert result.stderr == "got [REDACTED]\n"
+    # Scrubbing every match of a 1-3 character value would mangle all output.
+    assert cli("run", "acme/chatty", "api_key=Zq7").stdout == "your key is Zq7.\n"
+
+
+def test_string_lengths_and_item_bounds_are_refused_before_anything_is_sent(
+    cli: Cli, cli_env: Emulator
+) -> None:
+    schema = {
+        "properties": {
+            "code": {"type": "string", "maxLength": 4, "pattern": "^[a-z]+$", "x-order": 0},
+            "steps": {"type": "array", "items": {"type": "integer", "maximum": 10},
+                      "x-order": 1},
+        }
+    }  # fmt: skip
+    cli_env.add_model("acme/coded", lambda code="", steps=(): code, input_schema=schema)
+    result = cli("run", "acme/coded", "code=TOO-LONG", "steps=1", "steps=99")
+    assert result.status == 2
+    assert "code: must be at most 4 characters long" in result.stderr
+    assert "steps: item 1 must be <= 10" in result.stderr
+    assert posts(cli_env) == []
+    assert cli("run", "acme/coded", "code=abc", "steps=3").stdout == "abc\n"

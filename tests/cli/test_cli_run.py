@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,29 @@ def test_json_prints_the_final_prediction(cli: Cli) -> None:
     result = cli("run", "emulator/echo", "text=hi", "--json")
     prediction = result.json()
     assert (prediction["status"], prediction["output"]) == ("succeeded", "hi")
+
+
+def test_json_waits_for_an_iterator_output_and_exits_1_if_it_fails(
+    cli: Cli, cli_env: Emulator
+) -> None:
+    # Found by an outsider: for an iterator output, --json printed the prediction as
+    # created ("starting", output null), exited 0 even if it then failed, and left it running.
+    def tokens(prompt: str, fail: bool = False) -> Iterator[str]:
+        yield from ("t0 ", "t1 ")
+        if fail:
+            raise RuntimeError("model blew up")
+
+    cli_env.add_model("acme/tokens", tokens)
+    good = cli("run", "acme/tokens", "prompt=hi", "--json")
+    assert good.status == 0, good.stderr
+    assert (good.json()["status"], good.json()["output"]) == ("succeeded", ["t0 ", "t1 "])
+    bad = cli("run", "acme/tokens", "prompt=hi", "fail=true", "--json")
+    assert bad.status == 1
+    assert (bad.json()["status"], bad.json()["output"]) == ("failed", ["t0 ", "t1 "])
+    assert "model blew up" in bad.stderr
+    streamed = cli("run", "emulator/stream-text", "prompt=hi", "max_tokens=3", "--json")
+    assert streamed.json()["status"] == "succeeded"
+    assert len(streamed.json()["output"]) == 3
 
 
 def test_no_wait_prints_the_new_prediction(cli: Cli, cli_env: Emulator) -> None:

@@ -14,7 +14,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,6 +108,27 @@ def test_ctrl_c_cancels_the_prediction_and_exits_130(cli_env: Emulator) -> None:
     assert "Traceback" not in screen
 
 
+def test_ctrl_c_cancels_a_json_run_of_an_iterator_model(cli_env: Emulator) -> None:
+    # --json reads an iterator output to the end instead of printing at once; Ctrl-C
+    # meanwhile cancels the prediction, as without --json.
+    def tokens(prompt: str, sleep: Any = None) -> Iterator[str]:
+        for i in range(1000):
+            sleep(1)
+            yield f"t{i} "
+
+    cli_env.time_scale = 1.0
+    cli_env.add_model("acme/endless", tokens)
+    terminal = Terminal(cli_env, "run", "acme/endless", "prompt=hi", "--json")
+    assert cli_env.wait_for(
+        lambda: any(p.status == "processing" for p in cli_env.predictions.values()), timeout=20
+    )
+    terminal.process.send_signal(signal.SIGINT)
+    status, screen = terminal.finish()
+    assert status == 130, screen
+    (prediction,) = cli_env.predictions.values()
+    assert prediction.status == "canceled"
+
+
 def tqdm_prediction(logs: str, status: str = "processing") -> Prediction:
     return Prediction.from_json(None, {"id": "p1", "status": status, "logs": logs})
 
@@ -135,11 +158,33 @@ def test_objects_and_schemas_are_readable_on_a_terminal(cli: Cli) -> None:
     schema = cli("models", "schema", "emulator/stream-text", terminal=True)
     assert schema.status == 0
     assert "max_tokens" in schema.stdout
-    assert "integer" in schema.stdout
+    assert "int (>= 1, <= 4096)" in schema.stdout
     assert "{" not in schema.stdout
     model = cli("models", "get", "emulator/echo", terminal=True)
     assert "Returns its text input." in model.stdout
     assert '"owner"' not in model.stdout
+
+
+def test_the_schema_table_shows_enum_values_and_required_inputs(
+    cli: Cli, cli_env: Emulator
+) -> None:
+    # Found by an outsider: cog publishes enums as allOf: [{$ref}], and the table read the
+    # raw "type": the column was empty for them, and required inputs were not marked.
+    schemas = {
+        "scheduler": {"type": "string", "enum": ["K_EULER", "DDIM"]},
+        "Input": {"type": "object", "required": ["prompt"], "properties": {
+            "prompt": {"type": "string", "x-order": 0},
+            "scheduler": {"allOf": [{"$ref": "#/components/schemas/scheduler"}],
+                          "default": "K_EULER", "x-order": 1},
+        }},
+        "Output": {"type": "string"},
+    }  # fmt: skip
+    version = {"id": "5" * 64, "openapi_schema": {"components": {"schemas": schemas}}}
+    cli_env.add_model_from_json({"owner": "acme", "name": "sd", "latest_version": version})
+    table = cli("models", "schema", "acme/sd", terminal=True).stdout
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.splitlines()]
+    assert ["prompt", "str", "required", ""] in rows
+    assert ["scheduler", "Literal['K_EULER', 'DDIM']", '"K_EULER"', ""] in rows
 
 
 def parse() -> argparse.Namespace:

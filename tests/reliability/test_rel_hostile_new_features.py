@@ -73,9 +73,9 @@ def test_signature_with_an_input_named_inputs() -> None:
         with emu.client() as client:
             fn = client.use("acme/inputs")
             names = list(inspect.signature(fn).parameters)
-            # `class` takes generated modules' keyword; `x-y` is left to the catch-all,
-            # which must not take the name of the input called "inputs".
-            assert names == ["inputs", "class_", "x_y", "inputs_"]
+            # `class` and `x-y` take generated modules' keywords (`x_y` keeps its own name);
+            # no catch-all is needed, so the input called "inputs" keeps its name.
+            assert names == ["inputs", "class_", "x_y_", "x_y"]
             assert fn(inputs="a", **{"class": "b", "x-y": "c"}) == "ok"
             assert fn(inputs="a", class_="b") == "ok"
 

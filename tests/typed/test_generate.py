@@ -188,8 +188,8 @@ def test_awkward_names_never_collide(generated: Path, replicate_emulator: Emulat
         "client",
         "timeout",
         "from_",
+        "a_b_",  # a-b: a_b is the name of the next input, which keeps it
         "a_b",
-        "a_b_",
         "str_",
         "Output_",
         "token",
@@ -239,6 +239,28 @@ def test_module_for_an_emulator_model_runs(replicate_emulator: Emulator, tmp_pat
     assert asyncio.run(run_async()) == "async"
     with pytest.raises(InputValidationError):
         echo.run(echo.Options(client=client), text=3)
+
+
+def test_module_for_an_official_model_runs_it_by_name(
+    replicate_emulator: Emulator, tmp_path: Path
+) -> None:
+    # Found by an outsider: REF pinned the latest version, which the real API does not
+    # address for official models; run("owner/name") and 1.x/2.x use() run them by name.
+    replicate_emulator.add_model("offi-lab/flux", lambda prompt: f"image of {prompt}",
+                                 official=True)  # fmt: skip
+    client = client_for(replicate_emulator)
+    status, printed = generate(tmp_path, "offi-lab/flux", client=client)
+    assert status == 0, printed
+    sys.path.insert(0, str(tmp_path))
+    try:
+        flux = importlib.import_module("offi_lab.flux")
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert flux.REF == "offi-lab/flux" and len(flux.VERSION) == 64  # the schema's version
+    assert flux.run(flux.Options(client=client), prompt="owl") == "image of owl"
+    (create,) = posted(replicate_emulator)
+    assert create.path == "/v1/models/offi-lab/flux/predictions"
+    assert "version" not in json.loads(create.body)
 
 
 def test_use_and_a_generated_module_send_the_same_input_for_none(tmp_path: Path) -> None:
@@ -419,3 +441,97 @@ def test_inputs_named_like_module_globals_get_other_parameter_names() -> None:
         "VERSION": "VERSION_",
         "prompt": "prompt",
     }
+
+
+def test_array_inputs_take_any_sequence_under_mypy(tmp_path: Path) -> None:
+    # Found by an outsider: arrays were list[FileInput]; list is invariant, so mypy --strict
+    # refused the natural call with a list[Path] (and a tuple), which run time accepts.
+    schema = {
+        "components": {
+            "schemas": {
+                "Input": {
+                    "type": "object",
+                    "required": ["images"],
+                    "properties": {
+                        "images": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "uri"},
+                            "x-order": 0,
+                        },
+                        "tags": {"type": "array", "items": {"type": "string"}, "x-order": 1},
+                    },
+                },
+                "Output": {"type": "array", "items": {"type": "string", "format": "uri"}},
+            }
+        }
+    }
+    model = {"owner": "seq-lab", "name": "collage", "latest_version": {"id": "d" * 64,
+             "openapi_schema": schema}}  # fmt: skip
+    source = tmp_path / "model.json"
+    source.write_text(json.dumps(model))
+    out = tmp_path / "out"
+    assert generate(out, "--from-json", str(source))[0] == 0
+    (out / "user_code.py").write_text(
+        "from pathlib import Path\n\n"
+        "from replicate.helpers import FileOutput\n"
+        "from seq_lab import collage\n\n\n"
+        "def main(folder: Path) -> list[FileOutput]:\n"
+        "    images = sorted(folder.glob('*.png'))\n"
+        "    return collage.run(images=images, tags=('a', 'b'))\n"
+    )
+    mypy = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--no-error-summary", "."],
+        cwd=out,
+        capture_output=True,
+        text=True,
+    )
+    assert mypy.stdout == ""
+    module = (out / "seq_lab" / "collage.py").read_text()
+    assert "images: Sequence[FileInput]," in module
+    assert "Output: TypeAlias = list[FileOutput]" in module  # outputs stay lists
+
+
+def test_a_module_of_another_model_at_the_same_path_is_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by an outsider: acme/upscale-v2 and acme/upscale_v2 both map to
+    # acme/upscale_v2.py; refused within one run, but a later run replaced the other model's
+    # module, reporting it as a schema change (and --check compared the two models).
+    dashed, underscored = sample_model("zeke/haiku-standard"), sample_model("zeke/haiku-standard")
+    dashed.update(owner="clash-lab", name="upscale-v2")
+    underscored.update(owner="clash-lab", name="upscale_v2")
+    files = []
+    for number, model in enumerate((dashed, underscored)):
+        files.append(tmp_path / f"model{number}.json")
+        files[-1].write_text(json.dumps(model))
+    out = tmp_path / "out"
+    assert generate(out, "--from-json", *map(str, files))[0] == 1
+    assert "both map to" in capsys.readouterr().err
+    assert generate(out, "--from-json", str(files[0]))[0] == 0
+    module = out / "clash_lab" / "upscale_v2.py"
+    first = module.read_text()
+    for extra in ((), ("--check",)):
+        assert generate(out, "--from-json", str(files[1]), *extra)[0] == 1
+        error = capsys.readouterr().err
+        assert "holds the module of clash-lab/upscale-v2" in error, extra
+    assert module.read_text() == first
+    assert generate(out, "--from-json", str(files[0]), "--check")[0] == 0  # its own: fine
+
+
+def test_errors_are_one_line_worded_as_the_rest_of_the_command_line(
+    replicate_emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by an outsider: a 401 printed 1.x's four-line block without the request, a model
+    # object without "name" printed just 'name', and a JSON error did not name the file.
+    client = client_for(replicate_emulator)
+    replicate_emulator.token = "r8_the-real-token-0123456789"
+    assert generate(tmp_path / "out", "emulator/echo", client=client)[0] == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: 401 Unauthenticated: ") and "/v1/models/emulator/echo" in line
+    noname, broken = tmp_path / "noname.json", tmp_path / "broken.json"
+    noname.write_text(json.dumps({"owner": "acme", "latest_version": {"id": "1" * 64}}))
+    broken.write_text("{not json")
+    for path, reason in ((noname, "a model object has no 'name' string"), (broken, "line 1")):
+        assert generate(tmp_path / "out", "--from-json", str(path))[0] == 1
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"error: --from-json {path}: ") and reason in line

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,7 +89,7 @@ def test_inputs_come_in_x_order_with_their_types() -> None:
         "api_key": "str | Secret",
         "image": "FileInput",
         "guidance": "float",
-        "masks": "list[FileInput]",
+        "masks": "Sequence[FileInput]",
         "seed": "int | None",
         "extra": "dict[str, Any]",
         "anything": "Any",
@@ -102,6 +102,7 @@ def test_inputs_come_in_x_order_with_their_types() -> None:
     assert schema.by_name["masks"].is_file
     assert schema.by_name["scheduler"].annotation == Literal["DDIM", "K_EULER"]
     assert schema.by_name["image"].annotation == FileInput
+    assert schema.by_name["masks"].annotation == Sequence[FileInput]  # as generated modules
     assert schema.output.annotation_source() == "list[FileOutput]"
     assert schema.output.annotation() == list[FileOutput]
     assert "scheduler" in schema.source  # enum components travel with the schema
@@ -247,3 +248,45 @@ def test_cli_values_follow_the_input_types() -> None:
 def test_malformed_schemas_are_named(schema: Any, message: str) -> None:
     with pytest.raises(SchemaError, match=message):
         parse_schema(schema)
+
+
+def test_string_lengths_patterns_and_list_items_are_checked_before_sending() -> None:
+    # Found by an outsider: cog publishes Input(min_length=, max_length=, regex=) and item
+    # bounds, which the API enforces (422), but only number bounds were checked here.
+    schema = parse_schema(
+        cog(
+            {
+                "code": {"type": "string", "minLength": 2, "maxLength": 4,
+                         "pattern": "^[a-z]+$"},
+                "steps": {"type": "array", "minItems": 1, "maxItems": 3,
+                          "items": {"type": "integer", "minimum": 1, "maximum": 10}},
+                "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}},
+                "pin": {"type": "string", "format": "password", "x-cog-secret": True,
+                        "minLength": 6},
+                "odd": {"type": "string", "pattern": "^\\p{L}+$"},  # not Python's re syntax
+            },
+            [],
+            {"type": "string"},
+        )
+    )  # fmt: skip
+    refused = {
+        "code": ("a", "TOO-LONG", "ABC"),
+        "steps": ([], [1, 2, 3, 4], [5, 0], (1, 11)),
+        "tags": (["ok", "long"],),
+        "pin": ("abc12", Secret("abc12")),
+    }
+    for name, values in refused.items():
+        for value in values:
+            assert name in input_problems(schema, {name: value}), (name, value)
+    problems = input_problems(
+        schema, {"code": "TOO-LONG", "steps": [5, 0], "tags": ["ok", "long"], "pin": "abc12"}
+    )
+    assert problems == {
+        "code": "must be at most 4 characters long",
+        "steps": "item 1 must be >= 1",
+        "tags": "item 1 must be at most 3 characters long",
+        "pin": "<secret> must be at least 6 characters long",
+    }
+    assert input_problems(schema, {"code": "Ab"}) == {"code": "must match the pattern '^[a-z]+$'"}
+    valid = {"code": "abc", "steps": (1, 10), "tags": [], "pin": "abc123", "odd": "anything"}
+    assert input_problems(schema, valid) == {}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 import json
 import logging
 import pydoc
+import sys
 import warnings
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -21,6 +24,7 @@ from replicate.exceptions import ModelError
 from replicate.helpers import FileOutput
 from replicate.schema import InputValidationError, SchemaError, Secret
 from replicate.typed import AsyncFunction, Function, ModelLookupError
+from replicate.typed.main import main as typed_main
 
 
 def test_signature_lists_inputs_in_x_order(replicate_emulator: Emulator) -> None:
@@ -150,11 +154,28 @@ def test_model_without_schema_falls_back_to_untyped(replicate_emulator: Emulator
 
 def test_official_model_runs_by_name(replicate_emulator: Emulator) -> None:
     # Official models list their latest version (as on the real API), so they are typed too.
-    fn = client_for(replicate_emulator).use("emulator/official")
+    # Found by an outsider: they were run by their latest version's id, which the real API
+    # does not address for official models (and which changes without notice).
+    client = client_for(replicate_emulator)
+    fn = client.use("emulator/official")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert fn(prompt="hi") == "official: hi"
     assert "prompt" in inspect.signature(fn).parameters
+    assert fn.create(prompt="later").output() == "official: later"
+
+    async def in_async() -> Any:
+        return await client.use("emulator/official", use_async=True)(prompt="async")
+
+    assert asyncio.run(in_async()) == "official: async"
+    by_name = "/v1/models/emulator/official/predictions"
+    assert [r.path for r in posted(replicate_emulator)] == [by_name] * 3
+    assert all("version" not in json.loads(r.body) for r in posted(replicate_emulator))
+    # Asked for by version, the version is run.
+    model = replicate_emulator.add_model("acme/offi", lambda prompt: prompt, official=True)
+    version = model.versions[-1].id
+    assert client.use(f"acme/offi:{version}")(prompt="v") == "v"
+    assert json.loads(posted(replicate_emulator)[-1].body)["version"] == version
 
 
 def test_secret_inputs_stay_secret(
@@ -410,15 +431,46 @@ def test_inputs_named_like_keywords_take_the_generated_modules_keywords(
     replicate_emulator.add_model_from_json(_keyword_named_model())
     fn = client_for(replicate_emulator).use("acme/keywords")
     params = inspect.signature(fn).parameters
-    # `a-b` has no keyword of its own here (`a_b` is another input's name): **inputs.
-    assert list(params) == ["class_", "str", "a_b", "inputs"]
+    # `a_b` keeps its own name; `a-b` takes the generated module's `a_b_` (found by an
+    # outsider: use() and the generated module sent a_b=... to different inputs).
+    assert list(params) == ["class_", "str", "a_b_", "a_b"]
     assert fn(class_="c", str_="t") == "done"
     assert fn(**{"class": "c", "a-b": 3}) == "done"
+    assert fn(class_="c", a_b_=4, a_b=5) == "done"
     sent = [json.loads(r.body)["input"] for r in posted(replicate_emulator)]
-    assert sent == [{"class": "c", "str": "t"}, {"class": "c", "a-b": 3}]
+    assert sent == [
+        {"class": "c", "str": "t"},
+        {"class": "c", "a-b": 3},
+        {"class": "c", "a-b": 4, "a_b": 5},
+    ]
     with pytest.raises(TypeError, match="'class' given twice"):
         fn(**{"class": "c", "class_": "d"})
-    assert len(posted(replicate_emulator)) == 2
+    assert len(posted(replicate_emulator)) == 3
+
+
+def test_use_and_a_generated_module_map_every_keyword_to_the_same_input(
+    replicate_emulator: Emulator, tmp_path: Path
+) -> None:
+    model = _keyword_named_model()
+    model["owner"] = "kw-lab"
+    replicate_emulator.add_model_from_json(model)
+    source = tmp_path / "model.json"
+    source.write_text(json.dumps(model))
+    assert typed_main(["--from-json", str(source), "--out", str(tmp_path / "out")]) == 0
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        module = importlib.import_module("kw_lab.keywords")
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+    client = client_for(replicate_emulator)
+    fn = client.use("kw-lab/keywords")
+    for keyword in ("class_", "str_", "a_b_", "a_b"):
+        given = {"class_": "c", keyword: "x" if keyword.startswith(("c", "s")) else 7}
+        module.run(module.Options(client=client), **given)
+        fn(**given)
+        generated, used = (json.loads(r.body)["input"] for r in posted(replicate_emulator)[-2:])
+        # The module also sends the defaults of its signature; use() sends what was given.
+        assert used.items() <= generated.items(), keyword
 
 
 def test_secret_inputs_are_left_out_of_reprs_and_errors_that_echo_them(
@@ -440,7 +492,9 @@ def test_secret_inputs_are_left_out_of_reprs_and_errors_that_echo_them(
     replicate_emulator.add_model("acme/keyed", model, input_schema=schema)
     client = client_for(replicate_emulator)
     fn = client.use("acme/keyed")
-    for key in ("sk-plain-0123456789", Secret("sk-wrapped-0123456789")):
+    # Short ones too (found by an outsider: under 8 characters, the rule for API tokens,
+    # they were never scrubbed), down to 4 characters.
+    for key in ("sk-plain-0123456789", Secret("sk-wrapped-0123456789"), "pin-Qz", Secret("Qz4x")):
         shown = key if isinstance(key, str) else key.get_secret_value()
         run = fn.create(prompt="p", api_key=key)
         with pytest.raises(ModelError) as caught:

@@ -12,6 +12,7 @@ from . import Group
 COLUMNS = ("id", "name", "size", "content_type", "created_at")
 # replicate.file.SIGNED, spelled out: the parser is built without importing the client.
 SIGNED = ("owner", "expiry", "signature")
+SIGNED_FORM = ".../v1/files/ID/download?owner=...&expiry=...&signature=..."
 
 
 def register(commands: Group) -> None:
@@ -69,12 +70,13 @@ def download_file(ctx: Context) -> int:
     except UnsignedDownloadError as error:
         if error.url is None:
             raise errors.UsageError(
-                "downloads need the file's signed download URL, or its id with "
-                "--owner, --expiry and --signature"
+                f"downloads need the file's signed download URL ({SIGNED_FORM}), or its id "
+                "with --owner, --expiry and --signature"
             ) from None
+        # Not the file's urls.get: that is its API URL, which is never signed.
         raise errors.UsageError(
             f"{error.url} is not a signed download URL (it has no {', '.join(error.missing)}); "
-            "use the file's urls.get link, or its id with --owner, --expiry and --signature"
+            f"pass one ({SIGNED_FORM}), or the file's id with --owner, --expiry and --signature"
         ) from None
     if args.output is not None and str(args.output) == "-":
         for chunk in ctx.client.files.iter_download(args.file, **signed):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
 from .. import errors, render
 from ..context import Context
 from . import Group, add_all_option, listed
+
+if TYPE_CHECKING:
+    from ...schema import InputSpec
 
 COLUMNS = ("owner", "name", "visibility", "run_count", "description")
 VERSION_COLUMNS = ("id", "created_at", "cog_version")
@@ -43,6 +47,7 @@ def search_models(ctx: Context) -> int:
 
 def schema_command(ctx: Context) -> int:
     from ...identifier import parse_ref
+    from ..inputs import version_schema
 
     try:
         ident = parse_ref(ctx.args.ref)
@@ -57,15 +62,38 @@ def schema_command(ctx: Context) -> int:
     if ctx.json:
         render.show(ctx, schema)
         return errors.OK
-    properties = schema.get("components", {}).get("schemas", {}).get("Input", {})
-    rows = [
-        {"name": name, **prop}
-        for name, prop in sorted(
-            properties.get("properties", {}).items(), key=lambda kv: kv[1].get("x-order", 0)
-        )
-    ]
+    # Parsed as run and use() read it: cog's enums are allOf: [{$ref}], types can be unions.
+    parsed = version_schema(schema, model=ctx.args.ref)
+    rows = [input_row(spec) for spec in parsed.inputs] if parsed is not None else []
     render.show_list(ctx, rows, INPUT_COLUMNS)
     return errors.OK
+
+
+def input_row(spec: InputSpec) -> dict[str, str]:
+    """One input as a table row: its type (enum values, bounds), default or "required"."""
+    from ...schema import SECRET_MASK
+
+    kind = spec.annotation_source
+    bounds = [
+        f"{sign} {value:g}"
+        for sign, value in (
+            (">=", spec.minimum),
+            ("<=", spec.maximum),
+            (">", spec.exclusive_minimum),
+            ("<", spec.exclusive_maximum),
+        )
+        if value is not None
+    ]
+    if bounds:
+        kind += f" ({', '.join(bounds)})"
+    if spec.required:
+        default = "required"
+    elif not spec.has_default:
+        default = ""
+    else:
+        default = SECRET_MASK if spec.secret else json.dumps(spec.default, ensure_ascii=False)
+    return {"name": spec.name, "type": kind, "default": default,
+            "description": spec.description or ""}  # fmt: skip
 
 
 def list_versions(ctx: Context) -> int:

@@ -13,7 +13,9 @@ from ..context import Context
 from . import Group, seconds
 
 if TYPE_CHECKING:
+    from ..._flows.outputs import OutputIterator
     from ...client import Client
+    from ...prediction import Prediction
     from ...schema import ModelSchema
 
 REF_HELP = "owner/name, owner/name:version or a version id"
@@ -96,6 +98,7 @@ def checked_output_dir(directory: Path) -> Path:
 
 
 def run(ctx: Context) -> int:
+    from ..._flows.outputs import OutputIterator
     from ...exceptions import ModelError, PredictionTimeoutError
     from ..inputs import secret_names, sendable
     from ..outputs import write_output
@@ -117,6 +120,7 @@ def run(ctx: Context) -> int:
         return errors.OK
     output_spec = None if schema is None else schema.output
     display = RunDisplay(ctx, logs=args.logs)
+    final: Prediction | None = None
     web = _WebOpener(ctx) if args.web else None
 
     def progress(prediction: Any) -> None:
@@ -138,7 +142,13 @@ def run(ctx: Context) -> int:
                 rich=True,
                 use_file_output=output_spec is None or output_spec.may_hold_files,
             )
-            if not args.json:
+            if args.json:
+                # An iterator output is returned at once: read it to the end, so that the
+                # prediction printed is the finished one, a failure raises ModelError, and
+                # Ctrl-C meanwhile cancels it.
+                if isinstance(output, OutputIterator):
+                    final = _finished(output)
+            else:
                 display.end_bar()  # the output goes to the same terminal from here on
                 try:
                     write_output(ctx, output, output_dir)
@@ -153,9 +163,16 @@ def run(ctx: Context) -> int:
             render.show(ctx, error.prediction, hidden_inputs=hidden)
         print(f"error: {errors.describe(error)}", file=ctx.stderr)
         return errors.FAILED
-    if args.json and display.last is not None:
-        render.show(ctx, display.last, hidden_inputs=hidden)
+    if args.json and (final or display.last) is not None:
+        render.show(ctx, final or display.last, hidden_inputs=hidden)
     return errors.OK
+
+
+def _finished(output: OutputIterator) -> Prediction:
+    """The prediction behind an iterator output, once the output has ended."""
+    for _ in output:
+        pass
+    return output.prediction
 
 
 class _WebOpener:
@@ -189,6 +206,42 @@ def _json_event(ctx: Context, event: str, event_id: str, data: str) -> None:
     ctx.stdout.flush()
 
 
+class _JsonEvents:
+    """Prints events as JSON lines, the output's text scrubbed across events: a model may
+    echo a secret token by token, one ``data`` field each. An output event whose text
+    could end with the start of a secret waits for the next event to show what it is."""
+
+    def __init__(self, ctx: Context) -> None:
+        from ..._http.secrets import StreamScrubber
+
+        self._ctx = ctx
+        self._text = StreamScrubber()
+        self._waiting: tuple[str, str] | None = None  # an output event's id and ready text
+
+    def show(self, event: str, event_id: str, data: str) -> None:
+        if event != "output":
+            self.end()
+            _json_event(self._ctx, event, event_id, data)
+            return
+        ready = self._text.feed(data)
+        self._print_waiting()
+        if self._text.held:
+            self._waiting = (event_id, ready)
+        else:
+            _json_event(self._ctx, event, event_id, ready)
+
+    def end(self) -> None:
+        """Print the waiting output event with all its text (the output has ended)."""
+        self._print_waiting(self._text.end())
+
+    def _print_waiting(self, tail: str = "") -> None:
+        # Without a tail, what it held belongs to the event after it now.
+        if self._waiting is not None:
+            event_id, ready = self._waiting
+            self._waiting = None
+            _json_event(self._ctx, "output", event_id, ready + tail)
+
+
 def stream(ctx: Context) -> int:
     from ...exceptions import ModelError, StreamError
     from ...stream import EventStream
@@ -198,11 +251,12 @@ def stream(ctx: Context) -> int:
     events = ctx.client.stream(ctx.args.ref, input=sendable(given), rich=True)
     assert isinstance(events, EventStream)  # rich=True: it knows its prediction
     as_json = bool(ctx.args.json)  # asked for: text is what a pipe wants from a stream
+    json_events = _JsonEvents(ctx)
     printed = False
     try:
         for event in events:
             if as_json:  # every event, one JSON line each (file outputs as their URLs)
-                _json_event(ctx, str(event.event), event.id, str(event.data))
+                json_events.show(str(event.event), event.id, str(event.data))
             elif event.event == "output":
                 # Text is written as it comes; a file output as its URL, on a line of its own.
                 data = event.data
@@ -210,8 +264,9 @@ def stream(ctx: Context) -> int:
                 ctx.stdout.flush()
                 printed = True
     except ModelError as error:
+        json_events.end()
         if as_json and isinstance(error, StreamError):
-            _json_event(ctx, "error", "", str(error))  # the error event's data
+            json_events.show("error", "", str(error))  # the error event's data
         elif printed:
             ctx.stdout.write("\n")  # end the output's last line
         print(f"error: {errors.describe(error)}", file=ctx.stderr)
@@ -220,6 +275,7 @@ def stream(ctx: Context) -> int:
         events.close()
         _cancel_unread(events.prediction)
         raise
+    json_events.end()
     if not as_json:
         ctx.stdout.write("\n")
     return errors.OK
