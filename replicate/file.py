@@ -242,8 +242,10 @@ class UnsignedDownloadError(TypeError):
             )
         else:
             message = (
-                f"{url} is not a signed download URL (it has no {', '.join(missing)}); "
-                "pass the file's urls.get link, or owner=, expiry= and signature="
+                f"{url} is not a signed download URL (it has no {', '.join(missing)}); pass "
+                "one (.../v1/files/ID/download?owner=...&expiry=...&signature=...), or the "
+                "file's id with owner=, expiry= and signature= (a file's urls.get is its API "
+                "URL, which is not signed)"
             )
         super().__init__(message)
         self.missing = missing

@@ -249,6 +249,10 @@ def test_downloads_without_a_signature_are_refused_before_sending(
     with pytest.raises(UnsignedDownloadError, match="is not a signed download URL") as caught:
         client.files.download(unsigned)
     assert caught.value.missing == ["owner", "expiry", "signature"] and caught.value.url == unsigned
+    # The advice does not send the user back to the file's urls.get: it is never signed.
+    assert "pass the file's urls.get" not in str(caught.value)
+    with pytest.raises(UnsignedDownloadError):
+        client.files.download(created.urls["get"])
     assert isinstance(caught.value, TypeError)  # as a missing argument is
     with pytest.raises(UnsignedDownloadError, match=r"needs \['expiry', 'signature'\]"):
         client.files.download(created.id, owner="acme")
