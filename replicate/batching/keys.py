@@ -22,12 +22,13 @@ def input_hash(value: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def key_kind(key: KeySpec) -> str | None:
-    """How inputs are keyed, as a ledger records it (``None``: a function, not comparable)."""
+def key_kind(key: KeySpec) -> str:
+    """How inputs are keyed, as a ledger records it. Functions cannot be compared with each
+    other, but a switch between a function and a field or the hash is caught."""
     if key is None:
         return "hash of the input"
     if callable(key):
-        return None
+        return "a key function"
     return f"field {key!r}"
 
 

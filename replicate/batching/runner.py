@@ -28,7 +28,7 @@ from .._flows.drive import CANCEL_TIMEOUT, AsyncDriver
 from .._flows.orphans import recent_predictions_flow
 from .._flows.run import run_target
 from .._http.api_transport import THROTTLE_HANDLER
-from ..exceptions import ReplicateError
+from ..exceptions import InvalidArgumentError, ReplicateError
 from ..identifier import model_owner_name
 from .files import save_outputs
 from .keys import KeySpec, Shard, check_inputs, key_kind, select_shard
@@ -160,6 +160,13 @@ def _leaves(value: Any) -> Iterator[Any]:
             yield from _leaves(item)
     else:
         yield value
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line (a ``ReplicateError``'s own text spans several)."""
+    if isinstance(exc, ReplicateError):
+        return exc.summary()
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 def _throttled(exc: BaseException) -> bool:
@@ -384,13 +391,10 @@ class BatchRun:
         except Exception as exc:
             # The prediction may still run (or the create may have happened): the ledger
             # keeps it as created/creating, so a rerun picks it up.
-            logger.warning("input %s: %s", entry.key, exc)
+            error = one_line(exc)
+            logger.warning("input %s: %s", entry.key, error)
             return BatchResult(
-                entry.index,
-                entry.key,
-                prediction.id if prediction else None,
-                "failed",
-                error=f"{type(exc).__name__}: {exc}",
+                entry.index, entry.key, prediction.id if prediction else None, "failed", error=error
             )
 
     async def _create(self, entry: Entry) -> Prediction:
@@ -485,6 +489,14 @@ def prepare(
     shard: Shard | None,
 ) -> tuple[BatchRun, bool]:
     """Check everything and open the ledger; nothing is sent yet."""
+    from ..deployment import Deployment
+
+    if isinstance(ref, Deployment):
+        raise InvalidArgumentError(
+            f"Invalid argument: deployment {ref.owner}/{ref.name}. Batches do not support "
+            "deployments: pass a model or a version, or create the deployment's predictions "
+            "with client.deployments.predictions.create"
+        )
     run_target(ref)  # a bad ref fails here, before the ledger file is created
     items = select_shard(check_inputs(inputs, key), shard)
     owns = not isinstance(ledger, Ledger)
