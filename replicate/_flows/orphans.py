@@ -3,7 +3,8 @@
 A ``Prefer: wait`` create holds its response until the model finishes, so a run
 interrupted during that hold has no prediction id yet, although the server has
 made the prediction. :func:`cancel_orphan_flow` finds it among the newest
-predictions (same model or version, every plain JSON input value equal, created
+predictions (same model or version, every plain JSON input value equal or redacted by
+the API as a secret input's, created
 since shortly before the run began, not finished) and cancels it, but only when
 exactly one prediction matches: an ambiguous match is left alone and logged.
 Batches resuming after a crash use :func:`recent_predictions_flow` and
@@ -36,6 +37,9 @@ CLOCK_SKEW = datetime.timedelta(seconds=60)
 # also sent Cancel-After, so the API ends it anyway.
 CANCEL_CLOCK_SKEW = datetime.timedelta(seconds=2)
 _JSON_SCALARS = (str, int, float, bool, type(None))
+#: What the API shows in a prediction's input for a secret input (``x-cog-secret``) once the
+#: model has it: the value sent is unknown from then on, so it cannot tell two inputs apart.
+REDACTED = "**********"
 
 
 def cancel_orphan_flow(
@@ -122,8 +126,19 @@ def _same_target(prediction: Prediction, target: Mapping[str, Any]) -> bool:
 
 
 def _same_input(sent: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
-    """Every plain JSON value the caller gave is in the prediction's input unchanged."""
-    return all(sent.get(key) == value for key, value in plain_values(given).items())
+    """Every plain JSON value the caller gave is in the prediction's input unchanged, or
+    hidden there by the API (a secret input: its value is unknown, not different)."""
+    return all(
+        (stored := sent.get(key)) == value or hidden(stored)
+        for key, value in plain_values(given).items()
+    )
+
+
+def hidden(stored: Any) -> bool:
+    """Whether a value of a prediction's stored input is one the API redacted."""
+    if isinstance(stored, list):
+        return bool(stored) and all(hidden(item) for item in stored)
+    return isinstance(stored, str) and stored == REDACTED
 
 
 def plain_values(given: Mapping[str, Any]) -> dict[str, Any]:

@@ -153,15 +153,9 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         display.close()
-        running = _maybe_running(ledger)
-        left = (
-            f"; {running} prediction{'s' * (running != 1)} may still be running (a rerun waits "
-            "for them rather than creating them again)"
-            if running
-            else ""
-        )
         print(
-            f"replicate batch: interrupted{left}; rerun the same command to resume from {ledger}",
+            f"replicate batch: interrupted{_left_running(ledger)}; rerun the same command to "
+            f"resume from {ledger}",
             file=sys.stderr,
         )
         return 130
@@ -171,18 +165,36 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
     return 1 if failed else 0
 
 
-def _maybe_running(ledger: Path) -> int:
-    """Inputs whose prediction was created (or may have been) and not seen to end: left
-    running by ``--leave-running``, a second Ctrl-C, or a cancel that failed."""
+def _left_running(ledger: Path) -> str:
+    """What may still run on the server after Ctrl-C (left by ``--leave-running``, a second
+    Ctrl-C, or a cancel that failed), and what the rerun does about it."""
     import sqlite3
 
     from .ledger import CREATED, CREATING, Ledger
 
     try:
         with Ledger(ledger) as book:
-            return sum(entry.state in (CREATING, CREATED) for entry in book.entries())
-    except (OSError, sqlite3.Error):
-        return 0
+            states = [entry.state for entry in book.entries()]
+    except (OSError, ValueError, sqlite3.Error):
+        return ""
+    running, unanswered = states.count(CREATED), states.count(CREATING)
+    said = ""
+    if running:
+        said += (
+            f"; {_count(running, 'prediction')} may still be running (a rerun waits for them "
+            "rather than creating them again)"
+        )
+    if unanswered:
+        said += (
+            f"; {_count(unanswered, 'create')} not answered: their predictions may be running "
+            "(a rerun looks for them among the account's recent predictions and creates only "
+            "the inputs it finds none for)"
+        )
+    return said
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'s' * (n != 1)}"
 
 
 class _ResultsFile:

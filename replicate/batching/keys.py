@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 
+from ..schema.secret import Secret, reveal
+
 #: A key function, or the name of an input field holding the key; None hashes the input.
 KeySpec = str | Callable[[Mapping[str, Any]], str] | None
 
@@ -47,21 +49,31 @@ def input_key(value: Mapping[str, Any], key: KeySpec) -> str:
     return str(found)
 
 
-def check_inputs(inputs: Iterable[Any], key: KeySpec) -> list[tuple[str, int, dict[str, Any]]]:
-    """``(key, index, input)`` for every input; a clear error for a bad or repeated one.
+Items = list[tuple[str, int, dict[str, Any]]]
+
+
+def check_inputs(inputs: Iterable[Any], key: KeySpec) -> tuple[Items, frozenset[str]]:
+    """``(key, index, input)`` for every input, and the names of the inputs given as
+    :class:`~replicate.schema.Secret` anywhere (their values are sent plain, and kept out of
+    messages); a clear error for a bad or repeated input.
 
     Inputs must be JSON objects of JSON values (so that a rerun can match them), and
     their keys unique (one prediction per key).
     """
-    items: list[tuple[str, int, dict[str, Any]]] = []
+    items: Items = []
+    secrets: set[str] = set()
     seen: dict[str, int] = {}
     for index, value in enumerate(inputs):
         if not isinstance(value, Mapping):
             raise TypeError(f"input #{index} must be a dict, got {type(value).__name__}")
+        secrets.update(name for name, item in value.items() if _holds_secret(item))
         try:
-            plain = json.loads(json.dumps(dict(value), allow_nan=False))
+            plain = json.loads(json.dumps(reveal(dict(value)), allow_nan=False))
         except (TypeError, ValueError) as exc:
-            raise TypeError(f"input #{index} is not plain JSON: {exc}") from None
+            raise TypeError(
+                f"input #{index} is not plain JSON: {exc} (a file must be given as a URL: "
+                "upload it first, see docs/batch.md)"
+            ) from None
         name = input_key(plain, key)
         if name in seen:
             what = "is identical to" if key is None else "has the same key as"
@@ -71,7 +83,13 @@ def check_inputs(inputs: Iterable[Any], key: KeySpec) -> list[tuple[str, int, di
             )
         seen[name] = index
         items.append((name, index, plain))
-    return items
+    return items, frozenset(secrets)
+
+
+def _holds_secret(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_holds_secret(item) for item in value)
+    return isinstance(value, Secret)
 
 
 @attrs.frozen
@@ -103,9 +121,7 @@ class Shard:
         return amount / self.count
 
 
-def select_shard(
-    items: list[tuple[str, int, dict[str, Any]]], shard: Shard | None
-) -> list[tuple[str, int, dict[str, Any]]]:
+def select_shard(items: Items, shard: Shard | None) -> Items:
     """The items of this shard (all of them without one)."""
     if shard is None:
         return items

@@ -175,6 +175,12 @@ class Ledger:
         )
         return {row[0] for row in rows}
 
+    def unrecorded(self) -> dict[str, datetime.datetime]:
+        """The inputs whose create was sent and not answered (``creating``), with the time
+        it was sent."""
+        rows = self._db.execute("SELECT key, since FROM inputs WHERE state = ?", (CREATING,))
+        return {key: datetime.datetime.fromisoformat(since) for key, since in rows if since}
+
     def pending(self, key: str) -> None:
         """Back to pending: the create is known not to have happened (or was cancelled)."""
         self._set(key, PENDING, since=None, prediction_id=None)

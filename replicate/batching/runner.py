@@ -17,7 +17,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -35,7 +35,7 @@ from .keys import KeySpec, Shard, check_inputs, key_kind, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
 from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
 from .progress import BatchProgress, BatchResult, Tally
-from .recovery import InputIndex, find_unrecorded
+from .recovery import InputIndex, Lookup, look_up
 from .shells import AsyncBatch, in_thread
 
 if TYPE_CHECKING:
@@ -184,6 +184,7 @@ class BatchRun:
         ledger: Ledger,
         options: BatchOptions,
         keys: str | None = None,
+        secrets: Collection[str] = (),
     ) -> None:
         self.client = client
         self.keys = keys  # how inputs are keyed (keys.key_kind), checked against the ledger
@@ -199,7 +200,7 @@ class BatchRun:
             )
         self.tally = Tally(len(items), time.monotonic())
         self._known: set[str] = set()
-        self._inputs = InputIndex(items)
+        self._inputs = InputIndex(items, secrets)  # secret inputs: never compared
         #: The refusal that stops the batch (:data:`STOPS_BATCH`), raised once in flight ends.
         self._stop: ReplicateError | None = None
         self._holds_files: bool | None = None  # by the version's schema; see _may_hold_files
@@ -219,8 +220,11 @@ class BatchRun:
                 else:
                     self._emit(emit, self._from_ledger(entry))
         entries = await self._recover([e for e in entries if e.state not in FINISHED])
+        for entry in entries:
+            if entry.state in FINISHED:  # an unrecorded create that could not be settled
+                self._emit(emit, attrs.evolve(self._from_ledger(entry), resumed=False))
         work.extend(e for e in entries if e.state == CREATED)
-        work.extend(e for e in entries if e.state != CREATED)
+        work.extend(e for e in entries if e.state not in FINISHED and e.state != CREATED)
         self._progress()
 
         async def worker() -> None:
@@ -289,16 +293,17 @@ class BatchRun:
         """Settle inputs a previous run left mid-way; returns the entries to work on."""
         unsure = [e for e in entries if e.state == CREATING]
         if unsure:
-            since = min(e.since or _utcnow() for e in unsure)
-            driver = AsyncDriver(self.client, None)
-            recent = await driver.drive(recent_predictions_flow(since))
+            unrecorded = {e.key: e.since or _utcnow() for e in unsure}
+            recent = await self._recent(min(unrecorded.values()))
             for entry in unsure:
-                found = self._find(entry, recent)
-                if found is None:
-                    self.ledger.pending(entry.key)
+                lookup = self._look_up(entry.key, recent, unrecorded)
+                if lookup.twins:
+                    self.ledger.finished(entry.key, "failed", None, _untold(lookup), None)
+                elif lookup.found:
+                    logger.info("input %s: adopting prediction %s", entry.key, lookup.found[0].id)
+                    self.ledger.created(entry.key, lookup.found[0].id)
                 else:
-                    logger.info("input %s: adopting prediction %s", entry.key, found.id)
-                    self.ledger.created(entry.key, found.id)
+                    self.ledger.pending(entry.key)
         for entry in entries:
             if entry.state == INTERRUPTED and entry.prediction_id:
                 prediction = await self.client.predictions.async_get(entry.prediction_id)
@@ -309,27 +314,29 @@ class BatchRun:
         keys = {e.key for e in entries}
         return [e for e in self.ledger.entries() if e.key in keys]
 
-    def _find(
-        self, entry: Entry, recent: list[Prediction], since: datetime.datetime | None = None
-    ) -> Prediction | None:
-        """The prediction a create of ``entry`` made without its id being recorded."""
-        matches = find_unrecorded(
-            entry.key,
-            entry.input,
-            since or entry.since or _utcnow(),
+    async def _recent(self, since: datetime.datetime) -> list[Prediction]:
+        return await AsyncDriver(self.client, None).drive(recent_predictions_flow(since))
+
+    def _look_up(
+        self, key: str, recent: list[Prediction], unrecorded: Mapping[str, datetime.datetime]
+    ) -> Lookup:
+        """What ``recent`` says about input ``key``'s unrecorded create; the prediction it
+        adopts (the oldest found, unless twins make it unclear) is never adopted again."""
+        lookup = look_up(
+            key,
             recent,
             target=self.target,
             known=self._known,
             index=self._inputs,
+            unrecorded=unrecorded,
         )
-        if not matches:
-            return None
-        if len(matches) > 1:
-            logger.warning(
-                "input %s: %d predictions match; adopting the oldest", entry.key, len(matches)
-            )
-        self._known.add(matches[0].id)
-        return matches[0]
+        if lookup.found and not lookup.twins:
+            if len(lookup.found) > 1:
+                logger.warning(
+                    "input %s: %d predictions match; adopting the oldest", key, len(lookup.found)
+                )
+            self._known.add(lookup.found[0].id)
+        return lookup
 
     async def _may_hold_files(self, prediction: Prediction) -> bool:
         """Whether the model's output may hold files, by its version's schema (looked up once
@@ -458,15 +465,30 @@ class BatchRun:
 
     async def _cancel_unrecorded(self, entry: Entry, since: datetime.datetime) -> None:
         try:
-            driver = AsyncDriver(self.client, None)
-            recent = await driver.drive(recent_predictions_flow(since))
-            found = self._find(entry, recent, since)
-            if found is not None:
+            recent = await self._recent(since)
+            # Other creates in flight now may have made a prediction this input cannot be
+            # told apart from (see recovery.Lookup.twins): then it is left to the rerun.
+            lookup = self._look_up(entry.key, recent, self.ledger.unrecorded())
+            if lookup.twins:
+                logger.warning("input %s: %s; left for the rerun", entry.key, _untold(lookup))
+            elif lookup.found:
+                found = lookup.found[0]
                 self.ledger.created(entry.key, found.id)
                 await found.async_cancel()
                 self.ledger.interrupted(entry.key)
         except Exception as exc:
             logger.warning("input %s: could not cancel its prediction: %s", entry.key, exc)
+
+
+def _untold(lookup: Lookup) -> str:
+    """Why an input's unrecorded create was neither adopted nor made again."""
+    found = ", ".join(p.id for p in lookup.found)
+    return (
+        f"its create may have reached the API, and so may those of {', '.join(lookup.twins)}, "
+        f"which differ from it only in inputs the API hides ({', '.join(lookup.hidden)}), so "
+        f"their predictions ({found}) cannot be told apart; not adopted and not created again: "
+        "check those predictions and run again, with another ledger, the inputs that did not run"
+    )
 
 
 async def _shielded(work: Coroutine[Any, Any, None]) -> None:
@@ -498,10 +520,11 @@ def prepare(
             "with client.deployments.predictions.create"
         )
     run_target(ref)  # a bad ref fails here, before the ledger file is created
-    items = select_shard(check_inputs(inputs, key), shard)
+    checked, secrets = check_inputs(inputs, key)
+    items = select_shard(checked, shard)
     owns = not isinstance(ledger, Ledger)
     opened = ledger if isinstance(ledger, Ledger) else Ledger(ledger or ":memory:")
-    return BatchRun(client, ref, items, opened, options, key_kind(key)), owns
+    return BatchRun(client, ref, items, opened, options, key_kind(key), secrets), owns
 
 
 def async_batch(
