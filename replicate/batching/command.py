@@ -170,14 +170,13 @@ def _left_running(ledger: Path) -> str:
     Ctrl-C, or a cancel that failed), and what the rerun does about it."""
     import sqlite3
 
-    from .ledger import CREATED, CREATING, Ledger
+    from .ledger import CREATED, CREATING, states
 
     try:
-        with Ledger(ledger) as book:
-            states = [entry.state for entry in book.entries()]
-    except (OSError, ValueError, sqlite3.Error):
+        counts = states(ledger)
+    except (OSError, sqlite3.Error):
         return ""
-    running, unanswered = states.count(CREATED), states.count(CREATING)
+    running, unanswered = counts[CREATED], counts[CREATING]
     said = ""
     if running:
         said += (
