@@ -150,6 +150,14 @@ class _Stopped(Exception):
     """The batch is stopping (see :data:`STOPS_BATCH`); this input stays pending."""
 
 
+class _CallbackFailed(Exception):
+    """``on_progress`` raised: ends the workers' task group (the caller gets its error)."""
+
+
+async def _raise(exc: Exception) -> None:
+    raise exc
+
+
 def _leaves(value: Any) -> Iterator[Any]:
     """The scalars of a JSON value (an output), depth first."""
     if isinstance(value, list):
@@ -203,6 +211,8 @@ class BatchRun:
         self._inputs = InputIndex(items, secrets)  # secret inputs: never compared
         #: The refusal that stops the batch (:data:`STOPS_BATCH`), raised once in flight ends.
         self._stop: ReplicateError | None = None
+        self._group: asyncio.TaskGroup | None = None  # the workers, while they run
+        self._callback_error: Exception | None = None  # raised by on_progress: stops the batch
         self._holds_files: bool | None = None  # by the version's schema; see _may_hold_files
         self._schema_lock = asyncio.Lock()
 
@@ -219,6 +229,7 @@ class BatchRun:
                     unsaved.append(entry)  # finished earlier, --output-dir given only now
                 else:
                     self._emit(emit, self._from_ledger(entry))
+        self._check_callback()
         entries = await self._recover([e for e in entries if e.state not in FINISHED])
         for entry in entries:
             if entry.state in FINISHED:  # an unrecorded create that could not be settled
@@ -226,6 +237,7 @@ class BatchRun:
         work.extend(e for e in entries if e.state == CREATED)
         work.extend(e for e in entries if e.state not in FINISHED and e.state != CREATED)
         self._progress()
+        self._check_callback()
 
         async def worker() -> None:
             while unsaved:
@@ -235,9 +247,16 @@ class BatchRun:
                 if result is not None:
                     self._emit(emit, result)
 
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(self.options.concurrency, len(work) + len(unsaved))):
-                group.create_task(worker())
+        try:
+            async with asyncio.TaskGroup() as group:
+                self._group = group
+                for _ in range(min(self.options.concurrency, len(work) + len(unsaved))):
+                    group.create_task(worker())
+        except BaseExceptionGroup:
+            self._check_callback()  # the callback's own error, not the group it stopped
+            raise
+        finally:
+            self._group = None
         if self._stop is not None:
             raise self._stop
 
@@ -247,9 +266,22 @@ class BatchRun:
         self._progress()
 
     def _progress(self) -> None:
-        if self.options.on_progress is not None:
-            self.tally.limit_per_minute = self.limiter.bucket.current_per_minute
+        """Hand a snapshot to ``on_progress``. An exception it raises stops the batch as a
+        Ctrl-C does (predictions in flight cancelled unless told not to), and then reaches
+        the caller itself; it never becomes an input's result, nor stops only one input."""
+        if self.options.on_progress is None or self._callback_error is not None:
+            return
+        self.tally.limit_per_minute = self.limiter.bucket.current_per_minute
+        try:
             self.options.on_progress(self.tally.snapshot(time.monotonic()))
+        except Exception as exc:
+            self._callback_error = exc
+            if self._group is not None:  # stop the workers: the group cancels them all
+                self._group.create_task(_raise(_CallbackFailed()))
+
+    def _check_callback(self) -> None:
+        if self._callback_error is not None:
+            raise self._callback_error from None
 
     def _from_ledger(self, entry: Entry) -> BatchResult:
         return BatchResult(
