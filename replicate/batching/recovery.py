@@ -29,9 +29,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._flows.orphans import CLOCK_SKEW, created_time, hidden, matching_predictions, plain_values
+from ..exceptions import ReplicateException
 
 if TYPE_CHECKING:
     from ..prediction import Prediction
+
+
+class LookupFailed(ReplicateException):
+    """The recent predictions could not be read to settle unrecorded creates: those inputs'
+    state is unknown, so the batch stops before creating anything (a rerun tries again)."""
 
 
 @attrs.frozen

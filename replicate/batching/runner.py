@@ -35,7 +35,7 @@ from .keys import KeySpec, Shard, check_inputs, key_kind, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
 from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
 from .progress import BatchProgress, BatchResult, Tally
-from .recovery import InputIndex, Lookup, look_up
+from .recovery import InputIndex, Lookup, LookupFailed, look_up
 from .shells import AsyncBatch, in_thread
 
 if TYPE_CHECKING:
@@ -326,7 +326,10 @@ class BatchRun:
         unsure = [e for e in entries if e.state == CREATING]
         if unsure:
             unrecorded = {e.key: e.since or _utcnow() for e in unsure}
-            recent = await self._recent(min(unrecorded.values()))
+            try:
+                recent = await self._recent(min(unrecorded.values()))
+            except Exception as exc:
+                raise LookupFailed(_unknown(unsure, exc)) from exc
             for entry in unsure:
                 lookup = self._look_up(entry.key, recent, unrecorded)
                 if lookup.twins:
@@ -510,6 +513,16 @@ class BatchRun:
                 self.ledger.interrupted(entry.key)
         except Exception as exc:
             logger.warning("input %s: could not cancel its prediction: %s", entry.key, exc)
+
+
+def _unknown(unsure: list[Entry], exc: Exception) -> str:
+    """Why the batch stops when its unrecorded creates cannot be looked up."""
+    keys = ", ".join(e.key for e in unsure[:3]) + (", ..." if len(unsure) > 3 else "")
+    return (
+        f"could not look up the predictions of {len(unsure)} input(s) whose create got no "
+        f"answer ({keys}): {one_line(exc)}; their state is unknown, so nothing was created "
+        "(none twice): rerun to try again"
+    )
 
 
 def _untold(lookup: Lookup) -> str:
