@@ -14,6 +14,7 @@ from .ledger import Ledger
 from .limiter import Limiter, TokenBucket, parse_rate
 from .lock import LedgerInUse
 from .progress import BatchProgress, BatchResult
+from .recovery import LookupFailed
 from .runner import BatchParams, async_batch, batch
 from .shells import AsyncBatch
 
@@ -25,6 +26,7 @@ __all__ = [
     "Ledger",
     "LedgerInUse",
     "Limiter",
+    "LookupFailed",
     "Shard",
     "TokenBucket",
     "async_batch",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -67,13 +68,16 @@ def check_inputs(inputs: Iterable[Any], key: KeySpec) -> tuple[Items, frozenset[
         if not isinstance(value, Mapping):
             raise TypeError(f"input #{index} must be a dict, got {type(value).__name__}")
         secrets.update(name for name, item in value.items() if _holds_secret(item))
+        for name, item in value.items():
+            if _holds_file(item):
+                raise TypeError(
+                    f"input #{index}: {name!r} is a local file; a batch takes files as URLs "
+                    "(upload it first: client.files.create(path).urls['get'], or a data: URI)"
+                )
         try:
             plain = json.loads(json.dumps(reveal(dict(value)), allow_nan=False))
         except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"input #{index} is not plain JSON: {exc} (a file must be given as a URL: "
-                "upload it first, see docs/batch.md)"
-            ) from None
+            raise TypeError(f"input #{index} is not plain JSON: {exc}") from None
         name = input_key(plain, key)
         if name in seen:
             what = "is identical to" if key is None else "has the same key as"
@@ -84,6 +88,13 @@ def check_inputs(inputs: Iterable[Any], key: KeySpec) -> tuple[Items, frozenset[
         seen[name] = index
         items.append((name, index, plain))
     return items, frozenset(secrets)
+
+
+def _holds_file(value: Any) -> bool:
+    # What run() would upload: a path or an open file (a rerun could not match either).
+    if isinstance(value, list | tuple):
+        return any(_holds_file(item) for item in value)
+    return isinstance(value, os.PathLike) or hasattr(value, "read")
 
 
 def _holds_secret(value: Any) -> bool:

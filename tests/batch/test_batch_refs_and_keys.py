@@ -73,3 +73,15 @@ def test_a_server_error_on_create_is_one_line(client: replicate.Client, emu: Emu
     [result] = list(client.batch("emulator/echo", [{"text": "a"}]))
     assert result.status == "failed" and result.error is not None
     assert "\n" not in result.error and result.error.startswith("500")
+
+
+def test_a_local_file_input_is_refused_with_how_to_give_it(
+    client: replicate.Client, emu: Emulator, tmp_path: Path
+) -> None:
+    image = tmp_path / "in.png"
+    image.write_bytes(b"png")
+    with image.open("rb") as opened:
+        for value in (image, opened, [image]):
+            with pytest.raises(TypeError, match=r"'image' is a local file; .*files\.create"):
+                client.batch("emulator/echo", [{"text": "a"}, {"text": "b", "image": value}])
+    assert emu.requests == []
