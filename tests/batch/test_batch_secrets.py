@@ -178,3 +178,21 @@ def test_run_finds_its_orphan_although_the_api_redacted_its_secret() -> None:
     given = {"text": "hi", "api_key": "sk-plain", "keys": ["sk-1"]}
     assert matching_predictions([prediction], {"model": "o/m"}, given) == [prediction]
     assert matching_predictions([prediction], {"model": "o/m"}, {**given, "text": "x"}) == []
+
+
+def test_a_cancelled_run_cancels_its_prediction_although_the_api_redacted_its_secret(
+    keyed: Emulator,
+) -> None:
+    # Cancelled while its create is held (Prefer: wait): run() looks the prediction up by its
+    # input, in which the API shows the secret as `**********`.
+    async def cancel_during_create() -> None:
+        async with replicate.Client(api_token="t", base_url=keyed.base_url) as aclient:
+            value = {"text": "t", "api_key": "sk-plain", "seconds": 500}
+            task = asyncio.ensure_future(aclient.async_run(MODEL, input=value))
+            await _until(lambda: _all_redacted(keyed, 1))
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    asyncio.run(cancel_during_create())
+    assert keyed.call(lambda: [job.status for job in keyed.predictions.values()]) == ["canceled"]
