@@ -168,7 +168,7 @@ def _failed(exc: Exception, ledger: Path) -> int:
     if isinstance(exc, TypeError | InvalidArgumentError) or (
         isinstance(exc, ValueError) and not isinstance(exc, ReplicateException)
     ):
-        _say(exc)  # bad arguments or inputs, another batch's ledger: nothing was sent
+        _say(exc)  # bad arguments or inputs, a ledger of another batch or in use: none created
         return 2
     if isinstance(exc, ReplicateException | httpx.HTTPError | OSError):
         # The API could not be reached, or answered nonsense: what is done stays done.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import datetime
 import functools
 import logging
@@ -276,8 +277,11 @@ class BatchRun:
             self.options.on_progress(self.tally.snapshot(time.monotonic()))
         except Exception as exc:
             self._callback_error = exc
-            if self._group is not None:  # stop the workers: the group cancels them all
-                self._group.create_task(_raise(_CallbackFailed()))
+            # Stop the workers: the group cancels them all. One shutting down already (the
+            # batch is being cancelled) refuses the task, and needs none.
+            if self._group is not None:
+                with contextlib.suppress(RuntimeError):
+                    self._group.create_task(_raise(_CallbackFailed()))
 
     def _check_callback(self) -> None:
         if self._callback_error is not None:
@@ -521,7 +525,7 @@ def _unknown(unsure: list[Entry], exc: Exception) -> str:
     return (
         f"could not look up the predictions of {len(unsure)} input(s) whose create got no "
         f"answer ({keys}): {one_line(exc)}; their state is unknown, so nothing was created "
-        "(none twice): rerun to try again"
+        "(none twice); a rerun tries again"
     )
 
 
