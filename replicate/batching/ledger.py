@@ -17,9 +17,9 @@ import contextlib
 import datetime
 import json
 import os
+import pathlib
 import sqlite3
 import time
-import urllib.parse
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -255,7 +255,7 @@ def _locked(path: str) -> LedgerLock | None:
 def states(path: str | os.PathLike[str]) -> collections.Counter[str]:
     """How many inputs of a ledger file are in each state, read without opening it as a
     :class:`Ledger` (it may be open still: a second Ctrl-C leaves the batch winding down)."""
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    uri = pathlib.Path(path).absolute().as_uri() + "?mode=ro"  # never creates the file
     with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
         return collections.Counter(
             dict(db.execute("SELECT state, count(*) FROM inputs GROUP BY state").fetchall())
