@@ -3,7 +3,8 @@
 A ``Prefer: wait`` create holds its response until the model finishes, so a run
 interrupted during that hold has no prediction id yet, although the server has
 made the prediction. :func:`cancel_orphan_flow` finds it among the newest
-predictions (same model or version, every plain JSON input value equal, created
+predictions (same model or version, every plain JSON input value equal or redacted by
+the API as a secret input's, created
 since shortly before the run began, not finished) and cancels it, but only when
 exactly one prediction matches: an ambiguous match is left alone and logged.
 Batches resuming after a crash use :func:`recent_predictions_flow` and
@@ -36,6 +37,9 @@ CLOCK_SKEW = datetime.timedelta(seconds=60)
 # also sent Cancel-After, so the API ends it anyway.
 CANCEL_CLOCK_SKEW = datetime.timedelta(seconds=2)
 _JSON_SCALARS = (str, int, float, bool, type(None))
+#: What the API shows in a prediction's input for a secret input (``x-cog-secret``) once the
+#: model has it: the value sent is unknown from then on, so it cannot tell two inputs apart.
+REDACTED = "**********"
 
 
 def cancel_orphan_flow(
@@ -67,29 +71,70 @@ def cancel_orphan_flow(
 #: Pages of recent predictions read at most when looking for unrecorded creates (100 each):
 #: a server that keeps handing out new pages must not keep a resume going for ever.
 MAX_RECENT_PAGES = 200
+#: The narrowest window of creation times listed on its own. A page too large to read (100
+#: predictions with large inputs or outputs) is read again as two halves of its window, which
+#: hold fewer predictions each; one still too large this narrow ends the lookup with the error.
+MIN_WINDOW = datetime.timedelta(milliseconds=1)
 
 
 def recent_predictions_flow(
     since: datetime.datetime, *, skew: datetime.timedelta = CLOCK_SKEW
 ) -> Flow[list[Prediction]]:
-    """Every prediction created since ``since`` (less ``skew``), all pages (at most
-    :data:`MAX_RECENT_PAGES`; a next-page link given twice ends with an error)."""
+    """Every prediction created since ``since`` (less ``skew``), newest first, all pages (at
+    most :data:`MAX_RECENT_PAGES` requests; a next-page link given twice ends with an error).
+    """
+    from ..exceptions import ResponseTooLargeError
+
+    found: dict[str, Prediction] = {}
+    now = datetime.datetime.now(datetime.UTC)
+    windows: list[tuple[datetime.datetime, datetime.datetime | None]] = [(since - skew, None)]
+    budget = [MAX_RECENT_PAGES]
+    while windows:
+        after, before = windows.pop()
+        try:
+            complete = yield from _window_flow(after, before, found, budget)
+        except ResponseTooLargeError:
+            end = before or now
+            if end - after < MIN_WINDOW or budget[0] <= 0:
+                raise
+            middle = after + (end - after) / 2
+            # The newer half is read first (pop), so the result stays newest first; the halves
+            # overlap a little, in case the API's bounds both leave out the middle itself.
+            windows += [(after, middle + MIN_WINDOW), (middle, before)]
+            continue
+        if not complete:
+            logger.warning(
+                "looked through %d pages of recent predictions; not looking further",
+                MAX_RECENT_PAGES,
+            )
+            break
+    return list(found.values())
+
+
+def _window_flow(
+    after: datetime.datetime,
+    before: datetime.datetime | None,
+    found: dict[str, Prediction],
+    budget: list[int],
+) -> Flow[bool]:
+    """Add the predictions created between ``after`` and ``before`` (``None``: now) to
+    ``found``, newest first, each once; ``budget`` counts down the requests left. Whether
+    the window was read to its end."""
     from ..pagination import follow
     from ..prediction import list_call
 
-    found: list[Prediction] = []
+    filters = {"created_after": after, **({"created_before": before} if before else {})}
     cursor: Any = ...
     seen: set[str] = set()
-    for _ in range(MAX_RECENT_PAGES):
-        page = yield Send(list_call(cursor, {"created_after": since - skew}))
-        found.extend(page.results)
+    while budget[0] > 0:
+        budget[0] -= 1
+        page = yield Send(list_call(cursor, filters))
+        for prediction in page.results:
+            found.setdefault(prediction.id, prediction)
         if not page.next:
-            return found
+            return True
         cursor = follow(seen, page.next)
-    logger.warning(
-        "looked through %d pages of recent predictions; not looking further", MAX_RECENT_PAGES
-    )
-    return found
+    return False
 
 
 def created_time(prediction: Prediction) -> datetime.datetime | None:
@@ -122,8 +167,19 @@ def _same_target(prediction: Prediction, target: Mapping[str, Any]) -> bool:
 
 
 def _same_input(sent: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
-    """Every plain JSON value the caller gave is in the prediction's input unchanged."""
-    return all(sent.get(key) == value for key, value in plain_values(given).items())
+    """Every plain JSON value the caller gave is in the prediction's input unchanged, or
+    hidden there by the API (a secret input: its value is unknown, not different)."""
+    return all(
+        (stored := sent.get(key)) == value or hidden(stored)
+        for key, value in plain_values(given).items()
+    )
+
+
+def hidden(stored: Any) -> bool:
+    """Whether a value of a prediction's stored input is one the API redacted."""
+    if isinstance(stored, list):
+        return bool(stored) and all(hidden(item) for item in stored)
+    return isinstance(stored, str) and stored == REDACTED
 
 
 def plain_values(given: Mapping[str, Any]) -> dict[str, Any]:

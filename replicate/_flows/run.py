@@ -33,7 +33,7 @@ import httpx
 from .._encoding.file_output import transform_output
 from .._http.wallclock import bounded
 from .._numbers import finite_seconds
-from ..exceptions import ModelError, PredictionTimeoutError
+from ..exceptions import InvalidArgumentError, ModelError, PredictionTimeoutError
 from ..identifier import ModelVersionIdentifier, check_version_id, is_version_id, parse_ref
 from .drive import CANCEL_TIMEOUT, DEADLINE_GRACE, AsyncDriver, SyncDriver, is_interrupt
 from .flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow, within
@@ -98,9 +98,20 @@ def run_target(ref: Any) -> dict[str, Any]:
     """``model=``/``version=`` arguments of ``predictions.create`` for a run reference.
 
     Accepts ``owner/name``, ``owner/name:version``, a bare 64-hex version id, a
-    Model, a Version or a ModelVersionIdentifier; anything else is a ``ValueError``
-    before any request (as in 1.x).
+    Model, a Version or a ModelVersionIdentifier; anything else (a Deployment included)
+    is an :class:`~replicate.exceptions.InvalidArgumentError`, a ``ValueError``, before
+    any request (as in 1.x).
     """
+    from ..deployment import Deployment
+
+    if isinstance(ref, Deployment):
+        # It has an owner and a name, like a Model: taken for one, it would run the model
+        # that happens to share the deployment's name.
+        raise InvalidArgumentError(
+            f"Invalid argument: deployment {ref.owner}/{ref.name}. A deployment is not a model: "
+            f"run it with client.deployments.predictions.create('{ref.owner}/{ref.name}', "
+            "input=...) and wait for that prediction"
+        )
     if isinstance(ref, ModelVersionIdentifier):
         if ref.version:
             return {"version": check_version_id(ref.version, f"the version in {ref!r}")}
@@ -113,8 +124,8 @@ def run_target(ref: Any) -> dict[str, Any]:
         return {"model": ref}
     if hasattr(ref, "openapi_schema") and hasattr(ref, "id"):
         return {"version": ref.id}
-    # ValueError, starting with 1.x's words: code written for 1.x catches or matches it.
-    raise ValueError(
+    # A ValueError, starting with 1.x's words: code written for 1.x catches or matches it.
+    raise InvalidArgumentError(
         f"Invalid argument: {ref}. Expected model, version, or reference in the format "
         f"owner/name or owner/name:version (a version id, a Model or a Version also work; "
         f"got {type(ref).__name__})"

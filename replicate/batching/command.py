@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
+from .._http.secrets import scrub, scrub_text
 from .keys import Shard
 from .limiter import parse_rate
 from .progress import BatchProgress
@@ -97,8 +98,8 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
     """Run the batch the parsed arguments describe (with ``client``, or one from the
     environment)."""
     from ..client import Client
-    from ..exceptions import ReplicateError
-    from .runner import DEFAULT_CONCURRENCY, batch
+    from .keys import check_inputs
+    from .runner import DEFAULT_CONCURRENCY, batch, batch_options
 
     try:
         inputs = read_inputs(args.input)
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
             parse_rate(args.rate)
         shard = Shard.parse(args.shard) if args.shard else None
     except (OSError, ValueError) as exc:
-        print(f"replicate batch: {exc}", file=sys.stderr)
+        _say(exc)
         return 2
     ledger = args.ledger or args.output.with_name(args.output.name + ".db")
     files = {"--input": args.input, "--output": args.output, "--ledger": ledger}
@@ -114,75 +115,133 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
         del files["--input"]
     for (one, path), (other, elsewhere) in itertools.combinations(files.items(), 2):
         if path.resolve() == elsewhere.resolve():  # results would overwrite inputs or ledger
-            print(f"replicate batch: {one} and {other} are the same file ({path})", file=sys.stderr)
+            _say(f"{one} and {other} are the same file ({path})")
             return 2
     display = _display(args.quiet)
     failed = 0
     client = client or Client()
+    options: dict[str, Any] = {
+        "concurrency": DEFAULT_CONCURRENCY if args.concurrency is None else args.concurrency,
+        "rate": args.rate,
+        "burst": args.burst,
+        "shard": shard,
+        "output_dir": args.output_dir,
+        "on_progress": display.update,
+        "ordered": args.ordered,
+        "cancel_on_interrupt": not args.leave_running,
+    }
     try:
-        results = batch(
-            client,
-            args.ref,
-            inputs,
-            key=args.key,
-            ledger=ledger,
-            concurrency=DEFAULT_CONCURRENCY if args.concurrency is None else args.concurrency,
-            rate=args.rate,
-            burst=args.burst,
-            shard=shard,
-            output_dir=args.output_dir,
-            on_progress=display.update,
-            ordered=args.ordered,
-            cancel_on_interrupt=not args.leave_running,
-        )
+        # Bad options and inputs are refused before the schema is looked up (nothing sent).
+        batch_options(**options)
+        check_inputs(inputs, args.key)
+        wrapped = _secrets_wrapped(client, args.ref, inputs)
+        results = batch(client, args.ref, wrapped, key=args.key, ledger=ledger, **options)
         with _ResultsFile(args.output) as out:
             for result in results:
-                out.write(result.to_json())
+                # A model may echo a secret input in its output or error (see _secrets_wrapped).
+                out.write(scrub(result.to_json()))
                 failed += not result.ok
-    except (TypeError, ValueError) as exc:
-        display.close()
-        print(f"replicate batch: {exc}", file=sys.stderr)
-        return 2
-    except ReplicateError as exc:  # refused for every input (e.g. a bad token): none lost
-        display.close()
-        print(
-            f"replicate batch: {exc.summary()}; fix it and rerun the same command to resume "
-            f"from {ledger}",
-            file=sys.stderr,
-        )
-        return 1
     except KeyboardInterrupt:
         display.close()
-        running = _maybe_running(ledger)
-        left = (
-            f"; {running} prediction{'s' * (running != 1)} may still be running (a rerun waits "
-            "for them rather than creating them again)"
-            if running
-            else ""
-        )
-        print(
-            f"replicate batch: interrupted{left}; rerun the same command to resume from {ledger}",
-            file=sys.stderr,
-        )
+        _say(f"interrupted{_left_running(ledger)}; rerun the same command to resume from {ledger}")
         return 130
+    except Exception as exc:
+        display.close()
+        return _failed(exc, ledger)
     finally:
         client.close()
     display.close()
     return 1 if failed else 0
 
 
-def _maybe_running(ledger: Path) -> int:
-    """Inputs whose prediction was created (or may have been) and not seen to end: left
-    running by ``--leave-running``, a second Ctrl-C, or a cancel that failed."""
+def _failed(exc: Exception, ledger: Path) -> int:
+    """Report why the batch stopped, in one line; the exit status (unexpected errors are
+    raised as they are)."""
+    import httpx
+
+    from ..exceptions import InvalidArgumentError, ReplicateError, ReplicateException
+    from .runner import one_line
+
+    if isinstance(exc, ReplicateError):  # refused for every input (e.g. a bad token): none lost
+        _say(f"{exc.summary()}; fix it and rerun the same command to resume from {ledger}")
+        return 1
+    if isinstance(exc, TypeError | InvalidArgumentError) or (
+        isinstance(exc, ValueError) and not isinstance(exc, ReplicateException)
+    ):
+        _say(exc)  # bad arguments or inputs, a ledger of another batch or in use: none created
+        return 2
+    if isinstance(exc, ReplicateException | httpx.HTTPError | OSError):
+        # The API could not be reached, or answered nonsense: what is done stays done.
+        _say(f"{one_line(exc)}; rerun the same command to resume from {ledger}")
+        return 1
+    raise exc
+
+
+def _say(message: object) -> None:
+    print(scrub_text(f"replicate batch: {message}"), file=sys.stderr)
+
+
+def _secrets_wrapped(
+    client: Client, ref: str, inputs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``inputs`` with the values of the inputs the model's schema marks secret given as
+    :class:`~replicate.schema.Secret`, as ``replicate run`` gives them: sent plain, and left
+    out of the results file and messages should the model echo them. A bare version id has
+    no model to read the schema from (nor has it for ``replicate run``)."""
+    from ..cli.inputs import version_schema
+    from ..identifier import is_version_id, parse_ref
+    from ..schema import SchemaError, Secret
+
+    if is_version_id(ref):
+        return inputs
+    ident = parse_ref(ref)
+    model = client.models.get(f"{ident.owner}/{ident.name}")
+    version = model.versions.get(ident.version) if ident.version else model.latest_version
+    try:
+        schema = version_schema(version.openapi_schema if version else None, model=ref)
+    except SchemaError as exc:
+        _say(f"warning: secret inputs not known, not left out of the results: {exc}")
+        return inputs
+    if schema is None or not schema.secrets:
+        return inputs
+
+    def hide(value: Any) -> Any:
+        if isinstance(value, list):
+            return [hide(item) for item in value]
+        return Secret(value) if isinstance(value, str) else value
+
+    return [{k: hide(v) if k in schema.secrets else v for k, v in i.items()} for i in inputs]
+
+
+def _left_running(ledger: Path) -> str:
+    """What may still run on the server after Ctrl-C (left by ``--leave-running``, a second
+    Ctrl-C, or a cancel that failed), and what the rerun does about it."""
     import sqlite3
 
-    from .ledger import CREATED, CREATING, Ledger
+    from .ledger import CREATED, CREATING, states
 
     try:
-        with Ledger(ledger) as book:
-            return sum(entry.state in (CREATING, CREATED) for entry in book.entries())
+        counts = states(ledger)
     except (OSError, sqlite3.Error):
-        return 0
+        return ""
+    running, unanswered = counts[CREATED], counts[CREATING]
+    said = ""
+    if running:
+        said += (
+            f"; {_count(running, 'prediction')} may still be running (a rerun waits for them "
+            "rather than creating them again)"
+        )
+    if unanswered:
+        said += (
+            f"; {_count(unanswered, 'create')} not answered: their predictions may be running "
+            "(a rerun looks for them among the account's recent predictions and creates only "
+            "the inputs it finds none for)"
+        )
+    return said
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'s' * (n != 1)}"
 
 
 class _ResultsFile:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
+
+from ..schema.secret import Secret, reveal
 
 #: A key function, or the name of an input field holding the key; None hashes the input.
 KeySpec = str | Callable[[Mapping[str, Any]], str] | None
@@ -22,12 +25,13 @@ def input_hash(value: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def key_kind(key: KeySpec) -> str | None:
-    """How inputs are keyed, as a ledger records it (``None``: a function, not comparable)."""
+def key_kind(key: KeySpec) -> str:
+    """How inputs are keyed, as a ledger records it. Functions cannot be compared with each
+    other, but a switch between a function and a field or the hash is caught."""
     if key is None:
         return "hash of the input"
     if callable(key):
-        return None
+        return "a key function"
     return f"field {key!r}"
 
 
@@ -46,19 +50,32 @@ def input_key(value: Mapping[str, Any], key: KeySpec) -> str:
     return str(found)
 
 
-def check_inputs(inputs: Iterable[Any], key: KeySpec) -> list[tuple[str, int, dict[str, Any]]]:
-    """``(key, index, input)`` for every input; a clear error for a bad or repeated one.
+Items = list[tuple[str, int, dict[str, Any]]]
+
+
+def check_inputs(inputs: Iterable[Any], key: KeySpec) -> tuple[Items, frozenset[str]]:
+    """``(key, index, input)`` for every input, and the names of the inputs given as
+    :class:`~replicate.schema.Secret` anywhere (their values are sent plain, and kept out of
+    messages); a clear error for a bad or repeated input.
 
     Inputs must be JSON objects of JSON values (so that a rerun can match them), and
     their keys unique (one prediction per key).
     """
-    items: list[tuple[str, int, dict[str, Any]]] = []
+    items: Items = []
+    secrets: set[str] = set()
     seen: dict[str, int] = {}
     for index, value in enumerate(inputs):
         if not isinstance(value, Mapping):
             raise TypeError(f"input #{index} must be a dict, got {type(value).__name__}")
+        secrets.update(name for name, item in value.items() if _holds_secret(item))
+        for name, item in value.items():
+            if _holds_file(item):
+                raise TypeError(
+                    f"input #{index}: {name!r} is a local file; a batch takes files as URLs "
+                    "(upload it first: client.files.create(path).urls['get'], or a data: URI)"
+                )
         try:
-            plain = json.loads(json.dumps(dict(value), allow_nan=False))
+            plain = json.loads(json.dumps(reveal(dict(value)), allow_nan=False))
         except (TypeError, ValueError) as exc:
             raise TypeError(f"input #{index} is not plain JSON: {exc}") from None
         name = input_key(plain, key)
@@ -70,7 +87,20 @@ def check_inputs(inputs: Iterable[Any], key: KeySpec) -> list[tuple[str, int, di
             )
         seen[name] = index
         items.append((name, index, plain))
-    return items
+    return items, frozenset(secrets)
+
+
+def _holds_file(value: Any) -> bool:
+    # What run() would upload: a path or an open file (a rerun could not match either).
+    if isinstance(value, list | tuple):
+        return any(_holds_file(item) for item in value)
+    return isinstance(value, os.PathLike) or hasattr(value, "read")
+
+
+def _holds_secret(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_holds_secret(item) for item in value)
+    return isinstance(value, Secret)
 
 
 @attrs.frozen
@@ -102,9 +132,7 @@ class Shard:
         return amount / self.count
 
 
-def select_shard(
-    items: list[tuple[str, int, dict[str, Any]]], shard: Shard | None
-) -> list[tuple[str, int, dict[str, Any]]]:
+def select_shard(items: Items, shard: Shard | None) -> Items:
     """The items of this shard (all of them without one)."""
     if shard is None:
         return items

@@ -12,16 +12,20 @@ for an unrecorded create never adopts a prediction that was already some input's
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import json
 import os
+import pathlib
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
+
+from .lock import LedgerInUse, LedgerLock
 
 PENDING, CREATING, CREATED = "pending", "creating", "created"
 INTERRUPTED = "interrupted"
@@ -65,15 +69,22 @@ class LedgerMismatch(ValueError):
 
 
 class Ledger:
-    """An open ledger file (``":memory:"`` keeps it in memory: no resume)."""
+    """An open ledger file (``":memory:"`` keeps it in memory: no resume).
+
+    A file is used by one open ledger at a time, in one process: opening it while it is
+    open elsewhere raises :class:`~replicate.batching.lock.LedgerInUse` (see :mod:`.lock`).
+    """
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
         self.path = os.fspath(path)
-        if self.path != ":memory:" and not os.path.exists(self.path):
-            # Readable by its owner only: it holds every input, secret inputs included
-            # (SQLite gives its -wal and -shm files the same permissions).
-            with contextlib.suppress(OSError):  # a bad path: reported by connect below
-                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+        self._lock: LedgerLock | None = None
+        if self.path != ":memory:":
+            self._lock = _locked(self.path)
+            if not os.path.exists(self.path):
+                # Readable by its owner only: it holds every input, secret inputs included
+                # (SQLite gives its -wal and -shm files the same permissions).
+                with contextlib.suppress(OSError):  # a bad path: reported by connect below
+                    os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
         # Used from one event-loop thread at a time; autocommit off, explicit transactions.
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -85,11 +96,18 @@ class Ledger:
                 self._db.close()
                 raise
         except sqlite3.Error as exc:  # a directory, another kind of file, no permission
+            self._release()
             raise ValueError(f"cannot use {self.path!r} as a batch ledger: {exc}") from None
 
     def close(self) -> None:
-        """Close the file."""
+        """Close the file (and let another process use it)."""
         self._db.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> Ledger:
         return self
@@ -175,6 +193,12 @@ class Ledger:
         )
         return {row[0] for row in rows}
 
+    def unrecorded(self) -> dict[str, datetime.datetime]:
+        """The inputs whose create was sent and not answered (``creating``), with the time
+        it was sent."""
+        rows = self._db.execute("SELECT key, since FROM inputs WHERE state = ?", (CREATING,))
+        return {key: datetime.datetime.fromisoformat(since) for key, since in rows if since}
+
     def pending(self, key: str) -> None:
         """Back to pending: the create is known not to have happened (or was cancelled)."""
         self._set(key, PENDING, since=None, prediction_id=None)
@@ -217,6 +241,25 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _locked(path: str) -> LedgerLock | None:
+    try:
+        return LedgerLock(path)
+    except LedgerInUse:
+        raise
+    except OSError:
+        return None  # no lock file here (a directory, no permission): connect says why
+
+
+def states(path: str | os.PathLike[str]) -> collections.Counter[str]:
+    """How many inputs of a ledger file are in each state, read without opening it as a
+    :class:`Ledger` (it may be open still: a second Ctrl-C leaves the batch winding down)."""
+    uri = pathlib.Path(path).absolute().as_uri() + "?mode=ro"  # never creates the file
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+        return collections.Counter(
+            dict(db.execute("SELECT state, count(*) FROM inputs GROUP BY state").fetchall())
+        )
 
 
 def _dumps(value: Any) -> str:

@@ -9,9 +9,14 @@ a Ctrl-C cancelled stay recorded, so they are never adopted again).
 
 Inputs are matched by their values, so a prediction of ``{"seconds": 4, "queue_seconds": 1}``
 also holds every value of ``{"seconds": 4}`` (a server that fills in defaults makes that
-common). A
-candidate therefore belongs to the batch input it matches most specifically: it is refused
-for an input when it also holds a *different* batch input with at least as many values.
+common). A candidate therefore belongs to the batch input it matches most specifically: it is
+refused for an input when it also holds a *different* batch input with at least as many values.
+
+The API hides secret inputs in a prediction (``**********``), so their values are not
+compared: those given as :class:`~replicate.schema.Secret` are left out, and a redacted
+value matches any. Two inputs that differ only there ("twins") cannot be told apart by
+their predictions: when a twin's create may also have made a candidate, the lookup says so
+(:attr:`Lookup.twins`) instead of guessing, and the input is neither adopted nor created again.
 """
 
 from __future__ import annotations
@@ -21,68 +26,140 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._flows.orphans import CLOCK_SKEW, created_time, matching_predictions, plain_values
+import attrs
+
+from .._flows.orphans import CLOCK_SKEW, created_time, hidden, matching_predictions, plain_values
+from ..exceptions import ReplicateException
 
 if TYPE_CHECKING:
     from ..prediction import Prediction
 
 
+class LookupFailed(ReplicateException):
+    """The recent predictions could not be read to settle unrecorded creates: those inputs'
+    state is unknown, so the batch stops before creating anything (a rerun tries again)."""
+
+
+@attrs.frozen
+class Lookup:
+    """What the recent predictions say about one input's unrecorded create."""
+
+    #: Predictions that may be the input's, oldest first.
+    found: list[Prediction] = attrs.field(factory=list)
+    #: Other unrecorded inputs differing from this one only in values the API hides, that
+    #: may have made one of :attr:`found`: then none of them can be told to be this input's.
+    twins: tuple[str, ...] = ()
+    #: The names of the inputs in which the twins differ.
+    hidden: tuple[str, ...] = ()
+
+
 class InputIndex:
-    """The batch's inputs, found by the plain values a prediction's input holds."""
+    """The batch's inputs, found by the plain values a prediction's input holds.
 
-    def __init__(self, items: Iterable[tuple[str, int, Mapping[str, Any]]]) -> None:
-        # Grouped by the names of their plain values: a batch has few such groups, so a
-        # prediction is checked against each group with one dictionary lookup.
-        self._groups: dict[tuple[str, ...], dict[str, list[str]]] = {}
-        self._signatures: dict[str, str] = {}
+    ``secrets`` names the inputs whose values are never compared (the API hides them).
+    """
+
+    def __init__(
+        self, items: Iterable[tuple[str, int, Mapping[str, Any]]], secrets: Collection[str] = ()
+    ) -> None:
+        self._plain: dict[str, dict[str, Any]] = {}  # every plain value, secret ones too
+        self._names: dict[str, tuple[str, ...]] = {}  # the names of the compared values
+        # Inputs grouped by the names of their compared values: a batch has few such groups,
+        # so a prediction is checked against each group with one dictionary lookup.
+        self._groups: dict[tuple[str, ...], list[str]] = {}
+        self._tables: dict[tuple[tuple[str, ...], frozenset[str]], dict[str, list[str]]] = {}
         for key, _, value in items:
-            values = plain_values(value)
-            names = tuple(sorted(values))
-            signature = _signature(values)
-            self._groups.setdefault(names, {}).setdefault(signature, []).append(key)
-            self._signatures[key] = signature
+            plain = plain_values(value)
+            names = tuple(sorted(name for name in plain if name not in secrets))
+            self._plain[key] = plain
+            self._names[key] = names
+            self._groups.setdefault(names, []).append(key)
 
-    def held_by(self, stored: Mapping[str, Any]) -> list[tuple[int, str, str]]:
-        """``(number of values, signature, key)`` of every batch input whose plain values
-        all appear, unchanged, in a prediction's ``stored`` input."""
-        held: list[tuple[int, str, str]] = []
-        for names, table in self._groups.items():
+    def compared(self, key: str) -> dict[str, Any]:
+        """The values of input ``key`` a prediction's input is compared with."""
+        return {name: self._plain[key][name] for name in self._names[key]}
+
+    def held_by(self, stored: Mapping[str, Any]) -> list[tuple[int, str]]:
+        """``(number of values, key)`` of every batch input whose compared values all appear
+        in a prediction's ``stored`` input, unchanged or redacted."""
+        held: list[tuple[int, str]] = []
+        for names, _ in self._groups.items():
             if all(name in stored for name in names):
-                signature = _signature({name: stored[name] for name in names})
-                held.extend((len(names), signature, key) for key in table.get(signature, ()))
+                redacted = frozenset(name for name in names if hidden(stored[name]))
+                shown = {name: stored[name] for name in names if name not in redacted}
+                table = self._table(names, redacted)
+                held.extend((len(names), key) for key in table.get(_signature(shown), ()))
         return held
 
-    def belongs_to(self, key: str, stored: Mapping[str, Any]) -> bool:
-        """Whether a prediction with input ``stored`` can be input ``key``'s: no different
-        batch input is held by it as specifically."""
+    def _table(self, names: tuple[str, ...], redacted: frozenset[str]) -> dict[str, list[str]]:
+        # The group's inputs by the values a prediction redacting `redacted` still shows
+        # (built once per such pair: a model redacts the same inputs in every prediction).
+        table = self._tables.get((names, redacted))
+        if table is None:
+            table = {}
+            for key in self._groups[names]:
+                shown = {n: self._plain[key][n] for n in names if n not in redacted}
+                table.setdefault(_signature(shown), []).append(key)
+            self._tables[names, redacted] = table
+        return table
+
+    def claim(self, key: str, stored: Mapping[str, Any]) -> tuple[bool, list[str]]:
+        """Whether a prediction with input ``stored`` can be input ``key``'s (no different
+        batch input is held by it as specifically, twins aside), and the twins of ``key``
+        (inputs differing from it only in values the API hides) it holds."""
         held = self.held_by(stored)
-        own = next((count for count, _, other in held if other == key), None)
+        own = next((count for count, other in held if other == key), None)
         if own is None:
-            return False
-        mine = self._signatures[key]
-        return not any(count >= own and sig != mine for count, sig, _ in held)
+            return False, []
+        mine = _signature(self._plain[key])
+        twins, rivals = [], False
+        for count, other in held:
+            if other == key or count < own or _signature(self._plain[other]) == mine:
+                continue
+            if self._names[other] == self._names[key]:
+                twins.append(other)  # held in the same group: the same values, but hidden ones
+            else:
+                rivals = True
+        return not rivals, twins
+
+    def differences(self, key: str, others: Iterable[str]) -> tuple[str, ...]:
+        """The names of the values in which ``others`` differ from input ``key``."""
+        mine = self._plain[key]
+        return tuple(
+            sorted({n for o in others for n, v in self._plain[o].items() if mine.get(n) != v})
+        )
 
 
-def find_unrecorded(
+def look_up(
     key: str,
-    input: Mapping[str, Any],
-    since: datetime.datetime,
     recent: Iterable[Prediction],
     *,
     target: Mapping[str, Any],
     known: Collection[str],
     index: InputIndex,
-) -> list[Prediction]:
-    """The predictions that may be input ``key``'s unrecorded create, oldest first."""
-    earliest = since - CLOCK_SKEW
-    found = [
-        p
-        for p in matching_predictions(list(recent), target, input)
-        if p.id not in known
-        and _created_since(p, earliest)
-        and index.belongs_to(key, p.input or {})
-    ]
-    return found[::-1]  # the API lists newest first
+    unrecorded: Mapping[str, datetime.datetime],
+) -> Lookup:
+    """What ``recent`` predictions say about input ``key``'s unrecorded create.
+
+    ``unrecorded`` gives every input whose create may have been sent without its id being
+    recorded (``key`` among them) the time it was sent.
+    """
+    found: list[Prediction] = []
+    twins: set[str] = set()
+    for prediction in matching_predictions(list(recent), target, index.compared(key)):
+        if prediction.id in known or not _created_since(prediction, unrecorded[key]):
+            continue
+        mine, held = index.claim(key, prediction.input or {})
+        if not mine:
+            continue
+        found.append(prediction)
+        # A twin whose create was sent before this prediction was made may have made it.
+        twins.update(
+            t for t in held if t in unrecorded and _created_since(prediction, unrecorded[t])
+        )
+    if twins:
+        return Lookup(found[::-1], tuple(sorted(twins)), index.differences(key, twins))
+    return Lookup(found[::-1])  # the API lists newest first
 
 
 def _signature(values: Mapping[str, Any]) -> str:
@@ -100,9 +177,9 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _created_since(prediction: Prediction, earliest: datetime.datetime) -> bool:
-    # The listing was asked for predictions created since `earliest`; a time the server
-    # leaves out or garbles cannot prove otherwise, and refusing the candidate would create
-    # the input a second time.
+def _created_since(prediction: Prediction, since: datetime.datetime) -> bool:
+    # The listing was asked for predictions created since `since` (less the skew); a time
+    # the server leaves out or garbles cannot prove otherwise, and refusing the candidate
+    # would create the input a second time.
     created = created_time(prediction)
-    return created is None or created >= earliest
+    return created is None or created >= since - CLOCK_SKEW

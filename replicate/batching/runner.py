@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import datetime
 import functools
 import logging
 import math
 import os
 import time
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Coroutine, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -28,14 +29,14 @@ from .._flows.drive import CANCEL_TIMEOUT, AsyncDriver
 from .._flows.orphans import recent_predictions_flow
 from .._flows.run import run_target
 from .._http.api_transport import THROTTLE_HANDLER
-from ..exceptions import ReplicateError
+from ..exceptions import InvalidArgumentError, ReplicateError
 from ..identifier import model_owner_name
 from .files import save_outputs
 from .keys import KeySpec, Shard, check_inputs, key_kind, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
 from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
 from .progress import BatchProgress, BatchResult, Tally
-from .recovery import InputIndex, find_unrecorded
+from .recovery import InputIndex, Lookup, LookupFailed, look_up
 from .shells import AsyncBatch, in_thread
 
 if TYPE_CHECKING:
@@ -150,6 +151,14 @@ class _Stopped(Exception):
     """The batch is stopping (see :data:`STOPS_BATCH`); this input stays pending."""
 
 
+class _CallbackFailed(Exception):
+    """``on_progress`` raised: ends the workers' task group (the caller gets its error)."""
+
+
+async def _raise(exc: Exception) -> None:
+    raise exc
+
+
 def _leaves(value: Any) -> Iterator[Any]:
     """The scalars of a JSON value (an output), depth first."""
     if isinstance(value, list):
@@ -160,6 +169,13 @@ def _leaves(value: Any) -> Iterator[Any]:
             yield from _leaves(item)
     else:
         yield value
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line (a ``ReplicateError``'s own text spans several)."""
+    if isinstance(exc, ReplicateError):
+        return exc.summary()
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 def _throttled(exc: BaseException) -> bool:
@@ -177,6 +193,7 @@ class BatchRun:
         ledger: Ledger,
         options: BatchOptions,
         keys: str | None = None,
+        secrets: Collection[str] = (),
     ) -> None:
         self.client = client
         self.keys = keys  # how inputs are keyed (keys.key_kind), checked against the ledger
@@ -192,9 +209,11 @@ class BatchRun:
             )
         self.tally = Tally(len(items), time.monotonic())
         self._known: set[str] = set()
-        self._inputs = InputIndex(items)
+        self._inputs = InputIndex(items, secrets)  # secret inputs: never compared
         #: The refusal that stops the batch (:data:`STOPS_BATCH`), raised once in flight ends.
         self._stop: ReplicateError | None = None
+        self._group: asyncio.TaskGroup | None = None  # the workers, while they run
+        self._callback_error: Exception | None = None  # raised by on_progress: stops the batch
         self._holds_files: bool | None = None  # by the version's schema; see _may_hold_files
         self._schema_lock = asyncio.Lock()
 
@@ -211,10 +230,15 @@ class BatchRun:
                     unsaved.append(entry)  # finished earlier, --output-dir given only now
                 else:
                     self._emit(emit, self._from_ledger(entry))
+        self._check_callback()
         entries = await self._recover([e for e in entries if e.state not in FINISHED])
+        for entry in entries:
+            if entry.state in FINISHED:  # an unrecorded create that could not be settled
+                self._emit(emit, attrs.evolve(self._from_ledger(entry), resumed=False))
         work.extend(e for e in entries if e.state == CREATED)
-        work.extend(e for e in entries if e.state != CREATED)
+        work.extend(e for e in entries if e.state not in FINISHED and e.state != CREATED)
         self._progress()
+        self._check_callback()
 
         async def worker() -> None:
             while unsaved:
@@ -224,9 +248,16 @@ class BatchRun:
                 if result is not None:
                     self._emit(emit, result)
 
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(self.options.concurrency, len(work) + len(unsaved))):
-                group.create_task(worker())
+        try:
+            async with asyncio.TaskGroup() as group:
+                self._group = group
+                for _ in range(min(self.options.concurrency, len(work) + len(unsaved))):
+                    group.create_task(worker())
+        except BaseExceptionGroup:
+            self._check_callback()  # the callback's own error, not the group it stopped
+            raise
+        finally:
+            self._group = None
         if self._stop is not None:
             raise self._stop
 
@@ -236,9 +267,25 @@ class BatchRun:
         self._progress()
 
     def _progress(self) -> None:
-        if self.options.on_progress is not None:
-            self.tally.limit_per_minute = self.limiter.bucket.current_per_minute
+        """Hand a snapshot to ``on_progress``. An exception it raises stops the batch as a
+        Ctrl-C does (predictions in flight cancelled unless told not to), and then reaches
+        the caller itself; it never becomes an input's result, nor stops only one input."""
+        if self.options.on_progress is None or self._callback_error is not None:
+            return
+        self.tally.limit_per_minute = self.limiter.bucket.current_per_minute
+        try:
             self.options.on_progress(self.tally.snapshot(time.monotonic()))
+        except Exception as exc:
+            self._callback_error = exc
+            # Stop the workers: the group cancels them all. One shutting down already (the
+            # batch is being cancelled) refuses the task, and needs none.
+            if self._group is not None:
+                with contextlib.suppress(RuntimeError):
+                    self._group.create_task(_raise(_CallbackFailed()))
+
+    def _check_callback(self) -> None:
+        if self._callback_error is not None:
+            raise self._callback_error from None
 
     def _from_ledger(self, entry: Entry) -> BatchResult:
         return BatchResult(
@@ -282,16 +329,20 @@ class BatchRun:
         """Settle inputs a previous run left mid-way; returns the entries to work on."""
         unsure = [e for e in entries if e.state == CREATING]
         if unsure:
-            since = min(e.since or _utcnow() for e in unsure)
-            driver = AsyncDriver(self.client, None)
-            recent = await driver.drive(recent_predictions_flow(since))
+            unrecorded = {e.key: e.since or _utcnow() for e in unsure}
+            try:
+                recent = await self._recent(min(unrecorded.values()))
+            except Exception as exc:
+                raise LookupFailed(_unknown(unsure, exc)) from exc
             for entry in unsure:
-                found = self._find(entry, recent)
-                if found is None:
-                    self.ledger.pending(entry.key)
+                lookup = self._look_up(entry.key, recent, unrecorded)
+                if lookup.twins:
+                    self.ledger.finished(entry.key, "failed", None, _untold(lookup), None)
+                elif lookup.found:
+                    logger.info("input %s: adopting prediction %s", entry.key, lookup.found[0].id)
+                    self.ledger.created(entry.key, lookup.found[0].id)
                 else:
-                    logger.info("input %s: adopting prediction %s", entry.key, found.id)
-                    self.ledger.created(entry.key, found.id)
+                    self.ledger.pending(entry.key)
         for entry in entries:
             if entry.state == INTERRUPTED and entry.prediction_id:
                 prediction = await self.client.predictions.async_get(entry.prediction_id)
@@ -302,27 +353,29 @@ class BatchRun:
         keys = {e.key for e in entries}
         return [e for e in self.ledger.entries() if e.key in keys]
 
-    def _find(
-        self, entry: Entry, recent: list[Prediction], since: datetime.datetime | None = None
-    ) -> Prediction | None:
-        """The prediction a create of ``entry`` made without its id being recorded."""
-        matches = find_unrecorded(
-            entry.key,
-            entry.input,
-            since or entry.since or _utcnow(),
+    async def _recent(self, since: datetime.datetime) -> list[Prediction]:
+        return await AsyncDriver(self.client, None).drive(recent_predictions_flow(since))
+
+    def _look_up(
+        self, key: str, recent: list[Prediction], unrecorded: Mapping[str, datetime.datetime]
+    ) -> Lookup:
+        """What ``recent`` says about input ``key``'s unrecorded create; the prediction it
+        adopts (the oldest found, unless twins make it unclear) is never adopted again."""
+        lookup = look_up(
+            key,
             recent,
             target=self.target,
             known=self._known,
             index=self._inputs,
+            unrecorded=unrecorded,
         )
-        if not matches:
-            return None
-        if len(matches) > 1:
-            logger.warning(
-                "input %s: %d predictions match; adopting the oldest", entry.key, len(matches)
-            )
-        self._known.add(matches[0].id)
-        return matches[0]
+        if lookup.found and not lookup.twins:
+            if len(lookup.found) > 1:
+                logger.warning(
+                    "input %s: %d predictions match; adopting the oldest", key, len(lookup.found)
+                )
+            self._known.add(lookup.found[0].id)
+        return lookup
 
     async def _may_hold_files(self, prediction: Prediction) -> bool:
         """Whether the model's output may hold files, by its version's schema (looked up once
@@ -384,13 +437,10 @@ class BatchRun:
         except Exception as exc:
             # The prediction may still run (or the create may have happened): the ledger
             # keeps it as created/creating, so a rerun picks it up.
-            logger.warning("input %s: %s", entry.key, exc)
+            error = one_line(exc)
+            logger.warning("input %s: %s", entry.key, error)
             return BatchResult(
-                entry.index,
-                entry.key,
-                prediction.id if prediction else None,
-                "failed",
-                error=f"{type(exc).__name__}: {exc}",
+                entry.index, entry.key, prediction.id if prediction else None, "failed", error=error
             )
 
     async def _create(self, entry: Entry) -> Prediction:
@@ -454,15 +504,40 @@ class BatchRun:
 
     async def _cancel_unrecorded(self, entry: Entry, since: datetime.datetime) -> None:
         try:
-            driver = AsyncDriver(self.client, None)
-            recent = await driver.drive(recent_predictions_flow(since))
-            found = self._find(entry, recent, since)
-            if found is not None:
+            recent = await self._recent(since)
+            # Other creates in flight now may have made a prediction this input cannot be
+            # told apart from (see recovery.Lookup.twins): then it is left to the rerun.
+            lookup = self._look_up(entry.key, recent, self.ledger.unrecorded())
+            if lookup.twins:
+                logger.warning("input %s: %s; left for the rerun", entry.key, _untold(lookup))
+            elif lookup.found:
+                found = lookup.found[0]
                 self.ledger.created(entry.key, found.id)
                 await found.async_cancel()
                 self.ledger.interrupted(entry.key)
         except Exception as exc:
             logger.warning("input %s: could not cancel its prediction: %s", entry.key, exc)
+
+
+def _unknown(unsure: list[Entry], exc: Exception) -> str:
+    """Why the batch stops when its unrecorded creates cannot be looked up."""
+    keys = ", ".join(e.key for e in unsure[:3]) + (", ..." if len(unsure) > 3 else "")
+    return (
+        f"could not look up the predictions of {len(unsure)} input(s) whose create got no "
+        f"answer ({keys}): {one_line(exc)}; their state is unknown, so nothing was created "
+        "(none twice); a rerun tries again"
+    )
+
+
+def _untold(lookup: Lookup) -> str:
+    """Why an input's unrecorded create was neither adopted nor made again."""
+    found = ", ".join(p.id for p in lookup.found)
+    return (
+        f"its create may have reached the API, and so may those of {', '.join(lookup.twins)}, "
+        f"which differ from it only in inputs the API hides ({', '.join(lookup.hidden)}), so "
+        f"their predictions ({found}) cannot be told apart; not adopted and not created again: "
+        "check those predictions and run again, with another ledger, the inputs that did not run"
+    )
 
 
 async def _shielded(work: Coroutine[Any, Any, None]) -> None:
@@ -485,11 +560,20 @@ def prepare(
     shard: Shard | None,
 ) -> tuple[BatchRun, bool]:
     """Check everything and open the ledger; nothing is sent yet."""
+    from ..deployment import Deployment
+
+    if isinstance(ref, Deployment):
+        raise InvalidArgumentError(
+            f"Invalid argument: deployment {ref.owner}/{ref.name}. Batches do not support "
+            "deployments: pass a model or a version, or create the deployment's predictions "
+            "with client.deployments.predictions.create"
+        )
     run_target(ref)  # a bad ref fails here, before the ledger file is created
-    items = select_shard(check_inputs(inputs, key), shard)
+    checked, secrets = check_inputs(inputs, key)
+    items = select_shard(checked, shard)
     owns = not isinstance(ledger, Ledger)
     opened = ledger if isinstance(ledger, Ledger) else Ledger(ledger or ":memory:")
-    return BatchRun(client, ref, items, opened, options, key_kind(key)), owns
+    return BatchRun(client, ref, items, opened, options, key_kind(key), secrets), owns
 
 
 def async_batch(

@@ -139,7 +139,9 @@ def test_ctrl_c_says_how_many_predictions_were_left_running(
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
-    assert "3 predictions may still be running (a rerun waits for them" in err
+    # Their creates were held (Prefer: wait): the ids are not known yet, so the rerun looks
+    # them up rather than promising to wait for them.
+    assert "3 creates not answered: their predictions may be running (a rerun looks" in err
     assert all(job.status != "canceled" for job in limited.app.store.predictions.values())
 
 
@@ -155,3 +157,22 @@ def test_inputs_can_come_from_stdin(limited: Emulator, tmp_path: Path) -> None:
     results = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
     assert [r["index"] for r in results] == list(range(5))
     assert all(r["status"] == "succeeded" for r in results)
+
+
+def test_after_ctrl_c_the_message_promises_only_what_a_rerun_does(tmp_path: Path) -> None:
+    import datetime
+
+    from replicate.batching.command import _left_running
+    from replicate.batching.ledger import Ledger
+
+    path = tmp_path / "batch.db"
+    with Ledger(path) as ledger:
+        ledger.bind("o/m", "hash of the input")
+        ledger.add([(f"k{i}", i, {"n": i}) for i in range(4)])
+        ledger.created("k0", "p0")
+        ledger.created("k1", "p1")
+        ledger.creating("k2", datetime.datetime.now(datetime.UTC))
+    said = _left_running(path)
+    assert "2 predictions may still be running (a rerun waits for them" in said
+    assert "1 create not answered: their predictions may be running (a rerun looks" in said
+    assert _left_running(tmp_path / "missing" / "batch.db") == ""

@@ -14,7 +14,7 @@ import pytest
 import replicate
 from replicate.batching import Ledger
 from replicate.batching.command import add_arguments, run
-from replicate.batching.recovery import InputIndex, find_unrecorded
+from replicate.batching.recovery import InputIndex, look_up
 from replicate.emulator import Emulator
 from replicate.exceptions import ReplicateError
 from replicate.prediction import Prediction
@@ -84,14 +84,20 @@ def test_input_index_gives_a_prediction_to_its_most_specific_input() -> None:
             ("f", 3, {"x": 5, "file": b"data"}),
         ]
     )
-    assert index.belongs_to("a", {"x": 1})
-    assert index.belongs_to("a", {"x": 1.0, "w": 0})  # numbers as the API hands them back
-    assert index.belongs_to("b", {"x": 1, "y": 2})
-    assert not index.belongs_to("a", {"x": 1, "y": 2})  # b's, not a's
+
+    def belongs_to(key: str, stored: dict[str, object]) -> bool:
+        mine, twins = index.claim(key, stored)
+        assert twins == []
+        return mine
+
+    assert belongs_to("a", {"x": 1})
+    assert belongs_to("a", {"x": 1.0, "w": 0})  # numbers as the API hands them back
+    assert belongs_to("b", {"x": 1, "y": 2})
+    assert not belongs_to("a", {"x": 1, "y": 2})  # b's, not a's
     # Held by b and by c alike: nobody's (left alone rather than given to the wrong one).
-    assert not index.belongs_to("b", {"x": 1, "y": 2, "z": 3})
-    assert not index.belongs_to("c", {"x": 1, "y": 2, "z": 3})
-    assert index.belongs_to("f", {"x": 5, "file": "https://files/data"})  # files not compared
+    assert not belongs_to("b", {"x": 1, "y": 2, "z": 3})
+    assert not belongs_to("c", {"x": 1, "y": 2, "z": 3})
+    assert belongs_to("f", {"x": 5, "file": "https://files/data"})  # files not compared
 
 
 def test_a_candidate_without_a_readable_creation_time_is_adopted_not_created_again() -> None:
@@ -107,10 +113,11 @@ def test_a_candidate_without_a_readable_creation_time_is_adopted_not_created_aga
             {"id": f"p-{created_at}", "model": "o/m", "input": {"x": 1}, "status": "starting",
              "created_at": created_at},
         )
-        matches = find_unrecorded(
-            "k", {"x": 1}, since, [prediction], target={"model": "o/m"}, known=(), index=index
+        lookup = look_up(
+            "k", [prediction], target={"model": "o/m"}, known=(), index=index,
+            unrecorded={"k": since},
         )
-        return [p.id for p in matches]
+        return [p.id for p in lookup.found]
 
     assert found(None) == ["p-None"]
     assert found("yesterday-ish") == ["p-yesterday-ish"]

@@ -70,8 +70,8 @@ def test_bucket_recovers_rate_after_throttle() -> None:
 
 def test_keys_hash_field_and_duplicates() -> None:
     assert input_hash({"a": 1, "b": 2}) == input_hash({"b": 2, "a": 1})
-    items = check_inputs([{"id": "x", "v": 1}, {"id": 7, "v": 2}], "id")
-    assert [(k, i) for k, i, _ in items] == [("x", 0), ("7", 1)]
+    items, secrets = check_inputs([{"id": "x", "v": 1}, {"id": 7, "v": 2}], "id")
+    assert [(k, i) for k, i, _ in items] == [("x", 0), ("7", 1)] and secrets == frozenset()
     with pytest.raises(ValueError, match="identical to input #0"):
         check_inputs([{"a": 1}, {"a": 1}], None)
     with pytest.raises(ValueError, match="same key as input #0"):
@@ -85,7 +85,7 @@ def test_keys_hash_field_and_duplicates() -> None:
 
 
 def test_shards_partition_inputs_deterministically() -> None:
-    items = check_inputs([{"n": i} for i in range(1000)], None)
+    items, _ = check_inputs([{"n": i} for i in range(1000)], None)
     shards = [select_shard(items, Shard(i, 4)) for i in range(4)]
     keys = [{key for key, _, _ in shard} for shard in shards]
     assert sum(len(k) for k in keys) == 1000
