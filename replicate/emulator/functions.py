@@ -212,8 +212,8 @@ def _as_path(value: Any, ctx: RunContext, folder: pathlib.Path) -> Any:
         found = ctx.input_file(value)
         if found is None and value.startswith(("http://", "https://")):
             found = _fetch(value)
-    if found is None:
-        return value
+    if found is None:  # a scheme the emulator cannot fetch (s3:, ftp:, ...)
+        raise _InputNotFetched(f"the emulator cannot fetch file input {value!r}")
     target = folder / str(len(list(folder.iterdir()))) / found[0]
     target.parent.mkdir()
     target.write_bytes(found[1])
