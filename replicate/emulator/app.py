@@ -98,6 +98,8 @@ class EmulatorApp:
             lambda job: handlers.on_succeeded(self, job),
             lambda url: handlers.input_file(self, url),
         )
+        #: False once the server is shutting down: held requests answer at once.
+        self.holding = True
         self.router = Router()
         for route in handlers.routes(self):
             self.router.add(route)
@@ -117,6 +119,13 @@ class EmulatorApp:
         self.faults.clear()
         self.requests.clear()
         self.webhooks.reset()
+
+    def release_held(self) -> None:
+        """Answer every held request now (``Prefer: wait`` with the prediction as it is, SSE
+        streams end): the server is shutting down."""
+        self.holding = False
+        for job in [*self.store.predictions.values(), *self.store.trainings.values()]:
+            job.notify()
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -223,9 +223,10 @@ def signed_download_url(app: EmulatorApp, base: str, file_id: str, ttl: float = 
     return f"{base}/v1/files/{file_id}/download?owner={OWNER}&expiry={expiry}&signature={sig}"
 
 
-async def _chunks(data: IO[bytes]) -> AsyncIterator[bytes]:
-    data.seek(0)
-    while chunk := data.read(CHUNK):
+async def _chunks(stored: StoredFile) -> AsyncIterator[bytes]:
+    offset = 0  # this download's own position: others may be reading the same file
+    while chunk := stored.read_at(offset, CHUNK):
+        offset += len(chunk)
         yield chunk
 
 
@@ -251,4 +252,4 @@ async def files_download(app: EmulatorApp, req: Request) -> Response | StreamRes
         (b"content-length", str(stored.size).encode()),
         (b"content-disposition", f"attachment; filename*=UTF-8''{quote(stored.name)}".encode()),
     ]
-    return StreamResponse(200, _chunks(stored.data), headers)
+    return StreamResponse(200, _chunks(stored), headers)

@@ -212,7 +212,7 @@ async def _create_prediction(
     model.run_count += 1
     app.runner.start(job, behaviour(inp), cancel_after)
     if wait is not None:
-        await job.wait_done(wait)
+        await job.wait_done(wait, lambda: app.holding)
     return Response(
         201, job.to_bytes(app.quirks), headers=[(b"location", job.urls(app.quirks)["get"].encode())]
     )
@@ -284,7 +284,7 @@ async def predictions_cancel(app: EmulatorApp, req: Request) -> Result:
 
 async def prediction_stream(app: EmulatorApp, req: Request) -> Result:
     job = _job(app.store.predictions, req.params["prediction_id"], "prediction")
-    return sse.stream_response(job, req, app.sse_retry_ms)
+    return sse.stream_response(job, req, app.sse_retry_ms, lambda: app.holding)
 
 
 def store_output(app: EmulatorApp, job: Job, name: str, data: bytes) -> str:
@@ -680,7 +680,7 @@ async def control_faults_add(app: EmulatorApp, req: Request) -> Result:
     body = _body_object(req)
     try:
         app.faults.add(**body)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise HTTPError(problem(400, "Invalid fault", str(exc))) from None
     return Response(204, content_type=None)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -104,11 +105,12 @@ class Job:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.change_future(), timeout)
 
-    async def wait_done(self, timeout: float) -> None:
-        """Wait until the job is terminal or ``timeout`` seconds passed."""
+    async def wait_done(self, timeout: float, holding: Callable[[], bool]) -> None:
+        """Wait until the job is terminal, ``timeout`` seconds passed or ``holding()`` turns
+        false at a change."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
-        while not self.done:
+        while not self.done and holding():
             left = end - loop.time()
             if left <= 0:
                 return

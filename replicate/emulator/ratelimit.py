@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 
 import attrs
 
@@ -69,10 +70,11 @@ class RateLimit:
         return response
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The rate-limit options of ``python -m replicate.emulator``."""
+def add_arguments(parser: argparse.ArgumentParser, rate: Callable[[str], str]) -> None:
+    """The rate-limit options of ``python -m replicate.emulator`` (``rate`` checks RATE)."""
     parser.add_argument(
         "--rate-limit",
+        type=rate,
         default=None,
         metavar="RATE",
         help="answer prediction creates beyond RATE (600/min, 60/s) with 429",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import random
 import string
+import threading
 from datetime import datetime
 from typing import IO, Any
 
@@ -151,6 +152,9 @@ class StoredFile:
     created: datetime
     expires: datetime
     data: IO[bytes]
+    # Downloads (on the server's loop) and model runs (worker threads) read the one file at
+    # once: each read seeks to its own offset under this lock.
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
 
     def to_json(self, base: str) -> dict[str, Any]:
         """The API representation."""
@@ -169,8 +173,13 @@ class StoredFile:
 
     def read(self) -> bytes:
         """Whole content (files are small enough in tests; downloads stream by chunks)."""
-        self.data.seek(0)
-        return self.data.read()
+        return self.read_at(0, -1)
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        """Up to ``size`` bytes (-1: all) from ``offset``, whoever else is reading."""
+        with self._lock:
+            self.data.seek(offset)
+            return self.data.read(size)
 
 
 @attrs.define
@@ -217,9 +226,11 @@ class Store:
         self.reset()
 
     def close_files(self) -> None:
-        """Close the uploads' spooled data (the emulator is stopping or resetting)."""
+        """Close the uploads' spooled data and forget the uploads (the emulator is stopping
+        or resetting): a file listed is one that can be read."""
         for stored in self.files.values():
             stored.data.close()
+        self.files = {}
 
     def reset(self) -> None:
         """Drop all state and reseed the models, deployments and id generator."""

@@ -1,0 +1,210 @@
+"""The emulator as a test double, found wrong by an outside tester: state that outlived a
+reset (webhook queues, the rate-limit bucket), shared file positions, offset cursors,
+unchecked request fields, deployments left pointing at gone versions, non-JSON outputs."""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import io
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from replicate.emulator import Emulator, files_api
+from replicate.emulator.store import StoredFile
+
+AUTH = {"Authorization": "Bearer t"}
+
+
+class SlowReceiver:
+    """A loopback webhook receiver answering after ``delay`` seconds."""
+
+    def __init__(self, delay: float) -> None:
+        self.bodies: list[bytes] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["content-length"]))
+                time.sleep(delay)
+                receiver.bodies.append(body)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True).start()
+
+
+@pytest.fixture
+def receivers() -> Iterator[tuple[SlowReceiver, SlowReceiver]]:
+    slow, fast = SlowReceiver(0.5), SlowReceiver(0.0)
+    yield slow, fast
+    slow.server.shutdown()
+    fast.server.shutdown()
+
+
+def test_a_webhook_in_flight_at_reset_does_not_swallow_the_next_tests_webhooks(
+    receivers: tuple[SlowReceiver, SlowReceiver],
+) -> None:
+    slow, fast = receivers
+    with Emulator(time_scale=0.05) as emu, emu.client() as client:
+        first = client.predictions.create(
+            model="emulator/echo", input={"text": "one"}, webhook=slow.url
+        )
+        first.wait()
+        emu.reset()
+        second = client.predictions.create(
+            model="emulator/echo", input={"text": "two"}, webhook=fast.url
+        )
+        second.wait()
+        assert second.id == first.id  # ids start over after a reset
+        assert emu.wait_for(lambda: len(fast.bodies) >= 3)
+        assert all(d.url == fast.url for d in emu.webhook_deliveries)
+
+
+def _stored_file(data: bytes) -> StoredFile:
+    spool = tempfile.SpooledTemporaryFile(max_size=1024)  # noqa: SIM115 (closed below)
+    spool.write(data)
+    moment = datetime.now(UTC)
+    return StoredFile(
+        "f", "f.bin", "application/octet-stream", len(data), "", {}, moment, moment, spool
+    )
+
+
+def test_downloads_of_one_file_at_once_each_get_the_whole_file() -> None:
+    data = os.urandom(3 * files_api.CHUNK + 7)
+    stored = _stored_file(data)
+
+    async def interleaved() -> list[bytes]:
+        first, second = files_api._chunks(stored), files_api._chunks(stored)
+        got = [b"", b""]
+        done = [False, False]
+        while not all(done):
+            for n, chunks in enumerate((first, second)):
+                if not done[n]:
+                    try:
+                        got[n] += await anext(chunks)
+                        stored.read()  # a model given the file reads it meanwhile
+                    except StopAsyncIteration:
+                        done[n] = True
+        return got
+
+    try:
+        assert asyncio.run(interleaved()) == [data, data]
+    finally:
+        stored.data.close()
+
+
+def test_after_stop_and_start_no_upload_is_listed_that_cannot_be_read() -> None:
+    emu = Emulator(time_scale=0.01)
+    with emu, emu.client() as client:
+        client.files.create(io.BytesIO(b"hello"), filename="h.txt")
+    with emu:
+        listed = httpx.get(f"{emu.api_url}/files", headers=AUTH).json()["results"]
+        for item in listed:
+            download = httpx.get(f"{emu.api_url}/files/{item['id']}/download", headers=AUTH)
+            assert download.status_code == 200
+        assert listed == []
+
+
+def test_process_emulator_over_tls_can_be_steered() -> None:
+    with Emulator(process=True, tls=True, time_scale=0.01) as emu:
+        with emu.client() as client:
+            assert client.run("emulator/echo", input={"text": "hi"}) == "hi"
+        assert list(emu.summary()["predictions"].values()) == ["succeeded"]
+        emu.faults.add("predictions.get", status=503, times=1)
+        with pytest.raises(ValueError, match="names no operation"):
+            emu.faults.add("predictions.nonexistent", status=500)
+        emu.reset()
+        assert emu.summary()["predictions"] == {}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "replicate.emulator", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"), "/nonexistent.pem"),
+        (("--rate-limit", "banana"), "--rate-limit"),
+        (("--log-level", "nope"), "--log-level"),
+        (("--host", "no.such.host.invalid"), "no.such.host.invalid"),
+    ],
+)
+def test_command_line_mistakes_are_one_line_and_never_claim_to_listen(
+    args: tuple[str, ...], named: str
+) -> None:
+    done = _cli(*args)
+    assert done.returncode != 0
+    assert done.stdout == ""  # no "listening" line for a server that never served
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert named in done.stderr
+
+
+def test_command_line_bad_yaml_and_busy_port_are_one_line(tmp_path: pathlib.Path) -> None:
+    bad = tmp_path / "models.yaml"
+    bad.write_text(": : :\n")
+    done = _cli("--models", str(bad))
+    assert done.returncode != 0 and str(bad) in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        done = _cli("--port", str(busy.getsockname()[1]))
+    assert done.returncode != 0 and "cannot listen" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_sigterm_answers_a_held_request_and_exits_quietly() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "replicate.emulator", "--time-scale", "0.05"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    base = process.stdout.readline().split()[-1]
+    answers: list[httpx.Response] = []
+
+    def held() -> None:
+        answers.append(
+            httpx.post(
+                f"{base}/v1/models/emulator/slow/predictions",
+                json={"input": {"seconds": 1000}},
+                headers={**AUTH, "Prefer": "wait=60"},
+                timeout=30,
+            )
+        )
+
+    thread = threading.Thread(target=held)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not httpx.get(f"{base}/v1/predictions", headers=AUTH).json()["results"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    process.terminate()
+    assert process.wait(10) == 0
+    thread.join(10)
+    process.stdout.close()
+    errors = process.stderr.read()
+    process.stderr.close()
+    assert answers[0].status_code == 201
+    assert answers[0].json()["status"] == "processing"
+    assert "Exception in ASGI application" not in errors
