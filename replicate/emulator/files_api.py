@@ -26,7 +26,7 @@ from .http import (
     problem,
     unprocessable,
 )
-from .jobs import now
+from .jobs import iso, now
 from .store import StoredFile
 from .validation import InvalidField
 
@@ -196,8 +196,14 @@ def _live_file(app: EmulatorApp, file_id: str) -> StoredFile:
 
 
 async def files_list(app: EmulatorApp, req: Request) -> Response:
-    live = [f for f in reversed(app.store.files.values()) if f.expires > now()]
-    return page_response(req, live, app.store.page_size, lambda f: f.to_json(req.base))
+    live = [f for f in app.store.files.values() if f.expires > now()]
+    return page_response(
+        req,
+        live,
+        app.store.page_size,
+        lambda f: f.to_json(req.base),
+        lambda f: (iso(f.created), f.id),
+    )
 
 
 async def files_get(app: EmulatorApp, req: Request) -> Response:

@@ -14,6 +14,7 @@ from . import files_api, sse
 from .catalog import OWNER, Script, Step, version_id
 from .http import (
     HTTPError,
+    Position,
     Request,
     Response,
     Route,
@@ -25,7 +26,7 @@ from .http import (
     problem,
     unprocessable,
 )
-from .jobs import Job
+from .jobs import Job, iso
 from .store import ACCOUNT, HARDWARE, Deployment, Model, Version
 from .validation import InvalidField, secret_inputs, validate_input
 
@@ -266,9 +267,15 @@ def _filter_jobs(req: Request, jobs: list[Job]) -> list[Job]:
     ]
 
 
+def _job_position(job: Job) -> Position:
+    return (iso(job.created), job.id)
+
+
 async def predictions_list(app: EmulatorApp, req: Request) -> Result:
     jobs = _filter_jobs(req, list(app.store.predictions.values()))
-    return page_response(req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks))
+    return page_response(
+        req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks), _job_position
+    )
 
 
 async def predictions_get(app: EmulatorApp, req: Request) -> Result:
@@ -379,8 +386,10 @@ def on_succeeded(app: EmulatorApp, job: Job) -> None:
 
 
 async def trainings_list(app: EmulatorApp, req: Request) -> Result:
-    jobs = list(reversed(app.store.trainings.values()))
-    return page_response(req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks))
+    jobs = list(app.store.trainings.values())
+    return page_response(
+        req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks), _job_position
+    )
 
 
 async def trainings_get(app: EmulatorApp, req: Request) -> Result:
@@ -396,7 +405,8 @@ async def trainings_cancel(app: EmulatorApp, req: Request) -> Result:
 
 
 # -- models ------------------------------------------------------------------------------------
-def _sorted_models(app: EmulatorApp, req: Request) -> list[Model]:
+def _model_order(req: Request) -> tuple[Callable[[Model], Position], bool]:
+    """A model's position in ``models.list`` (per ``sort_by``) and whether newest first."""
     sort_by = req.query.get("sort_by", "latest_version_created_at")
     direction = req.query.get("sort_direction", "desc")
     if sort_by not in ("model_created_at", "latest_version_created_at") or direction not in (
@@ -407,16 +417,18 @@ def _sorted_models(app: EmulatorApp, req: Request) -> list[Model]:
             problem(400, "Invalid sort", "sort_by or sort_direction has an unknown value")
         )
 
-    def key(model: Model) -> Any:
+    def position(model: Model) -> Position:
         if sort_by == "latest_version_created_at" and model.versions:
-            return model.versions[-1].created
-        return model.created
+            return (iso(model.versions[-1].created), model.full_name)
+        return (iso(model.created), model.full_name)
 
-    return sorted(app.store.models.values(), key=key, reverse=direction == "desc")
+    return position, direction == "desc"
 
 
 async def models_list(app: EmulatorApp, req: Request) -> Result:
-    return page_response(req, _sorted_models(app, req), app.store.page_size, Model.to_json)
+    position, descending = _model_order(req)
+    models = list(app.store.models.values())
+    return page_response(req, models, app.store.page_size, Model.to_json, position, descending)
 
 
 def _search_models(app: EmulatorApp, query: str) -> list[Model]:
@@ -495,7 +507,7 @@ async def models_examples(app: EmulatorApp, req: Request) -> Result:
     model = _model(app, req)
     examples = [j for j in app.store.predictions.values() if j.model == model.full_name and j.done]
     return page_response(
-        req, examples[:1], app.store.page_size, lambda job: job.to_json(app.quirks)
+        req, examples[:1], app.store.page_size, lambda job: job.to_json(app.quirks), _job_position
     )
 
 
@@ -508,7 +520,13 @@ async def models_readme(app: EmulatorApp, req: Request) -> Result:
 
 async def versions_list(app: EmulatorApp, req: Request) -> Result:
     model = _model(app, req)
-    return page_response(req, list(reversed(model.versions)), app.store.page_size, Version.to_json)
+    return page_response(
+        req,
+        model.versions,
+        app.store.page_size,
+        Version.to_json,
+        lambda version: (iso(version.created), version.id),
+    )
 
 
 def _version(app: EmulatorApp, req: Request) -> tuple[Model, Version]:
@@ -551,7 +569,13 @@ def _check_deployment(body: dict[str, Any]) -> None:
 
 async def deployments_list(app: EmulatorApp, req: Request) -> Result:
     deployments = list(app.store.deployments.values())
-    return page_response(req, deployments, app.store.page_size, Deployment.to_json)
+    return page_response(
+        req,
+        deployments,
+        app.store.page_size,
+        Deployment.to_json,
+        lambda d: (iso(d.created), f"{d.owner}/{d.name}"),  # newest first, as the API lists
+    )
 
 
 async def deployments_create(app: EmulatorApp, req: Request) -> Result:

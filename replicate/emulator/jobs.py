@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
@@ -28,9 +29,17 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_clock = threading.Lock()
+_last = datetime.min.replace(tzinfo=UTC)
+
+
 def now() -> datetime:
-    """The current UTC time."""
-    return datetime.now(UTC)
+    """The current UTC time, later than any earlier call's by at least a microsecond: creation
+    times then order items (list cursors are positions in that order) without ties."""
+    global _last
+    with _clock:
+        _last = max(datetime.now(UTC), _last + timedelta(microseconds=1))
+        return _last
 
 
 class Job:

@@ -42,6 +42,11 @@ class RateLimit:
     def __attrs_post_init__(self) -> None:
         self.bucket = TokenBucket(self.per_minute, self.burst)
 
+    def restart(self) -> None:
+        """A full bucket and no refusals counted, as at construction (a reset)."""
+        self.__attrs_post_init__()
+        self.refused = 0
+
     @classmethod
     def parse(
         cls, rate: str | float, burst: int = 10, *, fractional_retry_after: bool = False

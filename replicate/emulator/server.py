@@ -518,9 +518,9 @@ class Emulator:
         if self._process is not None:
             self._control("POST", "reset").raise_for_status()
             return
-        self.call(self.app.reset)
         if self._rate_limit is not self._constructed_rate_limit:  # set_rate_limit() since
             self.set_rate_limit(self._constructed_rate_limit)
+        self.call(self.app.reset)
 
     def set_rate_limit(self, rate_limit: RateLimit | None) -> None:
         """Turn the rate-limit mode on (``RateLimit.parse("60/s", burst=20)``) or off (None).

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from replicate.emulator import Emulator, files_api
+from replicate.emulator import Emulator, RateLimit, files_api
 from replicate.emulator.store import StoredFile
 
 AUTH = {"Authorization": "Bearer t"}
@@ -208,3 +208,54 @@ def test_sigterm_answers_a_held_request_and_exits_quietly() -> None:
     assert answers[0].status_code == 201
     assert answers[0].json()["status"] == "processing"
     assert "Exception in ASGI application" not in errors
+
+
+def _ids(page: dict[str, object]) -> list[str]:
+    return [item["id"] for item in page["results"]]  # type: ignore[attr-defined, index]
+
+
+def test_a_list_walk_repeats_nothing_when_items_are_created_between_pages(
+    emu: Emulator, api: httpx.Client
+) -> None:
+    emu.page_size = 3
+
+    def create() -> str:
+        answer = api.post("/models/emulator/echo/predictions", json={"input": {"text": "x"}})
+        return str(answer.json()["id"])
+
+    made = [create() for _ in range(7)]
+    first = api.get("/predictions").json()
+    assert _ids(first) == made[::-1][:3]
+    create()
+    second = api.get(first["next"]).json()
+    assert _ids(second) == made[::-1][3:6]
+    third = api.get(second["next"]).json()
+    assert _ids(third) == made[:1] and third["next"] is None
+    back = api.get(third["previous"]).json()
+    assert _ids(back) == _ids(second)
+
+
+def test_a_bad_cursor_is_a_400(api: httpx.Client) -> None:
+    for cursor in ("garbage", "WyJuZXh0IiwgWzEsIFtdXV0"):  # not ours; a position of lists
+        assert api.get("/predictions", params={"cursor": cursor}).status_code == 400
+
+
+def test_deployments_are_listed_newest_first(emu: Emulator) -> None:
+    emu.add_deployment("acme/older", model="emulator/echo")
+    emu.add_deployment("acme/newer", model="emulator/echo")
+    listed = httpx.get(f"{emu.api_url}/deployments", headers=AUTH).json()["results"]
+    assert [d["name"] for d in listed] == ["newer", "older", "echo-deployment"]
+
+
+def test_reset_refills_the_rate_limit_bucket() -> None:
+    limit = RateLimit.parse("1/min", burst=2)
+    with Emulator(time_scale=0.01, rate_limit=limit) as emu:
+
+        def create() -> int:
+            url = f"{emu.api_url}/models/emulator/echo/predictions"
+            return httpx.post(url, json={"input": {"text": "a"}}, headers=AUTH).status_code
+
+        assert [create(), create(), create()] == [201, 201, 429]
+        emu.reset()
+        assert limit.refused == 0
+        assert [create(), create()] == [201, 201]
