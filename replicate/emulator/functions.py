@@ -15,6 +15,7 @@ import hashlib
 import inspect
 import io
 import json
+import math
 import pathlib
 import shutil
 import sys
@@ -136,6 +137,8 @@ def _suffix(data: bytes) -> str:
 def _as_output(value: Any, names: Iterator[str]) -> Any:
     """``value`` with bytes and paths turned into :class:`OutputFile` s; ``TypeError`` (the
     run fails) for what JSON cannot carry, as cog refuses it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TypeError(f"the model's output holds {value}, which JSON cannot carry")
     if value is None or isinstance(value, str | int | float | OutputFile):
         return value
     if isinstance(value, bytes | bytearray):

@@ -119,6 +119,13 @@ def _required(field: str) -> InvalidField:
 
 
 def _check_request_fields(body: dict[str, Any], allowed: frozenset[str]) -> None:
+    fields = _request_field_problems(body, allowed)
+    if fields:
+        raise unprocessable(*fields)
+
+
+def _request_field_problems(body: dict[str, Any], allowed: frozenset[str]) -> list[InvalidField]:
+    """What is wrong with a prediction or training request's own fields (not its input)."""
     fields = [
         InvalidField("additional_property_not_allowed", name, "additional property not allowed")
         for name in body
@@ -138,8 +145,7 @@ def _check_request_fields(body: dict[str, Any], allowed: frozenset[str]) -> None
         fields.append(
             InvalidField("enum", "webhook_events_filter", "items: start, output, logs, completed")
         )
-    if fields:
-        raise unprocessable(*fields)
+    return fields
 
 
 # -- predictions -----------------------------------------------------------------------------
@@ -147,6 +153,9 @@ def _check_request_fields(body: dict[str, Any], allowed: frozenset[str]) -> None
 # replicate 1.x sends it.
 _PREDICTION_FIELDS = frozenset(
     {"input", "stream", "webhook", "webhook_completed", "webhook_events_filter"}
+)
+_TRAINING_FIELDS = frozenset(
+    {"destination", "input", "webhook", "webhook_completed", "webhook_events_filter"}
 )
 
 
@@ -183,10 +192,10 @@ async def _create_prediction(
     inp, problems = validate_input(body["input"], schema or {})
     if problems:
         raise unprocessable(*problems)
-    behaviour = version.behaviour if version and version.behaviour else None
-    if behaviour is None and model.spec is not None:
-        behaviour = model.spec.behaviour
-    if behaviour is None:
+    behaviour = None
+    if version is not None:  # a model whose versions were all deleted runs no more
+        behaviour = version.behaviour or (model.spec.behaviour if model.spec else None)
+    if version is None or behaviour is None:
         raise HTTPError(
             problem(
                 422,
@@ -195,12 +204,11 @@ async def _create_prediction(
                 "Emulator.add_model or train into it",
             )
         )
-    vid = version.id if version else version_id(model.owner, model.name, 0)
     job = Job(
         "prediction",
         app.store.new_id(),
         model.full_name,
-        vid,
+        version.id,
         body["input"],
         req.base,
         deployment=deployment,
@@ -341,9 +349,7 @@ async def trainings_create(app: EmulatorApp, req: Request) -> Result:
         raise not_found("version")
     body = _body_object(req)
     destination = body.get("destination")
-    fields = []
-    if not isinstance(body.get("input"), dict):
-        fields.append(InvalidField("required", "input", "input is required"))
+    fields = _request_field_problems(body, _TRAINING_FIELDS)
     if not isinstance(destination, str) or destination not in app.store.models:
         fields.append(InvalidField("not_found", "destination", "must be an existing owner/name"))
     if fields:
@@ -489,7 +495,13 @@ async def models_get(app: EmulatorApp, req: Request) -> Result:
 async def models_update(app: EmulatorApp, req: Request) -> Result:
     model = _model(app, req)
     body = _body_object(req)
-    for field in ("description", "github_url", "license_url", "paper_url", "readme"):
+    fields = ("description", "github_url", "license_url", "paper_url", "readme")
+    wrong = [f for f in fields if f in body and not isinstance(body[f], str | None)]
+    if wrong:  # stored, it would break every later GET of the model
+        raise unprocessable(
+            *(InvalidField("invalid_type", f, f"{f} must be a string") for f in wrong)
+        )
+    for field in fields:
         if field in body:
             setattr(model, field, body[field])
     return json_response(model.to_json())
@@ -543,6 +555,28 @@ async def versions_get(app: EmulatorApp, req: Request) -> Result:
 
 async def versions_delete(app: EmulatorApp, req: Request) -> Result:
     model, version = _version(app, req)
+    # Two of the API's documented refusals; the others (private models only, no other
+    # user's predictions) would refuse every delete of the emulator's own models.
+    deployed = [
+        f"{d.owner}/{d.name}" for d in app.store.deployments.values() if d.version == version.id
+    ]
+    if deployed:
+        raise HTTPError(
+            problem(
+                409,
+                "Conflict",
+                f"Version {version.id} is used by deployment {deployed[0]}: a version with a "
+                "deployment cannot be deleted.",
+            )
+        )
+    if any(job.version == version.id for job in app.store.trainings.values()):
+        raise HTTPError(
+            problem(
+                409,
+                "Conflict",
+                f"Version {version.id} is the base of a training: it cannot be deleted.",
+            )
+        )
     model.versions.remove(version)
     del app.store.versions[version.id]
     return Response(202, content_type=None)
@@ -557,14 +591,24 @@ def _deployment(app: EmulatorApp, req: Request) -> Deployment:
     return deployment
 
 
-def _check_deployment(body: dict[str, Any]) -> None:
+def _check_deployment(body: dict[str, Any], current: Deployment | None = None) -> None:
+    """Refuse a deployment create (or an update of ``current``) with fields of the wrong
+    type or range, or more minimum than maximum instances."""
     for field in ("name", "model", "version", "hardware"):
         if field in body and not isinstance(body[field], str):
             raise unprocessable(InvalidField("invalid_type", field, f"{field} must be a string"))
     for field, top in (("min_instances", 5), ("max_instances", 20)):
         value = body.get(field)
-        if value is not None and (not isinstance(value, int) or not 0 <= value <= top):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top
+        ):
             raise unprocessable(InvalidField("range", field, f"must be an integer from 0 to {top}"))
+    low = body.get("min_instances", current.min_instances if current else None)
+    high = body.get("max_instances", current.max_instances if current else None)
+    if low is not None and high is not None and low > high:
+        raise unprocessable(
+            InvalidField("range", "min_instances", "must not be more than max_instances")
+        )
 
 
 async def deployments_list(app: EmulatorApp, req: Request) -> Result:
@@ -610,7 +654,7 @@ async def deployments_get(app: EmulatorApp, req: Request) -> Result:
 async def deployments_update(app: EmulatorApp, req: Request) -> Result:
     deployment = _deployment(app, req)
     body = _body_object(req)
-    _check_deployment(body)
+    _check_deployment(body, deployment)
     if "version" in body:
         found = app.store.versions.get(body["version"])
         if found is None:

@@ -72,11 +72,17 @@ class Request:
     def json(self) -> Any:
         """The body decoded as JSON; raises :class:`HTTPError` (400) when it is not."""
         try:
-            return json.loads(self.body or b"null")
+            return json.loads(self.body or b"null", parse_constant=_not_json)
         except ValueError:
             raise HTTPError(
                 problem(400, "Invalid JSON", "The request body is not valid JSON.")
             ) from None
+
+
+def _not_json(constant: str) -> Any:
+    # Python reads NaN and Infinity, which JSON has not: echoed back, no strict parser could
+    # read the response.
+    raise ValueError(f"{constant} is not JSON")
 
 
 @attrs.define

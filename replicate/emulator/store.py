@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import random
 import string
 import threading
@@ -271,22 +272,32 @@ class Store:
         self.models[model.full_name] = model
         for vid in spec.ids():
             self.add_version(model, spec.schema, vid, cog_version=spec.cog_version)
-        if spec.default_example is not None:
-            model.default_example = spec.default_example
+        # A deployment of the replaced model serves the new one (its old version is gone).
+        for deployment in self.deployments.values():
+            if deployment.model == model.full_name and deployment.version not in self.versions:
+                deployment.version = model.versions[-1].id
+        given = spec.default_example
+        if given is not None:
+            # Often only {"input", "output"} is written: the rest of the prediction is filled
+            # in, as clients (replicate 1.x) read default_example as a whole prediction.
+            example_id = hashlib.sha256(model.full_name.encode()).hexdigest()[:26]
+            filled = self._example(model, given.get("input", {}), given.get("output"), example_id)
+            model.default_example = {**filled, **given}
         elif spec.example is not None:
-            model.default_example = self._example(model, spec.example)
+            output = final_output(spec.behaviour(spec.example))
+            model.default_example = self._example(model, spec.example, output, self.new_id())
         return model
 
-    def _example(self, model: Model, inp: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _example(model: Model, inp: Any, output: Any, example_id: str) -> dict[str, Any]:
         # Shaped like the API's default_example: a finished prediction lacking urls.
-        assert model.spec is not None
         moment = iso(now())
         return {
-            "id": self.new_id(),
+            "id": example_id,
             "model": model.full_name,
             "version": model.versions[-1].id if model.versions else "",
             "input": inp,
-            "output": final_output(model.spec.behaviour(inp)),
+            "output": output,
             "logs": "",
             "error": None,
             "status": "succeeded",

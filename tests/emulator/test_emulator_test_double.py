@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import io
+import json
 import os
 import pathlib
 import socket
@@ -259,3 +260,136 @@ def test_reset_refills_the_rate_limit_bucket() -> None:
         emu.reset()
         assert limit.refused == 0
         assert [create(), create()] == [201, 201]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"webhook": "ftp://nowhere"},
+        {"webhook": "http://127.0.0.1:9/h", "webhook_events_filter": ["bogus"]},
+        {"webhook": "http://127.0.0.1:9/h", "webhook_events_filter": 5},
+        {"unknown_field": 1},
+    ],
+)
+def test_training_request_fields_are_checked(
+    emu: Emulator, api: httpx.Client, body: dict[str, object]
+) -> None:
+    version = api.get("/models/emulator/echo").json()["latest_version"]["id"]
+    api.post(
+        "/models",
+        json={"owner": "emulator", "name": "dest", "visibility": "private", "hardware": "cpu"},
+    )
+    answer = api.post(
+        f"/models/emulator/echo/versions/{version}/trainings",
+        json={"destination": "emulator/dest", "input": {}, **body},
+    )
+    assert answer.status_code == 422
+    assert emu.trainings == {}
+
+
+def test_a_deployed_version_cannot_be_deleted(emu: Emulator, api: httpx.Client) -> None:
+    deployment = api.get("/deployments/emulator/echo-deployment").json()
+    version = deployment["current_release"]["version"]
+    answer = api.delete(f"/models/emulator/echo/versions/{version}")
+    assert answer.status_code == 409
+    assert "echo-deployment" in answer.json()["detail"]
+    run = api.post(
+        "/deployments/emulator/echo-deployment/predictions", json={"input": {"text": "a"}}
+    )
+    assert run.status_code == 201
+
+
+def test_redefining_a_deployed_model_keeps_its_deployment_running(emu: Emulator) -> None:
+    emu.add_model("acme/owl", lambda prompt: "v1")
+    emu.add_deployment("acme/owl-app", model="acme/owl")
+    emu.add_model("acme/owl", lambda prompt, seed=0: "v2")  # a new schema: a new version
+    with emu.client() as client:
+        assert client.deployments.get("acme/owl-app").current_release.version == (
+            emu.models["acme/owl"].versions[-1].id
+        )
+        prediction = client.deployments.predictions.create("acme/owl-app", input={"prompt": "x"})
+        prediction.wait()
+        assert prediction.output == "v2"
+
+
+def test_a_model_whose_versions_are_all_deleted_no_longer_runs(
+    emu: Emulator, api: httpx.Client
+) -> None:
+    emu.add_model("acme/gone", lambda: "x")
+    [version] = api.get("/models/acme/gone/versions").json()["results"]
+    assert api.delete(f"/models/acme/gone/versions/{version['id']}").status_code == 202
+    answer = api.post("/models/acme/gone/predictions", json={"input": {}})
+    assert answer.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/models/emulator/echo", {"description": 123}),
+        ("/models/emulator/echo", {"github_url": ["x"]}),
+        ("/deployments/emulator/echo-deployment", {"min_instances": True}),
+        ("/deployments/emulator/echo-deployment", {"min_instances": 2, "max_instances": 1}),
+        ("/deployments/emulator/echo-deployment", {"min_instances": 5}),  # max is 1
+    ],
+)
+def test_updates_of_the_wrong_type_are_refused(
+    api: httpx.Client, path: str, body: dict[str, object]
+) -> None:
+    before = api.get(path).json()
+    assert api.patch(path, json=body).status_code == 422
+    assert api.get(path).json() == before
+
+
+def test_deployment_create_with_more_minimum_than_maximum_is_refused(api: httpx.Client) -> None:
+    version = api.get("/models/emulator/echo").json()["latest_version"]["id"]
+    body = {"name": "d", "model": "emulator/echo", "version": version, "hardware": "cpu"}
+    for low, high in ((5, 1), (True, 1)):
+        answer = api.post(
+            "/deployments", json={**body, "min_instances": low, "max_instances": high}
+        )
+        assert answer.status_code == 422
+
+
+def test_a_partial_default_example_is_served_as_a_whole_prediction(emu: Emulator) -> None:
+    schema = {"components": {"schemas": {"Input": {"type": "object", "properties": {}}}}}
+    emu.add_model_from_json(
+        {
+            "owner": "acme",
+            "name": "sketch",
+            "latest_version": {"id": "a" * 64, "openapi_schema": schema},
+            "default_example": {"input": {"prompt": "a fox"}, "output": "drawn"},
+        }
+    )
+    example = httpx.get(f"{emu.api_url}/models/acme/sketch", headers=AUTH).json()["default_example"]
+    assert example["input"] == {"prompt": "a fox"} and example["output"] == "drawn"
+    assert example["model"] == "acme/sketch" and example["version"] == "a" * 64
+    assert example["status"] == "succeeded" and example["id"] and example["created_at"]
+
+
+@pytest.mark.parametrize("value", [float("nan"), [1.0, float("inf")], {"x": -float("inf")}])
+def test_an_output_json_cannot_carry_fails_the_run(value: object) -> None:
+    def strict(text: str) -> object:
+        def refuse(constant: str) -> object:
+            raise ValueError(constant)
+
+        return json.loads(text, parse_constant=refuse)
+
+    with Emulator(time_scale=0.01) as emu:
+        emu.add_model("acme/score", lambda: value)
+        answer = httpx.post(
+            f"{emu.api_url}/models/acme/score/predictions",
+            json={"input": {}},
+            headers={**AUTH, "Prefer": "wait"},
+        )
+        body = strict(answer.text)
+        assert body["status"] == "failed"  # type: ignore[index]
+        assert "which JSON cannot carry" in body["error"]  # type: ignore[index]
+
+
+def test_a_request_body_with_nan_is_not_json(api: httpx.Client) -> None:
+    answer = api.post(
+        "/models/emulator/echo/predictions",
+        content=b'{"input": {"text": NaN}}',
+        headers={"content-type": "application/json"},
+    )
+    assert answer.status_code == 400
