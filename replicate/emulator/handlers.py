@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .app import EmulatorApp
 
 MAX_WAIT = 60
+MIN_CANCEL_AFTER = 5  # seconds: the API's documented minimum
 WEBHOOK_EVENTS = frozenset({"start", "output", "logs", "completed"})
 _VERSION_ID = re.compile(r"^[0-9a-f]{64}$")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
@@ -83,9 +84,13 @@ def parse_duration(value: str | None) -> float | None:
                 )
             ) from None
         seconds = sum(float(n) * _UNITS[u] for n, u in parts)
-    if seconds <= 0:
+    if seconds < MIN_CANCEL_AFTER:
         raise HTTPError(
-            problem(400, "Invalid Cancel-After header", "Cancel-After must be a positive duration")
+            problem(
+                400,
+                "Invalid Cancel-After header",
+                f"Cancel-After must be at least {MIN_CANCEL_AFTER} seconds, not {value!r}",
+            )
         )
     return seconds
 
