@@ -98,6 +98,10 @@ class _Server(uvicorn.Server):
         super().__init__(config)
         self._app = app
 
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self._app.holding = True  # serving again after a stop
+        await super().startup(sockets)
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self._app.release_held()
         await super().shutdown(sockets)
@@ -136,7 +140,6 @@ async def serve(
 ) -> None:
     """Serve until ``server.should_exit`` (calling ``on_started`` once requests are accepted);
     then cancel running jobs and close the webhook client."""
-    app.holding = True
     if on_started is not None:  # cancelled below if the server never starts
         asyncio.get_running_loop().create_task(_announce(server, on_started))
     try:

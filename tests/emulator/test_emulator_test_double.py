@@ -121,6 +121,12 @@ def test_after_stop_and_start_no_upload_is_listed_that_cannot_be_read() -> None:
             download = httpx.get(f"{emu.api_url}/files/{item['id']}/download", headers=AUTH)
             assert download.status_code == 200
         assert listed == []
+        held = httpx.post(  # held again: the stop released held requests only while stopping
+            f"{emu.api_url}/models/emulator/echo/predictions",
+            json={"input": {"text": "a"}},
+            headers={**AUTH, "Prefer": "wait=5"},
+        )
+        assert held.json()["status"] == "succeeded"
 
 
 def test_process_emulator_over_tls_can_be_steered() -> None:
