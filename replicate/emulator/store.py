@@ -211,6 +211,7 @@ def seeded_collections() -> list[CollectionSpec]:
 
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+_EVERY_PREDICTION_HAS = frozenset({"id", "model", "version", "status", "created_at"})
 
 
 class Store:
@@ -278,10 +279,11 @@ class Store:
                 deployment.version = model.versions[-1].id
         given = spec.default_example
         if given is not None:
-            # Often only {"input", "output"} is written: the rest of the prediction is filled
-            # in, as clients (replicate 1.x) read default_example as a whole prediction.
+            # Often only {"input", "output"} is written: the fields every prediction has are
+            # filled in, as clients (replicate 1.x) read default_example as a prediction.
             example_id = hashlib.sha256(model.full_name.encode()).hexdigest()[:26]
-            filled = self._example(model, given.get("input", {}), given.get("output"), example_id)
+            whole = self._example(model, given.get("input", {}), given.get("output"), example_id)
+            filled = {k: v for k, v in whole.items() if k in _EVERY_PREDICTION_HAS}
             model.default_example = {**filled, **given}
         elif spec.example is not None:
             output = final_output(spec.behaviour(spec.example))
