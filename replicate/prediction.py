@@ -331,9 +331,15 @@ def _seconds_text(seconds: float) -> str:
     return f"{millis // 1000}.{millis % 1000:03d}".rstrip("0").rstrip(".") + "s"
 
 
+_UNIT_SECONDS = {"": 1.0, "ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
 def cancel_after_header(value: str | int | float) -> str:
     """``Cancel-After`` value: seconds (a finite positive number) become ``"<n>s"``;
-    strings must be a duration like ``"30s"``, ``"5m"``, ``"1h30m"`` or ``"500ms"``."""
+    strings must be a duration like ``"30s"``, ``"5m"``, ``"1h30m"`` or ``"500ms"``; either
+    at least the API's 5 s minimum."""
+    from ._flows.run import MIN_CANCEL_AFTER
+
     if isinstance(value, bool):
         raise TypeError("cancel_after must be seconds or a duration string, not a bool")
     if isinstance(value, int | float):
@@ -341,14 +347,22 @@ def cancel_after_header(value: str | int | float) -> str:
             raise ValueError(
                 f"cancel_after must be a finite positive number of seconds, got {value!r}"
             )
-        return _seconds_text(value)
-    if not isinstance(value, str):
+        text, seconds = _seconds_text(value), float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not _DURATION.fullmatch(text) or not any(c in "123456789" for c in text):
+            raise ValueError(
+                f"cancel_after {value!r} is not a positive duration like '30s', '5m', '1h30m' "
+                "or '500ms' (no spaces inside)"
+            )
+        parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)?", text)
+        seconds = sum(float(n) * _UNIT_SECONDS[unit] for n, unit in parts)
+    else:
         raise TypeError(f"cancel_after must be seconds or a duration string, got {value!r}")
-    text = value.strip()
-    if not _DURATION.fullmatch(text) or not any(c in "123456789" for c in text):
+    if seconds < MIN_CANCEL_AFTER:  # the API refuses it: say so before sending
         raise ValueError(
-            f"cancel_after {value!r} is not a positive duration like '30s', '5m', '1h30m' or "
-            "'500ms' (no spaces inside)"
+            f"cancel_after must be at least {MIN_CANCEL_AFTER} seconds (the API's minimum), "
+            f"got {value!r}"
         )
     return text
 

@@ -7,7 +7,12 @@ import asyncio
 import math
 import os
 import signal
+import ssl
+from typing import NoReturn
 
+from uvicorn.config import LOG_LEVELS
+
+from ..batching.limiter import parse_rate
 from . import ratelimit
 from .app import EmulatorApp
 from .jobs import QUIRKS
@@ -45,11 +50,25 @@ def _positive(text: str) -> int:
     return number
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, like the other start-up errors: no usage block to scroll past.
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _rate(text: str) -> str:
+    try:
+        parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 def parse_args(
     argv: list[str] | None = None, prog: str = "python -m replicate.emulator"
 ) -> argparse.Namespace:
     """Command-line options (``prog``: how the help names the command)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog,
         description="Run a local emulator of Replicate's HTTP API.",
     )
@@ -89,59 +108,68 @@ def parse_args(
     )
     parser.add_argument("--tls-cert", default=None, help="serve https with this certificate chain")
     parser.add_argument("--tls-key", default=None, help="private key for --tls-cert")
-    parser.add_argument("--log-level", default="warning")
-    ratelimit.add_arguments(parser)
+    parser.add_argument("--log-level", default="warning", choices=list(LOG_LEVELS))
+    ratelimit.add_arguments(parser, _rate)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m replicate.emulator") -> None:
-    """Entry point."""
+    """Entry point: a mistake (bad file, port in use, unknown host) is one line on stderr."""
     args = parse_args(argv, prog)
-    retry = (
-        args.sse_retry_ms if args.sse_retry_ms is not None else max(1, int(1000 * args.time_scale))
-    )
     if bool(args.tls_cert) != bool(args.tls_key):
-        raise SystemExit("--tls-cert and --tls-key go together")
+        raise SystemExit(f"{prog}: --tls-cert and --tls-key go together")
     tls = TLSFiles("", args.tls_cert, args.tls_key) if args.tls_cert else None
     made_tls = args.tls and tls is None
-    if made_tls:
-        tls = make_tls_files(args.host)
+    # `kill` (SIGTERM, as process managers and test harnesses stop it) ends it as Ctrl-C
+    # does: the certificates made for this run, private key included, are removed.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        objects = [obj for path in args.models for obj in read_model_objects(path)]
-        models = [spec_from_model_json(obj) for obj in objects]
-    except (OSError, ValueError) as exc:  # a models file that cannot be served
-        raise SystemExit(f"python -m replicate.emulator: {exc}") from None
+        for path in (args.tls_cert, args.tls_key) if tls else ():
+            open(path, "rb").close()  # a missing file named now, not as the server starts
+        if made_tls:
+            tls = make_tls_files(args.host)
+        _serve(args, tls)
+    except KeyboardInterrupt:  # Ctrl-C at any moment: a quiet exit
+        pass
+    except (OSError, ValueError) as exc:  # files, host, port, certificate
+        raise SystemExit(f"{prog}: {exc}") from None
+    finally:
+        if made_tls and tls is not None:  # certificates made for this run only
+            tls.remove()
+
+
+def _serve(args: argparse.Namespace, tls: TLSFiles | None) -> None:
+    objects = [obj for path in args.models for obj in read_model_objects(path)]
     app = EmulatorApp(
         token=args.token,
         seed=args.seed,
         time_scale=args.time_scale,
         page_size=args.page_size,
         quirks=frozenset(args.quirk),
-        sse_retry_ms=retry,
+        sse_retry_ms=args.sse_retry_ms
+        if args.sse_retry_ms is not None
+        else max(1, int(1000 * args.time_scale)),
         record=not args.no_record,
-        models=models,
+        models=[spec_from_model_json(obj) for obj in objects],
     )
     app.rate_limit = ratelimit.from_arguments(args)
     sock = bind_socket(args.host, args.port)
     server = make_server(app, args.log_level, tls)
-    # `kill` (SIGTERM, as process managers and test harnesses stop it) ends it as Ctrl-C
-    # does: the certificates made for this run, private key included, are removed.
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
+
+    def announce() -> None:  # only once serving: harnesses start sending at this line
         print(LISTENING + url_for(sock, "https" if tls else "http"), flush=True)
         if tls is not None and tls.ca_file:
             print(f"trust this certificate authority: {tls.ca_file}", flush=True)
-        loop = new_event_loop()
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(serve(server, app, sock))
-        finally:
-            loop.close()
-    except KeyboardInterrupt:  # Ctrl-C at any moment: a quiet exit
-        pass
+
+    loop = new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(serve(server, app, sock, announce))
+    except ssl.SSLError as exc:  # read as the server starts
+        raise ValueError(f"cannot use --tls-cert/--tls-key: {exc}") from None
     finally:
-        if made_tls and tls is not None:  # certificates made for this run only
-            tls.remove()
+        loop.close()
+        sock.close()
 
 
 def _interrupt(signum: int, frame: object) -> None:

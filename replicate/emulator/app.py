@@ -98,6 +98,8 @@ class EmulatorApp:
             lambda job: handlers.on_succeeded(self, job),
             lambda url: handlers.input_file(self, url),
         )
+        #: False once the server is shutting down: held requests answer at once.
+        self.holding = True
         self.router = Router()
         for route in handlers.routes(self):
             self.router.add(route)
@@ -114,9 +116,18 @@ class EmulatorApp:
         self.token, self.time_scale, self.quirks, self.sse_retry_ms, page_size = self._defaults
         self.store.page_size = page_size
         self.store.reset()
+        if self.rate_limit is not None:  # one test's creates must not throttle the next's
+            self.rate_limit.restart()
         self.faults.clear()
         self.requests.clear()
         self.webhooks.reset()
+
+    def release_held(self) -> None:
+        """Answer every held request now (``Prefer: wait`` with the prediction as it is, SSE
+        streams end): the server is shutting down."""
+        self.holding = False
+        for job in [*self.store.predictions.values(), *self.store.trainings.values()]:
+            job.notify()
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -26,7 +26,7 @@ from .http import (
     problem,
     unprocessable,
 )
-from .jobs import now
+from .jobs import iso, now
 from .store import StoredFile
 from .validation import InvalidField
 
@@ -196,8 +196,14 @@ def _live_file(app: EmulatorApp, file_id: str) -> StoredFile:
 
 
 async def files_list(app: EmulatorApp, req: Request) -> Response:
-    live = [f for f in reversed(app.store.files.values()) if f.expires > now()]
-    return page_response(req, live, app.store.page_size, lambda f: f.to_json(req.base))
+    live = [f for f in app.store.files.values() if f.expires > now()]
+    return page_response(
+        req,
+        live,
+        app.store.page_size,
+        lambda f: f.to_json(req.base),
+        lambda f: (iso(f.created), f.id),
+    )
 
 
 async def files_get(app: EmulatorApp, req: Request) -> Response:
@@ -223,9 +229,10 @@ def signed_download_url(app: EmulatorApp, base: str, file_id: str, ttl: float = 
     return f"{base}/v1/files/{file_id}/download?owner={OWNER}&expiry={expiry}&signature={sig}"
 
 
-async def _chunks(data: IO[bytes]) -> AsyncIterator[bytes]:
-    data.seek(0)
-    while chunk := data.read(CHUNK):
+async def _chunks(stored: StoredFile) -> AsyncIterator[bytes]:
+    offset = 0  # this download's own position: others may be reading the same file
+    while chunk := stored.read_at(offset, CHUNK):
+        offset += len(chunk)
         yield chunk
 
 
@@ -251,4 +258,4 @@ async def files_download(app: EmulatorApp, req: Request) -> Response | StreamRes
         (b"content-length", str(stored.size).encode()),
         (b"content-disposition", f"attachment; filename*=UTF-8''{quote(stored.name)}".encode()),
     ]
-    return StreamResponse(200, _chunks(stored.data), headers)
+    return StreamResponse(200, _chunks(stored), headers)

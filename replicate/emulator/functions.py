@@ -15,6 +15,7 @@ import hashlib
 import inspect
 import io
 import json
+import math
 import pathlib
 import shutil
 import sys
@@ -136,6 +137,8 @@ def _suffix(data: bytes) -> str:
 def _as_output(value: Any, names: Iterator[str]) -> Any:
     """``value`` with bytes and paths turned into :class:`OutputFile` s; ``TypeError`` (the
     run fails) for what JSON cannot carry, as cog refuses it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TypeError(f"the model's output holds {value}, which JSON cannot carry")
     if value is None or isinstance(value, str | int | float | OutputFile):
         return value
     if isinstance(value, bytes | bytearray):
@@ -212,8 +215,8 @@ def _as_path(value: Any, ctx: RunContext, folder: pathlib.Path) -> Any:
         found = ctx.input_file(value)
         if found is None and value.startswith(("http://", "https://")):
             found = _fetch(value)
-    if found is None:
-        return value
+    if found is None:  # a scheme the emulator cannot fetch (s3:, ftp:, ...)
+        raise _InputNotFetched(f"the emulator cannot fetch file input {value!r}")
     target = folder / str(len(list(folder.iterdir()))) / found[0]
     target.parent.mkdir()
     target.write_bytes(found[1])

@@ -14,6 +14,7 @@ from . import files_api, sse
 from .catalog import OWNER, Script, Step, version_id
 from .http import (
     HTTPError,
+    Position,
     Request,
     Response,
     Route,
@@ -25,7 +26,7 @@ from .http import (
     problem,
     unprocessable,
 )
-from .jobs import Job
+from .jobs import Job, iso
 from .store import ACCOUNT, HARDWARE, Deployment, Model, Version
 from .validation import InvalidField, secret_inputs, validate_input
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from .app import EmulatorApp
 
 MAX_WAIT = 60
+MIN_CANCEL_AFTER = 5  # seconds: the API's documented minimum
 WEBHOOK_EVENTS = frozenset({"start", "output", "logs", "completed"})
 _VERSION_ID = re.compile(r"^[0-9a-f]{64}$")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
@@ -82,9 +84,13 @@ def parse_duration(value: str | None) -> float | None:
                 )
             ) from None
         seconds = sum(float(n) * _UNITS[u] for n, u in parts)
-    if seconds <= 0:
+    if seconds < MIN_CANCEL_AFTER:
         raise HTTPError(
-            problem(400, "Invalid Cancel-After header", "Cancel-After must be a positive duration")
+            problem(
+                400,
+                "Invalid Cancel-After header",
+                f"Cancel-After must be at least {MIN_CANCEL_AFTER} seconds, not {value!r}",
+            )
         )
     return seconds
 
@@ -118,6 +124,13 @@ def _required(field: str) -> InvalidField:
 
 
 def _check_request_fields(body: dict[str, Any], allowed: frozenset[str]) -> None:
+    fields = _request_field_problems(body, allowed)
+    if fields:
+        raise unprocessable(*fields)
+
+
+def _request_field_problems(body: dict[str, Any], allowed: frozenset[str]) -> list[InvalidField]:
+    """What is wrong with a prediction or training request's own fields (not its input)."""
     fields = [
         InvalidField("additional_property_not_allowed", name, "additional property not allowed")
         for name in body
@@ -137,8 +150,7 @@ def _check_request_fields(body: dict[str, Any], allowed: frozenset[str]) -> None
         fields.append(
             InvalidField("enum", "webhook_events_filter", "items: start, output, logs, completed")
         )
-    if fields:
-        raise unprocessable(*fields)
+    return fields
 
 
 # -- predictions -----------------------------------------------------------------------------
@@ -146,6 +158,9 @@ def _check_request_fields(body: dict[str, Any], allowed: frozenset[str]) -> None
 # replicate 1.x sends it.
 _PREDICTION_FIELDS = frozenset(
     {"input", "stream", "webhook", "webhook_completed", "webhook_events_filter"}
+)
+_TRAINING_FIELDS = frozenset(
+    {"destination", "input", "webhook", "webhook_completed", "webhook_events_filter"}
 )
 
 
@@ -182,10 +197,10 @@ async def _create_prediction(
     inp, problems = validate_input(body["input"], schema or {})
     if problems:
         raise unprocessable(*problems)
-    behaviour = version.behaviour if version and version.behaviour else None
-    if behaviour is None and model.spec is not None:
-        behaviour = model.spec.behaviour
-    if behaviour is None:
+    behaviour = None
+    if version is not None:  # a model whose versions were all deleted runs no more
+        behaviour = version.behaviour or (model.spec.behaviour if model.spec else None)
+    if version is None or behaviour is None:
         raise HTTPError(
             problem(
                 422,
@@ -194,12 +209,11 @@ async def _create_prediction(
                 "Emulator.add_model or train into it",
             )
         )
-    vid = version.id if version else version_id(model.owner, model.name, 0)
     job = Job(
         "prediction",
         app.store.new_id(),
         model.full_name,
-        vid,
+        version.id,
         body["input"],
         req.base,
         deployment=deployment,
@@ -212,7 +226,7 @@ async def _create_prediction(
     model.run_count += 1
     app.runner.start(job, behaviour(inp), cancel_after)
     if wait is not None:
-        await job.wait_done(wait)
+        await job.wait_done(wait, lambda: app.holding)
     return Response(
         201, job.to_bytes(app.quirks), headers=[(b"location", job.urls(app.quirks)["get"].encode())]
     )
@@ -266,9 +280,15 @@ def _filter_jobs(req: Request, jobs: list[Job]) -> list[Job]:
     ]
 
 
+def _job_position(job: Job) -> Position:
+    return (iso(job.created), job.id)
+
+
 async def predictions_list(app: EmulatorApp, req: Request) -> Result:
     jobs = _filter_jobs(req, list(app.store.predictions.values()))
-    return page_response(req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks))
+    return page_response(
+        req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks), _job_position
+    )
 
 
 async def predictions_get(app: EmulatorApp, req: Request) -> Result:
@@ -284,7 +304,7 @@ async def predictions_cancel(app: EmulatorApp, req: Request) -> Result:
 
 async def prediction_stream(app: EmulatorApp, req: Request) -> Result:
     job = _job(app.store.predictions, req.params["prediction_id"], "prediction")
-    return sse.stream_response(job, req, app.sse_retry_ms)
+    return sse.stream_response(job, req, app.sse_retry_ms, lambda: app.holding)
 
 
 def store_output(app: EmulatorApp, job: Job, name: str, data: bytes) -> str:
@@ -334,9 +354,7 @@ async def trainings_create(app: EmulatorApp, req: Request) -> Result:
         raise not_found("version")
     body = _body_object(req)
     destination = body.get("destination")
-    fields = []
-    if not isinstance(body.get("input"), dict):
-        fields.append(InvalidField("required", "input", "input is required"))
+    fields = _request_field_problems(body, _TRAINING_FIELDS)
     if not isinstance(destination, str) or destination not in app.store.models:
         fields.append(InvalidField("not_found", "destination", "must be an existing owner/name"))
     if fields:
@@ -379,8 +397,10 @@ def on_succeeded(app: EmulatorApp, job: Job) -> None:
 
 
 async def trainings_list(app: EmulatorApp, req: Request) -> Result:
-    jobs = list(reversed(app.store.trainings.values()))
-    return page_response(req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks))
+    jobs = list(app.store.trainings.values())
+    return page_response(
+        req, jobs, app.store.page_size, lambda job: job.to_json(app.quirks), _job_position
+    )
 
 
 async def trainings_get(app: EmulatorApp, req: Request) -> Result:
@@ -396,7 +416,8 @@ async def trainings_cancel(app: EmulatorApp, req: Request) -> Result:
 
 
 # -- models ------------------------------------------------------------------------------------
-def _sorted_models(app: EmulatorApp, req: Request) -> list[Model]:
+def _model_order(req: Request) -> tuple[Callable[[Model], Position], bool]:
+    """A model's position in ``models.list`` (per ``sort_by``) and whether newest first."""
     sort_by = req.query.get("sort_by", "latest_version_created_at")
     direction = req.query.get("sort_direction", "desc")
     if sort_by not in ("model_created_at", "latest_version_created_at") or direction not in (
@@ -407,16 +428,18 @@ def _sorted_models(app: EmulatorApp, req: Request) -> list[Model]:
             problem(400, "Invalid sort", "sort_by or sort_direction has an unknown value")
         )
 
-    def key(model: Model) -> Any:
+    def position(model: Model) -> Position:
         if sort_by == "latest_version_created_at" and model.versions:
-            return model.versions[-1].created
-        return model.created
+            return (iso(model.versions[-1].created), model.full_name)
+        return (iso(model.created), model.full_name)
 
-    return sorted(app.store.models.values(), key=key, reverse=direction == "desc")
+    return position, direction == "desc"
 
 
 async def models_list(app: EmulatorApp, req: Request) -> Result:
-    return page_response(req, _sorted_models(app, req), app.store.page_size, Model.to_json)
+    position, descending = _model_order(req)
+    models = list(app.store.models.values())
+    return page_response(req, models, app.store.page_size, Model.to_json, position, descending)
 
 
 def _search_models(app: EmulatorApp, query: str) -> list[Model]:
@@ -477,7 +500,13 @@ async def models_get(app: EmulatorApp, req: Request) -> Result:
 async def models_update(app: EmulatorApp, req: Request) -> Result:
     model = _model(app, req)
     body = _body_object(req)
-    for field in ("description", "github_url", "license_url", "paper_url", "readme"):
+    fields = ("description", "github_url", "license_url", "paper_url", "readme")
+    wrong = [f for f in fields if f in body and not isinstance(body[f], str | None)]
+    if wrong:  # stored, it would break every later GET of the model
+        raise unprocessable(
+            *(InvalidField("invalid_type", f, f"{f} must be a string") for f in wrong)
+        )
+    for field in fields:
         if field in body:
             setattr(model, field, body[field])
     return json_response(model.to_json())
@@ -495,7 +524,7 @@ async def models_examples(app: EmulatorApp, req: Request) -> Result:
     model = _model(app, req)
     examples = [j for j in app.store.predictions.values() if j.model == model.full_name and j.done]
     return page_response(
-        req, examples[:1], app.store.page_size, lambda job: job.to_json(app.quirks)
+        req, examples[:1], app.store.page_size, lambda job: job.to_json(app.quirks), _job_position
     )
 
 
@@ -508,7 +537,13 @@ async def models_readme(app: EmulatorApp, req: Request) -> Result:
 
 async def versions_list(app: EmulatorApp, req: Request) -> Result:
     model = _model(app, req)
-    return page_response(req, list(reversed(model.versions)), app.store.page_size, Version.to_json)
+    return page_response(
+        req,
+        model.versions,
+        app.store.page_size,
+        Version.to_json,
+        lambda version: (iso(version.created), version.id),
+    )
 
 
 def _version(app: EmulatorApp, req: Request) -> tuple[Model, Version]:
@@ -525,6 +560,28 @@ async def versions_get(app: EmulatorApp, req: Request) -> Result:
 
 async def versions_delete(app: EmulatorApp, req: Request) -> Result:
     model, version = _version(app, req)
+    # Two of the API's documented refusals; the others (private models only, no other
+    # user's predictions) would refuse every delete of the emulator's own models.
+    deployed = [
+        f"{d.owner}/{d.name}" for d in app.store.deployments.values() if d.version == version.id
+    ]
+    if deployed:
+        raise HTTPError(
+            problem(
+                409,
+                "Conflict",
+                f"Version {version.id} is used by deployment {deployed[0]}: a version with a "
+                "deployment cannot be deleted.",
+            )
+        )
+    if any(job.version == version.id for job in app.store.trainings.values()):
+        raise HTTPError(
+            problem(
+                409,
+                "Conflict",
+                f"Version {version.id} is the base of a training: it cannot be deleted.",
+            )
+        )
     model.versions.remove(version)
     del app.store.versions[version.id]
     return Response(202, content_type=None)
@@ -539,19 +596,35 @@ def _deployment(app: EmulatorApp, req: Request) -> Deployment:
     return deployment
 
 
-def _check_deployment(body: dict[str, Any]) -> None:
+def _check_deployment(body: dict[str, Any], current: Deployment | None = None) -> None:
+    """Refuse a deployment create (or an update of ``current``) with fields of the wrong
+    type or range, or more minimum than maximum instances."""
     for field in ("name", "model", "version", "hardware"):
         if field in body and not isinstance(body[field], str):
             raise unprocessable(InvalidField("invalid_type", field, f"{field} must be a string"))
     for field, top in (("min_instances", 5), ("max_instances", 20)):
         value = body.get(field)
-        if value is not None and (not isinstance(value, int) or not 0 <= value <= top):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top
+        ):
             raise unprocessable(InvalidField("range", field, f"must be an integer from 0 to {top}"))
+    low = body.get("min_instances", current.min_instances if current else None)
+    high = body.get("max_instances", current.max_instances if current else None)
+    if low is not None and high is not None and low > high:
+        raise unprocessable(
+            InvalidField("range", "min_instances", "must not be more than max_instances")
+        )
 
 
 async def deployments_list(app: EmulatorApp, req: Request) -> Result:
     deployments = list(app.store.deployments.values())
-    return page_response(req, deployments, app.store.page_size, Deployment.to_json)
+    return page_response(
+        req,
+        deployments,
+        app.store.page_size,
+        Deployment.to_json,
+        lambda d: (iso(d.created), f"{d.owner}/{d.name}"),  # newest first, as the API lists
+    )
 
 
 async def deployments_create(app: EmulatorApp, req: Request) -> Result:
@@ -586,7 +659,7 @@ async def deployments_get(app: EmulatorApp, req: Request) -> Result:
 async def deployments_update(app: EmulatorApp, req: Request) -> Result:
     deployment = _deployment(app, req)
     body = _body_object(req)
-    _check_deployment(body)
+    _check_deployment(body, deployment)
     if "version" in body:
         found = app.store.versions.get(body["version"])
         if found is None:
@@ -680,7 +753,7 @@ async def control_faults_add(app: EmulatorApp, req: Request) -> Result:
     body = _body_object(req)
     try:
         app.faults.add(**body)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise HTTPError(problem(400, "Invalid fault", str(exc))) from None
     return Response(204, content_type=None)
 

@@ -72,11 +72,17 @@ class Request:
     def json(self) -> Any:
         """The body decoded as JSON; raises :class:`HTTPError` (400) when it is not."""
         try:
-            return json.loads(self.body or b"null")
+            return json.loads(self.body or b"null", parse_constant=_not_json)
         except ValueError:
             raise HTTPError(
                 problem(400, "Invalid JSON", "The request body is not valid JSON.")
             ) from None
+
+
+def _not_json(constant: str) -> Any:
+    # Python reads NaN and Infinity, which JSON has not: echoed back, no strict parser could
+    # read the response.
+    raise ValueError(f"{constant} is not JSON")
 
 
 @attrs.define
@@ -142,45 +148,97 @@ def not_found(what: str = "resource") -> HTTPError:
     return HTTPError(problem(404, "Not found", f"The requested {what} was not found."))
 
 
-def encode_cursor(offset: int) -> str:
-    """Opaque cursor for a page offset."""
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+#: Where an item sits in a list: compared element by element (timestamps as fixed-width
+#: ISO strings, then an id), so a cursor stays valid as items are created or deleted.
+Position = tuple[str | int, ...]
 
 
-def decode_cursor(cursor: str) -> int:
-    """Offset from a cursor; 400 when it is not one of ours."""
+def encode_cursor(way: str, position: Position) -> str:
+    """Opaque cursor: the page ``way`` (``next``/``previous``) of the item at ``position``."""
+    text = json.dumps([way, list(position)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, Position]:
+    """(way, position) from a cursor; 400 when it is not one of ours."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not text.startswith("o:"):
+        way, position = json.loads(text)
+        if way not in ("next", "previous") or not all(
+            isinstance(part, str | int) for part in position
+        ):
             raise ValueError(text)
-        return max(0, int(text[2:]))
-    except ValueError:
+        return way, tuple(position)
+    except (ValueError, TypeError):
         raise HTTPError(problem(400, "Invalid cursor", "The cursor is not valid.")) from None
 
 
-def paginate(request: Request, items: list[Any], page_size: int) -> dict[str, Any]:
-    """One page of ``items`` with absolute ``next``/``previous`` URLs carrying cursors."""
+def paginate(
+    request: Request,
+    items: list[Any],
+    page_size: int,
+    position: Callable[[Any], Position] | None = None,
+    descending: bool = True,
+) -> dict[str, Any]:
+    """One page of ``items`` with absolute ``next``/``previous`` URLs carrying cursors.
+
+    Cursors hold the position of the page's last (or first) item, not an offset, as the API's
+    do: creating or deleting items between pages neither repeats nor skips one. ``position``
+    orders the items (newest first when ``descending``); without it a list is fixed and an
+    item's position is its index.
+    """
+    keyed: list[tuple[Position, Any]]
+    if position is None:
+        keyed = [((index,), item) for index, item in enumerate(items)]
+        descending = False
+    else:
+        keyed = sorted(
+            ((position(item), item) for item in items), key=lambda pair: pair[0], reverse=descending
+        )
+    keys = [key for key, _ in keyed]
+
+    def earlier(a: Position, b: Position) -> bool:  # a is listed before b
+        return a > b if descending else a < b
+
     cursor = request.query.get("cursor")
-    offset = decode_cursor(cursor) if cursor else 0
-    page = items[offset : offset + page_size]
+    start, end = 0, page_size
+    boundary: Position = ()
+    if cursor:
+        way, boundary = decode_cursor(cursor)
+        try:
+            before = sum(1 for key in keys if earlier(key, boundary))
+            at_or_before = sum(1 for key in keys if not earlier(boundary, key))
+        except TypeError:  # a position of another list's shape
+            raise HTTPError(problem(400, "Invalid cursor", "The cursor is not valid.")) from None
+        if way == "next":
+            start, end = at_or_before, at_or_before + page_size
+        else:
+            start, end = max(0, before - page_size), before
+    page = keyed[start:end]
     others = [(k, v) for k, v in request.query.items() if k != "cursor"]
 
-    def link(at: int) -> str:
-        query = urlencode([*others, ("cursor", encode_cursor(at))])
+    def link(way: str, at: Position) -> str:
+        query = urlencode([*others, ("cursor", encode_cursor(way, at))])
         return f"{request.base}{request.path}?{query}"
 
+    first = page[0][0] if page else boundary
     return {
-        "next": link(offset + page_size) if offset + page_size < len(items) else None,
-        "previous": link(max(0, offset - page_size)) if offset > 0 else None,
-        "results": page,
+        "next": link("next", page[-1][0]) if page and end < len(keyed) else None,
+        "previous": link("previous", first) if start > 0 else None,
+        "results": [item for _, item in page],
     }
 
 
 def page_response(
-    request: Request, items: list[Any], page_size: int, render: Callable[[Any], Any]
+    request: Request,
+    items: list[Any],
+    page_size: int,
+    render: Callable[[Any], Any],
+    position: Callable[[Any], Position] | None = None,
+    descending: bool = True,
 ) -> Response:
-    """A JSON page of ``items``, each shown as ``render(item)``."""
-    page = paginate(request, items, page_size)
+    """A JSON page of ``items``, each shown as ``render(item)`` (see :func:`paginate`)."""
+    page = paginate(request, items, page_size, position, descending)
     page["results"] = [render(item) for item in page["results"]]
     return json_response(page)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from datetime import UTC, datetime
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 TERMINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
@@ -27,9 +29,17 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_clock = threading.Lock()
+_last = datetime.min.replace(tzinfo=UTC)
+
+
 def now() -> datetime:
-    """The current UTC time."""
-    return datetime.now(UTC)
+    """The current UTC time, later than any earlier call's by at least a microsecond: creation
+    times then order items (list cursors are positions in that order) without ties."""
+    global _last
+    with _clock:
+        _last = max(datetime.now(UTC), _last + timedelta(microseconds=1))
+        return _last
 
 
 class Job:
@@ -104,11 +114,12 @@ class Job:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.change_future(), timeout)
 
-    async def wait_done(self, timeout: float) -> None:
-        """Wait until the job is terminal or ``timeout`` seconds passed."""
+    async def wait_done(self, timeout: float, holding: Callable[[], bool]) -> None:
+        """Wait until the job is terminal, ``timeout`` seconds passed or ``holding()`` turns
+        false at a change."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
-        while not self.done:
+        while not self.done and holding():
             left = end - loop.time()
             if left <= 0:
                 return

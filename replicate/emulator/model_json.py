@@ -95,9 +95,15 @@ def read_model_objects(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml  # the emulator extra; only needed for YAML model files
 
-        data = yaml.safe_load(text)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not YAML ({exc})".replace("\n", " ")) from None
     else:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"{path}: not JSON ({exc})") from None
     if isinstance(data, dict) and isinstance(data.get("models"), list):
         data = data["models"]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 
 import attrs
 
@@ -41,6 +42,11 @@ class RateLimit:
     def __attrs_post_init__(self) -> None:
         self.bucket = TokenBucket(self.per_minute, self.burst)
 
+    def restart(self) -> None:
+        """A full bucket and no refusals counted, as at construction (a reset)."""
+        self.__attrs_post_init__()
+        self.refused = 0
+
     @classmethod
     def parse(
         cls, rate: str | float, burst: int = 10, *, fractional_retry_after: bool = False
@@ -69,10 +75,11 @@ class RateLimit:
         return response
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The rate-limit options of ``python -m replicate.emulator``."""
+def add_arguments(parser: argparse.ArgumentParser, rate: Callable[[str], str]) -> None:
+    """The rate-limit options of ``python -m replicate.emulator`` (``rate`` checks RATE)."""
     parser.add_argument(
         "--rate-limit",
+        type=rate,
         default=None,
         metavar="RATE",
         help="answer prediction creates beyond RATE (600/min, 60/s) with 429",

@@ -80,10 +80,31 @@ def bind_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(4096)
+    try:
+        sock.bind((host, port))
+        sock.listen(4096)
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host} port {port}: {exc.strerror}") from None
     sock.setblocking(False)
     return sock
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, but held requests (``Prefer: wait``, SSE streams) are answered as shutdown
+    begins: otherwise the graceful-shutdown timeout cancels them into a bare 500."""
+
+    def __init__(self, config: uvicorn.Config, app: EmulatorApp) -> None:
+        super().__init__(config)
+        self._app = app
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self._app.holding = True  # serving again after a stop
+        await super().startup(sockets)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._app.release_held()
+        await super().shutdown(sockets)
 
 
 def make_server(
@@ -102,11 +123,25 @@ def make_server(
         timeout_graceful_shutdown=1,
         backlog=4096,
     )
-    return uvicorn.Server(config)
+    return _Server(config, app)
 
 
-async def serve(server: uvicorn.Server, app: EmulatorApp, sock: socket.socket) -> None:
-    """Serve until ``server.should_exit``; then cancel running jobs and close the webhook client."""
+async def _announce(server: uvicorn.Server, on_started: Callable[[], None]) -> None:
+    while not server.started:
+        await asyncio.sleep(0.005)
+    on_started()
+
+
+async def serve(
+    server: uvicorn.Server,
+    app: EmulatorApp,
+    sock: socket.socket,
+    on_started: Callable[[], None] | None = None,
+) -> None:
+    """Serve until ``server.should_exit`` (calling ``on_started`` once requests are accepted);
+    then cancel running jobs and close the webhook client."""
+    if on_started is not None:  # cancelled below if the server never starts
+        asyncio.get_running_loop().create_task(_announce(server, on_started))
     try:
         await server.serve(sockets=[sock])
     finally:
@@ -292,7 +327,7 @@ class Emulator:
         )
         self._drainer.start()
         self.base_url = line.removeprefix(LISTENING)
-        self._faults = RemoteFaults(self.base_url)
+        self._faults = RemoteFaults(self._control)
 
     def stop(self) -> None:
         """Stop serving and release the port (and remove a ``tls=True`` run's certificates)."""
@@ -484,11 +519,11 @@ class Emulator:
     def reset(self) -> None:
         """Clear state, faults, request log and deliveries; restore constructor settings."""
         if self._process is not None:
-            httpx.post(f"{self.base_url}/_emulator/reset").raise_for_status()
+            self._control("POST", "reset").raise_for_status()
             return
-        self.call(self.app.reset)
         if self._rate_limit is not self._constructed_rate_limit:  # set_rate_limit() since
             self.set_rate_limit(self._constructed_rate_limit)
+        self.call(self.app.reset)
 
     def set_rate_limit(self, rate_limit: RateLimit | None) -> None:
         """Turn the rate-limit mode on (``RateLimit.parse("60/s", burst=20)``) or off (None).
@@ -509,11 +544,19 @@ class Emulator:
         Works in both modes (the only inspection available with ``process=True``).
         """
         if self._process is not None:
-            response = httpx.get(f"{self.base_url}/_emulator/state")
+            response = self._control("GET", "state")
             response.raise_for_status()
             result: dict[str, Any] = response.json()
             return result
         return self.call(lambda: handlers.summary(self.app))
+
+    def _control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A request to the child process's ``/_emulator/{path}`` (over https, trusting this
+        run's CA, with ``tls=True``)."""
+        verify = self._tls.client_context() if self._tls is not None else True
+        return httpx.request(
+            method, f"{self.base_url}/_emulator/{path}", verify=verify, timeout=10, **kwargs
+        )
 
     @property
     def faults(self) -> FaultSet | RemoteFaults:
@@ -634,16 +677,20 @@ def _quirk_set(value: frozenset[str] | set[str] | tuple[str, ...] | str) -> froz
 class RemoteFaults:
     """``faults`` for an emulator in another process, through its ``/_emulator/faults`` endpoint."""
 
-    def __init__(self, base_url: str) -> None:
-        self._url = f"{base_url}/_emulator/faults"
+    def __init__(self, control: Callable[..., httpx.Response]) -> None:
+        self._control = control
 
     def add(self, route: str = "*", **fields: Any) -> Fault:
-        """Register a rule in the server process (see :class:`Fault`)."""
+        """Register a rule in the server process (see :class:`Fault`); ``ValueError`` for a
+        rule the server refuses, as :meth:`FaultSet.add` raises in-process."""
         fault = Fault(route=route, **fields)
-        httpx.post(self._url, json={"route": route, **fields}).raise_for_status()
+        response = self._control("POST", "faults", json={"route": route, **fields})
+        if response.status_code == 400:
+            raise ValueError(response.json().get("detail", "invalid fault"))
+        response.raise_for_status()
         return fault
 
     def clear(self) -> None:
         """Remove all rules in the server process."""
         with contextlib.suppress(httpx.HTTPError):
-            httpx.delete(self._url).raise_for_status()
+            self._control("DELETE", "faults").raise_for_status()

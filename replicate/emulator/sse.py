@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from .http import Receive, Request, StreamResponse
@@ -46,7 +46,9 @@ def resume_index(last_event_id: str | None, available: int) -> int:
     return min(int(text), available)
 
 
-async def _events(job: Job, start: int, retry_ms: int, receive: Receive) -> AsyncIterator[bytes]:
+async def _events(
+    job: Job, start: int, retry_ms: int, receive: Receive, holding: Callable[[], bool]
+) -> AsyncIterator[bytes]:
     yield f"retry: {retry_ms}\n\n".encode()
     index = start
     disconnect: asyncio.Future[Any] = asyncio.ensure_future(receive())
@@ -58,6 +60,8 @@ async def _events(job: Job, start: int, retry_ms: int, receive: Receive) -> Asyn
                 yield format_event(str(index), name, data)
                 if name == "done":
                     return
+            if not holding():  # the server is shutting down: end the stream cleanly
+                return
             change: asyncio.Future[Any] = job.change_future()
             finished, _ = await asyncio.wait(
                 {change, disconnect}, timeout=KEEPALIVE_SECONDS, return_when=asyncio.FIRST_COMPLETED
@@ -70,7 +74,10 @@ async def _events(job: Job, start: int, retry_ms: int, receive: Receive) -> Asyn
         disconnect.cancel()
 
 
-def stream_response(job: Job, req: Request, retry_ms: int) -> StreamResponse:
-    """The SSE response for ``job``, starting after ``Last-Event-ID`` when given."""
+def stream_response(
+    job: Job, req: Request, retry_ms: int, holding: Callable[[], bool]
+) -> StreamResponse:
+    """The SSE response for ``job``, starting after ``Last-Event-ID`` when given; it ends
+    early once ``holding()`` is false (the server is shutting down)."""
     start = resume_index(req.headers.get("last-event-id"), len(job.events))
-    return StreamResponse(200, _events(job, start, retry_ms, req.receive), HEADERS)
+    return StreamResponse(200, _events(job, start, retry_ms, req.receive, holding), HEADERS)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import random
 import string
+import threading
 from datetime import datetime
 from typing import IO, Any
 
@@ -151,6 +153,9 @@ class StoredFile:
     created: datetime
     expires: datetime
     data: IO[bytes]
+    # Downloads (on the server's loop) and model runs (worker threads) read the one file at
+    # once: each read seeks to its own offset under this lock.
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
 
     def to_json(self, base: str) -> dict[str, Any]:
         """The API representation."""
@@ -169,8 +174,13 @@ class StoredFile:
 
     def read(self) -> bytes:
         """Whole content (files are small enough in tests; downloads stream by chunks)."""
-        self.data.seek(0)
-        return self.data.read()
+        return self.read_at(0, -1)
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        """Up to ``size`` bytes (-1: all) from ``offset``, whoever else is reading."""
+        with self._lock:
+            self.data.seek(offset)
+            return self.data.read(size)
 
 
 @attrs.define
@@ -201,6 +211,7 @@ def seeded_collections() -> list[CollectionSpec]:
 
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+_EVERY_PREDICTION_HAS = frozenset({"id", "model", "version", "status", "created_at"})
 
 
 class Store:
@@ -217,9 +228,11 @@ class Store:
         self.reset()
 
     def close_files(self) -> None:
-        """Close the uploads' spooled data (the emulator is stopping or resetting)."""
+        """Close the uploads' spooled data and forget the uploads (the emulator is stopping
+        or resetting): a file listed is one that can be read."""
         for stored in self.files.values():
             stored.data.close()
+        self.files = {}
 
     def reset(self) -> None:
         """Drop all state and reseed the models, deployments and id generator."""
@@ -260,22 +273,33 @@ class Store:
         self.models[model.full_name] = model
         for vid in spec.ids():
             self.add_version(model, spec.schema, vid, cog_version=spec.cog_version)
-        if spec.default_example is not None:
-            model.default_example = spec.default_example
+        # A deployment of the replaced model serves the new one (its old version is gone).
+        for deployment in self.deployments.values():
+            if deployment.model == model.full_name and deployment.version not in self.versions:
+                deployment.version = model.versions[-1].id
+        given = spec.default_example
+        if given is not None:
+            # Often only {"input", "output"} is written: the fields every prediction has are
+            # filled in, as clients (replicate 1.x) read default_example as a prediction.
+            example_id = hashlib.sha256(model.full_name.encode()).hexdigest()[:26]
+            whole = self._example(model, given.get("input", {}), given.get("output"), example_id)
+            filled = {k: v for k, v in whole.items() if k in _EVERY_PREDICTION_HAS}
+            model.default_example = {**filled, **given}
         elif spec.example is not None:
-            model.default_example = self._example(model, spec.example)
+            output = final_output(spec.behaviour(spec.example))
+            model.default_example = self._example(model, spec.example, output, self.new_id())
         return model
 
-    def _example(self, model: Model, inp: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _example(model: Model, inp: Any, output: Any, example_id: str) -> dict[str, Any]:
         # Shaped like the API's default_example: a finished prediction lacking urls.
-        assert model.spec is not None
         moment = iso(now())
         return {
-            "id": self.new_id(),
+            "id": example_id,
             "model": model.full_name,
             "version": model.versions[-1].id if model.versions else "",
             "input": inp,
-            "output": final_output(model.spec.behaviour(inp)),
+            "output": output,
             "logs": "",
             "error": None,
             "status": "succeeded",

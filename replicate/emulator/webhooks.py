@@ -63,7 +63,10 @@ class WebhookSender:
         self._quirks = quirks
         self._retry_delay = retry_delay
         self._client: httpx.AsyncClient | None = None
-        self._queues: dict[str, asyncio.Queue[tuple[str, bytes] | None]] = {}
+        # Keyed by the job itself: ids start over after a reset, and a new job sharing an id
+        # with one still being delivered must not join that job's queue.
+        self._queues: dict[Job, asyncio.Queue[tuple[str, bytes] | None]] = {}
+        self._workers: set[asyncio.Task[None]] = set()
         self.deliveries: list[Delivery] = []
 
     def wants(self, job: Job, event: str) -> bool:
@@ -78,10 +81,12 @@ class WebhookSender:
         if not self.wants(job, event):
             return
         body = json.dumps(job.to_json(self._quirks()), separators=(",", ":")).encode()
-        queue = self._queues.get(job.id)
+        queue = self._queues.get(job)
         if queue is None:
-            queue = self._queues[job.id] = asyncio.Queue()
-            asyncio.get_running_loop().create_task(self._worker(job, queue))
+            queue = self._queues[job] = asyncio.Queue()
+            worker = asyncio.get_running_loop().create_task(self._worker(job, queue))
+            self._workers.add(worker)
+            worker.add_done_callback(self._workers.discard)
         queue.put_nowait((event, body))
         if event == "completed":
             queue.put_nowait(None)
@@ -91,7 +96,8 @@ class WebhookSender:
             while (item := await queue.get()) is not None:
                 await self._deliver(job, *item)
         finally:
-            self._queues.pop(job.id, None)
+            if self._queues.get(job) is queue:
+                del self._queues[job]
 
     async def _deliver(self, job: Job, event: str, body: bytes) -> None:
         assert job.webhook is not None
@@ -125,5 +131,9 @@ class WebhookSender:
             self._client = None
 
     def reset(self) -> None:
-        """Forget recorded deliveries."""
+        """Forget recorded deliveries and stop delivering the webhooks still queued (their
+        jobs are gone)."""
+        for worker in self._workers:
+            worker.cancel()
+        self._queues.clear()
         self.deliveries.clear()

@@ -138,28 +138,21 @@ async def test_prediction_methods_wait_reload_cancel(mode: str, client: Any, emu
 @MODES
 async def test_wait_returns_on_aborted(mode: str, client: Any, emu: Any) -> None:
     slow = await call(mode, client.models, "get", "emulator/slow")
+    queued = {"seconds": 60, "queue_seconds": 600}  # still queued when Cancel-After passes
     prediction = await call(
         mode,
         client.predictions,
         "create",
         version=slow.latest_version.id,
-        input={"seconds": 60, "queue_seconds": 60},
-        cancel_after="1s",
+        input=queued,
+        cancel_after="5s",  # the API's minimum
     )
+    with pytest.raises(ModelError) as caught:  # meanwhile: both bounds pass in one wait
+        await call(mode, client, "run", slow, input=queued, wait=False, cancel_after="5s")
+    assert caught.value.prediction.status == "aborted"
     await call(mode, prediction, "wait")
     assert prediction.status == "aborted"  # cancelled while still queued
     assert prediction.done
-    with pytest.raises(ModelError) as caught:
-        await call(
-            mode,
-            client,
-            "run",
-            slow,
-            input={"seconds": 60, "queue_seconds": 60},
-            wait=False,
-            cancel_after="1s",
-        )
-    assert caught.value.prediction.status == "aborted"
 
 
 # --- run ------------------------------------------------------------------------------------

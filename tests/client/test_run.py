@@ -133,7 +133,7 @@ def test_cancel_after_elapsed_before_start_is_aborted(replicate_emulator: Emulat
     replicate_emulator.time_scale = 1.0
     client = client_for(replicate_emulator)
     with pytest.raises(ModelError) as caught:
-        client.run("emulator/slow", input={"seconds": 1, "queue_seconds": 5}, cancel_after="0.2s")
+        client.run("emulator/slow", input={"seconds": 1, "queue_seconds": 60}, cancel_after="5s")
     assert caught.value.prediction.status == "aborted"
 
 

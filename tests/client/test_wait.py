@@ -79,7 +79,7 @@ def test_aborted_is_terminal(replicate_emulator: Emulator) -> None:
     replicate_emulator.time_scale = 1.0
     client = client_for(replicate_emulator)
     prediction = client.predictions.create(
-        model="emulator/slow", input={"seconds": 1, "queue_seconds": 5}, cancel_after="0.2s"
+        model="emulator/slow", input={"seconds": 1, "queue_seconds": 60}, cancel_after="5s"
     )
     prediction.wait()
     assert prediction.status == "aborted"

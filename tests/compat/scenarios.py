@@ -936,7 +936,7 @@ def retry_post_429(n: str) -> Any:
 
 @scenario
 def canceled_run(n: str) -> Any:
-    c = client(n, headers={"Cancel-After": "500ms"})
+    c = client(n, headers={"Cancel-After": "5s"})  # the API's minimum
     return c.run("emulator/slow", input={"seconds": 600}, wait=False)
 
 
@@ -944,11 +944,11 @@ def canceled_run(n: str) -> Any:
 def aborted_wait(n: str) -> Any:
     import threading
 
-    c = client(n, headers={"Cancel-After": "500ms"})
+    c = client(n, headers={"Cancel-After": "5s"})  # the API's minimum
     p = c.predictions.create(model="emulator/slow", input={"seconds": 1, "queue_seconds": 600})
     waiter = threading.Thread(target=p.wait, daemon=True)
     waiter.start()
-    waiter.join(2)
+    waiter.join(7)
     return "still waiting" if waiter.is_alive() else p.status
 
 

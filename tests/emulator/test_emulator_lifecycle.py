@@ -6,6 +6,7 @@ import time
 from datetime import datetime
 
 import httpx
+import pytest
 
 from replicate.emulator import Emulator
 from replicate.emulator.catalog import png_bytes, stream_tokens
@@ -90,26 +91,37 @@ def test_cancel_running_prediction(emu: Emulator, api: httpx.Client) -> None:
     assert api.post(f"/predictions/{created['id']}/cancel").json()["status"] == "canceled"
 
 
-def test_cancel_after_aborts_a_prediction_that_never_started(
-    emu: Emulator, api: httpx.Client
+def test_cancel_after_aborts_a_queued_prediction_and_cancels_a_running_one(
+    api: httpx.Client,
 ) -> None:
-    body = api.post(
+    # Both at the API's minimum (5 s), in one wait.
+    queued = api.post(
         "/models/emulator/slow/predictions",
-        json={"input": {"seconds": 1, "queue_seconds": 1000}},
-        headers={"Cancel-After": "100ms", "Prefer": "wait=5"},
+        json={"input": {"seconds": 1, "queue_seconds": 100_000}},
+        headers={"Cancel-After": "5s"},
     ).json()
-    assert body["status"] == "aborted"
-    assert "deadline" in body and "started_at" not in body
+    running = api.post(
+        "/models/emulator/slow/predictions",
+        json={"input": {"seconds": 100_000}},
+        headers={"Cancel-After": "5s", "Prefer": "wait=10"},
+    ).json()
+    assert running["status"] == "canceled"
+    assert running["started_at"] <= running["completed_at"]
+    aborted = api.get(f"/predictions/{queued['id']}").json()
+    assert aborted["status"] == "aborted"
+    assert "deadline" in aborted and "started_at" not in aborted
 
 
-def test_cancel_after_cancels_a_running_prediction(api: httpx.Client) -> None:
-    body = api.post(
-        "/models/emulator/slow/predictions",
-        json={"input": {"seconds": 1000}},
-        headers={"Cancel-After": "0.3s", "Prefer": "wait=5"},
-    ).json()
-    assert body["status"] == "canceled"
-    assert body["started_at"] <= body["completed_at"]
+@pytest.mark.parametrize("bound", ["4", "4.9s", "500ms", "0s"])
+def test_cancel_after_below_the_api_minimum_is_refused(api: httpx.Client, bound: str) -> None:
+    answer = api.post(
+        "/models/emulator/echo/predictions",
+        json={"input": {"text": "a"}},
+        headers={"Cancel-After": bound},
+    )
+    assert answer.status_code == 400
+    assert "at least 5 seconds" in answer.json()["detail"]
+    assert api.get("/predictions").json()["results"] == []
 
 
 def test_input_is_validated_against_the_version_schema(emu: Emulator, api: httpx.Client) -> None:

@@ -80,7 +80,8 @@ def test_stopping_leaves_no_open_pipe_or_upload(monkeypatch: pytest.MonkeyPatch)
         assert pipe.closed
         with Emulator() as emu, emu.client() as client:
             client.files.create(io.BytesIO(b"hello"), filename="h.txt")
-        assert all(stored.data.closed for stored in emu.app.store.files.values())
+            uploads = list(emu.app.store.files.values())
+        assert uploads and all(stored.data.closed for stored in uploads)
         with Emulator() as emu:
             bad = httpx.post(
                 f"{emu.api_url}/files",

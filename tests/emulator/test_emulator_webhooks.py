@@ -124,15 +124,25 @@ def test_webhooks_never_go_to_the_internet(emu: Emulator, api: httpx.Client) -> 
     # As in the docs' examples: recorded (signed, as it would be sent), never contacted.
     api.post(
         "/models/emulator/echo/predictions",
-        json={"input": {"text": "x"}, "webhook": "https://example.com/hook",
-              "webhook_events_filter": ["completed"]},
+        json={
+            "input": {"text": "x"},
+            "webhook": "https://example.com/hook",
+            "webhook_events_filter": ["completed"],
+        },
     )
     assert emu.wait_for(lambda: len(emu.webhook_deliveries) == 1)
     (delivery,) = emu.webhook_deliveries
     assert delivery.status is None and "never sends webhooks to the internet" in str(delivery.error)
     assert delivery.url == "https://example.com/hook" and delivery.headers["webhook-signature"]
-    local = ("http://127.0.0.1:9/h", "http://[::1]/h", "http://10.1.2.3/h", "http://receiver:80/h",
-             "https://app.internal/h", "http://localhost/h", "http://printer.local/h")
+    local = (
+        "http://127.0.0.1:9/h",
+        "http://[::1]/h",
+        "http://10.1.2.3/h",
+        "http://receiver:80/h",
+        "https://app.internal/h",
+        "http://localhost/h",
+        "http://printer.local/h",
+    )
     assert [undeliverable(url) for url in local] == [None] * len(local)
     remote = ("https://example.com/h", "http://8.8.8.8/h", "https://hooks.example.org./h")
     assert all(undeliverable(url) for url in remote)
