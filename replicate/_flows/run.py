@@ -33,7 +33,7 @@ import httpx
 from .._encoding.file_output import transform_output
 from .._http.wallclock import bounded
 from .._numbers import finite_seconds
-from ..exceptions import InvalidArgumentError, ModelError, PredictionTimeoutError
+from ..exceptions import ModelError, PredictionTimeoutError
 from ..identifier import ModelVersionIdentifier, check_version_id, is_version_id, parse_ref
 from .drive import CANCEL_TIMEOUT, DEADLINE_GRACE, AsyncDriver, SyncDriver, is_interrupt
 from .flow import Deadline, Flow, Observer, guard_deadline, stream_url, wait_flow, within
@@ -99,15 +99,15 @@ def run_target(ref: Any) -> dict[str, Any]:
 
     Accepts ``owner/name``, ``owner/name:version``, a bare 64-hex version id, a
     Model, a Version or a ModelVersionIdentifier; anything else (a Deployment included)
-    is an :class:`~replicate.exceptions.InvalidArgumentError`, a ``ValueError``, before
-    any request (as in 1.x).
+    is a ``ValueError`` starting with 1.x's words, before any request: code written for 1.x
+    catches or matches it.
     """
     from ..deployment import Deployment
 
     if isinstance(ref, Deployment):
         # It has an owner and a name, like a Model: taken for one, it would run the model
         # that happens to share the deployment's name.
-        raise InvalidArgumentError(
+        raise ValueError(
             f"Invalid argument: deployment {ref.owner}/{ref.name}. A deployment is not a model: "
             f"run it with client.deployments.predictions.create('{ref.owner}/{ref.name}', "
             "input=...) and wait for that prediction"
@@ -124,8 +124,7 @@ def run_target(ref: Any) -> dict[str, Any]:
         return {"model": ref}
     if hasattr(ref, "openapi_schema") and hasattr(ref, "id"):
         return {"version": ref.id}
-    # A ValueError, starting with 1.x's words: code written for 1.x catches or matches it.
-    raise InvalidArgumentError(
+    raise ValueError(
         f"Invalid argument: {ref}. Expected model, version, or reference in the format "
         f"owner/name or owner/name:version (a version id, a Model or a Version also work; "
         f"got {type(ref).__name__})"

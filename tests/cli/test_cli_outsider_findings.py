@@ -108,7 +108,7 @@ def test_no_wait_with_timeout_asks_the_api_to_cancel(cli: Cli, cli_env: Emulator
     assert not cli_env.predictions[prediction_id].done
     # Under the API's 5 s minimum the API would refuse it: refused before anything is sent.
     refused = cli("run", "emulator/slow", "seconds=1", "--timeout", "0.5", "--no-wait")
-    assert refused.status != 0 and "at least 5 seconds" in refused.stderr
+    assert refused.status == 2 and "--timeout with --no-wait must be at least 5" in refused.stderr
     assert len(posts(cli_env)) == 1
 
 

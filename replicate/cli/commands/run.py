@@ -109,9 +109,14 @@ def run(ctx: Context) -> int:
     given, schema = model_input(ctx.client, args.ref, args.inputs)
     inputs, hidden = sendable(given), secret_names(given)
     if not args.wait:
-        from ..._flows.run import run_target
+        from ..._flows.run import MIN_CANCEL_AFTER, run_target
 
         # Nobody is left to cancel it after --timeout: the API does (Cancel-After).
+        if args.timeout is not None and args.timeout < MIN_CANCEL_AFTER:
+            raise errors.UsageError(
+                f"--timeout with --no-wait must be at least {MIN_CANCEL_AFTER} seconds: the "
+                "API cancels the prediction then, and that is its minimum"
+            )
         prediction = ctx.client.predictions.create(
             **run_target(args.ref), input=inputs, cancel_after=args.timeout
         )
