@@ -93,9 +93,9 @@ def test_run_shows_status_and_elapsed_time_then_the_output(cli_env: Emulator) ->
     assert "finished after 2 seconds" in screen
 
 
-def test_ctrl_c_cancels_the_prediction_and_exits_130(cli_env: Emulator) -> None:
-    cli_env.time_scale = 1.0
-    terminal = Terminal(cli_env, "run", "emulator/slow", "seconds=60")
+def ctrl_c_once_processing(cli_env: Emulator, terminal: Terminal) -> str:
+    """Press Ctrl-C once the run's prediction is processing; checks the command exited 130
+    having cancelled it, and returns the screen."""
     assert cli_env.wait_for(
         lambda: any(p.status == "processing" for p in cli_env.predictions.values()), timeout=20
     )
@@ -104,6 +104,13 @@ def test_ctrl_c_cancels_the_prediction_and_exits_130(cli_env: Emulator) -> None:
     assert status == 130, screen
     (prediction,) = cli_env.predictions.values()
     assert prediction.status == "canceled"
+    return screen
+
+
+def test_ctrl_c_cancels_the_prediction_and_exits_130(cli_env: Emulator) -> None:
+    cli_env.time_scale = 1.0
+    terminal = Terminal(cli_env, "run", "emulator/slow", "seconds=60")
+    screen = ctrl_c_once_processing(cli_env, terminal)
     assert "interrupted" in screen
     assert "Traceback" not in screen
 
@@ -118,15 +125,7 @@ def test_ctrl_c_cancels_a_json_run_of_an_iterator_model(cli_env: Emulator) -> No
 
     cli_env.time_scale = 1.0
     cli_env.add_model("acme/endless", tokens)
-    terminal = Terminal(cli_env, "run", "acme/endless", "prompt=hi", "--json")
-    assert cli_env.wait_for(
-        lambda: any(p.status == "processing" for p in cli_env.predictions.values()), timeout=20
-    )
-    terminal.process.send_signal(signal.SIGINT)
-    status, screen = terminal.finish()
-    assert status == 130, screen
-    (prediction,) = cli_env.predictions.values()
-    assert prediction.status == "canceled"
+    ctrl_c_once_processing(cli_env, Terminal(cli_env, "run", "acme/endless", "prompt=hi", "--json"))
 
 
 def tqdm_prediction(logs: str, status: str = "processing") -> Prediction:

@@ -214,17 +214,21 @@ def test_awkward_names_never_collide(generated: Path, replicate_emulator: Emulat
         module.run(opts, class_="c", Output_="local.png")
 
 
+def import_generated(folder: Path, *names: str) -> list[Any]:
+    """Import the modules ``names`` that ``generate`` wrote under ``folder``."""
+    sys.path.insert(0, str(folder))
+    try:
+        return [importlib.import_module(name) for name in names]
+    finally:
+        sys.path.remove(str(folder))
+
+
 def test_module_for_an_emulator_model_runs(replicate_emulator: Emulator, tmp_path: Path) -> None:
     client = client_for(replicate_emulator)
     status, printed = generate(tmp_path, "emulator/echo", "emulator/stream-text", client=client)
     assert status == 0, printed
     assert f"emulator/echo:{version_id(OWNER, 'echo', 2)}" in printed
-    sys.path.insert(0, str(tmp_path))
-    try:
-        echo = importlib.import_module("emulator.echo")
-        stream_text = importlib.import_module("emulator.stream_text")
-    finally:
-        sys.path.remove(str(tmp_path))
+    echo, stream_text = import_generated(tmp_path, "emulator.echo", "emulator.stream_text")
     assert echo.run(echo.Options(client=client), text="typed") == "typed"
     tokens = stream_text.run(stream_text.Options(client=client), prompt="p", max_tokens=2)
     assert len(list(tokens)) == 2
@@ -251,11 +255,7 @@ def test_module_for_an_official_model_runs_it_by_name(
     client = client_for(replicate_emulator)
     status, printed = generate(tmp_path, "offi-lab/flux", client=client)
     assert status == 0, printed
-    sys.path.insert(0, str(tmp_path))
-    try:
-        flux = importlib.import_module("offi_lab.flux")
-    finally:
-        sys.path.remove(str(tmp_path))
+    (flux,) = import_generated(tmp_path, "offi_lab.flux")
     assert flux.REF == "offi-lab/flux" and len(flux.VERSION) == 64  # the schema's version
     assert flux.run(flux.Options(client=client), prompt="owl") == "image of owl"
     (create,) = posted(replicate_emulator)
@@ -285,11 +285,7 @@ def test_use_and_a_generated_module_send_the_same_input_for_none(tmp_path: Path)
         )
         status, printed = generate(tmp_path, "acme/nones", client=client)
         assert status == 0, printed
-        sys.path.insert(0, str(tmp_path))
-        try:
-            module = importlib.import_module("acme.nones")
-        finally:
-            sys.path.remove(str(tmp_path))
+        (module,) = import_generated(tmp_path, "acme.nones")
         used = client.use("acme/nones")
         assert used(a=None, c=None, d=None) == "ok"
         assert module.run(module.Options(client=client), a=None, c=None, d=None) == "ok"
