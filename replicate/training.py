@@ -104,8 +104,9 @@ class Trainings(JobNamespace[Training]):
         return self._create(plan_training(args, params))
 
     async def async_create(self, *args: Any, **params: Unpack[CreateTrainingParams]) -> Training:
-        """Async :meth:`create`."""
-        return await self._async_create(plan_training(args, params))
+        """Async :meth:`create`. Positional arguments follow 1.x's ``async_create(model,
+        version, input)``, which differs from its sync ``create``."""
+        return await self._async_create(plan_training(args, params, positional=_ASYNC_ORDER))
 
     def list(self, cursor: Cursor = ...) -> Page[Training]:
         """List your trainings, newest first."""
@@ -116,21 +117,19 @@ class Trainings(JobNamespace[Training]):
         return await self._acall(list_call(cursor))
 
 
-def plan_training(args: tuple[Any, ...], params: Mapping[str, Any]) -> CreatePlan[Training]:
+#: 1.x's positional order of ``trainings.create``, webhooks included.
+_SYNC_ORDER = ("version", "input", "destination", "webhook", "webhook_completed",
+               "webhook_events_filter")  # fmt: skip
+#: ... and of its ``trainings.async_create``.
+_ASYNC_ORDER = ("model", "version", "input")
+
+
+def plan_training(
+    args: tuple[Any, ...], params: Mapping[str, Any], *, positional: tuple[str, ...] = _SYNC_ORDER
+) -> CreatePlan[Training]:
     """Check the arguments of ``trainings.create`` and decide the request, sending nothing."""
     merged = create_arguments(
-        args,
-        params,
-        allowed=CreateTrainingParams.__annotations__,
-        # 1.x's positional order, webhooks included.
-        positional=(
-            "version",
-            "input",
-            "destination",
-            "webhook",
-            "webhook_completed",
-            "webhook_events_filter",
-        ),
+        args, params, allowed=CreateTrainingParams.__annotations__, positional=positional
     )
     destination = merged.get("destination")
     if destination is None:

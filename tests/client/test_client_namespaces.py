@@ -221,6 +221,19 @@ async def test_trainings(mode: str, client: Any, emu: Any) -> None:
     assert "trainings.cancel" in ops(emu)
 
 
+@pytest.mark.anyio
+async def test_trainings_positional_arguments_follow_1x_per_twin(client: Any) -> None:
+    # 1.x's sync create takes (version, input, destination, ...), its async_create
+    # (model, version, input): code written for each keeps working (found by an outsider).
+    version = await echo_version("sync", client)
+    made = client.trainings.create(f"emulator/echo:{version}", {"text": "s"}, "emulator/echo")
+    amade = await client.trainings.async_create(
+        "emulator/echo", version, {"text": "a"}, destination="emulator/echo"
+    )
+    assert (made.input, amade.input) == ({"text": "s"}, {"text": "a"})
+    assert made.version == amade.version == version
+
+
 # --- models and versions --------------------------------------------------------------------
 
 
