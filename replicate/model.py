@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypeAlias
 from attrs import define
 
 from ._api.ops import Call, GeneratedBody
+from .exceptions import ReplicateException
 from .identifier import ModelVersionIdentifier as ModelVersionIdentifier  # 1.x's name here
 from .identifier import model_owner_name
 from .pagination import Cursor, Page, page_call, page_parser
@@ -68,7 +69,11 @@ class Model(Resource, NamedByOwner):
 
     def predict(self, *args: Any, **kwargs: Any) -> None:
         """Removed in 1.x; use ``replicate.run()`` or ``predictions.create()``."""
-        raise AttributeError("Model.predict() was removed; use replicate.run(model.id, input)")
+        # A ReplicateException as 1.x raised (code catches that), and an AttributeError.
+        raise RemovedError(
+            "The `model.predict()` method has been removed: a new version of the model could "
+            "change its inputs under your code. Use replicate.run(model.id, input=...) instead"
+        )
 
     def reload(self) -> None:
         """Fetch the latest state of the model and update this object in place."""
@@ -96,6 +101,10 @@ def _ref(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, str]:
     if len(args) == 2:
         return model_owner_name(tuple(args))
     raise TypeError("pass a model as 'owner/name', (owner, name) or owner, name")
+
+
+class RemovedError(ReplicateException, AttributeError):
+    """A 1.x method that 1.x itself had removed (``Model.predict``)."""
 
 
 class CreateModelParams(TypedDict):

@@ -45,8 +45,20 @@ class _IgnoresUnknownMembers(type):
         return super().__call__(*args, **known)
 
 
+class _Vars:
+    # 1.x's pydantic objects kept their fields in __dict__, so vars(obj) and obj.__dict__
+    # worked; ours have slots. A property here, outside the attrs classes, which drop it.
+    __slots__ = ()
+
+    @property
+    def __dict__(self) -> builtins.dict[str, Any]:  # type: ignore[override]
+        """The attributes by name, as 1.x's ``vars(obj)`` gave them (nested objects kept)."""
+        kind: Any = type(self)  # an attrs class: every subclass of Resource is one
+        return {a.name: getattr(self, a.name) for a in attrs.fields(kind) if a.repr}
+
+
 @define(kw_only=True, repr=False)
-class Resource(DumpableFields, metaclass=_IgnoresUnknownMembers):
+class Resource(DumpableFields, _Vars, metaclass=_IgnoresUnknownMembers):
     """An object returned by the API.
 
     Attributes mirror the JSON fields; :meth:`to_dict` returns the JSON as received

@@ -231,3 +231,26 @@ def test_bad_webhook_events_are_a_replicate_exception() -> None:
 def test_dir_lists_the_names_provided_on_first_use() -> None:
     names = dir(replicate)
     assert {"Client", "RetryPolicy", "exceptions", "prediction", "run"} <= set(names)
+
+
+def test_vars_and_dunder_dict_give_the_attributes_as_1x(replicate_emulator: Emulator) -> None:
+    # 1.x's pydantic objects kept their fields in __dict__; ours have slots, and vars(obj)
+    # raised TypeError (found by an outsider).
+    client = replicate_emulator.client()
+    model = client.models.get("emulator/echo")
+    fields = vars(model)
+    assert fields["owner"] == "emulator" and fields == model.__dict__
+    assert isinstance(fields["latest_version"], replicate.model.Version)  # not its JSON
+    assert "_client" not in fields and "client" not in fields
+    prediction = client.predictions.create(model="emulator/echo", input={"text": "x"})
+    prediction.status = "changed"
+    assert vars(prediction)["status"] == "changed" and vars(prediction)["id"] == prediction.id
+
+
+def test_model_predict_raises_a_replicate_exception_as_1x(replicate_emulator: Emulator) -> None:
+    model = replicate_emulator.client().models.get("emulator/echo")
+    with pytest.raises(replicate.exceptions.ReplicateException, match=r"model\.predict\(\)"):
+        model.predict(text="x")
+    with pytest.raises(AttributeError):  # as this package raised before
+        model.predict(text="x")
+    assert replicate_emulator.predictions == {}
