@@ -391,16 +391,16 @@ def _check_signature(signature: str, expected: bytes) -> None:
     # Malformed entries are skipped rather than fatal: they can never match, and a valid
     # entry next to them still proves the sender holds the secret.
     candidates: list[bytes] = []
-    malformed = 0
+    malformed: list[str] = []
     for entry in signature.split():
         version, comma, encoded = entry.partition(",")
         if not comma or not version:
-            malformed += 1
+            malformed.append(entry)
         elif version == "v1":
             try:
                 candidates.append(base64.b64decode(encoded, validate=True))
             except (binascii.Error, ValueError):
-                malformed += 1
+                malformed.append(entry)
         # other scheme versions are skipped, as the scheme requires
     if not candidates and not malformed:
         raise UnsupportedSignatureVersionError(
@@ -410,9 +410,14 @@ def _check_signature(signature: str, expected: bytes) -> None:
     matched = False
     for candidate in candidates:
         matched |= hmac.compare_digest(candidate, expected)
-    if not matched:
-        detail = f" ({malformed} malformed entries; expected 'v1,<base64>')" if malformed else ""
-        raise InvalidSignatureError("Webhook signature is invalid" + detail)
+    if matched:
+        return
+    if malformed:  # 1.x's words for an entry it could not read
+        raise InvalidSignatureError(
+            f"Invalid signature format: {malformed[0][:40]!r} ({len(malformed)} malformed "
+            "entries, none of the others matching; expected 'v1,<base64>')"
+        )
+    raise InvalidSignatureError("Webhook signature is invalid")
 
 
 # --- client.webhooks (the namespace; 1.x defined it in this module too) ----------------
