@@ -171,7 +171,7 @@ def test_rejects_bad_headers(changes: dict[str, str | None], error: type[Excepti
 @pytest.mark.parametrize("signature", ["v1", ",abc", "v1,not base64!"])
 def test_a_malformed_signature_gets_1x_words(signature: str) -> None:
     # 1.x raised "Invalid signature format: <entry>" for an entry it could not read.
-    with pytest.raises(InvalidSignatureError, match="^Invalid signature format: "):
+    with pytest.raises(InvalidSignatureError, match=r"^Invalid signature format: "):
         validate(headers=_with(webhook_signature=signature), body=BODY, secret=SECRET)
 
 
