@@ -32,6 +32,10 @@ ensure_venv() {
         && cmp -s "$stamp" "$CODEGEN/requirements.txt"; then
         return
     fi
+    # Only a venv of ours (or nothing) is replaced: CODEGEN_VENV may name any directory.
+    if [[ -e "$VENV" && ! -f "$VENV/pyvenv.cfg" ]] && [[ -n "$(ls -A "$VENV" 2>/dev/null)" ]]; then
+        die "$VENV exists and is not a virtual environment: set CODEGEN_VENV to a new directory"
+    fi
     say "installing pinned codegen tools into $VENV"
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"

@@ -181,3 +181,16 @@ def test_operations_the_generator_skips_are_reported_loudly(repo: Path) -> None:
     assert "NOT GENERATED: QUERY /models (models.search)" in result.stderr
     assert "codegen: generator: " in result.stderr  # the generator's own explanation
     assert not (repo / "generated/replicate_api/api/predictions/predictions_get.py").exists()
+
+
+def test_a_codegen_venv_setting_naming_another_directory_is_not_deleted(tmp_path: Path) -> None:
+    # Found by an outsider: ensure_venv() replaced whatever CODEGEN_VENV named, files and all.
+    mine = tmp_path / "my-project"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    env = {**os.environ, "CODEGEN_VENV": str(mine)}
+    done = subprocess.run(
+        [str(ROOT / "codegen.sh"), "--setup"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode != 0 and "is not a virtual environment" in done.stderr
+    assert (mine / "notes.txt").read_text() == "keep me"
