@@ -12,6 +12,7 @@ which has ruamel.yaml as a dependency of openapi-python-client).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,29 @@ def _load_overlay(path: Path) -> dict[str, Any]:
     return loaded
 
 
+def module_name(operation_id: str) -> str:
+    """The module the generator writes for ``operation_id`` (its snake_case words):
+    ``models.versions.list`` and ``models.versions_list`` both give ``models_versions_list``."""
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", operation_id)
+    return "_".join(word.lower() for word in words)
+
+
 def prepare(spec: dict[str, Any], overlay: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Return the generator-ready document and the loud messages to print."""
+    """Return the generator-ready document and the loud messages to print.
+
+    Raises ``SystemExit`` when two operations would be written to one module: the generator
+    would keep one of them without a word, and the other's calls would go to its URL."""
+    modules: dict[str, str] = {}
+    for operation in iter_operations(spec):
+        if operation.method in GENERATOR_METHODS and operation.operation_id:
+            name = module_name(operation.operation_id)
+            other = modules.setdefault(name, operation.operation_id)
+            if other != operation.operation_id:
+                raise SystemExit(
+                    f"codegen: operations {other!r} and {operation.operation_id!r} would both "
+                    f"be generated as {name}.py, one replacing the other: rename one of them "
+                    "(codegen/overlay.yaml can, for the published spec)"
+                )
     messages: list[str] = []
     for operation in list(iter_operations(spec)):
         if operation.method not in GENERATOR_METHODS:
