@@ -4,7 +4,8 @@ Usage: spec_diff.py OLD.json NEW.json
 
 Line prefixes: `+` added, `-` removed, `~` changed. Covered: operations (method and path),
 operationIds, parameters, request bodies, response status codes, shared schemas, properties,
-types and formats, nullability, enum values, required-ness and value constraints. Prose
+types and formats, nullability, enum values, required-ness, value constraints and
+deprecations. Prose
 (descriptions, summaries, examples, titles) is ignored. Standard library only.
 """
 
@@ -24,11 +25,16 @@ CONSTRAINTS = (
     "default",
     "minimum",
     "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "const",
     "minLength",
     "maxLength",
     "pattern",
     "minItems",
     "maxItems",
+    "deprecated",
 )
 COMPOSITIONS = ("oneOf", "anyOf", "allOf")
 
@@ -157,8 +163,15 @@ def _diff_contents(old: dict[str, Any], new: dict[str, Any], where: str) -> list
     )
 
 
+def _deprecation(old: dict[str, Any], new: dict[str, Any], where: str) -> list[str]:
+    was, now = bool(old.get("deprecated")), bool(new.get("deprecated"))
+    if was == now:
+        return []
+    return [f"~ deprecated {where}: {'now' if now else 'no longer'} deprecated"]
+
+
 def _diff_parameter(old: dict[str, Any], new: dict[str, Any], where: str) -> list[str]:
-    lines = []
+    lines = _deprecation(old, new, where)
     was, now = bool(old.get("required")), bool(new.get("required"))
     if was != now:
         lines.append(f"~ required {where}: {'now' if now else 'no longer'} required")
@@ -169,7 +182,7 @@ def diff_operation(
     old_spec: dict[str, Any], new_spec: dict[str, Any], old: Operation, new: Operation
 ) -> list[str]:
     """Changes inside one operation present in both documents."""
-    label, lines = new.label, []
+    label, lines = new.label, _deprecation(old.body, new.body, new.label)
     if old.operation_id != new.operation_id:
         lines.append(f"~ operationId {label}: {old.operation_id} -> {new.operation_id}")
     old_params, new_params = _parameters(old_spec, old), _parameters(new_spec, new)

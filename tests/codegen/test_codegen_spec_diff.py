@@ -81,3 +81,35 @@ def test_identical_documents_report_nothing() -> None:
     assert diff_specs(V2, copy.deepcopy(V2)) == []
     real = json.loads((ROOT / "openapi.json").read_text("utf-8"))
     assert diff_specs(real, copy.deepcopy(real)) == []
+
+
+def test_deprecations_and_more_constraints_are_reported() -> None:
+    # Found by an outsider: deprecating an operation, a parameter or a field reported
+    # "no structural changes", as did exclusiveMinimum, multipleOf and const.
+    def document(deprecated: bool, minimum: float | None) -> dict[str, Any]:
+        field: dict[str, Any] = {"type": "number", "deprecated": deprecated}
+        if minimum is not None:
+            field["exclusiveMinimum"] = minimum
+        return {
+            "paths": {
+                "/things": {
+                    "get": {
+                        "operationId": "things.list",
+                        "deprecated": deprecated,
+                        "parameters": [
+                            {"in": "query", "name": "q", "deprecated": deprecated,
+                             "schema": {"type": "string"}},
+                        ],
+                        "responses": {},
+                    }
+                }
+            },
+            "components": {"schemas": {"thing": {"type": "object", "properties": {"f": field}}}},
+        }
+
+    assert diff_specs(document(False, None), document(True, 0)) == [
+        "~ deprecated GET /things: now deprecated",
+        "~ deprecated GET /things query q: now deprecated",
+        "~ exclusiveMinimum thing.f: null -> 0",
+        "~ deprecated thing.f: false -> true",
+    ]
