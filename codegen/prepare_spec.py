@@ -32,6 +32,17 @@ def _load_overlay(path: Path) -> dict[str, Any]:
     return loaded
 
 
+def load_spec(path: Path) -> dict[str, Any]:
+    """The OpenAPI document at ``path``; ``SystemExit`` with one line saying what is wrong."""
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SystemExit(f"codegen: {path} is not a readable JSON document: {exc}") from None
+    if not isinstance(spec, dict) or not isinstance(spec.get("paths"), dict) or not spec["paths"]:
+        raise SystemExit(f"codegen: {path} is not an OpenAPI document with paths")
+    return spec
+
+
 def module_name(operation_id: str) -> str:
     """The module the generator writes for ``operation_id`` (its snake_case words):
     ``models.versions.list`` and ``models.versions_list`` both give ``models_versions_list``."""
@@ -78,7 +89,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     spec_path, overlay_path, output_path = (Path(arg) for arg in argv[1:])
-    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    spec = load_spec(spec_path)
     prepared, messages = prepare(spec, _load_overlay(overlay_path))
     for message in messages:
         print(f"codegen: WARNING: {message}", file=sys.stderr)

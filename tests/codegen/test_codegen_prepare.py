@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "codegen"))
 
-from prepare_spec import module_name, prepare
+from prepare_spec import load_spec, module_name, prepare
 
 NO_OVERLAY: dict[str, Any] = {"overlay": "1.0.0", "actions": []}
 
@@ -43,3 +43,14 @@ def test_operations_are_tagged_by_their_first_segment() -> None:
     prepared, messages = prepare(spec(("get", "/hardware", "hardware.list")), NO_OVERLAY)
     assert prepared["paths"]["/hardware"]["get"]["tags"] == ["hardware"]
     assert messages == []
+
+
+@pytest.mark.parametrize("text", ["not json", "[]", "{}", '{"paths": {}}'])
+def test_a_spec_that_is_not_an_openapi_document_is_one_line_of_error(
+    tmp_path: Path, text: str
+) -> None:
+    # Found by an outsider: a traceback, or thirty lines of the generator's output.
+    spec = tmp_path / "openapi.json"
+    spec.write_text(text)
+    with pytest.raises(SystemExit, match=r"openapi\.json is not a"):
+        load_spec(spec)
