@@ -168,10 +168,17 @@ def test_rejects_bad_headers(changes: dict[str, str | None], error: type[Excepti
         validate(headers=_with(**changes), body=BODY, secret=SECRET)
 
 
-@pytest.mark.parametrize("signature", ["v1", ",abc", "v1,not base64!"])
-def test_a_malformed_signature_gets_1x_words(signature: str) -> None:
-    # 1.x raised "Invalid signature format: <entry>" for an entry it could not read.
-    with pytest.raises(InvalidSignatureError, match=r"^Invalid signature format: "):
+@pytest.mark.parametrize(
+    ("signature", "words"),
+    [
+        ("v1", "Invalid signature format: "),  # 1.x's words for an entry without a comma
+        (",abc", "Invalid signature format: "),
+        ("v1,not*base64", "Webhook signature is invalid"),  # read, and matching nothing
+        ("v1,invalid_signature", "Webhook signature is invalid"),
+    ],
+)
+def test_a_malformed_signature_gets_1x_words(signature: str, words: str) -> None:
+    with pytest.raises(InvalidSignatureError, match="^" + re.escape(words)):
         validate(headers=_with(webhook_signature=signature), body=BODY, secret=SECRET)
 
 

@@ -214,6 +214,17 @@ def test_awkward_names_never_collide(generated: Path, replicate_emulator: Emulat
         module.run(opts, class_="c", Output_="local.png")
 
 
+def strict_mypy(folder: Path) -> str:
+    """What ``mypy --strict`` says about the modules in ``folder`` (nothing when they pass)."""
+    done = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--no-error-summary", "."],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
 def import_generated(folder: Path, *names: str) -> list[Any]:
     """Import the modules ``names`` that ``generate`` wrote under ``folder``."""
     sys.path.insert(0, str(folder))
@@ -387,13 +398,7 @@ def test_models_without_inputs_or_without_schema(
     source.write_text(json.dumps([no_inputs, no_schema]))
     out = tmp_path / "out"
     assert generate(out, "--from-json", str(source))[0] == 0
-    mypy = subprocess.run(
-        [str(BIN / "mypy"), "--strict", "--no-error-summary", "."],
-        cwd=out,
-        capture_output=True,
-        text=True,
-    )
-    assert mypy.stdout == ""
+    assert strict_mypy(out) == ""
     sys.path.insert(0, str(out))
     try:
         haiku = importlib.import_module("quiet_lab.haiku_standard")
@@ -475,13 +480,7 @@ def test_array_inputs_take_any_sequence_under_mypy(tmp_path: Path) -> None:
         "    images = sorted(folder.glob('*.png'))\n"
         "    return collage.run(images=images, tags=('a', 'b'))\n"
     )
-    mypy = subprocess.run(
-        [str(BIN / "mypy"), "--strict", "--no-error-summary", "."],
-        cwd=out,
-        capture_output=True,
-        text=True,
-    )
-    assert mypy.stdout == ""
+    assert strict_mypy(out) == ""
     module = (out / "seq_lab" / "collage.py").read_text()
     assert "images: Sequence[FileInput]," in module
     assert "Output: TypeAlias = list[FileOutput]" in module  # outputs stay lists
