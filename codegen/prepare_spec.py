@@ -53,11 +53,18 @@ def module_name(operation_id: str) -> str:
 def prepare(spec: dict[str, Any], overlay: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Return the generator-ready document and the loud messages to print.
 
-    Raises ``SystemExit`` when two operations would be written to one module: the generator
-    would keep one of them without a word, and the other's calls would go to its URL."""
+    Raises ``SystemExit`` for an operation without an operationId, and when two operations
+    would be written to one module: the generator would keep one of them without a word, and
+    the other's calls would go to its URL."""
     modules: dict[str, str] = {}
     for operation in iter_operations(spec):
-        if operation.method in GENERATOR_METHODS and operation.operation_id:
+        if operation.method in GENERATOR_METHODS and not operation.operation_id:
+            # Modules, the summary and the hand-written layer are all named after it.
+            raise SystemExit(
+                f"codegen: {operation.label} has no operationId, which names its module: give "
+                "it one (codegen/overlay.yaml can, for the published spec)"
+            )
+        if operation.method in GENERATOR_METHODS:
             name = module_name(operation.operation_id)
             other = modules.setdefault(name, operation.operation_id)
             if other != operation.operation_id:
@@ -76,8 +83,6 @@ def prepare(spec: dict[str, Any], overlay: dict[str, Any]) -> tuple[dict[str, An
                 f"{operation.method.upper()}; it must be implemented by hand in replicate/ and "
                 "listed in codegen/handwritten.py"
             )
-        elif not operation.operation_id:
-            messages.append(f"NO operationId: {operation.label} gets no grouped module")
         else:
             operation.body["tags"] = [operation.operation_id.split(".")[0]]
     messages.extend(apply_overlay(spec, overlay))
