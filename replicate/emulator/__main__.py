@@ -121,8 +121,10 @@ def main(argv: list[str] | None = None, prog: str = "python -m replicate.emulato
     tls = TLSFiles("", args.tls_cert, args.tls_key) if args.tls_cert else None
     made_tls = args.tls and tls is None
     # `kill` (SIGTERM, as process managers and test harnesses stop it) ends it as Ctrl-C
-    # does: the certificates made for this run, private key included, are removed.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # does: the certificates made for this run, private key included, are removed. The
+    # handler before it is put back: main() may run inside another program (a test suite),
+    # whose later forks would otherwise inherit a SIGTERM that only raises KeyboardInterrupt.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         for path in (args.tls_cert, args.tls_key) if tls else ():
             open(path, "rb").close()  # a missing file named now, not as the server starts
@@ -134,6 +136,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m replicate.emulato
     except (OSError, ValueError) as exc:  # files, host, port, certificate
         raise SystemExit(f"{prog}: {exc}") from None
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if made_tls and tls is not None:  # certificates made for this run only
             tls.remove()
 

@@ -249,8 +249,12 @@ def test_command_line_numbers_and_models_files_are_checked(
         "owner": "a", "name": "b",
         "latest_version": {"id": "v1", "openapi_schema": {"components": {"schemas": schemas}}},
     }]))  # fmt: skip
+    handler = signal.getsignal(signal.SIGTERM)
     with pytest.raises(SystemExit, match=r"a/b: latest_version\.openapi_schema's Output"):
         main(["--models", str(models)])
+    # Run inside another program, main() leaves its SIGTERM as it was: a SIGTERM handler
+    # left behind made a later forked worker pool of this suite hang on terminate().
+    assert signal.getsignal(signal.SIGTERM) is handler
 
 
 def test_fault_rules_that_could_never_apply_are_refused() -> None:

@@ -132,6 +132,7 @@ def _echo_in_child(text: str) -> str:
 _FORK_CLIENT: list[Any] = []
 
 
+@pytest.mark.timeout(120)  # a worker that does not end on terminate() must fail, not hang
 def test_a_client_used_before_fork_opens_its_own_connections_in_the_child() -> None:
     # Found by an outsider: children shared the parent's open connections, mixing requests
     # and answers (400s, lost predictions, another process's output).
