@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from . import wallclock
-from .api_transport import STREAMED_EXTENSION, scrubbed
+from .api_transport import STREAMED_EXTENSION
+from .secrets import scrub_error
 
 if TYPE_CHECKING:
     import aiohttp
@@ -77,8 +78,7 @@ def _as_httpx(exc: Exception) -> Exception:
         return exc
     if getattr(exc, "request_info", None) is None:
         error.__cause__ = exc
-    scrubbed(error)
-    return error
+    return scrub_error(error)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):

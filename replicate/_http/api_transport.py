@@ -23,7 +23,7 @@ from .._steps import Stepper
 from ..exceptions import InvalidResponseError, ReplicateError, url_without_query
 from .limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from .retry import Failure, RetryPolicy, requested_delay, retry_delay
-from .secrets import remember, scrub_text
+from .secrets import remember, scrub_error
 from .wallclock import Answer, answering, current
 
 logger = logging.getLogger("replicate")
@@ -102,21 +102,14 @@ _UNSAID: dict[type[Exception], str] = {
 }
 
 
-def scrubbed(exc: BaseException) -> BaseException:
-    """``exc`` with the remembered tokens taken out of its message and those of the
-    exceptions it chains (parser errors quote the bytes a server sent, which may echo the
-    request's ``Authorization`` header back), and a message if it had none."""
+def presentable(exc: BaseException) -> BaseException:
+    """``exc`` as raised to the caller: a message if the network library gave it none, and
+    no remembered token in it or in the errors it chains (:func:`scrub_error`)."""
     if not exc.args or exc.args == ("",):
         said = next((text for kind, text in _UNSAID.items() if isinstance(exc, kind)), None)
         if said is not None:
             exc.args = (said,)
-    seen: set[int] = set()
-    link: BaseException | None = exc
-    while link is not None and id(link) not in seen:
-        seen.add(id(link))
-        link.args = tuple(scrub_text(a) if isinstance(a, str) else a for a in link.args)
-        link = link.__cause__ or link.__context__
-    return exc
+    return scrub_error(exc)
 
 
 def _is_replayable(request: httpx.Request) -> bool:
@@ -313,7 +306,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
         except Exception as exc:
             delay = gate.after_error(request, exc, attempt)
             if delay is None:
-                scrubbed(exc)
+                presentable(exc)
                 raise
         else:
             gate.log(request, response)
@@ -335,7 +328,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
             except Exception as exc:
                 delay = None if failed else gate.after_error(request, exc, attempt)
                 if delay is None:
-                    scrubbed(exc)
+                    presentable(exc)
                     raise
             else:
                 if reader.decodes:  # decoded here: httpx must not decode it again

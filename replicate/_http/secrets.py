@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=BaseException)
 
 REDACTED = "[REDACTED]"
 # A cut-off token tail shorter than this is too short to be a useful leak and too likely
@@ -145,6 +147,19 @@ def scrub(value: Any, secrets: list[str] | None = None) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(scrub(v, secrets) for v in value)
     return value
+
+
+def scrub_error(exc: E) -> E:
+    """``exc`` with the remembered secrets taken out of its message and those of the errors
+    it chains (parser errors quote the bytes a server sent, which may echo the request's
+    ``Authorization`` header back); returns ``exc``."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        link.args = tuple(scrub_text(a) if isinstance(a, str) else a for a in link.args)
+        link = link.__cause__ or link.__context__
+    return exc
 
 
 class ScrubFilter(logging.Filter):
