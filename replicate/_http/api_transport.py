@@ -24,6 +24,7 @@ from ..exceptions import InvalidResponseError, ReplicateError, url_without_query
 from .limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from .retry import Failure, RetryPolicy, requested_delay, retry_delay
 from .secrets import remember, scrub_error
+from .throttle import RetrySlots
 from .wallclock import Answer, answering, current
 
 logger = logging.getLogger("replicate")
@@ -129,6 +130,7 @@ class _Gate:
         self.origin = origin(api)  # where the token goes: (scheme, host, port), made once
         self.token = token
         self.policy = policy
+        self.slots = RetrySlots()  # resends of throttled requests, spread out
 
     def prepare(self, request: httpx.Request) -> None:
         """Attach the token for API requests only, and stretch the read timeout for waits."""
@@ -171,6 +173,8 @@ class _Gate:
             headers=response.headers,
             body=response.content,
         )
+        if delay is not None and response.status_code == 429:
+            delay = self.slots.reserve(time.monotonic(), delay, again=attempt > 0)
         if delay is not None and _past_deadline(request, delay):
             return None
         if delay is not None:
