@@ -38,6 +38,13 @@ DIFFERENCES: tuple[Difference, ...] = (
         ("retry_post_429",),
     ),
     Difference(
+        "version-delete-true",
+        "model.versions.delete(id) returns True when the API accepts the delete (202).",
+        "1.x expected 204 and returned False for the API's 202, reporting a delete that "
+        "happened as one that failed.",
+        ("version_delete",),
+    ),
+    Difference(
         "aborted-terminal",
         "`aborted` is a terminal status: waiting ends.",
         "1.x kept polling an aborted prediction forever (a hang).",

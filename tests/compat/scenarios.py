@@ -952,6 +952,12 @@ def aborted_wait(n: str) -> Any:
     return "still waiting" if waiter.is_alive() else p.status
 
 
+@scenario
+def version_delete(n: str) -> Any:
+    # The API answers a version delete with 202; run last, as it changes the catalog.
+    return client(n).models.get("emulator/echo").versions.delete(version_of("echo", 1))
+
+
 # --- runner ---------------------------------------------------------------------------------
 
 

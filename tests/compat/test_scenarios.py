@@ -26,6 +26,7 @@ SETUPS: dict[str, Callable[[Emulator], object] | None] = {
     ),
     "canceled_run": None,
     "aborted_wait": None,
+    "version_delete": None,
 }
 # Scenarios run against an https emulator (1.x makes FileOutput only of https:// URLs); both
 # sides trust its certificate authority through SSL_CERT_FILE.
