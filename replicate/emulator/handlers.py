@@ -273,10 +273,10 @@ def _filter_jobs(req: Request, jobs: list[Job]) -> list[Job]:
     after, before = _time_param(req, "created_after"), _time_param(req, "created_before")
     if req.query.get("source", "api") != "api":
         return []  # every emulated prediction came through the API
-    return [
+    return [  # created_after is inclusive, created_before exclusive, as the API documents
         job
         for job in reversed(jobs)
-        if not (after and job.created <= after) and not (before and job.created >= before)
+        if not (after and job.created < after) and not (before and job.created >= before)
     ]
 
 
