@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
+
+from replicate.emulator import Emulator
 
 
 def _ids(page: dict[str, Any], key: str = "id") -> list[str]:
@@ -24,3 +27,11 @@ def test_created_after_is_inclusive_and_created_before_exclusive(api: httpx.Clie
     assert _ids(after) == [made[2]["id"], made[1]["id"]]
     before = api.get("/predictions", params={"created_before": middle}).json()
     assert _ids(before) == [made[0]["id"]]
+
+
+def test_page_size_must_be_at_least_one(emu: Emulator) -> None:
+    # 0 made every list look empty.
+    with pytest.raises(ValueError, match="page_size must be a whole number of at least 1"):
+        emu.page_size = 0
+    with pytest.raises(ValueError, match="not 0"):
+        Emulator(page_size=0)
