@@ -455,7 +455,15 @@ async def models_search(app: EmulatorApp, req: Request) -> Result:
     query = req.body.decode("utf-8", "replace").strip()
     if not query:
         raise HTTPError(problem(400, "Missing query", "QUERY /models needs a search text body"))
-    page = paginate(req, _search_models(app, query), app.store.page_size)
+    # Oldest first (the store's order); by position, not index, so that a model deleted
+    # between pages does not shift the rest past the cursor.
+    page = paginate(
+        req,
+        _search_models(app, query),
+        app.store.page_size,
+        lambda model: (iso(model.created), model.full_name),
+        descending=False,
+    )
     results = []
     for model in page["results"]:
         item = model.to_json()
