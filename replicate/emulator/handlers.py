@@ -273,10 +273,10 @@ def _filter_jobs(req: Request, jobs: list[Job]) -> list[Job]:
     after, before = _time_param(req, "created_after"), _time_param(req, "created_before")
     if req.query.get("source", "api") != "api":
         return []  # every emulated prediction came through the API
-    return [
+    return [  # created_after is inclusive, created_before exclusive, as the API documents
         job
         for job in reversed(jobs)
-        if not (after and job.created <= after) and not (before and job.created >= before)
+        if not (after and job.created < after) and not (before and job.created >= before)
     ]
 
 
@@ -455,7 +455,15 @@ async def models_search(app: EmulatorApp, req: Request) -> Result:
     query = req.body.decode("utf-8", "replace").strip()
     if not query:
         raise HTTPError(problem(400, "Missing query", "QUERY /models needs a search text body"))
-    page = paginate(req, _search_models(app, query), app.store.page_size)
+    # Oldest first (the store's order); by position, not index, so that a model deleted
+    # between pages does not shift the rest past the cursor.
+    page = paginate(
+        req,
+        _search_models(app, query),
+        app.store.page_size,
+        lambda model: (iso(model.created), model.full_name),
+        descending=False,
+    )
     results = []
     for model in page["results"]:
         item = model.to_json()

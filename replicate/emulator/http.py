@@ -153,24 +153,64 @@ def not_found(what: str = "resource") -> HTTPError:
 Position = tuple[str | int, ...]
 
 
-def encode_cursor(way: str, position: Position) -> str:
-    """Opaque cursor: the page ``way`` (``next``/``previous``) of the item at ``position``."""
-    text = json.dumps([way, list(position)], separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+def _invalid_cursor(detail: str = "The cursor is not valid.") -> HTTPError:
+    return HTTPError(problem(400, "Invalid cursor", detail))
 
 
-def decode_cursor(cursor: str) -> tuple[str, Position]:
-    """(way, position) from a cursor; 400 when it is not one of ours."""
+@attrs.frozen
+class Cursor:
+    """Where a page starts: the gap just ``after`` or just ``before`` the item at ``position``
+    (which may be gone since), read forward (``next``) or backward (``previous``) from there.
+
+    ``listing`` is the list it was made for (method and path: ``QUERY /v1/models`` searches,
+    ``GET /v1/models`` lists): another list's position would pass for one of this list and
+    answer a page of nonsense.
+    """
+
+    listing: str
+    way: str  # "next" | "previous"
+    side: str  # "after" | "before"
+    position: Position
+
+    def encode(self) -> str:
+        """The opaque form carried in ``next``/``previous`` URLs."""
+        fields = [self.listing, self.way, self.side, list(self.position)]
+        text = json.dumps(fields, separators=(",", ":"))
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str, listing: str) -> Cursor:
+        """The cursor ``text`` for ``listing``; 400 when it is not one of its."""
+        fields = _cursor_fields(text)
+        if fields is None:
+            raise _invalid_cursor()
+        made_for, way, side, position = fields
+        if made_for != listing:
+            raise _invalid_cursor(f"The cursor was made for {made_for}, not for {listing}.")
+        return cls(listing, way, side, position)
+
+
+def _cursor_fields(text: str) -> tuple[str, str, str, Position] | None:
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        way, position = json.loads(text)
-        if way not in ("next", "previous") or not all(
-            isinstance(part, str | int) for part in position
-        ):
-            raise ValueError(text)
-        return way, tuple(position)
-    except (ValueError, TypeError):
-        raise HTTPError(problem(400, "Invalid cursor", "The cursor is not valid.")) from None
+        fields = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
+    except (ValueError, RecursionError):  # RecursionError: deeply nested brackets
+        return None
+    if not (isinstance(fields, list) and len(fields) == 4):
+        return None
+    listing, way, side, position = fields
+    if (
+        isinstance(listing, str)
+        and way in ("next", "previous")
+        and side in ("after", "before")
+        and isinstance(position, list)
+        and all(type(part) in (str, int) for part in position)  # not bool
+    ):
+        return listing, way, side, tuple(position)
+    return None
+
+
+def _same_shape(a: Position, b: Position) -> bool:
+    return len(a) == len(b) and all(type(x) is type(y) for x, y in zip(a, b, strict=True))
 
 
 def paginate(
@@ -185,7 +225,7 @@ def paginate(
     Cursors hold the position of the page's last (or first) item, not an offset, as the API's
     do: creating or deleting items between pages neither repeats nor skips one. ``position``
     orders the items (newest first when ``descending``); without it a list is fixed and an
-    item's position is its index.
+    item's position is its index. A cursor of another list, or not one of ours, is a 400.
     """
     keyed: list[tuple[Position, Any]]
     if position is None:
@@ -200,31 +240,39 @@ def paginate(
     def earlier(a: Position, b: Position) -> bool:  # a is listed before b
         return a > b if descending else a < b
 
-    cursor = request.query.get("cursor")
-    start, end = 0, page_size
-    boundary: Position = ()
-    if cursor:
-        way, boundary = decode_cursor(cursor)
-        try:
-            before = sum(1 for key in keys if earlier(key, boundary))
-            at_or_before = sum(1 for key in keys if not earlier(boundary, key))
-        except TypeError:  # a position of another list's shape
-            raise HTTPError(problem(400, "Invalid cursor", "The cursor is not valid.")) from None
-        if way == "next":
-            start, end = at_or_before, at_or_before + page_size
+    listing = f"{request.method} {request.path}"
+    text = request.query.get("cursor")
+    cursor = Cursor.decode(text, listing) if text else None
+    gap = 0  # how many items are listed before the cursor's gap
+    if cursor is not None:
+        at = cursor.position
+        if keys and not _same_shape(at, keys[0]):
+            raise _invalid_cursor()
+        if cursor.side == "after":
+            gap = sum(1 for key in keys if not earlier(at, key))
         else:
-            start, end = max(0, before - page_size), before
+            gap = sum(1 for key in keys if earlier(key, at))
+    if cursor is None or cursor.way == "next":
+        start, end = gap, gap + page_size
+    else:
+        start, end = max(0, gap - page_size), gap
     page = keyed[start:end]
+
+    if page:
+        after_last, before_first = ("after", page[-1][0]), ("before", page[0][0])
+    else:
+        # Past an end of a list that shrank: the links read from the cursor's own gap, so
+        # that turning back skips nothing. (Without a cursor an empty page has no links.)
+        after_last = before_first = (cursor.side, cursor.position) if cursor else ("after", ())
     others = [(k, v) for k, v in request.query.items() if k != "cursor"]
 
-    def link(way: str, at: Position) -> str:
-        query = urlencode([*others, ("cursor", encode_cursor(way, at))])
+    def link(way: str, start_at: tuple[str, Position]) -> str:
+        query = urlencode([*others, ("cursor", Cursor(listing, way, *start_at).encode())])
         return f"{request.base}{request.path}?{query}"
 
-    first = page[0][0] if page else boundary
     return {
-        "next": link("next", page[-1][0]) if page and end < len(keyed) else None,
-        "previous": link("previous", first) if start > 0 else None,
+        "next": link("next", after_last) if end < len(keyed) else None,
+        "previous": link("previous", before_first) if start > 0 else None,
         "results": [item for _, item in page],
     }
 

@@ -206,7 +206,7 @@ class Emulator:
         self._settings: dict[str, Any] = {
             "token": token,
             "time_scale": time_scale,
-            "page_size": page_size,
+            "page_size": _page_size(page_size),
             "quirks": _quirk_set(quirks),
             "sse_retry_ms": sse_retry_ms
             if sse_retry_ms is not None
@@ -630,7 +630,7 @@ class Emulator:
 
     @page_size.setter
     def page_size(self, value: int) -> None:
-        self._local().store.page_size = value
+        self._local().store.page_size = _page_size(value)
 
     @property
     def quirks(self) -> frozenset[str]:
@@ -662,6 +662,13 @@ class Emulator:
                 return False
             time.sleep(0.005)
         return True
+
+
+def _page_size(value: int) -> int:
+    # A page of no items would hide every list (and a next link could not point anywhere).
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"page_size must be a whole number of at least 1, not {value!r}")
+    return value
 
 
 def _quirk_set(value: frozenset[str] | set[str] | tuple[str, ...] | str) -> frozenset[str]:

@@ -270,8 +270,8 @@ def test_default_example_is_shaped_like_the_real_one(api: httpx.Client) -> None:
 def test_list_filters_by_creation_time(api: httpx.Client) -> None:
     first = api.post("/models/emulator/echo/predictions", json={"input": {"text": "1"}}).json()
     second = api.post("/models/emulator/echo/predictions", json={"input": {"text": "2"}}).json()
-    after = api.get("/predictions", params={"created_after": first["created_at"]}).json()
-    assert [p["id"] for p in after["results"]] == [second["id"]]
+    after = api.get("/predictions", params={"created_after": second["created_at"]}).json()
+    assert [p["id"] for p in after["results"]] == [second["id"]]  # inclusive
     before = api.get("/predictions", params={"created_before": second["created_at"]}).json()
     assert [p["id"] for p in before["results"]] == [first["id"]]
     assert api.get("/predictions", params={"source": "web"}).json()["results"] == []
