@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import math
 import re
@@ -183,7 +184,9 @@ class Predictions(JobNamespace[Prediction]):
     def list(self, cursor: Cursor = ..., **filters: Any) -> Page[Prediction]:
         """List your predictions, newest first. Pass ``page.next`` as ``cursor`` for more.
 
-        Filters: ``created_after``/``created_before`` (datetimes), ``source`` ("api"/"web").
+        Filters: ``created_after`` (inclusive) and ``created_before`` (exclusive), datetimes
+        or ISO 8601 strings; ``source="web"`` for only the website's predictions of the past
+        14 days (the one value the API accepts; leave it out for all).
         """
         return self._call(list_call(cursor, filters))
 
@@ -367,11 +370,27 @@ def cancel_after_header(value: str | int | float) -> str:
     return text
 
 
+def _moment(name: str, value: Any) -> datetime.datetime:
+    # The generated builder formats a datetime; a string is parsed here so that a mistake
+    # names the argument instead of failing inside the generated code.
+    if isinstance(value, datetime.datetime):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}")
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} is not an ISO 8601 date-time: {value!r}") from None
+
+
 def list_call(cursor: Cursor, filters: dict[str, Any]) -> Call[Page[Prediction]]:
     """The ``predictions.list`` call for one page (filters are checked here)."""
     unknown = set(filters) - {"created_after", "created_before", "source"}
     if unknown:
         raise TypeError(f"list() got unexpected keyword arguments: {sorted(unknown)}")
+    for name in ("created_after", "created_before"):
+        if name in filters:
+            filters = {**filters, name: _moment(name, filters[name])}
     if "source" in filters:
         from replicate_api.models.predictions_list_source import PredictionsListSource
 

@@ -112,3 +112,27 @@ def test_page_is_list_like() -> None:
     assert list(page) == [1, 2, 3] and page[0] == 1 and page[1:] == [2, 3] and len(page) == 3
     assert cursor_url("https://api.replicate.com/v1/x?cursor=a", "/x").startswith("https://")
     assert cursor_url("abc/=", "/predictions") == "/predictions?cursor=abc%2F%3D"
+
+
+def test_creation_time_filters_take_iso_strings(seeded: tuple[Any, Any, list[str]]) -> None:
+    client, emu, ids = seeded
+    emu.page_size = 10
+    third = client.predictions.get(ids[2])
+    # A prediction's own created_at (the API's string form) is an inclusive lower bound.
+    assert third.created_at
+    after = client.predictions.list(created_after=third.created_at)
+    assert [p.id for p in after] == ids[2:][::-1]
+    before = client.predictions.list(created_before=third.created_at)
+    assert [p.id for p in before] == ids[:2][::-1]
+
+
+def test_creation_time_filters_refuse_other_values_naming_them(
+    seeded: tuple[Any, Any, list[str]],
+) -> None:
+    client, emu, _ids = seeded
+    sent = len(emu.requests)
+    with pytest.raises(ValueError, match=r"created_after is not an ISO 8601 date-time: 'soon'"):
+        client.predictions.list(created_after="soon")
+    with pytest.raises(TypeError, match=r"created_before must be a datetime or an ISO 8601"):
+        client.predictions.list(created_before=1700000000)
+    assert len(emu.requests) == sent
