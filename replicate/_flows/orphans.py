@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._http.wallclock import rebound
+from ..exceptions import ReplicateException
 from ..identifier import model_owner_name
 from .flow import Flow, Send
 
@@ -77,17 +78,28 @@ MAX_RECENT_PAGES = 200
 MIN_WINDOW = datetime.timedelta(milliseconds=1)
 
 
+class TooManyPredictions(ReplicateException):
+    """More predictions were created in the window looked through than
+    :data:`MAX_RECENT_PAGES` pages hold: what the pages not read hold is unknown."""
+
+
 def recent_predictions_flow(
-    since: datetime.datetime, *, skew: datetime.timedelta = CLOCK_SKEW
+    since: datetime.datetime,
+    *,
+    skew: datetime.timedelta = CLOCK_SKEW,
+    until: datetime.datetime | None = None,
 ) -> Flow[list[Prediction]]:
-    """Every prediction created since ``since`` (less ``skew``), newest first, all pages (at
-    most :data:`MAX_RECENT_PAGES` requests; a next-page link given twice ends with an error).
+    """Every prediction created since ``since`` (less ``skew``) and up to ``until`` (plus
+    ``skew``; ``None``: now), newest first, all pages. :class:`TooManyPredictions` after
+    :data:`MAX_RECENT_PAGES` requests: the oldest predictions, those a lookup is after, would
+    be the ones left out. A next-page link given twice ends with an error too.
     """
     from ..exceptions import ResponseTooLargeError
 
     found: dict[str, Prediction] = {}
     now = datetime.datetime.now(datetime.UTC)
-    windows: list[tuple[datetime.datetime, datetime.datetime | None]] = [(since - skew, None)]
+    first = (since - skew, None if until is None else until + skew)
+    windows: list[tuple[datetime.datetime, datetime.datetime | None]] = [first]
     budget = [MAX_RECENT_PAGES]
     while windows:
         after, before = windows.pop()
@@ -103,11 +115,10 @@ def recent_predictions_flow(
             windows += [(after, middle + MIN_WINDOW), (middle, before)]
             continue
         if not complete:
-            logger.warning(
-                "looked through %d pages of recent predictions; not looking further",
-                MAX_RECENT_PAGES,
+            raise TooManyPredictions(
+                f"more than {MAX_RECENT_PAGES} pages of predictions were created between "
+                f"{first[0].isoformat()} and {(first[1] or now).isoformat()}"
             )
-            break
     return list(found.values())
 
 
