@@ -208,6 +208,7 @@ class BatchRun:
                 options.burst or (None if options.per_minute is None else DEFAULT_BURST),
             )
         self.tally = Tally(len(items), time.monotonic())
+        #: Every prediction id recorded for an input, by an earlier run or this one.
         self._known: set[str] = set()
         self._inputs = InputIndex(items, secrets)  # secret inputs: never compared
         #: The refusal that stops the batch (:data:`STOPS_BATCH`), raised once in flight ends.
@@ -499,6 +500,8 @@ class BatchRun:
             finally:
                 THROTTLE_HANDLER.reset(paced)
             self.ledger.created(entry.key, prediction.id)
+            # Never adopted for another input (by a Ctrl-C's lookup of its unrecorded create).
+            self._known.add(prediction.id)
             self.tally.created += 1
             self._progress()
             return prediction
