@@ -41,6 +41,8 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 #: What the API shows in a prediction's input for a secret input (``x-cog-secret``) once the
 #: model has it: the value sent is unknown from then on, so it cannot tell two inputs apart.
 REDACTED = "**********"
+#: What a prediction of an official model may show as its version.
+HIDDEN_VERSION = "hidden"
 
 
 def cancel_orphan_flow(
@@ -171,8 +173,13 @@ def matching_predictions(
 
 
 def _same_target(prediction: Prediction, target: Mapping[str, Any]) -> bool:
+    """Of ``target``'s version, or of its model: a target may give both, as a prediction of
+    a pinned version may show its version as ``"hidden"`` (official models)."""
     if "version" in target:
-        return bool(prediction.version == target["version"])
+        if prediction.version == target["version"]:
+            return True
+        if "model" not in target or prediction.version not in (None, "", HIDDEN_VERSION):
+            return False
     owner, name = model_owner_name(target["model"])
     return prediction.model == f"{owner}/{name}"
 

@@ -30,7 +30,7 @@ from .._flows.orphans import TooManyPredictions, recent_predictions_flow
 from .._flows.run import run_target
 from .._http.api_transport import THROTTLE_HANDLER
 from ..exceptions import InvalidArgumentError, ReplicateError
-from ..identifier import model_owner_name
+from ..identifier import ModelVersionIdentifier, is_version_id, model_owner_name, parse_ref
 from .files import save_outputs
 from .keys import KeySpec, Shard, check_inputs, key_kind, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Attempt, Entry, Ledger
@@ -133,6 +133,18 @@ def ref_name(target: Mapping[str, Any]) -> str:
     return f"{owner}/{name}"
 
 
+def lookup_target(ref: Any, target: Mapping[str, Any]) -> dict[str, Any]:
+    """What a batch's predictions are recognised by after a crash: ``target``, and the model
+    too when a version ref names it (``owner/name:version``), since the API may list a pinned
+    official model's prediction with its version ``"hidden"``."""
+    if "model" in target:
+        return dict(target)
+    named = parse_ref(ref) if isinstance(ref, str) and not is_version_id(ref) else ref
+    if isinstance(named, ModelVersionIdentifier):
+        return {**target, "model": (named.owner, named.name)}
+    return dict(target)  # a bare version id or a Version: no model name to go by
+
+
 def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
@@ -198,6 +210,7 @@ class BatchRun:
         self.client = client
         self.keys = keys  # how inputs are keyed (keys.key_kind), checked against the ledger
         self.target = run_target(ref)
+        self._lookup_target = lookup_target(ref, self.target)
         self.items = items
         self.ledger = ledger
         self.options = options
@@ -382,7 +395,7 @@ class BatchRun:
         lookup = look_up(
             key,
             recent,
-            target=self.target,
+            target=self._lookup_target,
             known=self._known,
             index=self._inputs,
             unrecorded=unrecorded,
