@@ -13,8 +13,8 @@ import pytest
 
 import replicate
 from replicate.batching import Ledger
-from replicate.batching.ledger import Attempt
 from replicate.batching.command import add_arguments, run
+from replicate.batching.ledger import Attempt
 from replicate.batching.recovery import InputIndex, look_up
 from replicate.emulator import Emulator
 from replicate.exceptions import ReplicateError
