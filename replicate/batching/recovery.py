@@ -5,9 +5,9 @@ ledger as ``creating``, with no prediction id. On the next run the account's pre
 created while the create may have been made are searched for it (:func:`windows`: from when
 it was sent until it failed, or until now if the process died waiting, widened by the clock
 skew). A candidate must be of the batch's model, created in that window, hold every plain
-value of the input, and never
-have been recorded for any input before (:meth:`Ledger.known_predictions`; ids of predictions
-a Ctrl-C cancelled stay recorded, so they are never adopted again).
+value of the input, and never have been recorded for any input before
+(:meth:`Ledger.known_predictions`; ids of predictions a Ctrl-C cancelled stay recorded, so
+they are never adopted again).
 
 Inputs are matched by their values, so a prediction of ``{"seconds": 4, "queue_seconds": 1}``
 also holds every value of ``{"seconds": 4}`` (a server that fills in defaults makes that
