@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._http.wallclock import rebound
+from ..exceptions import ReplicateException
 from ..identifier import model_owner_name
 from .flow import Flow, Send
 
@@ -40,6 +41,8 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 #: What the API shows in a prediction's input for a secret input (``x-cog-secret``) once the
 #: model has it: the value sent is unknown from then on, so it cannot tell two inputs apart.
 REDACTED = "**********"
+#: What a prediction of an official model may show as its version.
+HIDDEN_VERSION = "hidden"
 
 
 def cancel_orphan_flow(
@@ -77,17 +80,28 @@ MAX_RECENT_PAGES = 200
 MIN_WINDOW = datetime.timedelta(milliseconds=1)
 
 
+class TooManyPredictions(ReplicateException):
+    """More predictions were created in the window looked through than
+    :data:`MAX_RECENT_PAGES` pages hold: what the pages not read hold is unknown."""
+
+
 def recent_predictions_flow(
-    since: datetime.datetime, *, skew: datetime.timedelta = CLOCK_SKEW
+    since: datetime.datetime,
+    *,
+    skew: datetime.timedelta = CLOCK_SKEW,
+    until: datetime.datetime | None = None,
 ) -> Flow[list[Prediction]]:
-    """Every prediction created since ``since`` (less ``skew``), newest first, all pages (at
-    most :data:`MAX_RECENT_PAGES` requests; a next-page link given twice ends with an error).
+    """Every prediction created since ``since`` (less ``skew``) and up to ``until`` (plus
+    ``skew``; ``None``: now), newest first, all pages. :class:`TooManyPredictions` after
+    :data:`MAX_RECENT_PAGES` requests: the oldest predictions, those a lookup is after, would
+    be the ones left out. A next-page link given twice ends with an error too.
     """
     from ..exceptions import ResponseTooLargeError
 
     found: dict[str, Prediction] = {}
     now = datetime.datetime.now(datetime.UTC)
-    windows: list[tuple[datetime.datetime, datetime.datetime | None]] = [(since - skew, None)]
+    first = (since - skew, None if until is None else until + skew)
+    windows: list[tuple[datetime.datetime, datetime.datetime | None]] = [first]
     budget = [MAX_RECENT_PAGES]
     while windows:
         after, before = windows.pop()
@@ -103,11 +117,10 @@ def recent_predictions_flow(
             windows += [(after, middle + MIN_WINDOW), (middle, before)]
             continue
         if not complete:
-            logger.warning(
-                "looked through %d pages of recent predictions; not looking further",
-                MAX_RECENT_PAGES,
+            raise TooManyPredictions(
+                f"more than {MAX_RECENT_PAGES} pages of predictions were created between "
+                f"{first[0].isoformat()} and {(first[1] or now).isoformat()}"
             )
-            break
     return list(found.values())
 
 
@@ -160,8 +173,13 @@ def matching_predictions(
 
 
 def _same_target(prediction: Prediction, target: Mapping[str, Any]) -> bool:
+    """Of ``target``'s version, or of its model: a target may give both, as a prediction of
+    a pinned version may show its version as ``"hidden"`` (official models)."""
     if "version" in target:
-        return bool(prediction.version == target["version"])
+        if prediction.version == target["version"]:
+            return True
+        if "model" not in target or prediction.version not in (None, "", HIDDEN_VERSION):
+            return False
     owner, name = model_owner_name(target["model"])
     return prediction.model == f"{owner}/{name}"
 

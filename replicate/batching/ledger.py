@@ -1,8 +1,9 @@
 """The batch ledger: each input's state in an embedded SQLite file.
 
 Every step of an input is written (and committed) before and after it happens:
-``pending`` -> ``creating`` (with the time the create was sent) -> ``created`` (with the
-prediction id) -> ``succeeded`` / ``failed`` / ``canceled``. WAL journaling and one
+``pending`` -> ``creating`` (with the time the create was sent, and the time it failed
+without an answer, if it did) -> ``created`` (with the prediction id) -> ``succeeded`` /
+``failed`` / ``canceled``. WAL journaling and one
 transaction per change mean a process killed at any moment leaves the last committed
 state, from which a rerun resumes. ``interrupted`` marks a prediction the batch itself
 cancelled on Ctrl-C: it is checked, and created again only if it really was cancelled.
@@ -43,10 +44,24 @@ CREATE TABLE IF NOT EXISTS inputs (
     output TEXT,
     error TEXT,
     metrics TEXT,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    until TEXT
 );
 CREATE TABLE IF NOT EXISTS predictions (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 """
+
+
+#: The columns of an entry, in :class:`Entry`'s order.
+_COLUMNS = "key, idx, input, state, since, prediction_id, output, error, metrics, until"
+
+
+@attrs.frozen
+class Attempt:
+    """A create whose answer was not recorded: sent at ``since``, and known to have ended
+    without an answer (an error) by ``until`` (``None``: the process died waiting for it)."""
+
+    since: datetime.datetime
+    until: datetime.datetime | None = None
 
 
 @attrs.frozen
@@ -62,6 +77,14 @@ class Entry:
     output: Any = None
     error: str | None = None
     metrics: dict[str, Any] | None = None
+    until: datetime.datetime | None = None
+
+    @property
+    def attempt(self) -> Attempt | None:
+        """The unrecorded create of a ``creating`` entry."""
+        if self.state != CREATING or self.since is None:
+            return None
+        return Attempt(self.since, self.until)
 
 
 class LedgerMismatch(ValueError):
@@ -92,6 +115,9 @@ class Ledger:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
+                columns = {row[1] for row in self._db.execute("PRAGMA table_info(inputs)")}
+                if "until" not in columns:  # a ledger written before the column existed
+                    self._db.execute("ALTER TABLE inputs ADD COLUMN until TEXT")
             except sqlite3.Error:
                 self._db.close()
                 raise
@@ -150,7 +176,9 @@ class Ledger:
         with self._transaction():
             for key, index, value in items:
                 text = _dumps(value)
-                row = self._db.execute("SELECT * FROM inputs WHERE key = ?", (key,)).fetchone()
+                row = self._db.execute(
+                    f"SELECT {_COLUMNS} FROM inputs WHERE key = ?", (key,)
+                ).fetchone()
                 if row is None:
                     self._db.execute(
                         "INSERT INTO inputs (key, idx, input, state, updated) "
@@ -170,12 +198,17 @@ class Ledger:
 
     def entries(self) -> Iterator[Entry]:
         """Every entry, in input order."""
-        for row in self._db.execute("SELECT * FROM inputs ORDER BY idx"):
+        for row in self._db.execute(f"SELECT {_COLUMNS} FROM inputs ORDER BY idx"):
             yield _entry(row)
 
     def creating(self, key: str, since: datetime.datetime) -> None:
         """Committed just before the create request is sent."""
-        self._set(key, CREATING, since=since.isoformat())
+        self._set(key, CREATING, since=since.isoformat(), until=None)
+
+    def unanswered(self, key: str, until: datetime.datetime) -> None:
+        """The create failed without an answer (a network error, a 5xx): it may have made a
+        prediction, created by ``until`` (bounds the rerun's lookup)."""
+        self._set(key, CREATING, until=until.isoformat())
 
     def created(self, key: str, prediction_id: str) -> None:
         """Committed as soon as the create answered (or its prediction was found)."""
@@ -193,15 +226,14 @@ class Ledger:
         )
         return {row[0] for row in rows}
 
-    def unrecorded(self) -> dict[str, datetime.datetime]:
-        """The inputs whose create was sent and not answered (``creating``), with the time
-        it was sent."""
-        rows = self._db.execute("SELECT key, since FROM inputs WHERE state = ?", (CREATING,))
-        return {key: datetime.datetime.fromisoformat(since) for key, since in rows if since}
+    def unrecorded(self) -> dict[str, Attempt]:
+        """The inputs whose create was sent and not answered (``creating``), with when."""
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM inputs WHERE state = ?", (CREATING,))
+        return {entry.key: entry.attempt for entry in map(_entry, rows) if entry.attempt}
 
     def pending(self, key: str) -> None:
         """Back to pending: the create is known not to have happened (or was cancelled)."""
-        self._set(key, PENDING, since=None, prediction_id=None)
+        self._set(key, PENDING, since=None, until=None, prediction_id=None)
 
     def interrupted(self, key: str) -> None:
         """The batch cancelled this input's prediction on Ctrl-C."""
@@ -267,7 +299,7 @@ def _dumps(value: Any) -> str:
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:
-    key, index, text, state, since, prediction_id, output, error, metrics, _ = row
+    key, index, text, state, since, prediction_id, output, error, metrics, until = row
     return Entry(
         key,
         index,
@@ -278,4 +310,5 @@ def _entry(row: tuple[Any, ...]) -> Entry:
         json.loads(output) if output is not None else None,
         error,
         json.loads(metrics) if metrics is not None else None,
+        datetime.datetime.fromisoformat(until) if until else None,
     )

@@ -1,11 +1,13 @@
 """Which prediction an unrecorded create made: a pure decision for resuming batches.
 
 A process killed (or interrupted) while a create was in flight leaves its input in the
-ledger as ``creating``, with no prediction id. On the next run the account's recent
-predictions are searched for it. A candidate must be of the batch's model, created since
-the create was sent (less the clock skew), hold every plain value of the input, and never
-have been recorded for any input before (:meth:`Ledger.known_predictions`; ids of predictions
-a Ctrl-C cancelled stay recorded, so they are never adopted again).
+ledger as ``creating``, with no prediction id. On the next run the account's predictions
+created while the create may have been made are searched for it (:func:`windows`: from when
+it was sent until it failed, or until now if the process died waiting, widened by the clock
+skew). A candidate must be of the batch's model, created in that window, hold every plain
+value of the input, and never have been recorded for any input before
+(:meth:`Ledger.known_predictions`; ids of predictions a Ctrl-C cancelled stay recorded, so
+they are never adopted again).
 
 Inputs are matched by their values, so a prediction of ``{"seconds": 4, "queue_seconds": 1}``
 also holds every value of ``{"seconds": 4}`` (a server that fills in defaults makes that
@@ -30,6 +32,7 @@ import attrs
 
 from .._flows.orphans import CLOCK_SKEW, created_time, hidden, matching_predictions, plain_values
 from ..exceptions import ReplicateException
+from .ledger import Attempt
 
 if TYPE_CHECKING:
     from ..prediction import Prediction
@@ -38,6 +41,33 @@ if TYPE_CHECKING:
 class LookupFailed(ReplicateException):
     """The recent predictions could not be read to settle unrecorded creates: those inputs'
     state is unknown, so the batch stops before creating anything (a rerun tries again)."""
+
+
+@attrs.frozen
+class Window:
+    """Creation times to read (``until`` ``None``: up to now), and the inputs whose
+    unrecorded create may have made a prediction in it."""
+
+    since: datetime.datetime
+    until: datetime.datetime | None
+    keys: tuple[str, ...]
+
+
+def windows(attempts: Mapping[str, Attempt]) -> list[Window]:
+    """The windows to read to settle ``attempts``: each attempt's (see the module's
+    docstring), overlapping ones merged, so that no prediction is listed twice and an old
+    attempt does not make the lookup read everything created since (a create that failed
+    early in a long batch would otherwise be looked for behind every later prediction)."""
+    merged: list[Window] = []
+    for key, attempt in sorted(attempts.items(), key=lambda item: item[1].since):
+        last = merged[-1] if merged else None
+        if last is None or (last.until is not None and last.until < attempt.since - CLOCK_SKEW):
+            merged.append(Window(attempt.since, attempt.until, (key,)))
+            continue
+        ends = (last.until, attempt.until)
+        until = None if None in ends else max(e for e in ends if e is not None)
+        merged[-1] = Window(last.since, until, (*last.keys, key))
+    return merged
 
 
 @attrs.frozen
@@ -137,26 +167,24 @@ def look_up(
     target: Mapping[str, Any],
     known: Collection[str],
     index: InputIndex,
-    unrecorded: Mapping[str, datetime.datetime],
+    unrecorded: Mapping[str, Attempt],
 ) -> Lookup:
     """What ``recent`` predictions say about input ``key``'s unrecorded create.
 
     ``unrecorded`` gives every input whose create may have been sent without its id being
-    recorded (``key`` among them) the time it was sent.
+    recorded (``key`` among them) when it was.
     """
     found: list[Prediction] = []
     twins: set[str] = set()
     for prediction in matching_predictions(list(recent), target, index.compared(key)):
-        if prediction.id in known or not _created_since(prediction, unrecorded[key]):
+        if prediction.id in known or not _made_by(prediction, unrecorded[key]):
             continue
         mine, held = index.claim(key, prediction.input or {})
         if not mine:
             continue
         found.append(prediction)
-        # A twin whose create was sent before this prediction was made may have made it.
-        twins.update(
-            t for t in held if t in unrecorded and _created_since(prediction, unrecorded[t])
-        )
+        # A twin whose create was in flight when this prediction was made may have made it.
+        twins.update(t for t in held if t in unrecorded and _made_by(prediction, unrecorded[t]))
     if twins:
         return Lookup(found[::-1], tuple(sorted(twins)), index.differences(key, twins))
     return Lookup(found[::-1])  # the API lists newest first
@@ -177,9 +205,13 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _created_since(prediction: Prediction, since: datetime.datetime) -> bool:
-    # The listing was asked for predictions created since `since` (less the skew); a time
-    # the server leaves out or garbles cannot prove otherwise, and refusing the candidate
-    # would create the input a second time.
+def _made_by(prediction: Prediction, attempt: Attempt) -> bool:
+    # Whether the prediction was created while the attempt was in flight (give or take the
+    # skew). The listing was asked for those; a time the server leaves out or garbles cannot
+    # prove otherwise, and refusing the candidate would create the input a second time.
     created = created_time(prediction)
-    return created is None or created >= since - CLOCK_SKEW
+    if created is None:
+        return True
+    return attempt.since - CLOCK_SKEW <= created and (
+        attempt.until is None or created <= attempt.until + CLOCK_SKEW
+    )

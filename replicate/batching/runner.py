@@ -26,17 +26,17 @@ import attrs
 
 from .._encoding.file_output import is_file_url
 from .._flows.drive import CANCEL_TIMEOUT, AsyncDriver
-from .._flows.orphans import recent_predictions_flow
+from .._flows.orphans import TooManyPredictions, recent_predictions_flow
 from .._flows.run import run_target
 from .._http.api_transport import THROTTLE_HANDLER
 from ..exceptions import InvalidArgumentError, ReplicateError
-from ..identifier import model_owner_name
+from ..identifier import ModelVersionIdentifier, is_version_id, model_owner_name, parse_ref
 from .files import save_outputs
 from .keys import KeySpec, Shard, check_inputs, key_kind, select_shard
-from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Entry, Ledger
+from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Attempt, Entry, Ledger
 from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
 from .progress import BatchProgress, BatchResult, Tally
-from .recovery import InputIndex, Lookup, LookupFailed, look_up
+from .recovery import InputIndex, Lookup, LookupFailed, look_up, windows
 from .shells import AsyncBatch, in_thread
 
 if TYPE_CHECKING:
@@ -133,6 +133,18 @@ def ref_name(target: Mapping[str, Any]) -> str:
     return f"{owner}/{name}"
 
 
+def lookup_target(ref: Any, target: Mapping[str, Any]) -> dict[str, Any]:
+    """What a batch's predictions are recognised by after a crash: ``target``, and the model
+    too when a version ref names it (``owner/name:version``), since the API may list a pinned
+    official model's prediction with its version ``"hidden"``."""
+    if "model" in target:
+        return dict(target)
+    named = parse_ref(ref) if isinstance(ref, str) and not is_version_id(ref) else ref
+    if isinstance(named, ModelVersionIdentifier):
+        return {**target, "model": (named.owner, named.name)}
+    return dict(target)  # a bare version id or a Version: no model name to go by
+
+
 def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
@@ -198,6 +210,7 @@ class BatchRun:
         self.client = client
         self.keys = keys  # how inputs are keyed (keys.key_kind), checked against the ledger
         self.target = run_target(ref)
+        self._lookup_target = lookup_target(ref, self.target)
         self.items = items
         self.ledger = ledger
         self.options = options
@@ -208,6 +221,7 @@ class BatchRun:
                 options.burst or (None if options.per_minute is None else DEFAULT_BURST),
             )
         self.tally = Tally(len(items), time.monotonic())
+        #: Every prediction id recorded for an input, by an earlier run or this one.
         self._known: set[str] = set()
         self._inputs = InputIndex(items, secrets)  # secret inputs: never compared
         #: The refusal that stops the batch (:data:`STOPS_BATCH`), raised once in flight ends.
@@ -329,12 +343,15 @@ class BatchRun:
         """Settle inputs a previous run left mid-way; returns the entries to work on."""
         unsure = [e for e in entries if e.state == CREATING]
         if unsure:
-            unrecorded = {e.key: e.since or _utcnow() for e in unsure}
+            unrecorded = {e.key: e.attempt or Attempt(_utcnow()) for e in unsure}
             try:
-                recent = await self._recent(min(unrecorded.values()))
+                recent, unread = await self._recent(unrecorded)
             except Exception as exc:
                 raise LookupFailed(_unknown(unsure, exc)) from exc
             for entry in unsure:
+                if entry.key in unread:  # unknown: neither adopted nor created again
+                    self.ledger.finished(entry.key, "failed", None, unread[entry.key], None)
+                    continue
                 lookup = self._look_up(entry.key, recent, unrecorded)
                 if lookup.twins:
                     self.ledger.finished(entry.key, "failed", None, _untold(lookup), None)
@@ -353,18 +370,32 @@ class BatchRun:
         keys = {e.key for e in entries}
         return [e for e in self.ledger.entries() if e.key in keys]
 
-    async def _recent(self, since: datetime.datetime) -> list[Prediction]:
-        return await AsyncDriver(self.client, None).drive(recent_predictions_flow(since))
+    async def _recent(
+        self, attempts: Mapping[str, Attempt]
+    ) -> tuple[list[Prediction], dict[str, str]]:
+        """The predictions created while ``attempts`` were in flight, newest first, and why
+        the inputs whose window held too many predictions to read cannot be settled."""
+        found: dict[str, Prediction] = {}
+        unread: dict[str, str] = {}
+        for window in reversed(windows(attempts)):  # the newest first, as each window's
+            flow = recent_predictions_flow(window.since, until=window.until)
+            try:
+                recent = await AsyncDriver(self.client, None).drive(flow)
+            except TooManyPredictions as exc:
+                unread.update((key, _unread(exc)) for key in window.keys)
+                continue
+            found.update((p.id, p) for p in recent if p.id not in found)
+        return list(found.values()), unread
 
     def _look_up(
-        self, key: str, recent: list[Prediction], unrecorded: Mapping[str, datetime.datetime]
+        self, key: str, recent: list[Prediction], unrecorded: Mapping[str, Attempt]
     ) -> Lookup:
         """What ``recent`` says about input ``key``'s unrecorded create; the prediction it
         adopts (the oldest found, unless twins make it unclear) is never adopted again."""
         lookup = look_up(
             key,
             recent,
-            target=self.target,
+            target=self._lookup_target,
             known=self._known,
             index=self._inputs,
             unrecorded=unrecorded,
@@ -469,6 +500,8 @@ class BatchRun:
                     self.ledger.pending(entry.key)
                     continue
                 if not (isinstance(exc, ReplicateError) and 400 <= (exc.status or 0) < 500):
+                    # No answer (a network error, a 5xx): it may have been created, by now.
+                    self.ledger.unanswered(entry.key, _utcnow())
                     raise
                 if exc.status in STOPS_BATCH:
                     self.ledger.pending(entry.key)  # not created: a rerun creates it
@@ -480,6 +513,8 @@ class BatchRun:
             finally:
                 THROTTLE_HANDLER.reset(paced)
             self.ledger.created(entry.key, prediction.id)
+            # Never adopted for another input (by a Ctrl-C's lookup of its unrecorded create).
+            self._known.add(prediction.id)
             self.tally.created += 1
             self._progress()
             return prediction
@@ -504,11 +539,13 @@ class BatchRun:
 
     async def _cancel_unrecorded(self, entry: Entry, since: datetime.datetime) -> None:
         try:
-            recent = await self._recent(since)
+            recent, unread = await self._recent({entry.key: Attempt(since)})
             # Other creates in flight now may have made a prediction this input cannot be
             # told apart from (see recovery.Lookup.twins): then it is left to the rerun.
             lookup = self._look_up(entry.key, recent, self.ledger.unrecorded())
-            if lookup.twins:
+            if unread:
+                logger.warning("input %s: %s; left for the rerun", entry.key, unread[entry.key])
+            elif lookup.twins:
                 logger.warning("input %s: %s; left for the rerun", entry.key, _untold(lookup))
             elif lookup.found:
                 found = lookup.found[0]
@@ -526,6 +563,15 @@ def _unknown(unsure: list[Entry], exc: Exception) -> str:
         f"could not look up the predictions of {len(unsure)} input(s) whose create got no "
         f"answer ({keys}): {one_line(exc)}; their state is unknown, so nothing was created "
         "(none twice); a rerun tries again"
+    )
+
+
+def _unread(exc: TooManyPredictions) -> str:
+    """Why an input's unrecorded create was neither adopted nor made again."""
+    return (
+        f"its create may have reached the API, but {exc}, too many to look through for it; "
+        "not created again: check the account's predictions of that time, then run it again, "
+        "with another ledger, if it did not run"
     )
 
 

@@ -85,3 +85,39 @@ def test_a_local_file_input_is_refused_with_how_to_give_it(
             with pytest.raises(TypeError, match=r"'image' is a local file; .*files\.create"):
                 client.batch("emulator/echo", [{"text": "a"}, {"text": "b", "image": value}])
     assert emu.requests == []
+
+
+def test_a_pinned_official_version_listed_as_hidden_is_found_after_a_crash(
+    tmp_path: Path,
+) -> None:
+    # The API may show the version of an official model's prediction as "hidden", also when
+    # the run pinned it: the lookup compared versions only, and created the input again.
+    import datetime
+
+    from replicate.batching.keys import input_hash
+
+    path, value = tmp_path / "batch.db", {"prompt": "an owl"}
+    with Emulator(time_scale=0.01, quirks=["hidden_version"]) as emu:
+        client = emu.client()
+        version = client.models.get("emulator/official").latest_version.id
+        with Ledger(path) as ledger:  # killed while the create was in flight
+            ledger.bind(version, "hash of the input")
+            ledger.add([(input_hash(value), 0, value)])
+            ledger.creating(input_hash(value), datetime.datetime.now(datetime.UTC))
+        made = client.predictions.create(version=version, input=value)
+        assert client.predictions.get(made.id).version == "hidden"
+        [result] = list(client.batch(f"emulator/official:{version}", [value], ledger=path))
+        assert result.id == made.id and result.ok
+        assert len(emu.predictions) == 1
+
+
+def test_only_a_ref_naming_the_model_lets_the_lookup_go_by_the_model() -> None:
+    from replicate.batching.runner import lookup_target
+
+    version = "a" * 64
+    assert lookup_target(f"acme/owl:{version}", {"version": version}) == {
+        "version": version,
+        "model": ("acme", "owl"),
+    }
+    # A bare version id names no model: the version alone decides (a hidden one: not found).
+    assert lookup_target(version, {"version": version}) == {"version": version}
