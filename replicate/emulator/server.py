@@ -568,8 +568,12 @@ class Emulator:
         """``{base_url}/v1``."""
         return self.base_url + "/v1"
 
-    def _local(self) -> EmulatorApp:
+    def _local(self, setting: str | None = None) -> EmulatorApp:
         if self._process is not None:
+            if setting is not None:
+                raise RuntimeError(
+                    f"{setting} cannot be changed with process=True: pass {setting}= to Emulator()"
+                )
             raise RuntimeError("server-side state is not inspectable with process=True")
         return self.app
 
@@ -621,7 +625,7 @@ class Emulator:
 
     @time_scale.setter
     def time_scale(self, value: float) -> None:
-        self._local().time_scale = value
+        self._local("time_scale").time_scale = value
 
     @property
     def page_size(self) -> int:
@@ -630,7 +634,7 @@ class Emulator:
 
     @page_size.setter
     def page_size(self, value: int) -> None:
-        self._local().store.page_size = _page_size(value)
+        self._local("page_size").store.page_size = _page_size(value)
 
     @property
     def quirks(self) -> frozenset[str]:
@@ -639,7 +643,7 @@ class Emulator:
 
     @quirks.setter
     def quirks(self, value: frozenset[str] | set[str] | tuple[str, ...] | str) -> None:
-        self._local().quirks = _quirk_set(value)
+        self._local("quirks").quirks = _quirk_set(value)
 
     @property
     def token(self) -> str | None:

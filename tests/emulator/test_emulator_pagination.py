@@ -255,3 +255,10 @@ def test_many_clients_page_while_predictions_are_created() -> None:
             thread.join(timeout=30)
         assert not any(t.is_alive() for t in creators + walkers)
         assert failures == []
+
+
+def test_settings_of_a_process_emulator_say_how_to_set_them() -> None:
+    with Emulator(process=True, page_size=2) as emu:
+        for setting, value in (("page_size", 5), ("time_scale", 0.5), ("quirks", "all")):
+            with pytest.raises(RuntimeError, match=rf"pass {setting}= to Emulator\(\)"):
+                setattr(emu, setting, value)
