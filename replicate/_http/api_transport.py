@@ -9,6 +9,7 @@ the two transport classes only do the I/O.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -24,7 +25,7 @@ from ..exceptions import InvalidResponseError, ReplicateError, url_without_query
 from .limits import API_BODY_LIMIT, ERROR_BODY_LIMIT, BodyReader, UnsupportedEncoding
 from .retry import Failure, RetryPolicy, requested_delay, retry_delay
 from .secrets import remember, scrub_error
-from .throttle import RetrySlots
+from .throttle import Throttles
 from .wallclock import Answer, answering, current
 
 logger = logging.getLogger("replicate")
@@ -130,7 +131,7 @@ class _Gate:
         self.origin = origin(api)  # where the token goes: (scheme, host, port), made once
         self.token = token
         self.policy = policy
-        self.slots = RetrySlots()  # resends of throttled requests, spread out
+        self.slots = Throttles()  # resends of throttled requests, spread out
 
     def prepare(self, request: httpx.Request) -> None:
         """Attach the token for API requests only, and stretch the read timeout for waits."""
@@ -157,8 +158,8 @@ class _Gate:
 
     def after_response(
         self, request: httpx.Request, response: httpx.Response, attempt: int
-    ) -> float | None:
-        """Delay before retrying this (already read) error response, or ``None``."""
+    ) -> Backoff | None:
+        """The wait before retrying this (already read) error response, or ``None``."""
         handler = THROTTLE_HANDLER.get()
         if response.status_code == 429 and handler is not None:
             handler(requested_delay(response.headers, response.content))
@@ -173,20 +174,26 @@ class _Gate:
             headers=response.headers,
             body=response.content,
         )
-        if delay is not None and response.status_code == 429:
-            delay = self.slots.reserve(time.monotonic(), delay, again=attempt > 0)
-        if delay is not None and _past_deadline(request, delay):
+        if delay is None:
             return None
-        if delay is not None:
-            logger.info(
-                "HTTP %s from %s %s; retry %d in %.2fs",
-                response.status_code,
-                request.method,
-                url_without_query(request.url),
-                attempt + 1,
-                delay,
-            )
-        return delay
+        give_back = None
+        if response.status_code == 429:
+            slots, now = self.slots.of(request.method, request.url.path), time.monotonic()
+            slot = slots.reserve(now, delay, again=attempt > 0, within=_time_left(request))
+            if slot is None:  # not before the deadline: no slot is held for it
+                return None
+            delay, give_back = slot - now, functools.partial(slots.release, slot)
+        elif _past_deadline(request, delay):
+            return None
+        logger.info(
+            "HTTP %s from %s %s; retry %d in %.2fs",
+            response.status_code,
+            request.method,
+            url_without_query(request.url),
+            attempt + 1,
+            delay,
+        )
+        return Backoff(delay, give_back)
 
     def after_error(self, request: httpx.Request, exc: Exception, attempt: int) -> float | None:
         """Delay before retrying after a transport exception, or ``None`` to re-raise."""
@@ -244,13 +251,16 @@ def body_reader(request: httpx.Request, response: httpx.Response, *, error: bool
     )
 
 
-def _past_deadline(request: httpx.Request, delay: float = 0.0) -> bool:
+def _time_left(request: httpx.Request) -> float | None:
     # Requests made for a run with a time bound carry it (time.monotonic()), or run under
-    # a wall-clock bound: no retry that would start after it.
-    start = time.monotonic() + delay
-    deadline = request.extensions.get(DEADLINE_EXTENSION)
-    bound = current()
-    return (deadline is not None and start >= deadline) or (bound is not None and start >= bound)
+    # a wall-clock bound: no retry may start after it. ``None``: no bound.
+    bounds = [b for b in (request.extensions.get(DEADLINE_EXTENSION), current()) if b is not None]
+    return min(bounds) - time.monotonic() if bounds else None
+
+
+def _past_deadline(request: httpx.Request, delay: float = 0.0) -> bool:
+    left = _time_left(request)
+    return left is not None and delay >= left
 
 
 def _sleep(seconds: float) -> None:
@@ -283,9 +293,11 @@ class ReadBody:
 
 @frozen
 class Backoff:
-    """Wait this many seconds before the next attempt."""
+    """Wait this many seconds before the next attempt; ``give_back``: for a throttled
+    resend, what frees its :class:`~.throttle.RetrySlots` slot if the wait is cut short."""
 
     seconds: float
+    give_back: Callable[[], None] | None = None
 
 
 Step = Attempt | ReadBody | Backoff
@@ -312,6 +324,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
             if delay is None:
                 presentable(exc)
                 raise
+            wait = Backoff(delay)
         else:
             gate.log(request, response)
             failed = response.status_code >= 400
@@ -334,6 +347,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                 if delay is None:
                     presentable(exc)
                     raise
+                wait = Backoff(delay)
             else:
                 if reader.decodes:  # decoded here: httpx must not decode it again
                     for name in ("content-encoding", "content-length"):
@@ -345,10 +359,16 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                 response.read()
                 if not failed:
                     return response
-                delay = gate.after_response(request, response, attempt)
-                if delay is None:
+                backoff = gate.after_response(request, response, attempt)
+                if backoff is None:
                     raise gate.error(request, response)
-        yield Backoff(delay)
+                wait = backoff
+        try:
+            yield wait
+        except GeneratorExit:  # the wait was cut short (cancelled, interrupted)
+            if wait.give_back is not None:
+                wait.give_back()
+            raise
         attempt += 1
 
 
@@ -361,16 +381,19 @@ class ApiTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         steps = Stepper(exchange(self._gate, request))
-        for step in steps:
-            with steps:  # an error performing it is thrown into exchange() at that step
-                if isinstance(step, Backoff):
-                    _sleep(step.seconds)
-                    continue
-                with answering(step.answer):
-                    if isinstance(step, Attempt):
-                        steps.answer(self._inner.handle_request(request))
-                    else:
-                        steps.answer(_read_sync(step.response, step.reader))
+        try:
+            for step in steps:
+                with steps:  # an error performing it is thrown into exchange() at that step
+                    if isinstance(step, Backoff):
+                        _sleep(step.seconds)
+                        continue
+                    with answering(step.answer):
+                        if isinstance(step, Attempt):
+                            steps.answer(self._inner.handle_request(request))
+                        else:
+                            steps.answer(_read_sync(step.response, step.reader))
+        finally:
+            steps.close()  # interrupted: exchange() gives back a throttled resend's slot
         response: httpx.Response = steps.result
         return response
 
@@ -389,16 +412,19 @@ class AsyncApiTransport(httpx.AsyncBaseTransport):
         # Steps are performed inline, not in a helper coroutine: one frame fewer for each
         # of thousands of requests in flight.
         steps = Stepper(exchange(self._gate, request))
-        for step in steps:
-            with steps:
-                if isinstance(step, Backoff):
-                    await _async_sleep(step.seconds)
-                    continue
-                with answering(step.answer):
-                    if isinstance(step, Attempt):
-                        steps.answer(await self._inner.handle_async_request(request))
-                    else:
-                        steps.answer(await _read_async(step.response, step.reader))
+        try:
+            for step in steps:
+                with steps:
+                    if isinstance(step, Backoff):
+                        await _async_sleep(step.seconds)
+                        continue
+                    with answering(step.answer):
+                        if isinstance(step, Attempt):
+                            steps.answer(await self._inner.handle_async_request(request))
+                        else:
+                            steps.answer(await _read_async(step.response, step.reader))
+        finally:
+            steps.close()  # cancelled: exchange() gives back a throttled resend's slot
         response: httpx.Response = steps.result
         return response
 

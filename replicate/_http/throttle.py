@@ -11,10 +11,13 @@ a clock value the caller passes in (no I/O); the transports sleep until the slot
 
 from __future__ import annotations
 
+import bisect
 import threading
 
 #: The API accepts 600 prediction creates a minute: one every 0.1 s.
 BASE_SPACING = 0.1
+#: It accepts 3,000 a minute of every other request (polls, cancels, lists...), counted apart.
+OTHER_SPACING = 0.02
 #: The slowest pace the spacing widens to: the API's lowest limit (6 creates a minute).
 MAX_SPACING = 10.0
 
@@ -25,30 +28,63 @@ class RetrySlots:
     A resend that is throttled again shows that the spacing is too tight for this
     account's limit: the spacing doubles (up to :data:`MAX_SPACING`), once for all the
     resends sent before the first slot at the new spacing; a resend throttled after that
-    one was due doubles it again. Once every slot handed out has passed, the schedule starts over at
-    :data:`BASE_SPACING`.
+    one was due doubles it again. Once every slot handed out has passed (or been given
+    back), the schedule starts over at ``base``.
     Thread-safe: sync clients share it between threads, async ones between event loops.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, base: float = BASE_SPACING) -> None:
+        self._base = base  # the spacing of a new schedule
         self._lock = threading.Lock()
-        self._last: float | None = None  # the latest slot handed out
+        # The slots handed out that are still ahead, in order: a request that gives up
+        # waiting (cancelled) gives its slot back, so that no later request waits behind it.
+        self._ahead: list[float] = []
         self._widened_from = -float("inf")  # the first slot at the current spacing
-        self.spacing = BASE_SPACING
+        self.spacing = base
 
-    def reserve(self, now: float, earliest: float, *, again: bool) -> float:
-        """Seconds to wait before resending a throttled request: at least ``earliest`` (the
-        delay the server asked for), and one spacing after the previous slot. ``again``:
-        this request was a resend, throttled once more."""
+    def reserve(
+        self, now: float, earliest: float, *, again: bool, within: float | None = None
+    ) -> float | None:
+        """The time (on the clock of ``now``) to resend a throttled request at: at least
+        ``earliest`` seconds from ``now`` (the delay the server asked for), and one spacing
+        after the previous slot. ``again``: this request was a resend, throttled once more.
+        ``None``, and nothing reserved, when that is not within ``within`` seconds (the time
+        the request has left): it will not be resent, and must not hold back the others."""
         with self._lock:
-            if self._last is None or self._last < now:
-                # The earlier slots have passed: start over.
-                self._last, self._widened_from, self.spacing = None, -float("inf"), BASE_SPACING
-            elif again and now >= self._widened_from:
-                self.spacing = min(MAX_SPACING, self.spacing * 2)
-                self._widened_from = max(now + earliest, self._last + self.spacing)
+            del self._ahead[: bisect.bisect_left(self._ahead, now)]  # those have passed
+            spacing, widened_from = self.spacing, self._widened_from
+            if not self._ahead:
+                spacing, widened_from = self._base, -float("inf")  # start over
+            elif again and now >= widened_from:
+                spacing = min(MAX_SPACING, spacing * 2)
+                widened_from = max(now + earliest, self._ahead[-1] + spacing)
             slot = now + earliest
-            if self._last is not None:
-                slot = max(slot, self._last + self.spacing)
-            self._last = slot
-            return slot - now
+            if self._ahead:
+                slot = max(slot, self._ahead[-1] + spacing)
+            if within is not None and slot - now >= within:
+                return None
+            self.spacing, self._widened_from = spacing, widened_from
+            self._ahead.append(slot)
+            return slot
+
+    def release(self, slot: float) -> None:
+        """Give back a slot whose request was not resent at it (its wait was cut short)."""
+        with self._lock:
+            index = bisect.bisect_left(self._ahead, slot)
+            if index < len(self._ahead) and self._ahead[index] == slot:
+                del self._ahead[index]
+
+
+class Throttles:
+    """One :class:`RetrySlots` for each of the API's limits: a throttled poll is refused by
+    a limit of its own, and must neither wait behind throttled creates nor widen their
+    spacing."""
+
+    def __init__(self) -> None:
+        self.creates = RetrySlots(BASE_SPACING)
+        self.others = RetrySlots(OTHER_SPACING)
+
+    def of(self, method: str, path: str) -> RetrySlots:
+        """The slots of a request: creates of predictions and trainings, or the others."""
+        creates = method == "POST" and path.rstrip("/").endswith(("/predictions", "/trainings"))
+        return self.creates if creates else self.others
