@@ -157,9 +157,16 @@ class _Gate:
             request.extensions["timeout"] = {**timeout, "read": read}
 
     def after_response(
-        self, request: httpx.Request, response: httpx.Response, attempt: int
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        attempt: int,
+        *,
+        throttled_before: bool = False,
     ) -> Backoff | None:
-        """The wait before retrying this (already read) error response, or ``None``."""
+        """The wait before retrying this (already read) error response, or ``None``.
+        ``throttled_before``: the attempt before this one was throttled too (a resend at
+        its slot refused again, which widens the spacing; a resend after a 5xx does not)."""
         handler = THROTTLE_HANDLER.get()
         if response.status_code == 429 and handler is not None:
             handler(requested_delay(response.headers, response.content))
@@ -179,7 +186,7 @@ class _Gate:
         give_back = None
         if response.status_code == 429:
             slots, now = self.slots.of(request.method, request.url.path), time.monotonic()
-            slot = slots.reserve(now, delay, again=attempt > 0, within=_time_left(request))
+            slot = slots.reserve(now, delay, again=throttled_before, within=_time_left(request))
             if slot is None:  # not before the deadline: no slot is held for it
                 return None
             delay, give_back = slot - now, functools.partial(slots.release, slot)
@@ -315,6 +322,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
     gate.prepare(request)
     streamed = bool(request.extensions.get(STREAMED_EXTENSION))
     attempt = 0
+    throttled = False  # the attempt before was answered 429
     while True:
         answer = attempt_answer(request)
         try:
@@ -324,7 +332,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
             if delay is None:
                 presentable(exc)
                 raise
-            wait = Backoff(delay)
+            wait, throttled = Backoff(delay), False
         else:
             gate.log(request, response)
             failed = response.status_code >= 400
@@ -347,7 +355,7 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                 if delay is None:
                     presentable(exc)
                     raise
-                wait = Backoff(delay)
+                wait, throttled = Backoff(delay), False
             else:
                 if reader.decodes:  # decoded here: httpx must not decode it again
                     for name in ("content-encoding", "content-length"):
@@ -359,10 +367,12 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                 response.read()
                 if not failed:
                     return response
-                backoff = gate.after_response(request, response, attempt)
+                backoff = gate.after_response(
+                    request, response, attempt, throttled_before=throttled
+                )
                 if backoff is None:
                     raise gate.error(request, response)
-                wait = backoff
+                wait, throttled = backoff, response.status_code == 429
         try:
             yield wait
         except GeneratorExit:  # the wait was cut short (cancelled, interrupted)

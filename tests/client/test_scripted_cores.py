@@ -265,3 +265,24 @@ def test_retries_stop_after_max_retries() -> None:
             sleeps += 1
             step = steps.send(None)
     assert sleeps == 2
+
+
+def test_only_a_resend_throttled_again_widens_the_spacing() -> None:
+    # Another request holds a slot ahead, so this one's resends queue behind it.
+    gate = _Gate(API, lambda: "r8_test", RetryPolicy(backoff_base=0.0))
+    creates = gate.slots.creates
+    creates.reserve(time.monotonic(), 5.0, again=False)
+    request = httpx.Request("POST", API.join("predictions"))
+    steps = exchange(gate, request)
+    next(steps)
+    # A refused connection, then a 429: the 429 is this request's first, not a resend's.
+    assert isinstance(steps.throw(httpx.ConnectError("refused")), Backoff)
+    next(steps)
+    steps.send(_answer(request, 429, b"{}", **{"Retry-After": "0"}))
+    assert isinstance(steps.send(b"{}"), Backoff)
+    assert creates.spacing == pytest.approx(0.1)
+    # The resend at its slot is refused again: now the spacing is too tight.
+    next(steps)
+    steps.send(_answer(request, 429, b"{}", **{"Retry-After": "0"}))
+    assert isinstance(steps.send(b"{}"), Backoff)
+    assert creates.spacing == pytest.approx(0.2)
