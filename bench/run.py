@@ -6,7 +6,7 @@ min/median/max and whether each target is met, writes bench/RESULTS.md, bench/re
 docs/images/bench-chart.png (shown by docs/performance.md), and exits 0 whatever the numbers are.
 
 Options: `--quick` (fewer rounds),
-`--only overhead,import,cli,sse,concurrency,lag,memory,typed,batch`.
+`--only overhead,import,cli,sse,concurrency,lag,memory,typed,batch,throttled`.
 """
 
 from __future__ import annotations
@@ -405,6 +405,29 @@ def batch(rounds: int, n: int, per_second: int, burst: int) -> list[Row]:
     ]
 
 
+def throttled(rounds: int, n: int, per_minute: int, burst: int) -> list[Row]:
+    """Plain runs started at once past the create limit, as the API answers it (whole
+    seconds of Retry-After): how many fail, and how long the rest take."""
+
+    def measure(impl: str) -> dict[str, Any]:
+        limit = ["--rate-limit", f"{per_minute}/min", "--rate-burst", str(burst), "--no-record"]
+        with emulator(*limit) as url:
+            if url is None:
+                return {"status": "unavailable", "reason": "the emulator did not start"}
+            return run_worker("throttled", impl, base_url=url, n=n, per_minute=per_minute,
+                              server_burst=burst)
+
+    results = interleaved(rounds, ["ours", "v1"], measure)
+    failed = {impl: ok_values(runs, "failed") for impl, runs in results.items()}
+    return [
+        Row(f"7b. {n} concurrent async_run past the create limit ({per_minute}/min, burst "
+            f"{burst}): runs failed", "runs", failed, "0",
+            None if not failed["ours"] else max(failed["ours"]) == 0, problems(results)),
+        Row(f"7b. {n} concurrent async_run past the limit: time / time the limit allows", "x",
+            {"ours": ok_values(results["ours"], "ratio")}, "—", None),
+    ]
+
+
 def lag(rounds: int) -> list[Row]:
     measure = with_emulator(lambda impl, url: run_worker("lag", impl, base_url=url))
     results = interleaved(rounds, ["ours", "v1"], measure)
@@ -566,7 +589,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, for a smoke run")
     parser.add_argument(
-        "--only", default="overhead,import,cli,sse,concurrency,lag,memory,typed,batch"
+        "--only",
+        default="overhead,import,cli,sse,concurrency,lag,memory,typed,batch,throttled",
     )
     args = parser.parse_args()
     quick = args.quick
@@ -585,6 +609,7 @@ def main() -> int:
         "memory": lambda: memory(1 if quick else 2, 100 * MIB),
         "typed": lambda: typed_check(3 if quick else 9),
         "batch": lambda: batch(1 if quick else 2, 10_000, 200, 50),
+        "throttled": lambda: throttled(1, 300, 600, 60),
     }
     started = time.monotonic()
     rows: list[Row] = []

@@ -395,6 +395,27 @@ def bench_batch(
     }
 
 
+def bench_throttled(
+    impl: str, base_url: str, n: int = 300, per_minute: float = 600, server_burst: int = 60,
+) -> dict[str, Any]:
+    """``n`` plain ``async_run`` calls started at once against a create limit (no batch)."""
+    client = make_client(impl, base_url=base_url)
+
+    async def main() -> list[Any]:
+        runs = [client.async_run("emulator/echo", input={"text": f"run {i}"}) for i in range(n)]
+        return await asyncio.gather(*runs, return_exceptions=True)
+
+    started = time.perf_counter()
+    outcomes = asyncio.run(main())
+    elapsed = time.perf_counter() - started
+    allowed = (n - server_burst) * 60 / per_minute
+    return {
+        "wall_s": elapsed,
+        "ratio": elapsed / allowed,
+        "failed": sum(isinstance(outcome, BaseException) for outcome in outcomes),
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # 5. completion lag of prediction.wait()
 
@@ -540,6 +561,7 @@ BENCHES: dict[str, Callable[..., dict[str, Any]]] = {
     "upload_memory": bench_upload_memory,
     "download_memory": bench_download_memory,
     "batch": bench_batch,
+    "throttled": bench_throttled,
 }
 
 

@@ -3,10 +3,11 @@
 Without it, every request of a burst that the API refused waits the same ``Retry-After``
 and is sent again at the same moment: a second refusal for most of them, and after a few
 rounds the retries run out (of 300 runs started with ``asyncio.gather`` against the API's
-limit of 600 creates a minute with a burst of 60, 196 failed that way). :class:`RetrySlots` hands each throttled request its own send time,
-at least the delay the server asked for and one ``spacing`` after the slot handed out
-before it, so the resends arrive at the rate the API accepts. The schedule is arithmetic on
-a clock value the caller passes in (no I/O); the transports sleep until the slot.
+limit of 600 creates a minute with a burst of 60, 196 failed that way). :class:`RetrySlots`
+hands each throttled request its own send time, at least the delay the server asked for
+and one ``spacing`` after the slot handed out before it, so the resends arrive at the rate
+the API accepts. The schedule is arithmetic on a clock value the caller passes in (no
+I/O); the transports sleep until the slot.
 """
 
 from __future__ import annotations
