@@ -271,7 +271,11 @@ def _time_param(req: Request, name: str) -> datetime | None:
 
 def _filter_jobs(req: Request, jobs: list[Job]) -> list[Job]:
     after, before = _time_param(req, "created_after"), _time_param(req, "created_before")
-    if req.query.get("source", "api") != "api":
+    source = req.query.get("source")
+    if source is not None and source != "web":
+        detail = f"source must be web (the only value the API takes), not {source!r}"
+        raise HTTPError(problem(400, "Invalid parameter", detail))
+    if source == "web":
         return []  # every emulated prediction came through the API
     return [  # created_after is inclusive, created_before exclusive, as the API documents
         job

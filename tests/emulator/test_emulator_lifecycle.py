@@ -276,6 +276,9 @@ def test_list_filters_by_creation_time(api: httpx.Client) -> None:
     assert [p["id"] for p in before["results"]] == [first["id"]]
     assert api.get("/predictions", params={"source": "web"}).json()["results"] == []
     assert api.get("/predictions", params={"created_after": "yesterday"}).status_code == 400
+    # `web` is the one value the API takes for source; any other is a mistake to report.
+    refused = api.get("/predictions", params={"source": "api"})
+    assert refused.status_code == 400 and "source must be web" in refused.json()["detail"]
 
 
 def test_deployment_fields_of_the_wrong_type_are_refused_not_crashed_on(
