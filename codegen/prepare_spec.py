@@ -57,22 +57,6 @@ def prepare(spec: dict[str, Any], overlay: dict[str, Any]) -> tuple[dict[str, An
     would be written to one module: the generator would keep one of them without a word, and
     the other's calls would go to its URL."""
     modules: dict[str, str] = {}
-    for operation in iter_operations(spec):
-        if operation.method in GENERATOR_METHODS and not operation.operation_id:
-            # Modules, the summary and the hand-written layer are all named after it.
-            raise SystemExit(
-                f"codegen: {operation.label} has no operationId, which names its module: give "
-                "it one (codegen/overlay.yaml can, for the published spec)"
-            )
-        if operation.method in GENERATOR_METHODS:
-            name = module_name(operation.operation_id)
-            other = modules.setdefault(name, operation.operation_id)
-            if other != operation.operation_id:
-                raise SystemExit(
-                    f"codegen: operations {other!r} and {operation.operation_id!r} would both "
-                    f"be generated as {name}.py, one replacing the other: rename one of them "
-                    "(codegen/overlay.yaml can, for the published spec)"
-                )
     messages: list[str] = []
     for operation in list(iter_operations(spec)):
         if operation.method not in GENERATOR_METHODS:
@@ -83,8 +67,22 @@ def prepare(spec: dict[str, Any], overlay: dict[str, Any]) -> tuple[dict[str, An
                 f"{operation.method.upper()}; it must be implemented by hand in replicate/ and "
                 "listed in codegen/handwritten.py"
             )
-        else:
-            operation.body["tags"] = [operation.operation_id.split(".")[0]]
+            continue
+        if not operation.operation_id:
+            # Modules, the summary and the hand-written layer are all named after it.
+            raise SystemExit(
+                f"codegen: {operation.label} has no operationId, which names its module: give "
+                "it one (codegen/overlay.yaml can, for the published spec)"
+            )
+        name = module_name(operation.operation_id)
+        other = modules.setdefault(name, operation.operation_id)
+        if other != operation.operation_id:
+            raise SystemExit(
+                f"codegen: operations {other!r} and {operation.operation_id!r} would both "
+                f"be generated as {name}.py, one replacing the other: rename one of them "
+                "(codegen/overlay.yaml can, for the published spec)"
+            )
+        operation.body["tags"] = [operation.operation_id.split(".")[0]]
     messages.extend(apply_overlay(spec, overlay))
     return spec, messages
 

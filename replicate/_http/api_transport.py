@@ -202,24 +202,23 @@ class _Gate:
         )
         return Backoff(delay, give_back)
 
-    def after_error(self, request: httpx.Request, exc: Exception, attempt: int) -> float | None:
-        """Delay before retrying after a transport exception, or ``None`` to re-raise."""
+    def after_error(self, request: httpx.Request, exc: Exception, attempt: int) -> Backoff | None:
+        """The wait before retrying after a transport exception, or ``None`` to re-raise."""
         failure = classify_failure(exc)
         if failure is None or not _is_replayable(request) or _past_deadline(request):
             return None
         delay = retry_delay(self.policy, method=request.method, attempt=attempt, failure=failure)
-        if delay is not None and _past_deadline(request, delay):
+        if delay is None or _past_deadline(request, delay):
             return None
-        if delay is not None:
-            logger.info(
-                "%s on %s %s; retry %d in %.2fs",
-                type(exc).__name__,
-                request.method,
-                url_without_query(request.url),
-                attempt + 1,
-                delay,
-            )
-        return delay
+        logger.info(
+            "%s on %s %s; retry %d in %.2fs",
+            type(exc).__name__,
+            request.method,
+            url_without_query(request.url),
+            attempt + 1,
+            delay,
+        )
+        return Backoff(delay)
 
     def log(self, request: httpx.Request, response: httpx.Response) -> None:
         """Debug-log one exchange (method, URL without query, status; never headers)."""
@@ -328,11 +327,11 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
         try:
             response: httpx.Response = yield Attempt(answer)
         except Exception as exc:
-            delay = gate.after_error(request, exc, attempt)
-            if delay is None:
+            backoff = gate.after_error(request, exc, attempt)
+            if backoff is None:
                 presentable(exc)
                 raise
-            wait, throttled = Backoff(delay), False
+            wait, throttled = backoff, False
         else:
             gate.log(request, response)
             failed = response.status_code >= 400
@@ -351,11 +350,11 @@ def exchange(gate: _Gate, request: httpx.Request) -> Generator[Step, Any, httpx.
                     request.method, url_without_query(request.url), str(exc)
                 ) from None
             except Exception as exc:
-                delay = None if failed else gate.after_error(request, exc, attempt)
-                if delay is None:
+                backoff = None if failed else gate.after_error(request, exc, attempt)
+                if backoff is None:
                     presentable(exc)
                     raise
-                wait, throttled = Backoff(delay), False
+                wait, throttled = backoff, False
             else:
                 if reader.decodes:  # decoded here: httpx must not decode it again
                     for name in ("content-encoding", "content-length"):
