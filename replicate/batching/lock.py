@@ -13,6 +13,7 @@ import contextlib
 import os
 import socket
 import sys
+import time
 
 if sys.platform == "win32":
     import msvcrt
@@ -65,12 +66,22 @@ class LedgerLock:
         self.release()
 
 
+_HOLDER_WAIT = 0.5  # seconds: the holder writes its line right after taking the lock
+
+
 def _holder(fd: int) -> str:
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        pid, host = os.read(fd, 300).decode().split()
-    except (OSError, UnicodeDecodeError, ValueError):
-        return "another process"  # still writing it, or a platform that hides it
+    # The holder takes the lock first and writes its line next, so a file read in between
+    # is empty (or half written): read again for a moment before giving up on naming it.
+    deadline = time.monotonic() + _HOLDER_WAIT
+    while True:
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            pid, host = os.read(fd, 300).decode().split()
+            break
+        except (OSError, UnicodeDecodeError, ValueError):
+            if time.monotonic() >= deadline:
+                return "another process"  # a platform that hides it, or a holder that died
+            time.sleep(0.01)
     if pid == str(os.getpid()) and host == socket.gethostname():
         return "this process (another open Ledger of the same file)"
     return f"process {pid} on {host}"

@@ -52,6 +52,26 @@ def test_a_ledger_held_by_another_process_is_refused_until_it_dies(tmp_path: Pat
         pass
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="flock: a lock other handles can still read")
+def test_the_holder_is_named_when_it_writes_its_line_just_after_locking(tmp_path: Path) -> None:
+    # Found flaky in make test: the second command read the lock file between the first one's
+    # flock and its write, and said "another process" instead of naming it.
+    import fcntl
+    import threading
+
+    path = tmp_path / "batch.db"
+    fd = os.open(str(path) + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held, its line not written yet
+    late = threading.Timer(0.05, os.write, (fd, b"4242 elsewhere\n"))
+    late.start()
+    try:
+        with pytest.raises(LedgerInUse, match=r"in use by process 4242 on elsewhere:"):
+            Ledger(path)
+    finally:
+        late.join()
+        os.close(fd)
+
+
 def test_two_commands_on_one_ledger_run_each_input_once(tmp_path: Path) -> None:
     # Each runs about a second: the first process still holds the ledger when the second starts.
     inputs = [{"seconds": 100 + i, "queue_seconds": 0} for i in range(10)]
