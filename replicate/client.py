@@ -33,6 +33,7 @@ from ._http.api_transport import (
 )
 from ._http.limits import ACCEPT_ENCODING
 from ._http.loop_end import on_loop_end
+from ._http.pacing import Turns
 from ._http.pool_guard import DEFAULT_SYNC_LIMITS, spare_held_connections
 from ._http.retire import DrainingAsyncClient, DrainingClient
 from ._http.retry import RetryPolicy
@@ -228,6 +229,7 @@ class Client:
         # Per loop: what closes its client when the loop ends (every asyncio.run() would
         # otherwise leave a client and its connections behind).
         self._async_closers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        self._turns: weakref.WeakKeyDictionary[Any, Turns] = weakref.WeakKeyDictionary()
         _CLIENTS.add(self)
 
     def _forget_connections(self) -> None:
@@ -239,6 +241,7 @@ class Client:
         self._async = weakref.WeakKeyDictionary()
         self._async_fallback = None
         self._async_closers = weakref.WeakKeyDictionary()
+        self._turns = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         return f"replicate.Client(base_url={self.base_url!r})"
@@ -335,6 +338,21 @@ class Client:
                         self._async[loop] = client
                         self._async_closers[loop] = on_loop_end(self._releaser(loop, client))
         return client
+
+    def _start_turn(self) -> Awaitable[None] | None:
+        """What an API call awaits before it starts on this event loop (``None``: start now):
+        a burst of calls takes turns, so the first requests go out while the rest are built
+        (see ``_http/pacing.py``). Only on asyncio; elsewhere calls start at once."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        turns = self._turns.get(loop)
+        if turns is None:
+            turns = self._turns.setdefault(loop, Turns(loop))
+        return turns.turn()
 
     # 1.x's names for the two httpx clients: code written for 1.x closes them or opens raw
     # streams through them.

@@ -96,6 +96,9 @@ def call_sync(client: Client, call: Call[T]) -> T:
 
 async def call_async(client: Client, call: Call[T]) -> T:
     """Async twin of :func:`call_sync`, on the client's event-loop-local connection."""
+    turn = client._start_turn()
+    if turn is not None:
+        await turn
     method, url, args = _addressed(client, call)
     return _parse(client, call, await client._async_request(method, url, **args))
 
