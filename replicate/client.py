@@ -351,8 +351,8 @@ class Client:
             return None
         turns = self._turns.get(loop)
         if turns is None:
-            turns = self._turns.setdefault(loop, Turns(loop))
-        return turns.turn()
+            turns = self._turns.setdefault(loop, Turns())
+        return turns.turn(loop)
 
     # 1.x's names for the two httpx clients: code written for 1.x closes them or opens raw
     # streams through them.

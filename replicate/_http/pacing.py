@@ -27,34 +27,37 @@ PER_TURN = 8
 
 class Turns:
     """Admission of calls on one asyncio event loop: at most ``per_turn`` start in each
-    iteration, the others wait their turn in order (first come, first started)."""
+    iteration, the others wait their turn in order (first come, first started).
 
-    __slots__ = ("_loop", "_per_turn", "_scheduled", "_started", "_waiting")
+    The loop is passed in rather than kept, so that a client keeping one of these per loop
+    (in a ``WeakKeyDictionary``) does not keep the loops alive."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, per_turn: int = PER_TURN) -> None:
-        self._loop = loop
+    __slots__ = ("_per_turn", "_scheduled", "_started", "_waiting")
+
+    def __init__(self, per_turn: int = PER_TURN) -> None:
         self._per_turn = per_turn
         self._started = 0  # calls started in this iteration
         self._waiting: deque[asyncio.Future[None]] = deque()
         self._scheduled = False  # a _next_turn is due in the next iteration
 
-    def turn(self) -> Awaitable[None] | None:
-        """``None`` when the call may start now; otherwise what to await until its turn."""
+    def turn(self, loop: asyncio.AbstractEventLoop) -> Awaitable[None] | None:
+        """``None`` when the call may start now; otherwise what to await until its turn.
+        ``loop`` is the running loop, the one these turns belong to."""
         if not self._waiting and self._started < self._per_turn:
             self._started += 1
-            self._schedule()  # the count starts over in the next iteration
+            self._schedule(loop)  # the count starts over in the next iteration
             return None
-        waiter: asyncio.Future[None] = self._loop.create_future()
+        waiter: asyncio.Future[None] = loop.create_future()
         self._waiting.append(waiter)
-        self._schedule()
+        self._schedule(loop)
         return waiter
 
-    def _schedule(self) -> None:
+    def _schedule(self, loop: asyncio.AbstractEventLoop) -> None:
         if not self._scheduled:
             self._scheduled = True
-            self._loop.call_soon(self._next_turn)
+            loop.call_soon(self._next_turn, loop)
 
-    def _next_turn(self) -> None:
+    def _next_turn(self, loop: asyncio.AbstractEventLoop) -> None:
         # call_soon runs this in the next iteration, after the loop has polled for I/O.
         self._scheduled = False
         self._started = 0
@@ -64,4 +67,4 @@ class Turns:
                 waiter.set_result(None)
                 self._started += 1
         if self._waiting or self._started:
-            self._schedule()
+            self._schedule(loop)

@@ -285,8 +285,7 @@ def _function(
     call = "_runtime.async_run_version" if use_async else "_runtime.run_version"
     awaiting = "await " if use_async else ""
     lines.append(
-        f"    return _typing.cast({returns!r}, {awaiting}{call}({options}, REF, SCHEMA, "
-        f"{inputs}))"
+        f"    return _typing.cast({returns!r}, {awaiting}{call}({options}, REF, SCHEMA, {inputs}))"
     )
     return lines
 

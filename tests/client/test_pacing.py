@@ -20,8 +20,9 @@ async def _iterations(count: int) -> None:
 
 
 async def test_calls_beyond_the_turn_wait_for_the_next_iterations_in_order() -> None:
-    turns = Turns(asyncio.get_running_loop(), per_turn=3)
-    answers = [turns.turn() for _ in range(8)]
+    loop = asyncio.get_running_loop()
+    turns = Turns(per_turn=3)
+    answers = [turns.turn(loop) for _ in range(8)]
     assert answers[:3] == [None, None, None]  # a few start at once
     waiters = answers[3:]
     assert all(isinstance(w, asyncio.Future) and not w.done() for w in waiters)
@@ -32,9 +33,10 @@ async def test_calls_beyond_the_turn_wait_for_the_next_iterations_in_order() -> 
 
 
 async def test_a_waiter_cancelled_gives_its_place_to_the_next() -> None:
-    turns = Turns(asyncio.get_running_loop(), per_turn=1)
-    assert turns.turn() is None
-    first, second = turns.turn(), turns.turn()
+    loop = asyncio.get_running_loop()
+    turns = Turns(per_turn=1)
+    assert turns.turn(loop) is None
+    first, second = turns.turn(loop), turns.turn(loop)
     assert isinstance(first, asyncio.Future) and isinstance(second, asyncio.Future)
     first.cancel()
     await _iterations(1)
@@ -42,13 +44,14 @@ async def test_a_waiter_cancelled_gives_its_place_to_the_next() -> None:
 
 
 async def test_new_calls_queue_behind_waiting_ones_and_the_count_starts_over() -> None:
-    turns = Turns(asyncio.get_running_loop(), per_turn=2)
-    assert turns.turn() is None and turns.turn() is None
-    waiting = turns.turn()
-    assert waiting is not None
+    loop = asyncio.get_running_loop()
+    turns = Turns(per_turn=2)
+    assert turns.turn(loop) is None and turns.turn(loop) is None
+    waiting = turns.turn(loop)
+    assert isinstance(waiting, asyncio.Future)
     await _iterations(3)
     assert waiting.done()
-    assert turns.turn() is None  # a later iteration with nothing waiting: at once
+    assert turns.turn(loop) is None  # a later iteration with nothing waiting: at once
 
 
 async def _answer_creates(
@@ -105,3 +108,22 @@ async def test_the_first_requests_reach_the_server_while_later_calls_wait_their_
     assert len({p.id for p in predictions}) == 300  # every call ended with its own answer
     assert seen["built"] == 300
     assert seen["first"] is not None and seen["first"] < 150, seen["first"]
+
+
+def test_loops_that_took_turns_are_not_kept_alive_by_the_client(
+    replicate_emulator: Any,
+) -> None:
+    import gc
+    import weakref
+
+    client = replicate.Client(api_token="r8_test", base_url=replicate_emulator.base_url)
+    loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+
+    async def burst() -> None:
+        loops.append(weakref.ref(asyncio.get_running_loop()))
+        await asyncio.gather(*(client.models.async_list() for _ in range(20)))
+
+    asyncio.run(burst())
+    asyncio.run(burst())
+    gc.collect()
+    assert [ref() for ref in loops] == [None, None]
