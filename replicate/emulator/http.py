@@ -162,9 +162,9 @@ class Cursor:
     """Where a page starts: the gap just ``after`` or just ``before`` the item at ``position``
     (which may be gone since), read forward (``next``) or backward (``previous``) from there.
 
-    ``listing`` is the list it was made for (method and path: ``QUERY /v1/models`` searches,
-    ``GET /v1/models`` lists): another list's position would pass for one of this list and
-    answer a page of nonsense.
+    ``listing`` is the list it was made for (method, path and query: ``QUERY /v1/models``
+    searches, ``GET /v1/models`` lists, ``GET /v1/models?sort_by=...`` another order): another
+    list's position would pass for one of this list and answer a page of nonsense.
     """
 
     listing: str
@@ -240,7 +240,12 @@ def paginate(
     def earlier(a: Position, b: Position) -> bool:  # a is listed before b
         return a > b if descending else a < b
 
+    others = [(k, v) for k, v in request.query.items() if k != "cursor"]
+    # The list a cursor belongs to includes its query (sort order, filters): a cursor paired
+    # with another order would otherwise mix the two orders' pages.
     listing = f"{request.method} {request.path}"
+    if others:
+        listing += "?" + urlencode(sorted(others))
     text = request.query.get("cursor")
     cursor = Cursor.decode(text, listing) if text else None
     gap = 0  # how many items are listed before the cursor's gap
@@ -264,7 +269,6 @@ def paginate(
         # Past an end of a list that shrank: the links read from the cursor's own gap, so
         # that turning back skips nothing. (Without a cursor an empty page has no links.)
         after_last = before_first = (cursor.side, cursor.position) if cursor else ("after", ())
-    others = [(k, v) for k, v in request.query.items() if k != "cursor"]
 
     def link(way: str, start_at: tuple[str, Position]) -> str:
         query = urlencode([*others, ("cursor", Cursor(listing, way, *start_at).encode())])

@@ -262,3 +262,22 @@ def test_settings_of_a_process_emulator_say_how_to_set_them() -> None:
         for setting, value in (("page_size", 5), ("time_scale", 0.5), ("quirks", "all")):
             with pytest.raises(RuntimeError, match=rf"pass {setting}= to Emulator\(\)"):
                 setattr(emu, setting, value)
+
+
+def test_a_cursor_from_another_order_of_the_same_list_is_refused(
+    emu: Emulator, api: httpx.Client
+) -> None:
+    # A cursor is a position in one order: paired by hand with another order it answered a
+    # page that mixed the two (items repeated or skipped).
+    emu.page_size = 2
+    ascending = {"sort_by": "model_created_at", "sort_direction": "asc"}
+    first = api.get("/models", params=ascending).json()
+    following = api.get(first["next"])  # the link keeps its order: fine
+    assert following.status_code == 200
+    assert not set(_ids(first, "name")) & set(_ids(following.json(), "name"))
+    answer = api.get("/models", params={"cursor": _cursor(first["next"])})
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == (
+        "The cursor was made for GET /v1/models?sort_by=model_created_at&sort_direction=asc, "
+        "not for GET /v1/models."
+    )
