@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("replicate")
 
-# Tolerated difference between our clock and the API's when filtering by creation time.
+# Tolerated difference between our clock and the API's when filtering by creation time, when
+# how the two stand is not known (a batch's lookup moves its times to the API's clock instead).
 CLOCK_SKEW = datetime.timedelta(seconds=60)
 # The narrower tolerance for cancelling: cancelling destroys work, so a prediction created
 # before the run began (another caller's, same model and input) must not pass for its orphan.
@@ -90,16 +91,18 @@ def recent_predictions_flow(
     *,
     skew: datetime.timedelta = CLOCK_SKEW,
     until: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
 ) -> Flow[list[Prediction]]:
     """Every prediction created since ``since`` (less ``skew``) and up to ``until`` (plus
     ``skew``; ``None``: now), newest first, all pages. :class:`TooManyPredictions` after
     :data:`MAX_RECENT_PAGES` requests: the oldest predictions, those a lookup is after, would
-    be the ones left out. A next-page link given twice ends with an error too.
+    be the ones left out. A next-page link given twice ends with an error too. ``now``: the
+    API's time, when ours may differ (where an open window ends when it is read in halves).
     """
     from ..exceptions import ResponseTooLargeError
 
     found: dict[str, Prediction] = {}
-    now = datetime.datetime.now(datetime.UTC)
+    now = now or datetime.datetime.now(datetime.UTC)
     first = (since - skew, None if until is None else until + skew)
     windows: list[tuple[datetime.datetime, datetime.datetime | None]] = [first]
     budget = [MAX_RECENT_PAGES]

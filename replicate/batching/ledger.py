@@ -1,9 +1,9 @@
 """The batch ledger: each input's state in an embedded SQLite file.
 
 Every step of an input is written (and committed) before and after it happens:
-``pending`` -> ``creating`` (with the time the create was sent, and the time it failed
-without an answer, if it did) -> ``created`` (with the prediction id) -> ``succeeded`` /
-``failed`` / ``canceled``. WAL journaling and one
+``pending`` -> ``creating`` (with the time the create was sent, how the API's clock stood to
+ours then, once known, and the time it failed without an answer, if it did) -> ``created``
+(with the prediction id) -> ``succeeded`` / ``failed`` / ``canceled``. WAL journaling and one
 transaction per change mean a process killed at any moment leaves the last committed
 state, from which a rerun resumes. ``interrupted`` marks a prediction the batch itself
 cancelled on Ctrl-C: it is checked, and created again only if it really was cancelled.
@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from .clock import Offset
 from .lock import LedgerInUse, LedgerLock
 
 PENDING, CREATING, CREATED = "pending", "creating", "created"
@@ -45,23 +46,28 @@ CREATE TABLE IF NOT EXISTS inputs (
     error TEXT,
     metrics TEXT,
     updated REAL NOT NULL,
-    until TEXT
+    until TEXT,
+    clock TEXT
 );
 CREATE TABLE IF NOT EXISTS predictions (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 """
 
 
 #: The columns of an entry, in :class:`Entry`'s order.
-_COLUMNS = "key, idx, input, state, since, prediction_id, output, error, metrics, until"
+_COLUMNS = "key, idx, input, state, since, prediction_id, output, error, metrics, until, clock"
+#: Columns added since the first ledgers were written: added to those when they are opened.
+_LATER_COLUMNS = ("until", "clock")
 
 
 @attrs.frozen
 class Attempt:
     """A create whose answer was not recorded: sent at ``since``, and known to have ended
-    without an answer (an error) by ``until`` (``None``: the process died waiting for it)."""
+    without an answer (an error) by ``until`` (``None``: the process died waiting for it),
+    both by our clock; ``offset``: how the API's clock stood to ours, if the batch knew."""
 
     since: datetime.datetime
     until: datetime.datetime | None = None
+    offset: Offset | None = None
 
 
 @attrs.frozen
@@ -78,13 +84,14 @@ class Entry:
     error: str | None = None
     metrics: dict[str, Any] | None = None
     until: datetime.datetime | None = None
+    clock: Offset | None = None
 
     @property
     def attempt(self) -> Attempt | None:
         """The unrecorded create of a ``creating`` entry."""
         if self.state != CREATING or self.since is None:
             return None
-        return Attempt(self.since, self.until)
+        return Attempt(self.since, self.until, self.clock)
 
 
 class LedgerMismatch(ValueError):
@@ -116,8 +123,9 @@ class Ledger:
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
                 columns = {row[1] for row in self._db.execute("PRAGMA table_info(inputs)")}
-                if "until" not in columns:  # a ledger written before the column existed
-                    self._db.execute("ALTER TABLE inputs ADD COLUMN until TEXT")
+                for name in _LATER_COLUMNS:  # a ledger written before the column existed
+                    if name not in columns:
+                        self._db.execute(f"ALTER TABLE inputs ADD COLUMN {name} TEXT")
             except sqlite3.Error:
                 self._db.close()
                 raise
@@ -201,9 +209,19 @@ class Ledger:
         for row in self._db.execute(f"SELECT {_COLUMNS} FROM inputs ORDER BY idx"):
             yield _entry(row)
 
-    def creating(self, key: str, since: datetime.datetime) -> None:
-        """Committed just before the create request is sent."""
-        self._set(key, CREATING, since=since.isoformat(), until=None)
+    def creating(self, key: str, since: datetime.datetime, clock: Offset | None = None) -> None:
+        """Committed just before the create request is sent; ``clock``: how the API's clock
+        stands to ours (``None``: not known yet)."""
+        self._set(key, CREATING, since=since.isoformat(), until=None, clock=_clock_text(clock))
+
+    def clock_read(self, keys: Iterable[str], clock: Offset) -> None:
+        """The batch first learned how the API's clock stands to ours (``clock``) after it
+        sent the creates of ``keys``: recorded with those still unanswered."""
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE inputs SET clock = ? WHERE key = ? AND state = ? AND clock IS NULL",
+                [(_clock_text(clock), key, CREATING) for key in keys],
+            )
 
     def unanswered(self, key: str, until: datetime.datetime) -> None:
         """The create failed without an answer (a network error, a 5xx): it may have made a
@@ -233,7 +251,7 @@ class Ledger:
 
     def pending(self, key: str) -> None:
         """Back to pending: the create is known not to have happened (or was cancelled)."""
-        self._set(key, PENDING, since=None, until=None, prediction_id=None)
+        self._set(key, PENDING, since=None, until=None, clock=None, prediction_id=None)
 
     def interrupted(self, key: str) -> None:
         """The batch cancelled this input's prediction on Ctrl-C."""
@@ -299,7 +317,7 @@ def _dumps(value: Any) -> str:
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:
-    key, index, text, state, since, prediction_id, output, error, metrics, until = row
+    key, index, text, state, since, prediction_id, output, error, metrics, until, clock = row
     return Entry(
         key,
         index,
@@ -311,4 +329,25 @@ def _entry(row: tuple[Any, ...]) -> Entry:
         error,
         json.loads(metrics) if metrics is not None else None,
         datetime.datetime.fromisoformat(until) if until else None,
+        _clock(clock),
     )
+
+
+def _clock_text(clock: Offset | None) -> str | None:
+    if clock is None:
+        return None
+    return json.dumps([clock.low.total_seconds(), clock.high.total_seconds(), clock.at.isoformat()])
+
+
+def _clock(text: str | None) -> Offset | None:
+    if not text:
+        return None
+    # Unreadable (edited by hand): as if unknown, so the lookup reads the API's clock again.
+    try:
+        low, high, at = json.loads(text)
+        moment = datetime.datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            return None
+        return Offset(datetime.timedelta(seconds=low), datetime.timedelta(seconds=high), moment)
+    except (ValueError, TypeError, OverflowError):
+        return None

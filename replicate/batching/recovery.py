@@ -2,10 +2,13 @@
 
 A process killed (or interrupted) while a create was in flight leaves its input in the
 ledger as ``creating``, with no prediction id. On the next run the account's predictions
-created while the create may have been made are searched for it (:func:`windows`: from when
-it was sent until it failed, or until now if the process died waiting, widened by the clock
-skew). A candidate must be of the batch's model, created in that window, hold every plain
-value of the input, and never have been recorded for any input before
+created while the create may have been made are searched for it (:func:`span`: from when it
+was sent until it failed, or until now if the process died waiting). The API stamps creation
+times by its own clock, so those times are moved to it by a reading of how it stands to ours
+(:mod:`.clock`): the one recorded with the create, or else one taken at the lookup; with
+neither, they are widened by :data:`~replicate._flows.orphans.CLOCK_SKEW`, as if the two
+clocks agreed within it. A candidate must be of the batch's model, created in that span,
+hold every plain value of the input, and never have been recorded for any input before
 (:meth:`Ledger.known_predictions`; ids of predictions a Ctrl-C cancelled stay recorded, so
 they are never adopted again).
 
@@ -32,6 +35,7 @@ import attrs
 
 from .._flows.orphans import CLOCK_SKEW, created_time, hidden, matching_predictions, plain_values
 from ..exceptions import ReplicateException
+from .clock import Offset
 from .ledger import Attempt
 
 if TYPE_CHECKING:
@@ -44,27 +48,57 @@ class LookupFailed(ReplicateException):
 
 
 @attrs.frozen
+class Span:
+    """When, by the API's clock, an unrecorded create may have made its prediction: from
+    ``since`` until ``until`` (``None``: up to now)."""
+
+    since: datetime.datetime
+    until: datetime.datetime | None = None
+
+    def holds(self, created: datetime.datetime) -> bool:
+        """Whether a prediction created at ``created`` (the API's clock) falls in the span."""
+        return self.since <= created and (self.until is None or created <= self.until)
+
+
+def span(attempt: Attempt, reading: Offset | None = None) -> Span:
+    """``attempt``'s span: its times moved to the API's clock by the reading recorded with it,
+    or else by ``reading`` (taken at the lookup); our own times widened by the clock skew when
+    there is neither (a ledger written before readings were recorded, no ``Date`` header)."""
+    offset = attempt.offset or reading
+    if offset is None:
+        until = None if attempt.until is None else attempt.until + CLOCK_SKEW
+        return Span(attempt.since - CLOCK_SKEW, until)
+    since, _ = offset.bounds(attempt.since)
+    return Span(since, None if attempt.until is None else offset.bounds(attempt.until)[1])
+
+
+def spans(attempts: Mapping[str, Attempt], reading: Offset | None = None) -> dict[str, Span]:
+    """Each attempt's :func:`span`."""
+    return {key: span(attempt, reading) for key, attempt in attempts.items()}
+
+
+@attrs.frozen
 class Window:
-    """Creation times to read (``until`` ``None``: up to now), and the inputs whose
-    unrecorded create may have made a prediction in it."""
+    """Creation times to read, by the API's clock (``until`` ``None``: up to now), and the
+    inputs whose unrecorded create may have made a prediction in it."""
 
     since: datetime.datetime
     until: datetime.datetime | None
     keys: tuple[str, ...]
 
 
-def windows(attempts: Mapping[str, Attempt]) -> list[Window]:
-    """The windows to read to settle ``attempts``: each attempt's (see the module's
-    docstring), overlapping ones merged, so that no prediction is listed twice and an old
-    attempt does not make the lookup read everything created since (a create that failed
-    early in a long batch would otherwise be looked for behind every later prediction)."""
+def windows(unrecorded: Mapping[str, Span]) -> list[Window]:
+    """The windows to read to settle the ``unrecorded`` creates: their spans, overlapping
+    ones merged, so that no prediction is listed twice and an old attempt does not make the
+    lookup read everything created since (a create that failed early in a long batch would
+    otherwise be looked for behind every later prediction)."""
     merged: list[Window] = []
-    for key, attempt in sorted(attempts.items(), key=lambda item: item[1].since):
+    for key, times in sorted(unrecorded.items(), key=lambda item: item[1].since):
         last = merged[-1] if merged else None
-        if last is None or (last.until is not None and last.until < attempt.since - CLOCK_SKEW):
-            merged.append(Window(attempt.since, attempt.until, (key,)))
+        if last is None or (last.until is not None and last.until < times.since):
+            merged.append(Window(times.since, times.until, (key,)))
             continue
-        ends = (last.until, attempt.until)
+        ends = (last.until, times.until)
         until = None if None in ends else max(e for e in ends if e is not None)
         merged[-1] = Window(last.since, until, (*last.keys, key))
     return merged
@@ -167,12 +201,12 @@ def look_up(
     target: Mapping[str, Any],
     known: Collection[str],
     index: InputIndex,
-    unrecorded: Mapping[str, Attempt],
+    unrecorded: Mapping[str, Span],
 ) -> Lookup:
     """What ``recent`` predictions say about input ``key``'s unrecorded create.
 
     ``unrecorded`` gives every input whose create may have been sent without its id being
-    recorded (``key`` among them) when it was.
+    recorded (``key`` among them) the :func:`span` it may have made its prediction in.
     """
     found: list[Prediction] = []
     twins: set[str] = set()
@@ -205,13 +239,9 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _made_by(prediction: Prediction, attempt: Attempt) -> bool:
-    # Whether the prediction was created while the attempt was in flight (give or take the
-    # skew). The listing was asked for those; a time the server leaves out or garbles cannot
-    # prove otherwise, and refusing the candidate would create the input a second time.
+def _made_by(prediction: Prediction, attempt: Span) -> bool:
+    # Whether the prediction was created while the attempt was in flight. The listing was
+    # asked for those; a time the server leaves out or garbles cannot prove otherwise, and
+    # refusing the candidate would create the input a second time.
     created = created_time(prediction)
-    if created is None:
-        return True
-    return attempt.since - CLOCK_SKEW <= created and (
-        attempt.until is None or created <= attempt.until + CLOCK_SKEW
-    )
+    return created is None or attempt.holds(created)

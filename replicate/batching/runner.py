@@ -26,17 +26,18 @@ import attrs
 
 from .._encoding.file_output import is_file_url
 from .._flows.drive import CANCEL_TIMEOUT, AsyncDriver
-from .._flows.orphans import TooManyPredictions, recent_predictions_flow
+from .._flows.orphans import TooManyPredictions, created_time, recent_predictions_flow
 from .._flows.run import run_target
 from .._http.api_transport import THROTTLE_HANDLER
 from ..exceptions import InvalidArgumentError, ReplicateError
 from ..identifier import ModelVersionIdentifier, is_version_id, model_owner_name, parse_ref
+from .clock import Offset, from_created, from_date
 from .files import save_outputs
 from .keys import KeySpec, Shard, check_inputs, key_kind, select_shard
 from .ledger import CREATED, CREATING, FINISHED, INTERRUPTED, Attempt, Entry, Ledger
 from .limiter import DEFAULT_BURST, DEFAULT_RATE_PER_MINUTE, client_limiter, parse_rate
 from .progress import BatchProgress, BatchResult, Tally
-from .recovery import InputIndex, Lookup, LookupFailed, look_up, windows
+from .recovery import InputIndex, Lookup, LookupFailed, Span, look_up, spans, windows
 from .shells import AsyncBatch, in_thread
 
 if TYPE_CHECKING:
@@ -146,6 +147,8 @@ def lookup_target(ref: Any, target: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _utcnow() -> datetime.datetime:
+    # Every reading of our clock the batch records or compares with the API's goes through
+    # here (tests move it to play a machine whose clock is off).
     return datetime.datetime.now(datetime.UTC)
 
 
@@ -230,6 +233,11 @@ class BatchRun:
         self._callback_error: Exception | None = None  # raised by on_progress: stops the batch
         self._holds_files: bool | None = None  # by the version's schema; see _may_hold_files
         self._schema_lock = asyncio.Lock()
+        #: How the API's clock stands to ours, from this run's answers (None: none yet).
+        self._clock: Offset | None = None
+        #: Inputs whose create this run sent before it had a reading of the API's clock.
+        self._unclocked: set[str] = set()
+        self._clock_lock = asyncio.Lock()  # one reading for the lookups of a Ctrl-C at once
 
     async def run(self, emit: Callable[[BatchResult], None]) -> None:
         """Take every input to a result, handing each to ``emit`` as it is known."""
@@ -343,8 +351,9 @@ class BatchRun:
         """Settle inputs a previous run left mid-way; returns the entries to work on."""
         unsure = [e for e in entries if e.state == CREATING]
         if unsure:
-            unrecorded = {e.key: e.attempt or Attempt(_utcnow()) for e in unsure}
+            attempts = {e.key: e.attempt or Attempt(_utcnow()) for e in unsure}
             try:
+                unrecorded = await self._spans(attempts)
                 recent, unread = await self._recent(unrecorded)
             except Exception as exc:
                 raise LookupFailed(_unknown(unsure, exc)) from exc
@@ -370,15 +379,50 @@ class BatchRun:
         keys = {e.key for e in entries}
         return [e for e in self.ledger.entries() if e.key in keys]
 
+    async def _spans(self, attempts: Mapping[str, Attempt]) -> dict[str, Span]:
+        """When, by the API's clock, ``attempts`` may have made their predictions. An attempt
+        recorded without a reading (sent before any answer came, by a run that got none, or
+        by older code) goes by this run's; without one yet, the API's clock is read first."""
+        if any(a.offset is None for a in attempts.values()):
+            async with self._clock_lock:
+                if self._clock is None:
+                    self._read_clock(await self._date_reading())
+        return spans(attempts, self._clock)
+
+    async def _date_reading(self) -> Offset | None:
+        """A reading of the API's clock from the ``Date`` header of one small answer (``None``
+        if it has none, or is an error: the lookup then goes by our clock, as before)."""
+        sent = _utcnow()
+        try:
+            response = await self.client.async_request("GET", "/account")
+        except ReplicateError as exc:  # other failures: the lookup would fail the same way
+            logger.info("could not read the API's clock (%s); going by ours", exc.summary())
+            return None
+        return from_date(sent, _utcnow(), response.headers.get("date"))
+
+    def _read_clock(self, reading: Offset | None) -> None:
+        if reading is None:
+            return
+        if self._clock is not None:
+            self._clock = self._clock.narrowed(reading)
+            return
+        self._clock = reading
+        # The creates sent before it (the first of the run, in flight together) go by it too.
+        self.ledger.clock_read(self._unclocked, reading)
+        self._unclocked.clear()
+
     async def _recent(
-        self, attempts: Mapping[str, Attempt]
+        self, unrecorded: Mapping[str, Span]
     ) -> tuple[list[Prediction], dict[str, str]]:
-        """The predictions created while ``attempts`` were in flight, newest first, and why
+        """The predictions created in the ``unrecorded`` creates' spans, newest first, and why
         the inputs whose window held too many predictions to read cannot be settled."""
         found: dict[str, Prediction] = {}
         unread: dict[str, str] = {}
-        for window in reversed(windows(attempts)):  # the newest first, as each window's
-            flow = recent_predictions_flow(window.since, until=window.until)
+        now = None if self._clock is None else self._clock.bounds(_utcnow())[1]
+        for window in reversed(windows(unrecorded)):  # the newest first, as each window's
+            flow = recent_predictions_flow(
+                window.since, skew=datetime.timedelta(0), until=window.until, now=now
+            )
             try:
                 recent = await AsyncDriver(self.client, None).drive(flow)
             except TooManyPredictions as exc:
@@ -388,7 +432,7 @@ class BatchRun:
         return list(found.values()), unread
 
     def _look_up(
-        self, key: str, recent: list[Prediction], unrecorded: Mapping[str, Attempt]
+        self, key: str, recent: list[Prediction], unrecorded: Mapping[str, Span]
     ) -> Lookup:
         """What ``recent`` says about input ``key``'s unrecorded create; the prediction it
         adopts (the oldest found, unless twins make it unclear) is never adopted again."""
@@ -482,7 +526,9 @@ class BatchRun:
             if self._stop is not None:  # refused for every input meanwhile: do not send
                 raise _Stopped
             since = _utcnow()
-            self.ledger.creating(entry.key, since)
+            self.ledger.creating(entry.key, since, self._clock)
+            if self._clock is None:
+                self._unclocked.add(entry.key)
             paced = THROTTLE_HANDLER.set(functools.partial(self._throttled, sent=time.monotonic()))
             try:
                 prediction = await self.client.predictions.async_create(
@@ -512,6 +558,7 @@ class BatchRun:
                 raise _Refused(exc.summary()) from exc
             finally:
                 THROTTLE_HANDLER.reset(paced)
+            self._read_clock(from_created(since, _utcnow(), created_time(prediction)))
             self.ledger.created(entry.key, prediction.id)
             # Never adopted for another input (by a Ctrl-C's lookup of its unrecorded create).
             self._known.add(prediction.id)
@@ -539,10 +586,13 @@ class BatchRun:
 
     async def _cancel_unrecorded(self, entry: Entry, since: datetime.datetime) -> None:
         try:
-            recent, unread = await self._recent({entry.key: Attempt(since)})
+            attempts = self.ledger.unrecorded()
+            attempts.setdefault(entry.key, Attempt(since, offset=self._clock))
+            unrecorded = await self._spans(attempts)
+            recent, unread = await self._recent({entry.key: unrecorded[entry.key]})
             # Other creates in flight now may have made a prediction this input cannot be
             # told apart from (see recovery.Lookup.twins): then it is left to the rerun.
-            lookup = self._look_up(entry.key, recent, self.ledger.unrecorded())
+            lookup = self._look_up(entry.key, recent, unrecorded)
             if unread:
                 logger.warning("input %s: %s; left for the rerun", entry.key, unread[entry.key])
             elif lookup.twins:

@@ -15,7 +15,7 @@ import replicate
 from replicate.batching import Ledger
 from replicate.batching.command import add_arguments, run
 from replicate.batching.ledger import Attempt
-from replicate.batching.recovery import InputIndex, look_up
+from replicate.batching.recovery import InputIndex, look_up, span
 from replicate.emulator import Emulator
 from replicate.exceptions import ReplicateError
 from replicate.prediction import Prediction
@@ -116,7 +116,7 @@ def test_a_candidate_without_a_readable_creation_time_is_adopted_not_created_aga
         )
         lookup = look_up(
             "k", [prediction], target={"model": "o/m"}, known=(), index=index,
-            unrecorded={"k": Attempt(since)},
+            unrecorded={"k": span(Attempt(since))},
         )
         return [p.id for p in lookup.found]
 
