@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import replicate
-from replicate.batching import BatchProgress, Ledger
+from replicate.batching import BatchProgress, BatchResult, Ledger
 from replicate.emulator import Emulator, RateLimit
 
 from .conftest import TOKEN, creates_per_input, echo_inputs
@@ -225,6 +225,22 @@ def test_rate_limit_reached_without_throttled_failures() -> None:
         # the work itself; the 95% target is measured in `make bench`.
         assert elapsed < allowed / 0.6 + unpaced
         assert limit.refused <= 5
+
+
+def test_a_batch_gets_the_burst_it_asks_for() -> None:
+    # At 1/min, only a burst of 20 lets 20 creates through at once: with the client's
+    # first bucket stuck at the default 10, the 11th waited a minute.
+    limit = RateLimit.parse("1/min", burst=20, fractional_retry_after=True)
+    with Emulator(time_scale=0.01, rate_limit=limit) as emu:
+
+        async def main() -> list[BatchResult]:
+            async with replicate.Client(api_token=TOKEN, base_url=emu.base_url) as client:
+                results = client.async_batch("emulator/echo", echo_inputs(20), rate=1, burst=20)
+                return [r async for r in results]
+
+        results = asyncio.run(asyncio.wait_for(main(), 20))
+        assert len(results) == 20 and all(r.ok for r in results)
+        assert limit.refused == 0
 
 
 def test_server_slower_than_configured_rate_slows_batch_down() -> None:
