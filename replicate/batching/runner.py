@@ -431,6 +431,7 @@ class BatchRun:
     async def _one(self, entry: Entry) -> BatchResult | None:
         """The input's result; ``None`` when the batch stopped before creating it."""
         self.tally.in_flight += 1
+        self._progress()  # "in flight" from now: its create may be held for seconds
         try:
             return await self._settle(entry)
         except _Stopped:

@@ -145,6 +145,18 @@ def test_progress_snapshots(client: replicate.Client) -> None:
     assert max(p.per_minute for p in seen) > 0
 
 
+def test_progress_counts_inputs_in_flight_before_their_creates_answer(
+    client: replicate.Client,
+) -> None:
+    # Found by an outsider: on_progress (and the bar) said "0 in flight" until the first
+    # create answered, which the API may hold for seconds (here until each 1 s run ends).
+    seen: list[BatchProgress] = []
+    inputs = [{"seconds": 100 + i, "queue_seconds": 0} for i in range(3)]
+    results = list(client.batch("emulator/slow", inputs, on_progress=seen.append))
+    assert all(r.ok for r in results)
+    assert any(p.in_flight == 3 and p.per_minute == 0 and p.done == 0 for p in seen)
+
+
 def test_ledger_skips_finished_inputs_on_rerun(
     client: replicate.Client, emu: Emulator, tmp_path: Path
 ) -> None:
