@@ -391,7 +391,8 @@ class BatchRun:
         self, key: str, recent: list[Prediction], unrecorded: Mapping[str, Attempt]
     ) -> Lookup:
         """What ``recent`` says about input ``key``'s unrecorded create; the prediction it
-        adopts (the oldest found, unless twins make it unclear) is never adopted again."""
+        adopts (the one made nearest its create, unless twins make it unclear) is never adopted
+        again."""
         lookup = look_up(
             key,
             recent,
@@ -403,7 +404,9 @@ class BatchRun:
         if lookup.found and not lookup.twins:
             if len(lookup.found) > 1:
                 logger.warning(
-                    "input %s: %d predictions match; adopting the oldest", key, len(lookup.found)
+                    "input %s: %d predictions match; adopting the one made nearest its create",
+                    key,
+                    len(lookup.found),
                 )
             self._known.add(lookup.found[0].id)
         return lookup
