@@ -281,13 +281,17 @@ class _Display:
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self._last = 0.0
+        self._said = ""
 
     def update(self, progress: BatchProgress) -> None:
         now = time.monotonic()
         if self.quiet or (now - self._last < PLAIN_INTERVAL and progress.done < progress.total):
             return
-        self._last = now
-        print(describe(progress), file=sys.stderr, flush=True)
+        line = describe(progress)
+        if line == self._said:  # the end is reported more than once (e.g. all resumed)
+            return
+        self._last, self._said = now, line
+        print(line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         pass

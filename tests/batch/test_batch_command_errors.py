@@ -121,3 +121,20 @@ def test_secret_inputs_echoed_by_the_model_stay_out_of_the_results(
     results = (tmp_path / "out.jsonl").read_text()
     assert "ok with [REDACTED]" in results and "bad key [REDACTED]" in results
     assert "SECRET" not in results and "SECRET" not in "".join(capsys.readouterr())
+
+
+def test_a_rerun_reports_its_end_once(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by an outsider: a rerun whose inputs were all finished printed its last
+    # progress line twice.
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(i) + "\n" for i in INPUTS))
+    args = _args(tmp_path)
+    args.quiet = False
+    with replicate.Client(api_token=TOKEN, base_url=emu.base_url) as client:
+        assert run(args, client=client) == 0
+        capsys.readouterr()
+        assert run(args, client=client) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and lines[-1].startswith("3/3 done")
+    assert len(lines) == len(set(lines)), lines
