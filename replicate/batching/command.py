@@ -353,11 +353,14 @@ def _display(quiet: bool) -> _Display:
 
 def build_parser(prog: str = "python -m replicate.batching") -> argparse.ArgumentParser:
     """The ``batch`` command's parser (``prog``: how the help names the command)."""
+    # `replicate batch` takes the command line's --base-url (not listed by this parser).
+    address = "REPLICATE_BASE_URL"
+    if prog == "replicate batch":
+        address = f"--base-url or {address}"
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Run a model on every input of a JSON-lines file at the API's rate limit.",
-        epilog="The token and API address come from REPLICATE_API_TOKEN and REPLICATE_BASE_URL "
-        "(as `replicate batch`, also --base-url).",
+        epilog=f"The token comes from REPLICATE_API_TOKEN, the API address from {address}.",
     )
     add_arguments(parser)
     return parser
