@@ -143,7 +143,7 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
                 failed += not result.ok
     except KeyboardInterrupt:
         display.close()
-        _say(f"interrupted{_left_running(ledger)}; rerun the same command to resume from {ledger}")
+        _say(f"interrupted{_left_running(ledger)}; {_rerun(ledger)}")
         return 130
     except Exception as exc:
         display.close()
@@ -163,7 +163,7 @@ def _failed(exc: Exception, ledger: Path) -> int:
     from .runner import one_line
 
     if isinstance(exc, ReplicateError):  # refused for every input (e.g. a bad token): none lost
-        _say(f"{exc.summary()}; fix it and rerun the same command to resume from {ledger}")
+        _say(f"{exc.summary()}; fix it and {_rerun(ledger)}")
         return 1
     if isinstance(exc, TypeError | InvalidArgumentError) or (
         isinstance(exc, ValueError) and not isinstance(exc, ReplicateException)
@@ -172,9 +172,28 @@ def _failed(exc: Exception, ledger: Path) -> int:
         return 2
     if isinstance(exc, ReplicateException | httpx.HTTPError | OSError):
         # The API could not be reached, or answered nonsense: what is done stays done.
-        _say(f"{one_line(exc)}; rerun the same command to resume from {ledger}")
+        _say(f"{one_line(exc)}{_where(exc)}; {_rerun(ledger)}")
         return 1
     raise exc
+
+
+def _rerun(ledger: Path) -> str:
+    """What to do next. The ledger is made just before the first create: a batch stopped
+    earlier (its model's schema refused, say) has nothing to resume from."""
+    if ledger.exists():
+        return f"rerun the same command to resume from {ledger}"
+    return "rerun the same command (nothing was created)"
+
+
+def _where(exc: Exception) -> str:
+    """The request a network error happened to (its text alone, "Connection refused",
+    does not say which address)."""
+    import httpx
+
+    if isinstance(exc, httpx.RequestError):
+        with contextlib.suppress(RuntimeError):  # no request attached to it
+            return f" ({exc.request.method} {exc.request.url})"
+    return ""
 
 
 def _say(message: object) -> None:
