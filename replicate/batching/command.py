@@ -143,7 +143,7 @@ def run(args: argparse.Namespace, *, client: Client | None = None) -> int:
                 failed += not result.ok
     except KeyboardInterrupt:
         display.close()
-        _say(f"interrupted{_left_running(ledger)}; rerun the same command to resume from {ledger}")
+        _say(f"interrupted{_left_running(ledger)}; {_rerun(ledger)}")
         return 130
     except Exception as exc:
         display.close()
@@ -163,7 +163,7 @@ def _failed(exc: Exception, ledger: Path) -> int:
     from .runner import one_line
 
     if isinstance(exc, ReplicateError):  # refused for every input (e.g. a bad token): none lost
-        _say(f"{exc.summary()}; fix it and rerun the same command to resume from {ledger}")
+        _say(f"{exc.summary()}; fix it and {_rerun(ledger)}")
         return 1
     if isinstance(exc, TypeError | InvalidArgumentError) or (
         isinstance(exc, ValueError) and not isinstance(exc, ReplicateException)
@@ -172,9 +172,28 @@ def _failed(exc: Exception, ledger: Path) -> int:
         return 2
     if isinstance(exc, ReplicateException | httpx.HTTPError | OSError):
         # The API could not be reached, or answered nonsense: what is done stays done.
-        _say(f"{one_line(exc)}; rerun the same command to resume from {ledger}")
+        _say(f"{one_line(exc)}{_where(exc)}; {_rerun(ledger)}")
         return 1
     raise exc
+
+
+def _rerun(ledger: Path) -> str:
+    """What to do next. The ledger is made just before the first create: a batch stopped
+    earlier (its model's schema refused, say) has nothing to resume from."""
+    if ledger.exists():
+        return f"rerun the same command to resume from {ledger}"
+    return "rerun the same command (nothing was created)"
+
+
+def _where(exc: Exception) -> str:
+    """The request a network error happened to (its text alone, "Connection refused",
+    does not say which address)."""
+    import httpx
+
+    if isinstance(exc, httpx.RequestError):
+        with contextlib.suppress(RuntimeError):  # no request attached to it
+            return f" ({exc.request.method} {exc.request.url})"
+    return ""
 
 
 def _say(message: object) -> None:
@@ -281,13 +300,17 @@ class _Display:
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self._last = 0.0
+        self._said = ""
 
     def update(self, progress: BatchProgress) -> None:
         now = time.monotonic()
         if self.quiet or (now - self._last < PLAIN_INTERVAL and progress.done < progress.total):
             return
-        self._last = now
-        print(describe(progress), file=sys.stderr, flush=True)
+        line = describe(progress)
+        if line == self._said:  # the end is reported more than once (e.g. all resumed)
+            return
+        self._last, self._said = now, line
+        print(line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         pass
@@ -349,11 +372,14 @@ def _display(quiet: bool) -> _Display:
 
 def build_parser(prog: str = "python -m replicate.batching") -> argparse.ArgumentParser:
     """The ``batch`` command's parser (``prog``: how the help names the command)."""
+    # `replicate batch` takes the command line's --base-url (not listed by this parser).
+    address = "REPLICATE_BASE_URL"
+    if prog == "replicate batch":
+        address = f"--base-url or {address}"
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Run a model on every input of a JSON-lines file at the API's rate limit.",
-        epilog="The token and API address come from REPLICATE_API_TOKEN and REPLICATE_BASE_URL "
-        "(as `replicate batch`, also --base-url).",
+        epilog=f"The token comes from REPLICATE_API_TOKEN, the API address from {address}.",
     )
     add_arguments(parser)
     return parser

@@ -117,6 +117,17 @@ class TokenBucket:
         if retry_after is not None:
             self.paused_until = max(self.paused_until, now + retry_after)
 
+    def configure(self, per_minute: float, burst: float | None = None) -> None:
+        """New settings (a batch's ``rate`` and ``burst``). A bucket nothing was taken from
+        yet holds the new burst, as a new bucket would: the burst asked for is what the
+        first creates get (a shard's smaller one included); one in use keeps what it
+        saved, up to the new burst."""
+        self.per_minute = self.current_per_minute = per_minute
+        if burst is not None:
+            self.burst = burst
+        unused = self.stamp is None
+        self.tokens = float(self.burst) if unused else min(self.tokens, float(self.burst))
+
 
 class Limiter:
     """The async shell over a :class:`TokenBucket`: ``await limiter.acquire()``.
@@ -140,9 +151,7 @@ class Limiter:
     def configure(self, per_minute: float, burst: float | None = None) -> None:
         """Change the rate (and burst) for every task sharing this limiter."""
         with self._mutex:
-            self.bucket.per_minute = self.bucket.current_per_minute = per_minute
-            if burst is not None:
-                self.bucket.burst = burst
+            self.bucket.configure(per_minute, burst)
 
     def _take(self) -> float:
         with self._mutex:

@@ -108,7 +108,7 @@ def windows(unrecorded: Mapping[str, Span]) -> list[Window]:
 class Lookup:
     """What the recent predictions say about one input's unrecorded create."""
 
-    #: Predictions that may be the input's, oldest first.
+    #: Predictions that may be the input's, the one to adopt first (see :func:`look_up`).
     found: list[Prediction] = attrs.field(factory=list)
     #: Other unrecorded inputs differing from this one only in values the API hides, that
     #: may have made one of :attr:`found`: then none of them can be told to be this input's.
@@ -219,9 +219,25 @@ def look_up(
         found.append(prediction)
         # A twin whose create was in flight when this prediction was made may have made it.
         twins.update(t for t in held if t in unrecorded and _made_by(prediction, unrecorded[t]))
+    found = _nearest_first(found, unrecorded[key].since)
     if twins:
-        return Lookup(found[::-1], tuple(sorted(twins)), index.differences(key, twins))
-    return Lookup(found[::-1])  # the API lists newest first
+        return Lookup(found, tuple(sorted(twins)), index.differences(key, twins))
+    return Lookup(found)
+
+
+def _nearest_first(found: list[Prediction], since: datetime.datetime) -> list[Prediction]:
+    """``found`` in the order to adopt them: the create was sent at ``since``, so its
+    prediction is the first made from then on, else (clocks differ) the nearest made before.
+    Another caller's prediction of the same input, made within the skew before, comes after
+    it (taking the oldest adopted a batch run just before's, and left this one's unrecorded)."""
+
+    def order(prediction: Prediction) -> tuple[int, float]:
+        created = created_time(prediction)
+        if created is None:
+            return 2, 0.0
+        return int(created < since), abs((created - since).total_seconds())
+
+    return sorted(found, key=order)
 
 
 def _signature(values: Mapping[str, Any]) -> str:

@@ -435,7 +435,8 @@ class BatchRun:
         self, key: str, recent: list[Prediction], unrecorded: Mapping[str, Span]
     ) -> Lookup:
         """What ``recent`` says about input ``key``'s unrecorded create; the prediction it
-        adopts (the oldest found, unless twins make it unclear) is never adopted again."""
+        adopts (the one made nearest its create, unless twins make it unclear) is never adopted
+        again."""
         lookup = look_up(
             key,
             recent,
@@ -447,7 +448,9 @@ class BatchRun:
         if lookup.found and not lookup.twins:
             if len(lookup.found) > 1:
                 logger.warning(
-                    "input %s: %d predictions match; adopting the oldest", key, len(lookup.found)
+                    "input %s: %d predictions match; adopting the one made nearest its create",
+                    key,
+                    len(lookup.found),
                 )
             self._known.add(lookup.found[0].id)
         return lookup
@@ -475,6 +478,7 @@ class BatchRun:
     async def _one(self, entry: Entry) -> BatchResult | None:
         """The input's result; ``None`` when the batch stopped before creating it."""
         self.tally.in_flight += 1
+        self._progress()  # "in flight" from now: its create may be held for seconds
         try:
             return await self._settle(entry)
         except _Stopped:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from replicate.batching.command import read_inputs
+from replicate.batching.command import build_parser, read_inputs
 from replicate.emulator import Emulator, RateLimit
 
 from .conftest import TOKEN, creates_per_input
@@ -74,6 +74,15 @@ def test_read_inputs_requires_objects(tmp_path: Path) -> None:
     path.write_text('{"a": 1}\n\n[1, 2]\n')
     with pytest.raises(ValueError, match=r"in\.jsonl:3: an input must be a JSON object"):
         read_inputs(path)
+
+
+def test_help_says_where_the_api_address_comes_from() -> None:
+    # Found by an outsider: `replicate batch --help` said "(as `replicate batch`, also
+    # --base-url)" about itself, and `python -m replicate.batching` refuses --base-url.
+    mounted = " ".join(build_parser("replicate batch").format_help().split())
+    assert "the API address from --base-url or REPLICATE_BASE_URL" in mounted
+    alone = " ".join(build_parser().format_help().split())
+    assert "the API address from REPLICATE_BASE_URL." in alone and "--base-url" not in alone
 
 
 def test_sigkill_at_random_moments_then_resume_runs_each_input_once(

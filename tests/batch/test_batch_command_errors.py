@@ -121,3 +121,36 @@ def test_secret_inputs_echoed_by_the_model_stay_out_of_the_results(
     results = (tmp_path / "out.jsonl").read_text()
     assert "ok with [REDACTED]" in results and "bad key [REDACTED]" in results
     assert "SECRET" not in results and "SECRET" not in "".join(capsys.readouterr())
+
+
+def test_a_rerun_reports_its_end_once(
+    emu: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by an outsider: a rerun whose inputs were all finished printed its last
+    # progress line twice.
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(i) + "\n" for i in INPUTS))
+    args = _args(tmp_path)
+    args.quiet = False
+    with replicate.Client(api_token=TOKEN, base_url=emu.base_url) as client:
+        assert run(args, client=client) == 0
+        capsys.readouterr()
+        assert run(args, client=client) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and lines[-1].startswith("3/3 done")
+    assert len(lines) == len(set(lines)), lines
+
+
+def test_a_batch_stopped_before_its_ledger_existed_says_so_and_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found by an outsider: "ConnectError: [Errno 111] Connection refused; rerun the same
+    # command to resume from b.db", with no address, and no b.db (the schema lookup that
+    # failed comes before the ledger is made).
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(i) + "\n" for i in INPUTS))
+    unreachable = replicate.Client(api_token=TOKEN, base_url="http://127.0.0.1:9", max_retries=0)
+    with unreachable as client:
+        assert run(_args(tmp_path), client=client) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert "http://127.0.0.1:9/v1/models/emulator/echo" in line
+    assert line.endswith("rerun the same command (nothing was created)")
+    assert not (tmp_path / "b.db").exists()

@@ -295,3 +295,22 @@ def test_results_replace_the_previous_file_only_when_the_run_ends(
         assert len(target.read_text().splitlines()) == 2  # the previous run's, whole
         assert (tmp_path / "out.jsonl.partial").read_text() == '{"index": 0}\n'
     assert target.read_text() == '{"index": 0}\n'
+
+
+def test_a_resumed_create_adopts_its_own_prediction_not_one_made_just_before(
+    client: replicate.Client, emu: Emulator, tmp_path: Path
+) -> None:
+    # Found by an outsider: batch B, killed while creating an input that batch A (another
+    # ledger) had run a moment before, adopted A's prediction on resuming (the oldest that
+    # matched, within the clock skew) and left its own unrecorded.
+    text = {"text": "same prompt"}
+    [earlier] = list(client.batch("emulator/echo", [text], ledger=tmp_path / "a.db"))
+    with Ledger(tmp_path / "b.db") as ledger:
+        ledger.bind("emulator/echo")
+        ledger.add([("k", 0, text)])
+        ledger.creating("k", _now())
+    own = client.predictions.create(model="emulator/echo", input=text)  # B's, then killed
+    batch = client.batch("emulator/echo", [text], ledger=tmp_path / "b.db", key=lambda i: "k")
+    [result] = list(batch)
+    assert result.id == own.id != earlier.id
+    assert creates_per_input(emu)[json.dumps(text)] == 2  # A's and B's: none made on resuming

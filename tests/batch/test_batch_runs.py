@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import replicate
-from replicate.batching import BatchProgress, Ledger
+from replicate.batching import BatchProgress, BatchResult, Ledger
 from replicate.emulator import Emulator, RateLimit
 
 from .conftest import TOKEN, creates_per_input, echo_inputs
@@ -145,6 +145,18 @@ def test_progress_snapshots(client: replicate.Client) -> None:
     assert max(p.per_minute for p in seen) > 0
 
 
+def test_progress_counts_inputs_in_flight_before_their_creates_answer(
+    client: replicate.Client,
+) -> None:
+    # Found by an outsider: on_progress (and the bar) said "0 in flight" until the first
+    # create answered, which the API may hold for seconds (here until each 1 s run ends).
+    seen: list[BatchProgress] = []
+    inputs = [{"seconds": 100 + i, "queue_seconds": 0} for i in range(3)]
+    results = list(client.batch("emulator/slow", inputs, on_progress=seen.append))
+    assert all(r.ok for r in results)
+    assert any(p.in_flight == 3 and p.per_minute == 0 and p.done == 0 for p in seen)
+
+
 def test_ledger_skips_finished_inputs_on_rerun(
     client: replicate.Client, emu: Emulator, tmp_path: Path
 ) -> None:
@@ -225,6 +237,22 @@ def test_rate_limit_reached_without_throttled_failures() -> None:
         # the work itself; the 95% target is measured in `make bench`.
         assert elapsed < allowed / 0.6 + unpaced
         assert limit.refused <= 5
+
+
+def test_a_batch_gets_the_burst_it_asks_for() -> None:
+    # At 1/min, only a burst of 20 lets 20 creates through at once: with the client's
+    # first bucket stuck at the default 10, the 11th waited a minute.
+    limit = RateLimit.parse("1/min", burst=20, fractional_retry_after=True)
+    with Emulator(time_scale=0.01, rate_limit=limit) as emu:
+
+        async def main() -> list[BatchResult]:
+            async with replicate.Client(api_token=TOKEN, base_url=emu.base_url) as client:
+                results = client.async_batch("emulator/echo", echo_inputs(20), rate=1, burst=20)
+                return [r async for r in results]
+
+        results = asyncio.run(asyncio.wait_for(main(), 20))
+        assert len(results) == 20 and all(r.ok for r in results)
+        assert limit.refused == 0
 
 
 def test_server_slower_than_configured_rate_slows_batch_down() -> None:

@@ -34,6 +34,27 @@ def test_bucket_allows_burst_then_paces() -> None:
     assert bucket.take(100.0) > 0
 
 
+def test_configured_burst_is_what_a_fresh_bucket_holds() -> None:
+    # Found by an outsider: a client's bucket starts with the default burst (10), and
+    # `burst=60` (or a shard's 2.5) only changed the cap, so the first creates got 10.
+    bigger = TokenBucket(per_minute=60, burst=10)
+    bigger.configure(60, 60)
+    assert [bigger.take(0.0) for _ in range(60)] == [0.0] * 60
+    assert bigger.take(0.0) > 0
+    smaller = TokenBucket(per_minute=600, burst=10)
+    smaller.configure(150, 2.5)  # shard 0/4 of the defaults
+    assert [smaller.take(0.0) for _ in range(2)] == [0.0, 0.0]
+    assert smaller.take(0.0) > 0
+    # A bucket in use keeps what it saved (no new tokens for a new burst), up to the cap.
+    used = TokenBucket(per_minute=60, burst=10)
+    used.take(0.0)
+    used.configure(60, 60)
+    assert [used.take(0.0) for _ in range(9)] == [0.0] * 9
+    assert used.take(0.0) > 0
+    used.configure(60, 2)
+    assert used.take(100.0) == 0.0 and used.take(100.0) == 0.0 and used.take(100.0) > 0
+
+
 def test_bucket_pauses_and_slows_after_throttle() -> None:
     bucket = TokenBucket(per_minute=60, burst=5)
     bucket.throttled(retry_after=2.0, now=0.0)
