@@ -54,6 +54,9 @@ class Span:
 
     since: datetime.datetime
     until: datetime.datetime | None = None
+    #: The best guess of when the create reached the API (its clock): ``since`` is the
+    #: earliest it may have, widened by the readings' uncertainty. ``None``: ``since``.
+    sent: datetime.datetime | None = attrs.field(default=None, eq=False)
 
     def holds(self, created: datetime.datetime) -> bool:
         """Whether a prediction created at ``created`` (the API's clock) falls in the span."""
@@ -67,9 +70,10 @@ def span(attempt: Attempt, reading: Offset | None = None) -> Span:
     offset = attempt.offset or reading
     if offset is None:
         until = None if attempt.until is None else attempt.until + CLOCK_SKEW
-        return Span(attempt.since - CLOCK_SKEW, until)
+        return Span(attempt.since - CLOCK_SKEW, until, sent=attempt.since)
     since, _ = offset.bounds(attempt.since)
-    return Span(since, None if attempt.until is None else offset.bounds(attempt.until)[1])
+    until = None if attempt.until is None else offset.bounds(attempt.until)[1]
+    return Span(since, until, sent=attempt.since + (offset.low + offset.high) / 2)
 
 
 def spans(attempts: Mapping[str, Attempt], reading: Offset | None = None) -> dict[str, Span]:
@@ -219,15 +223,16 @@ def look_up(
         found.append(prediction)
         # A twin whose create was in flight when this prediction was made may have made it.
         twins.update(t for t in held if t in unrecorded and _made_by(prediction, unrecorded[t]))
-    found = _nearest_first(found, unrecorded[key].since)
+    own = unrecorded[key]
+    found = _nearest_first(found, own.since if own.sent is None else own.sent)
     if twins:
         return Lookup(found, tuple(sorted(twins)), index.differences(key, twins))
     return Lookup(found)
 
 
 def _nearest_first(found: list[Prediction], since: datetime.datetime) -> list[Prediction]:
-    """``found`` in the order to adopt them: the create was sent at ``since``, so its
-    prediction is the first made from then on, else (clocks differ) the nearest made before.
+    """``found`` in the order to adopt them: the create was sent at about ``since``, so its
+    prediction is the first made from then on, else (the guess is off) the nearest made before.
     Another caller's prediction of the same input, made within the skew before, comes after
     it (taking the oldest adopted a batch run just before's, and left this one's unrecorded)."""
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 import replicate
+from replicate._flows.orphans import created_time
 from replicate.batching import Ledger
+from replicate.batching.clock import from_created
 from replicate.batching.command import add_arguments, run
 from replicate.batching.ledger import Attempt
 from replicate.batching.recovery import InputIndex, look_up, span
@@ -124,6 +126,27 @@ def test_a_candidate_without_a_readable_creation_time_is_adopted_not_created_aga
     assert found("yesterday-ish") == ["p-yesterday-ish"]
     assert found("2026-01-01T12:00:01Z") == ["p-2026-01-01T12:00:01Z"]
     assert found("2025-12-31T12:00:00Z") == []
+
+
+def test_without_a_clock_reading_the_first_prediction_made_after_the_send_is_adopted() -> None:
+    # With no reading of the API's clock the span is widened by a minute each way; the order
+    # of adoption still starts from the send itself, not from the widened start (which put
+    # another caller's prediction of 30 s before first).
+    sent = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.UTC)
+    index = InputIndex([("k", 0, {"x": 1})])
+    made = [
+        Prediction.from_json(
+            None,
+            {"id": name, "model": "o/m", "input": {"x": 1}, "status": "starting",
+             "created_at": (sent + datetime.timedelta(seconds=offset)).isoformat()},
+        )
+        for name, offset in (("other", -30), ("own", 0.2), ("later", 40))
+    ]
+    lookup = look_up(
+        "k", made, target={"model": "o/m"}, known=(), index=index,
+        unrecorded={"k": span(Attempt(sent))},
+    )
+    assert [p.id for p in lookup.found] == ["own", "later", "other"]
 
 
 def test_a_refused_token_stops_the_batch_and_a_rerun_finishes_it(tmp_path: Path) -> None:
@@ -303,12 +326,18 @@ def test_a_resumed_create_adopts_its_own_prediction_not_one_made_just_before(
     # Found by an outsider: batch B, killed while creating an input that batch A (another
     # ledger) had run a moment before, adopted A's prediction on resuming (the oldest that
     # matched, within the clock skew) and left its own unrecorded.
+    # B had read the API's clock from an earlier answer, as a batch does from its first
+    # create's (with only a Date header's whole seconds, predictions made within about a
+    # second of the send cannot be told apart by time).
     text = {"text": "same prompt"}
     [earlier] = list(client.batch("emulator/echo", [text], ledger=tmp_path / "a.db"))
+    before = _now()
+    answered = client.predictions.create(model="emulator/echo", input={"text": "other"})
+    reading = from_created(before, _now(), created_time(answered))
     with Ledger(tmp_path / "b.db") as ledger:
         ledger.bind("emulator/echo")
         ledger.add([("k", 0, text)])
-        ledger.creating("k", _now())
+        ledger.creating("k", _now(), reading)
     own = client.predictions.create(model="emulator/echo", input=text)  # B's, then killed
     batch = client.batch("emulator/echo", [text], ledger=tmp_path / "b.db", key=lambda i: "k")
     [result] = list(batch)
