@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import replicate
+from replicate.batching import Ledger, input_hash
 from replicate.emulator import Emulator
 
 TOKEN = "r8_batch_test_token"
@@ -38,3 +41,14 @@ def creates_per_input(emu: Emulator) -> Counter[str]:
 
 def echo_inputs(n: int) -> list[dict[str, Any]]:
     return [{"text": f"input {i}"} for i in range(n)]
+
+
+def killed_while_creating(
+    path: Path, ref: str, value: dict[str, Any], since: datetime.datetime | None = None
+) -> None:
+    """A ledger as a batch of ``ref`` leaves it when killed while ``value``'s create (sent at
+    ``since``, default now) was in flight: its prediction id never recorded."""
+    with Ledger(path) as ledger:
+        ledger.bind(ref, "hash of the input")
+        ledger.add([(input_hash(value), 0, value)])
+        ledger.creating(input_hash(value), since or datetime.datetime.now(datetime.UTC))

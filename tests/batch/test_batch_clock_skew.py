@@ -23,7 +23,7 @@ from replicate.batching.ledger import Attempt
 from replicate.batching.recovery import Span, span, spans, windows
 from replicate.emulator import Emulator
 
-from .conftest import TOKEN, creates_per_input
+from .conftest import TOKEN, creates_per_input, killed_while_creating
 
 MINUTES = datetime.timedelta(minutes=5)
 
@@ -163,10 +163,7 @@ def test_without_a_reading_of_the_api_clock_the_lookup_goes_by_ours_as_before(
 ) -> None:
     # Killed during the create, before any answer; the request for the API's Date is refused.
     path, text = tmp_path / "batch.db", {"text": "as before"}
-    with Ledger(path) as ledger:
-        ledger.bind("emulator/echo", "hash of the input")
-        ledger.add([(input_hash(text), 0, text)])
-        ledger.creating(input_hash(text), datetime.datetime.now(datetime.UTC))
+    killed_while_creating(path, "emulator/echo", text)
     made = client.predictions.create(model="emulator/echo", input=text)
     refused = emu.faults.add("account.get", status=403, times=1)
     [result] = list(client.batch("emulator/echo", [text], ledger=path))

@@ -13,12 +13,11 @@ from pathlib import Path
 import replicate
 from replicate._flows.orphans import CLOCK_SKEW
 from replicate.batching import Ledger
-from replicate.batching.keys import input_hash
 from replicate.batching.ledger import Attempt
 from replicate.batching.recovery import spans, windows
 from replicate.emulator import Emulator
 
-from .conftest import creates_per_input
+from .conftest import creates_per_input, killed_while_creating
 
 LATER = datetime.timedelta(minutes=10)
 
@@ -66,10 +65,7 @@ def test_an_unrecorded_create_among_too_many_predictions_is_not_created_again(
     # Killed while its create was in flight; by the rerun, more predictions were created
     # than the lookup reads. What the pages left unread hold is unknown: not "none".
     path, old = tmp_path / "batch.db", {"text": "old"}
-    with Ledger(path) as ledger:
-        ledger.bind("emulator/echo", "hash of the input")
-        ledger.add([(input_hash(old), 0, old)])
-        ledger.creating(input_hash(old), _now())
+    killed_while_creating(path, "emulator/echo", old, _now())
     client.predictions.create(model="emulator/echo", input=old)
     _make_later_predictions(client, emu, 250)
     for run in range(2):

@@ -12,7 +12,7 @@ from replicate.batching import Ledger
 from replicate.emulator import Emulator
 from replicate.exceptions import InvalidArgumentError
 
-from .conftest import creates_per_input
+from .conftest import creates_per_input, killed_while_creating
 
 
 @pytest.fixture
@@ -92,18 +92,11 @@ def test_a_pinned_official_version_listed_as_hidden_is_found_after_a_crash(
 ) -> None:
     # The API may show the version of an official model's prediction as "hidden", also when
     # the run pinned it: the lookup compared versions only, and created the input again.
-    import datetime
-
-    from replicate.batching.keys import input_hash
-
     path, value = tmp_path / "batch.db", {"prompt": "an owl"}
     with Emulator(time_scale=0.01, quirks=["hidden_version"]) as emu:
         client = emu.client()
         version = client.models.get("emulator/official").latest_version.id
-        with Ledger(path) as ledger:  # killed while the create was in flight
-            ledger.bind(version, "hash of the input")
-            ledger.add([(input_hash(value), 0, value)])
-            ledger.creating(input_hash(value), datetime.datetime.now(datetime.UTC))
+        killed_while_creating(path, version, value)
         made = client.predictions.create(version=version, input=value)
         assert client.predictions.get(made.id).version == "hidden"
         [result] = list(client.batch(f"emulator/official:{version}", [value], ledger=path))
