@@ -296,6 +296,21 @@ def url_without_query(url: httpx.URL) -> str:
     return str(url.copy_with(query=None))
 
 
+def request_named(error: BaseException) -> str:
+    """ " (POST https://api.replicate.com/v1/...)" for a network error of httpx, whose own text
+    ("[Errno 111] Connection refused") does not say where; "" for other errors. For one-line
+    messages of the command line."""
+    import httpx
+
+    if isinstance(error, httpx.RequestError):
+        try:
+            request = error.request
+        except RuntimeError:  # raised without a request
+            return ""
+        return f" ({request.method} {url_without_query(request.url)})"
+    return ""
+
+
 def status_phrase(status: int) -> str | None:
     """The reason phrase for an HTTP status, including the non-IANA 52x codes."""
     try:

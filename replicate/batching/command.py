@@ -159,7 +159,12 @@ def _failed(exc: Exception, ledger: Path) -> int:
     raised as they are)."""
     import httpx
 
-    from ..exceptions import InvalidArgumentError, ReplicateError, ReplicateException
+    from ..exceptions import (
+        InvalidArgumentError,
+        ReplicateError,
+        ReplicateException,
+        request_named,
+    )
     from .runner import one_line
 
     if isinstance(exc, ReplicateError):  # refused for every input (e.g. a bad token): none lost
@@ -172,7 +177,7 @@ def _failed(exc: Exception, ledger: Path) -> int:
         return 2
     if isinstance(exc, ReplicateException | httpx.HTTPError | OSError):
         # The API could not be reached, or answered nonsense: what is done stays done.
-        _say(f"{one_line(exc)}{_where(exc)}; {_rerun(ledger)}")
+        _say(f"{one_line(exc)}{request_named(exc)}; {_rerun(ledger)}")
         return 1
     raise exc
 
@@ -183,17 +188,6 @@ def _rerun(ledger: Path) -> str:
     if ledger.exists():
         return f"rerun the same command to resume from {ledger}"
     return "rerun the same command (nothing was created)"
-
-
-def _where(exc: Exception) -> str:
-    """The request a network error happened to (its text alone, "Connection refused",
-    does not say which address)."""
-    import httpx
-
-    if isinstance(exc, httpx.RequestError):
-        with contextlib.suppress(RuntimeError):  # no request attached to it
-            return f" ({exc.request.method} {exc.request.url})"
-    return ""
 
 
 def _say(message: object) -> None:

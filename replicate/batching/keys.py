@@ -78,7 +78,10 @@ def check_inputs(inputs: Iterable[Any], key: KeySpec) -> tuple[Items, frozenset[
             plain = json.loads(json.dumps(reveal(dict(value)), allow_nan=False))
         except (TypeError, ValueError) as exc:
             raise TypeError(f"input #{index} is not plain JSON: {exc}") from None
-        name = input_key(plain, key)
+        try:
+            name = input_key(plain, key)
+        except ValueError as exc:
+            raise ValueError(f"input #{index}: {exc}") from None
         if name in seen:
             what = "is identical to" if key is None else "has the same key as"
             raise ValueError(

@@ -19,7 +19,7 @@ class UsageError(Exception):
 def describe(error: Exception) -> str:
     """One terminal line for an error the client raised: what failed, and which request or
     prediction (``str()`` of an API error is 1.x's multi-line text)."""
-    from ..exceptions import ModelError, ReplicateError, StreamError
+    from ..exceptions import ModelError, ReplicateError, StreamError, request_named
 
     if isinstance(error, ReplicateError):
         return error.summary()
@@ -27,4 +27,4 @@ def describe(error: Exception) -> str:
         # A stream's error is 1.x's raw event data as str(): its message is .detail.
         text = error.detail if isinstance(error, StreamError) else str(error)
         return f"{text} (prediction {error.prediction.id})"
-    return str(error)
+    return f"{error}{request_named(error)}"

@@ -153,3 +153,12 @@ def test_a_new_ledger_file_is_readable_by_its_owner_only(tmp_path: Path) -> None
     with Ledger(path) as ledger:
         ledger.bind("acme/m", None)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_key_error_names_the_input() -> None:
+    # Found by an outsider: "input has no key field 'id'" did not say which of 10,000 inputs.
+    inputs = [{"id": "a", "x": 1}, {"id": "b", "x": 2}, {"x": 3}, {"id": "", "x": 4}]
+    with pytest.raises(ValueError, match=r"^input #2: input has no key field 'id': \['x'\]$"):
+        check_inputs(inputs[:3], "id")
+    with pytest.raises(ValueError, match=r"^input #2: an input key must be a non-empty"):
+        check_inputs([inputs[0], inputs[1], inputs[3]], "id")

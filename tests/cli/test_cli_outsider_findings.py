@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
+from replicate.cli import main
 from replicate.cli.context import Context
 from replicate.emulator import Emulator
 
-from .conftest import Cli, posts
+from .conftest import TOKEN, Cli, posts
 
 
 def test_stream_prints_file_outputs_as_urls(cli: Cli) -> None:
@@ -303,3 +304,22 @@ def test_string_lengths_and_item_bounds_are_refused_before_anything_is_sent(
     assert "steps: item 1 must be <= 10" in result.stderr
     assert posts(cli_env) == []
     assert cli("run", "acme/coded", "code=abc", "steps=3").stdout == "abc\n"
+
+
+def test_an_unreachable_api_is_named_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by an outsider: `replicate run` against an API nobody listens on said only
+    # "error: [Errno 111] Connection refused", not which address it tried.
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nobody listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("REPLICATE_API_TOKEN", TOKEN)
+    monkeypatch.setenv("REPLICATE_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["run", "acme/anything", "text=hi"], stdout=out, stderr=err)
+    assert status == 1
+    message = err.getvalue()
+    assert message.startswith("error: ") and message.count("\n") == 1
+    assert f"(GET http://127.0.0.1:{port}/v1/models/acme/anything)" in message, message
+    assert TOKEN not in message
