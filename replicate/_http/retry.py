@@ -18,6 +18,7 @@ Rules:
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import json
 import random
@@ -121,15 +122,25 @@ def parse_retry_after(value: str, *, now: float | None = None) -> float | None:
         pass
     else:
         return max(0.0, seconds) if seconds == seconds else None  # reject NaN
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-        stamp = when.timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):  # year 99999999999
+    when = parse_http_date(value)
+    if when is None:
         return None
-    if when.tzinfo is None:
+    try:
+        stamp = when.timestamp()
+    except (ValueError, OverflowError):
         return None
     current = time.time() if now is None else now
     return max(0.0, stamp - current)
+
+
+def parse_http_date(value: str) -> datetime.datetime | None:
+    """An HTTP date (``Date``, ``Retry-After``) as an aware datetime; ``None`` if malformed
+    or without a time zone ("-0000" claims none)."""
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):  # year 99999999999
+        return None
+    return when if when.tzinfo is not None else None
 
 
 def _body_retry_after(body: bytes) -> float | None:

@@ -11,9 +11,10 @@ HTTP ``Date`` header while answering (:func:`from_date`).
 from __future__ import annotations
 
 import datetime
-import email.utils
 
 import attrs
+
+from .._http.retry import parse_http_date
 
 #: What a ``Date`` header leaves out: whole seconds only, and servers write one formatted up
 #: to a second before they answer (uvicorn formats its once a second).
@@ -66,10 +67,7 @@ def from_date(
     ``answered`` (by our clock); ``None`` if the header is missing or garbled."""
     if not date or answered < sent:
         return None
-    try:
-        moment = email.utils.parsedate_to_datetime(date)
-    except (TypeError, ValueError):
+    moment = parse_http_date(date)
+    if moment is None:
         return None
-    if moment.tzinfo is None:  # "-0000": no zone claimed, so no instant
-        return None
-    return Offset(moment - answered, moment + DATE_SLACK - sent, answered)
+    return Offset(moment - answered, moment - sent + DATE_SLACK, answered)

@@ -392,9 +392,11 @@ class BatchRun:
     async def _date_reading(self) -> Offset | None:
         """A reading of the API's clock from the ``Date`` header of one small answer (``None``
         if it has none, or is an error: the lookup then goes by our clock, as before)."""
+        from replicate_api.api.account import account_get
+
         sent = _utcnow()
-        try:
-            response = await self.client.async_request("GET", "/account")
+        try:  # the generated call, for its answer's headers (the parsed account is not needed)
+            response = await account_get.asyncio_detailed(client=self.client.raw)
         except ReplicateError as exc:  # other failures: the lookup would fail the same way
             logger.info("could not read the API's clock (%s); going by ours", exc.summary())
             return None
